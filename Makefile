@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: install demo test bench services clean
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[scale,review,test]'
+	touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/docloop extract samples/* --schema auto --out out/demo
+
+test: install
+	$(VENV)/bin/pytest -q
+
+bench: install
+	$(PY) -m bench.parse_throughput
+	$(PY) -m bench.end_to_end
+
+clean:
+	rm -rf out var .pytest_cache

@@ -1,0 +1,1 @@
+"""The pipeline stages as plain functions over ``pipeline.state.DocumentState``."""

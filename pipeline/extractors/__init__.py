@@ -1,0 +1,1 @@
+"""Extractors behind one interface (``base.Extractor``), found through a registry."""

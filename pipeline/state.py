@@ -1,0 +1,180 @@
+"""The plain data that flows through the stages.
+
+Every stage is a function ``stage(state, ...) -> state``: it reads a
+``DocumentState`` and returns the next one (a copy, never mutated in place), so
+the embedded run and the queue workers can persist the state between stages and
+re-run a stage idempotently after a crash.
+
+Offsets: ``ParsedDocument.text`` is the whole document as one string, pages
+joined by a form feed (``\\f``). Every ``start``/``end`` in this module indexes
+that string, so ``parsed.text[span.start:span.end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+PAGE_BREAK = "\f"
+
+BBox = tuple[float, float, float, float]
+"""x0, y0, x1, y1 in page units (PDF points, or pixels for images), origin top-left."""
+
+
+class Word(BaseModel):
+    """A word as the parser or OCR engine located it."""
+
+    text: str
+    start: int
+    end: int
+    bbox: BBox | None = None
+    confidence: float | None = None  # OCR confidence 0..1, None for a text layer
+
+
+class Page(BaseModel):
+    number: int  # 1-based
+    start: int  # offset of the page's first character in ParsedDocument.text
+    end: int
+    width: float | None = None
+    height: float | None = None
+    ocr: bool = False
+    words: list[Word] = Field(default_factory=list)
+
+
+class ParsedDocument(BaseModel):
+    text: str
+    pages: list[Page]
+    parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "unstructured"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def page_at(self, offset: int) -> Page:
+        """The page holding character ``offset``."""
+        for page in self.pages:
+            if offset <= page.end:
+                return page
+        return self.pages[-1]
+
+
+class Chunk(BaseModel):
+    """A contiguous slice of the document that a model can read in one call."""
+
+    index: int
+    start: int
+    end: int
+    pages: list[int]
+    text: str
+
+
+class Span(BaseModel):
+    """Where a value was read: the evidence exported with every field."""
+
+    page: int
+    start: int
+    end: int
+    text: str
+    bbox: BBox | None = None
+
+
+class Candidate(BaseModel):
+    """One extractor's proposal for one field, with the signals behind it.
+
+    ``value`` is already normalised to the field's type and JSON-ready
+    (ISO dates, decimal strings); ``raw`` is the text it was read from.
+    ``signals`` are numbers in 0..1 that the scorer combines into a confidence,
+    e.g. ``match`` (how strongly a label/anchor matched), ``logprob``,
+    ``validated``, ``grounded``, ``agreement``.
+    """
+
+    field: str
+    value: Any
+    raw: str | None = None
+    extractor: str
+    evidence: list[Span] = Field(default_factory=list)
+    signals: dict[str, float] = Field(default_factory=dict)
+
+
+class FieldStatus(StrEnum):
+    auto_accepted = "auto_accepted"
+    needs_review = "needs_review"
+    accepted = "accepted"
+    corrected = "corrected"
+    rejected = "rejected"
+
+
+class FieldResult(BaseModel):
+    value: Any = None
+    confidence: float = 0.0
+    status: FieldStatus = FieldStatus.needs_review
+    evidence: list[Span] = Field(default_factory=list)
+    extractor: str | None = None
+    reasons: list[str] = Field(default_factory=list)  # why it needs review
+    candidates: list[Candidate] = Field(default_factory=list)  # the ones not chosen
+
+
+class DocStatus(StrEnum):
+    pending = "pending"
+    completed = "completed"
+    needs_review = "needs_review"
+    failed = "failed"
+
+
+class Stage(StrEnum):
+    """How far a document got; stored so a redelivered message resumes, not repeats."""
+
+    ingested = "ingested"
+    parsed = "parsed"
+    chunked = "chunked"
+    extracted = "extracted"
+    grounded = "grounded"
+    scored = "scored"
+    routed = "routed"
+    exported = "exported"
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+
+
+class ModelCall(BaseModel):
+    """One paid (or embedded) model call, recorded for cost accounting."""
+
+    provider: str
+    model: str
+    prompt_version: str
+    fields: list[str]
+    chunk: int | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_s: float = 0.0
+    cost_usd: float = 0.0
+    cache_hit: bool = False
+    ok: bool = True
+    error: str | None = None
+
+
+class DocumentState(BaseModel):
+    id: str
+    source: str
+    sha256: str
+    size: int
+    media_type: str | None = None
+    schema_name: str
+    schema_version: str
+    stage: Stage = Stage.ingested
+    status: DocStatus = DocStatus.pending
+    error: ErrorInfo | None = None
+    parsed: ParsedDocument | None = None
+    chunks: list[Chunk] = Field(default_factory=list)
+    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    fields: dict[str, FieldResult] = Field(default_factory=dict)
+    model_calls: list[ModelCall] = Field(default_factory=list)
+    provenance: dict[str, Any] = Field(default_factory=dict)
+
+    def failed(self, code: str, message: str) -> DocumentState:
+        """The terminal state for a document that cannot be processed."""
+        return self.model_copy(
+            update={"status": DocStatus.failed, "error": ErrorInfo(code=code, message=message)}
+        )

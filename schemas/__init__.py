@@ -1,0 +1,1 @@
+"""Document types: one module per type; see ``schemas.registry`` for discovery."""

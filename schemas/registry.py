@@ -1,0 +1,158 @@
+"""Finds document types: every module in this package, plus user files.
+
+User types live in the folders named by ``DOCLOOP_SCHEMA_PATH`` (``:``-separated),
+as Python modules defining a ``DocumentSchema`` subclass or as JSON Schema files
+(``*.json`` with ``title``/``x-name``, ``properties`` and optional ``x-kind``,
+``x-aliases``, ``x-review-threshold`` per property). Nothing in the pipeline
+names a document type.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import pkgutil
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import create_model
+
+import schemas
+from schemas import types as T
+from schemas.base import DocumentSchema
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the pipeline needs to know about one field, read from the JSON Schema."""
+
+    name: str
+    description: str
+    kind: str  # a key of schemas.types.PARSERS, or "object" for nested records
+    many: bool = False
+    aliases: tuple[str, ...] = ()
+    review_threshold: float | None = None
+    json_schema: dict[str, Any] = dc_field(default_factory=dict, compare=False, hash=False)
+
+
+def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in prop:
+        return defs[prop["$ref"].split("/")[-1]]
+    for option in prop.get("anyOf", []):
+        if option.get("type") != "null":
+            merged = {k: v for k, v in prop.items() if k != "anyOf"}
+            return {**_resolve(option, defs), **merged}
+    return prop
+
+
+def _kind(prop: dict[str, Any]) -> str:
+    if "x-kind" in prop:
+        return prop["x-kind"]
+    if prop.get("format") == "date":
+        return "date"
+    if prop.get("type") in ("number", "integer"):
+        return "money"
+    if prop.get("type") == "object" or "properties" in prop:
+        return "object"
+    return "text"
+
+
+def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
+    """The fields of a document type in declaration order."""
+    js = model.model_json_schema()
+    defs = js.get("$defs", {})
+    specs = []
+    for name, raw in js.get("properties", {}).items():
+        prop = _resolve(raw, defs)
+        many = prop.get("type") == "array"
+        item = _resolve(prop.get("items", {}), defs) if many else prop
+        specs.append(
+            FieldSpec(
+                name=name,
+                description=prop.get("description", ""),
+                kind=_kind(item) if many else _kind(prop),
+                many=many,
+                aliases=tuple(prop.get("x-aliases", ())),
+                review_threshold=prop.get("x-review-threshold"),
+                json_schema=raw,
+            )
+        )
+    return specs
+
+
+_JSON_TYPES = {
+    "date": T.Date, "money": T.Money, "currency": T.Currency, "percent": T.Percent,
+    "term": T.Term, "organization": T.Organization, "address": T.Address,
+    "identifier": T.Identifier, "jurisdiction": T.Jurisdiction, "text": T.Text,
+}
+
+
+def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
+    """A DocumentSchema subclass built from a JSON Schema document type."""
+    from schemas.base import field
+
+    fields: dict[str, Any] = {}
+    for name, prop in js.get("properties", {}).items():
+        many = prop.get("type") == "array"
+        typ = _JSON_TYPES.get(_kind(prop.get("items", {}) if many else prop), T.Text)
+        spec = field(
+            prop.get("description", name),
+            aliases=prop.get("x-aliases"),
+            review_threshold=prop.get("x-review-threshold"),
+            many=many,
+        )
+        fields[name] = (list[typ] if many else typ | None, spec)
+    name = js.get("x-name") or js["title"].lower().replace(" ", "_")
+    model = create_model(js.get("title", name).replace(" ", ""), __base__=DocumentSchema, **fields)
+    model.name = name
+    model.version = str(js.get("x-version", "1"))
+    model.title = js.get("title", name)
+    model.keywords = js.get("x-keywords", [])
+    return model
+
+
+def _classes_in(module) -> list[type[DocumentSchema]]:
+    return [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj) and issubclass(obj, DocumentSchema) and "name" in vars(obj)
+    ]
+
+
+def _user_dirs() -> list[Path]:
+    return [Path(p) for p in os.environ.get("DOCLOOP_SCHEMA_PATH", "").split(os.pathsep) if p]
+
+
+@lru_cache
+def registry() -> dict[str, type[DocumentSchema]]:
+    """Every known document type by name."""
+    found: dict[str, type[DocumentSchema]] = {}
+    for info in pkgutil.iter_modules(schemas.__path__):
+        if info.name not in ("base", "types", "registry"):
+            for cls in _classes_in(importlib.import_module(f"schemas.{info.name}")):
+                found[cls.name] = cls
+    for folder in _user_dirs():
+        for path in sorted(folder.glob("*.py")):
+            spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            for cls in _classes_in(module):
+                found[cls.name] = cls
+        for path in sorted(folder.glob("*.json")):
+            cls = model_from_json_schema(json.loads(path.read_text()))
+            found[cls.name] = cls
+    return found
+
+
+def get_schema(name: str) -> type[DocumentSchema]:
+    from pipeline.errors import UnknownSchema
+
+    try:
+        return registry()[name]
+    except KeyError:
+        raise UnknownSchema(f"unknown schema {name!r}; known: {', '.join(sorted(registry()))}")

@@ -1,0 +1,188 @@
+"""Typed field values and the parsers that normalise printed text into them.
+
+The same parsers serve three places: schema validation, the rules extractor's
+typed matching, and grounding (which compares typed values, so "$8,000.00"
+grounds 8000). Each parser returns ``None`` when the text is not of its type.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import dateparser
+from price_parser import Price
+from pydantic import BeforeValidator, Field
+
+_DATE_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s*$")
+
+
+def parse_date(text: Any, day_first: bool = True) -> date | None:
+    """A calendar date from printed text in any common format, or None."""
+    if text is None:
+        return None
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    s = str(text).strip()
+    if not s or len(s) > 40 or not re.search(r"\d", s):
+        return None
+    if _ISO.match(s):
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            return None
+    settings = dict(_DATE_SETTINGS, DATE_ORDER="DMY" if day_first else "MDY")
+    if _NUMERIC_DATE.match(s) and len(_NUMERIC_DATE.match(s).group(1)) == 4:
+        settings["DATE_ORDER"] = "YMD"
+    parsed = dateparser.parse(s, settings=settings, languages=["en", "de", "fr", "ms"])
+    if parsed is None or not (1900 <= parsed.year <= 2100):
+        return None
+    return parsed.date()
+
+
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "RM": "MYR", "S$": "SGD",
+    "A$": "AUD", "C$": "CAD", "CHF": "CHF", "₹": "INR", "R$": "BRL", "zł": "PLN", "kr": "SEK",
+}
+ISO_4217 = frozenset(
+    "USD EUR GBP JPY CHF CAD AUD NZD SGD MYR HKD CNY INR BRL MXN SEK NOK DKK PLN CZK HUF "
+    "RON BGN TRY ZAR RUB KRW IDR THB PHP VND AED SAR ILS EGP NGN KES ARS CLP COP PEN".split()
+)
+
+
+def parse_currency(text: Any) -> str | None:
+    """An ISO 4217 code from a code or a symbol."""
+    if text is None:
+        return None
+    s = str(text).strip()
+    if s.upper() in ISO_4217:
+        return s.upper()
+    if s in _CURRENCY_SYMBOLS:
+        return _CURRENCY_SYMBOLS[s]
+    price = Price.fromstring(s)
+    if price.currency:
+        cur = price.currency.strip()
+        return cur.upper() if cur.upper() in ISO_4217 else _CURRENCY_SYMBOLS.get(cur)
+    return None
+
+
+def parse_money(text: Any) -> Decimal | None:
+    """An amount from printed money ("RM 1,234.50", "1.234,50 €", "8000") as a Decimal."""
+    if text is None:
+        return None
+    if isinstance(text, (int, Decimal)):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    s = str(text).strip()
+    if not re.search(r"\d", s) or len(s) > 40:
+        return None
+    amount = Price.fromstring(s).amount
+    if amount is None:
+        return None
+    try:
+        return Decimal(amount).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def parse_percent(text: Any) -> Decimal | None:
+    if text is None:
+        return None
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*%?", str(text))
+    return Decimal(m.group(1).replace(",", ".")) if m else None
+
+
+_TERM = re.compile(
+    r"(?:(\d+)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"eighteen|twenty|twenty-four|thirty|thirty-six|sixty)\b)\s*(?:\(\s*\d+\s*\)\s*)?[-_ ]?"
+    r"(year|month|week|day)s?",
+    re.IGNORECASE,
+)
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20,
+    "twenty-four": 24, "thirty": 30, "thirty-six": 36, "sixty": 60,
+}
+
+
+def parse_term(text: Any) -> str | None:
+    """A duration as "N unit" ("three (3) years" -> "3 years")."""
+    if text is None:
+        return None
+    m = _TERM.search(str(text))
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1) else _WORDS[m.group(2).lower()]
+    return f"{n} {m.group(3).lower()}s"
+
+
+def clean_text(text: Any) -> str | None:
+    """Whitespace collapsed; empty becomes None."""
+    if text is None:
+        return None
+    s = re.sub(r"\s+", " ", str(text)).strip()
+    return s or None
+
+
+def _strict(parser):
+    """Wrap a parser so pydantic reports unparseable input instead of silently keeping it."""
+
+    def validate(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        parsed = parser(value)
+        if parsed is None:
+            raise ValueError(f"cannot read {value!r} as {parser.__name__.removeprefix('parse_')}")
+        return parsed
+
+    return validate
+
+
+def _kind(name: str) -> Any:
+    """Marks a type's kind in its JSON Schema (``x-kind``), which is what the
+    pipeline reads, so document types written as JSON Schema work the same."""
+    return Field(json_schema_extra={"x-kind": name})
+
+
+Text = Annotated[str, BeforeValidator(clean_text), _kind("text")]
+Organization = Annotated[str, BeforeValidator(clean_text), _kind("organization")]
+Address = Annotated[str, BeforeValidator(clean_text), _kind("address")]
+Identifier = Annotated[str, BeforeValidator(clean_text), _kind("identifier")]
+Jurisdiction = Annotated[str, BeforeValidator(clean_text), _kind("jurisdiction")]
+Date = Annotated[date, BeforeValidator(_strict(parse_date)), _kind("date")]
+Money = Annotated[Decimal, BeforeValidator(_strict(parse_money)), _kind("money")]
+Currency = Annotated[
+    str, BeforeValidator(_strict(parse_currency)), Field(pattern=r"^[A-Z]{3}$"), _kind("currency")
+]
+Percent = Annotated[Decimal, BeforeValidator(_strict(parse_percent)), _kind("percent")]
+Term = Annotated[
+    str,
+    BeforeValidator(_strict(parse_term)),
+    Field(pattern=r"^\d+ (year|month|week|day)s$"),
+    _kind("term"),
+]
+
+PARSERS = {
+    "text": clean_text,
+    "organization": clean_text,
+    "address": clean_text,
+    "identifier": clean_text,
+    "jurisdiction": clean_text,
+    "date": parse_date,
+    "money": parse_money,
+    "currency": parse_currency,
+    "percent": parse_percent,
+    "term": parse_term,
+}
+"""Kind name -> parser from printed text to the typed value (None if not of that kind)."""

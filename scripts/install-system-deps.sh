@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages docloop needs: an OCR engine, a PDF rasteriser for the review UI,
+# libmagic, and Chromium for the browser tests. Idempotent: installs only what is missing.
+set -euo pipefail
+need=()
+command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v chromium >/dev/null || need+=(chromium)
+[ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libmagic.so.1 ] || need+=(libmagic1)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing system packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
