@@ -1,1 +1,1 @@
-
+"""Evaluation: datasets, metrics, calibration and optimisation."""

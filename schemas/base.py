@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.checks import CrossCheck
+
 
 def field(
     description: str,
@@ -47,3 +49,4 @@ class DocumentSchema(BaseModel):
     version: ClassVar[str] = "1"
     title: ClassVar[str] = ""
     keywords: ClassVar[list[str]] = []  # words typical of this type, for --schema auto
+    checks: ClassVar[list[CrossCheck]] = []  # cross-field checks, see schemas.checks

@@ -3,6 +3,7 @@
 from pydantic import BaseModel
 
 from schemas.base import DocumentSchema, field
+from schemas.checks import in_order, sums_to
 from schemas.types import Currency, Date, Identifier, Money, Organization, Percent, Text
 
 
@@ -17,6 +18,7 @@ class Invoice(DocumentSchema):
     name = "invoice"
     version = "1"
     title = "Invoice"
+    checks = [sums_to(("subtotal", "tax"), "total"), in_order("date", "due_date")]
     keywords = ["invoice", "rechnung", "bill to", "due date", "vat", "ust", "subtotal", "payment"]
 
     issuer: Organization | None = field(

@@ -133,7 +133,7 @@ def registry() -> dict[str, type[DocumentSchema]]:
     """Every known document type by name."""
     found: dict[str, type[DocumentSchema]] = {}
     for info in pkgutil.iter_modules(schemas.__path__):
-        if info.name not in ("base", "types", "registry"):
+        if info.name not in ("base", "types", "registry", "checks"):
             for cls in _classes_in(importlib.import_module(f"schemas.{info.name}")):
                 found[cls.name] = cls
     for folder in _user_dirs():

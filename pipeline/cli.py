@@ -1,0 +1,137 @@
+"""The ``docloop`` command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from pipeline.config import get_settings
+
+app = typer.Typer(help="Documents in, schema-typed JSON with confidence and evidence out.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _pipeline(extractors: str, with_store: bool = True):
+    from pipeline.run import Pipeline
+    from pipeline.store import Store
+
+    settings = get_settings()
+    names = [n.strip() for n in extractors.split(",") if n.strip()]
+    if settings.llm_provider == "none":
+        names = [n for n in names if n != "llm"]
+    store = None
+    if with_store:
+        store = Store(settings.resolved_database_url)
+        store.migrate()
+    return Pipeline(settings=settings, extractor_names=names, store=store)
+
+
+def _inputs(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            console.print(f"[red]no such file: {p}")
+    return files
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: list[Path] = typer.Argument(..., help="Files or folders."),
+    schema: str = typer.Option("auto", help="Document type, or 'auto' to classify."),
+    out: Path = typer.Option(Path("out"), help="Folder for <input stem>.json."),
+    extractors: str = typer.Option("rules,llm", help="Extractors in cascade order."),
+) -> None:
+    """Extract every input to OUT/<stem>.json. Exit 1 when some input failed."""
+    pipe = _pipeline(extractors)
+    files = _inputs(paths)
+    failed = 0
+    summary = Table("file", "schema", "status", "fields auto-accepted", "error")
+    for path in track(files, description="extracting", console=console):
+        state = pipe.process(path.read_bytes(), str(path), schema)
+        from pipeline.run import write_export
+
+        write_export(state, out, path.stem)
+        auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
+        failed += state.status == "failed"
+        summary.add_row(path.name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
+    console.print(summary)
+    raise typer.Exit(1 if failed or len(files) < len(paths) else 0)
+
+
+@app.command("run")
+def run_cmd(
+    bucket: Path = typer.Option(None, help="Folder to watch (default: DOCLOOP_BUCKET or var/bucket)."),
+    out: Path = typer.Option(Path("out"), help="Where JSON results go."),
+    schema: str = typer.Option("auto"),
+    extractors: str = typer.Option("rules,llm"),
+    interval: float = typer.Option(2.0, help="Seconds between scans."),
+    once: bool = typer.Option(False, help="Process what is there now, then exit."),
+) -> None:
+    """Watch a local folder as the bucket; each new file is processed once (by content hash and schema)."""
+    pipe = _pipeline(extractors)
+    folder = bucket or Path(pipe.settings.resolved_bucket)
+    folder.mkdir(parents=True, exist_ok=True)
+    seen: dict[Path, float] = {}
+    console.print(f"watching {folder} -> {out}")
+    from pipeline.run import write_export
+
+    while True:
+        for path in _inputs([folder]):
+            mtime = path.stat().st_mtime
+            if seen.get(path) == mtime:
+                continue
+            seen[path] = mtime
+            state = pipe.process(path.read_bytes(), str(path), schema)
+            target = out / f"{path.stem}.json"
+            if not target.exists():
+                write_export(state, out, path.stem)
+                console.print(f"{path.name}: {state.status.value}")
+        if once:
+            return
+        time.sleep(interval)
+
+
+@app.command("schemas")
+def schemas_cmd(name: str = typer.Argument(None, help="Show one type's JSON Schema.")) -> None:
+    """List document types (and their JSON Schema)."""
+    from schemas.registry import field_specs, registry
+
+    types = registry()
+    if name:
+        print(json.dumps(types[name].model_json_schema(), indent=2))
+        return
+    table = Table("name", "version", "title", "fields")
+    for n, model in sorted(types.items()):
+        table.add_row(n, model.version, model.title, ", ".join(s.name for s in field_specs(model)))
+    Console().print(table)
+    print(json.dumps({n: m.model_json_schema() for n, m in sorted(types.items())}, indent=2))
+
+
+@app.command("export-schema")
+def export_schema_cmd() -> None:
+    """Print the JSON Schema of the export contract."""
+    from pipeline.export import export_json_schema
+
+    print(json.dumps(export_json_schema(), indent=2))
+
+
+def _mount() -> None:
+    """Sub-commands that live beside their subsystem."""
+    try:
+        from eval.cli import app as eval_app
+    except ImportError:  # eval not built yet in this checkout
+        return
+    app.add_typer(eval_app, name="eval")
+
+
+_mount()

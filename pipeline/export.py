@@ -1,0 +1,104 @@
+"""The JSON contract users take out, and its JSON Schema.
+
+``data`` holds the best value of every field, reviewed or not; ``fields`` says
+for each how sure we are, whether a person looked, and where it came from.
+The models below *are* the contract: ``export_json_schema()`` is generated from
+them and published as ``docs/export.schema.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from pipeline.state import DocumentState
+
+PIPELINE_VERSION = "0.1.0"
+
+
+class ExportDocument(BaseModel):
+    id: str
+    source: str
+    sha256: str
+    pages: int
+
+
+class ExportSchemaRef(BaseModel):
+    name: str
+    version: str
+
+
+class ExportEvidence(BaseModel):
+    page: int
+    start: int = Field(description="Offset into the document's text (pages joined by form feeds).")
+    end: int
+    text: str
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class ExportField(BaseModel):
+    value: Any
+    confidence: float = Field(ge=0, le=1)
+    status: Literal["auto_accepted", "needs_review", "accepted", "corrected", "rejected"]
+    evidence: list[ExportEvidence]
+    extractor: str | None
+
+
+class ExportError(BaseModel):
+    code: str
+    message: str
+
+
+class Export(BaseModel):
+    document: ExportDocument
+    schema_: ExportSchemaRef = Field(alias="schema")
+    status: Literal["completed", "needs_review", "failed"]
+    data: dict[str, Any]
+    fields: dict[str, ExportField]
+    error: ExportError | None
+    provenance: dict[str, Any]
+
+
+def export(state: DocumentState) -> dict[str, Any]:
+    """The export of a document in any end state (failed ones included)."""
+    status = state.status.value if state.status.value != "pending" else "needs_review"
+    fields = {
+        name: {
+            "value": r.value,
+            "confidence": r.confidence,
+            "status": r.status.value,
+            "evidence": [s.model_dump() for s in r.evidence],
+            "extractor": r.extractor,
+        }
+        for name, r in state.fields.items()
+    }
+    doc = {
+        "document": {
+            "id": state.id,
+            "source": state.source,
+            "sha256": state.sha256,
+            "pages": len(state.parsed.pages) if state.parsed else 0,
+        },
+        "schema": {"name": state.schema_name, "version": state.schema_version},
+        "status": status,
+        "data": {name: r.value for name, r in state.fields.items()},
+        "fields": fields,
+        "error": state.error.model_dump() if state.error else None,
+        "provenance": {
+            "pipeline_version": PIPELINE_VERSION,
+            "models": sorted({f"{c.provider}:{c.model}" for c in state.model_calls}),
+            "prompt_version": next((c.prompt_version for c in state.model_calls), None),
+            **state.provenance,
+        },
+    }
+    # The contract is checked on the way out: an export that breaks it is a bug here.
+    Export.model_validate(doc)
+    return doc
+
+
+def export_json_schema() -> dict[str, Any]:
+    schema = Export.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "docloop export"
+    return schema

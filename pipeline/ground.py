@@ -1,0 +1,160 @@
+"""Grounding: find where each value came from in the document.
+
+A value is grounded when a span of the document *means* it: typed kinds are
+compared as typed values ("$8,000.00" grounds 8000, "25 DEC 2018" grounds
+2018-12-25), text kinds exactly, then case-insensitively, then fuzzily
+(rapidfuzz alignment, for quotes with OCR noise or re-flowed whitespace). An
+ungrounded value keeps its place but gets ``grounded = 0``, which the scorer
+turns into low confidence, so a value the model invented is never auto-accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from pipeline.state import Candidate, DocumentState, ParsedDocument, Span, Stage
+from schemas.registry import field_specs, get_schema
+from schemas.types import PARSERS
+
+FUZZY_MIN = 90.0  # partial_ratio below this is not the same text
+TYPED_KINDS = {"date", "money", "percent", "term", "currency"}
+
+# Substrings worth parsing when looking for a typed value.
+_TYPED_PATTERNS = {
+    "money": r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])",
+    "percent": r"\d+(?:[.,]\d+)?\s?%",
+    "currency": r"\b[A-Z]{3}\b|[$€£¥]|\bRM\b",
+    "term": r"\b(?:\w+(?:-\w+)?\s+)?(?:\(\s*\d+\s*\)\s*)?(?:years?|months?|weeks?|days?)\b",
+    "date": (
+        r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
+        r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b"
+        r"|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    ),
+}
+
+
+def span_at(document: ParsedDocument, start: int, end: int) -> Span:
+    """The evidence span for ``document.text[start:end]``, with page and word boxes."""
+    page = document.page_at(start)
+    boxes = [w.bbox for w in page.words if w.bbox and w.start < end and w.end > start]
+    bbox = None
+    if boxes:
+        bbox = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    return Span(page=page.number, start=start, end=end, text=document.text[start:end], bbox=bbox)
+
+
+def _closest(starts: list[tuple[int, int]], near: int | None) -> tuple[int, int]:
+    if near is None:
+        return starts[0]
+    return min(starts, key=lambda se: abs(se[0] - near))
+
+
+def _same_value(kind: str, text: str, value: Any) -> bool:
+    parser = PARSERS.get(kind)
+    if parser is None or value is None:
+        return False
+    parsed = parser(text)
+    return parsed is not None and _as_json(parsed) == _as_json(parser(value) or value)
+
+
+def _as_json(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> str:
+    return text.casefold()
+
+
+def locate(
+    document: ParsedDocument,
+    text: str | None,
+    kind: str = "text",
+    value: Any = None,
+    near: int | None = None,
+) -> tuple[Span, float] | None:
+    """Where ``text`` (a quote) or ``value`` occurs, and how sure the match is (0..1).
+
+    Tries, in order: the exact text; the typed value among substrings of the
+    kind's shape; the text case-insensitively; a fuzzy alignment.
+    """
+    doc = document.text
+    if text:
+        hits = [(m.start(), m.end()) for m in re.finditer(re.escape(text), doc)]
+        if hits:
+            return span_at(document, *_closest(hits, near)), 1.0
+    if kind in TYPED_KINDS and value is not None:
+        hits = [
+            (m.start(), m.end())
+            for m in re.finditer(_TYPED_PATTERNS[kind], doc, re.IGNORECASE)
+            if _same_value(kind, m.group(0).strip(), value)
+        ]
+        if hits:
+            s, e = _closest(hits, near)
+            while doc[s].isspace():
+                s += 1
+            return span_at(document, s, e), 1.0
+    needle = text or (str(value) if value is not None and kind not in TYPED_KINDS else None)
+    if not needle or len(needle) < 2:
+        return None
+    folded = _folded(doc)
+    hits = [(m.start(), m.end()) for m in re.finditer(re.escape(needle.casefold()), folded)]
+    if hits:
+        return span_at(document, *_closest(hits, near)), 0.95
+    # Whitespace-insensitive fuzzy alignment; bounded so long documents stay fast.
+    if len(needle) >= 4:
+        alignment = fuzz.partial_ratio_alignment(needle.casefold(), folded, score_cutoff=FUZZY_MIN)
+        if alignment is not None:
+            s, e = alignment.dest_start, alignment.dest_end
+            return span_at(document, s, e), alignment.score / 100.0
+    return None
+
+
+def verify(document: ParsedDocument, span: Span) -> bool:
+    """True when a span's offsets really hold its text."""
+    return 0 <= span.start <= span.end <= len(document.text) and (
+        document.text[span.start : span.end] == span.text
+    )
+
+
+def ground_candidate(document: ParsedDocument, candidate: Candidate, kind: str) -> Candidate:
+    """The candidate with verified evidence and a ``grounded`` signal in 0..1."""
+    values = candidate.value if isinstance(candidate.value, list) else [candidate.value]
+    evidence = [s for s in candidate.evidence if verify(document, s)]
+    score = 1.0 if evidence and len(evidence) >= len([v for v in values if v is not None]) else 0.0
+    if not evidence:
+        found = []
+        for v in values:
+            hit = locate(document, candidate.raw if len(values) == 1 else None, kind, v)
+            if hit is None:
+                hit = locate(document, None, kind, v)
+            if hit is not None:
+                found.append(hit)
+        evidence = [span for span, _ in found]
+        if found:
+            score = min(s for _, s in found) * len(found) / max(1, len(values))
+    signals = dict(candidate.signals, grounded=round(score, 3))
+    return candidate.model_copy(update={"evidence": evidence, "signals": signals})
+
+
+def ground(state: DocumentState) -> DocumentState:
+    """Stage: every candidate located in the source, with a ``grounded`` signal."""
+    if state.parsed is None:
+        return state
+    kinds = {s.name: s.kind for s in field_specs(get_schema(state.schema_name))}
+    candidates = {
+        name: [ground_candidate(state.parsed, c, kinds.get(name, "text")) for c in cands]
+        for name, cands in state.candidates.items()
+    }
+    return state.model_copy(update={"candidates": candidates, "stage": Stage.grounded})

@@ -1,0 +1,54 @@
+"""Routing: each field is auto-accepted or sent to a person.
+
+A field is ``auto_accepted`` when its confidence reaches its threshold (the
+field's own, else the default) *and* it is grounded: a value that does not occur
+in the document is never accepted without a person, whatever its score. A failed
+cross-field check sends the fields it involves to review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
+from schemas.registry import field_specs, get_schema
+
+REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
+
+
+def _grounded(result: FieldResult) -> bool:
+    return bool(result.evidence) and "not grounded in the document" not in result.reasons
+
+
+def route(state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None) -> DocumentState:
+    """Stage: statuses for every field and the document.
+
+    ``thresholds`` (field -> threshold) override the schema's, e.g. calibrated ones.
+    Fields a person already decided keep their status.
+    """
+    model = get_schema(state.schema_name)
+    thresholds = thresholds or {}
+    fields: dict[str, FieldResult] = {}
+    for spec in field_specs(model):
+        result = state.fields.get(spec.name) or FieldResult()
+        if result.status in REVIEWED:
+            fields[spec.name] = result
+            continue
+        threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
+        empty = result.value in (None, [], "")
+        accept = not empty and result.confidence >= threshold and _grounded(result)
+        status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
+        fields[spec.name] = result.model_copy(update={"status": status})
+
+    values: dict[str, Any] = {name: r.value for name, r in fields.items()}
+    for check in model.checks:
+        if check.failed(values):
+            for name in check.fields:
+                r = fields[name]
+                if r.status == FieldStatus.auto_accepted:
+                    r = r.model_copy(update={"status": FieldStatus.needs_review})
+                fields[name] = r.model_copy(update={"reasons": [*r.reasons, f"cross-field check failed: {check.message}"]})
+
+    pending = any(r.status == FieldStatus.needs_review for r in fields.values())
+    status = DocStatus.needs_review if pending else DocStatus.completed
+    return state.model_copy(update={"fields": fields, "status": status, "stage": Stage.routed})

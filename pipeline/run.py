@@ -1,0 +1,135 @@
+"""The stages in order: the embedded default runs a document through here in one
+process; the queue workers call the same functions one stage per message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.chunk import chunk
+from pipeline.classify import classify
+from pipeline.config import Settings
+from pipeline.export import PIPELINE_VERSION, export
+from pipeline.extract import build_extractors, extract
+from pipeline.extractors.base import Extractor
+from pipeline.ground import ground
+from pipeline.ingest import ingest
+from pipeline.parse import parse
+from pipeline.prompting import PROMPT_VERSION
+from pipeline.route import route
+from pipeline.score import Scorer, score
+from pipeline.state import DocStatus, DocumentState, ParsedDocument
+from pipeline.store import Store, run_key
+from schemas.registry import get_schema
+
+AUTO = "auto"
+
+
+def with_schema(state: DocumentState, name: str) -> DocumentState:
+    """The state bound to a document type (after ``--schema auto`` picked one)."""
+    model = get_schema(name)
+    return state.model_copy(update={"schema_name": model.name, "schema_version": model.version})
+
+
+def classify_if_auto(state: DocumentState) -> DocumentState:
+    if state.schema_name != AUTO or state.parsed is None:
+        return state
+    name, probability = classify(state.parsed)
+    state = with_schema(state, name)
+    return state.model_copy(update={"provenance": dict(state.provenance, classifier={"schema": name, "probability": probability})})
+
+
+@dataclass
+class Pipeline:
+    """Everything a run needs, built once: settings, extractors, scorer, store."""
+
+    settings: Settings
+    extractor_names: list[str] = field(default_factory=lambda: ["rules", "llm"])
+    store: Store | None = None
+    scorer: Scorer | None = None
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)  # schema -> field -> threshold
+    hints: dict[str, Any] = field(default_factory=dict)
+    _extractors: list[Extractor] | None = None
+
+    @property
+    def extractors(self) -> list[Extractor]:
+        if self._extractors is None:
+            self._extractors = build_extractors(self.extractor_names, self.settings)
+        return self._extractors
+
+    def key(self, state: DocumentState) -> str:
+        prompt = PROMPT_VERSION if "llm" in self.extractor_names else "none"
+        return run_key(state, PIPELINE_VERSION, prompt)
+
+    def extract_fields(self, state: DocumentState) -> DocumentState:
+        """From a parsed document to routed fields: chunk, extract, ground, score, route."""
+        state = chunk(state, self.settings.chunk_chars)
+        state = extract(state, self.extractors, get_schema(state.schema_name), self.settings, self.hints.get(state.schema_name))
+        state = ground(state)
+        state = score(state, self.scorer)
+        return route(state, self.settings.review_threshold, self.thresholds.get(state.schema_name))
+
+    def process(self, data: bytes, source: str, schema: str) -> DocumentState:
+        """One document from bytes to its final state (stored when a store is set).
+
+        Re-processing the same bytes with the same schema and versions returns the
+        stored result instead of extracting again.
+        """
+        state = ingest(data, source, schema, self.settings)
+        if state.status != DocStatus.failed:
+            if schema != AUTO:
+                state = with_schema(state, schema)
+                done = self._already_done(state)
+                if done is not None:
+                    return done
+            state = parse(state, data, self.settings)
+        if state.status != DocStatus.failed:
+            state = classify_if_auto(state)
+            if schema == AUTO:
+                done = self._already_done(state)
+                if done is not None:
+                    return done
+            state = self.extract_fields(state)
+        if state.schema_name == AUTO:  # failed before a type was known
+            state = state.model_copy(update={"schema_name": "unknown"})
+        return self._record(state)
+
+    def process_parsed(self, parsed: ParsedDocument, source: str, schema: str) -> DocumentState:
+        """For documents that come already as text (datasets shipped with OCR)."""
+        import hashlib
+
+        digest = hashlib.sha256(parsed.text.encode()).hexdigest()
+        state = DocumentState(
+            id=digest[:16], source=source, sha256=digest, size=len(parsed.text), media_type="text/plain",
+            schema_name=schema, schema_version="", parsed=parsed,
+        )
+        state = classify_if_auto(with_schema(state, schema) if schema != AUTO else state)
+        return self.extract_fields(state)
+
+    def _already_done(self, state: DocumentState) -> DocumentState | None:
+        if self.store is None:
+            return None
+        run_id, created = self.store.claim(state, self.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+        if created:
+            return None
+        stored = self.store.load(run_id)
+        return stored if stored.status != DocStatus.pending else None
+
+    def _record(self, state: DocumentState) -> DocumentState:
+        if self.store is not None:
+            run_id, _ = self.store.claim(state, self.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+            self.store.save(run_id, state, exported=True)
+        return state
+
+
+def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
+    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{stem}.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(export(state), indent=2, ensure_ascii=False, default=str))
+    tmp.replace(target)
+    return target

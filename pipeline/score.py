@@ -1,0 +1,213 @@
+"""Confidence: the probability that a field's chosen value is right.
+
+Extractors report raw signals; this stage picks each field's best value and
+turns the evidence for it into one probability. The combination is a
+:class:`Scorer`, replaceable: the default is a fixed logistic combination of a
+few features, and ``eval.calibration`` fits one per schema and field from
+reviewed outcomes (same features, learned weights).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from pipeline.state import Candidate, DocumentState, FieldResult, Stage
+from schemas.base import DocumentSchema
+from schemas.registry import FieldSpec, field_specs, get_schema
+
+FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors")
+
+# Signals that describe the candidate itself, not its context; their mean is "strength".
+_CONTEXT_SIGNALS = {"grounded", "agreement", "conflict", "validated", "n_extractors"}
+
+
+def strength(candidate: Candidate) -> float:
+    own = [v for k, v in candidate.signals.items() if k not in _CONTEXT_SIGNALS]
+    return sum(own) / len(own) if own else 0.0
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class Scorer(Protocol):
+    version: str
+
+    def confidence(self, schema: str, field: str, features: dict[str, float]) -> float: ...
+
+
+class HeuristicScorer:
+    """Hand-set logistic weights: a sensible prior until a fitted calibration exists.
+
+    Ungrounded values stay below 0.3 whatever else is said about them; a grounded,
+    strong, uncontested value from agreeing extractors approaches 0.97.
+    """
+
+    version = "heuristic-1"
+    weights = {
+        "grounded": 3.0,
+        "strength": 3.0,
+        "agreement": 1.0,
+        "conflict": -2.0,
+        "validated": 1.0,
+        "n_extractors": 0.0,
+    }
+    bias = -5.0
+
+    def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights[k] * features.get(k, 0.0) for k in FEATURES)
+        return _sigmoid(z)
+
+
+_default_scorer: Scorer = HeuristicScorer()
+
+
+def default_scorer() -> Scorer:
+    return _default_scorer
+
+
+def set_default_scorer(scorer: Scorer) -> None:
+    """Install a fitted scorer (eval.calibration does this when a calibration is loaded)."""
+    global _default_scorer
+    _default_scorer = scorer
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, list):
+        return "|".join(sorted(str(v).casefold() for v in value))
+    return str(value).casefold()
+
+
+def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool = True) -> dict[str, float]:
+    """The features of one chosen candidate among all proposed for its field."""
+    extractors = {c.extractor for c in all_candidates}
+    agreeing = {c.extractor for c in all_candidates if _key(c.value) == _key(chosen.value)}
+    own = strength(chosen)
+    rivals = [strength(c) for c in all_candidates if _key(c.value) != _key(chosen.value)]
+    return {
+        "grounded": chosen.signals.get("grounded", 0.0),
+        "strength": own,
+        "agreement": len(agreeing) / len(extractors) if extractors else 0.0,
+        "conflict": max(rivals, default=0.0) / own if own > 0 and rivals else 0.0,
+        "validated": 1.0 if validated else 0.0,
+        "n_extractors": float(len(agreeing)),
+    }
+
+
+def candidate_confidence(candidate: Candidate, spec: FieldSpec | None = None, scorer: Scorer | None = None) -> float:
+    """Provisional confidence of one candidate alone (used by the cascade before grounding).
+
+    Assumes the value will ground when the extractor gave evidence for it.
+    """
+    feats = features(candidate, [candidate])
+    feats["grounded"] = candidate.signals.get("grounded", 1.0 if candidate.evidence else 0.0)
+    return (scorer or default_scorer()).confidence("", spec.name if spec else candidate.field, feats)
+
+
+def _validates(model: type[DocumentSchema], name: str, value: Any) -> bool:
+    try:
+        model.model_validate({name: value})
+    except ValidationError as err:
+        return not any(e["loc"] and e["loc"][0] == name for e in err.errors())
+    return True
+
+
+def _reasons(feats: dict[str, float]) -> list[str]:
+    reasons = []
+    if feats["grounded"] < 0.9:
+        reasons.append("not grounded in the document")
+    if not feats["validated"]:
+        reasons.append("validator failed")
+    if feats["conflict"] >= 0.8:
+        reasons.append("extractors or candidates disagree")
+    if feats["strength"] < 0.6:
+        reasons.append("weak evidence")
+    return reasons
+
+
+def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], scorer: Scorer):
+    """(confidence, features, best candidate) per distinct value, most probable first."""
+    groups: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        groups[_key(c.value)].append(c)
+    scored = []
+    for group in groups.values():
+        best = max(group, key=lambda c: (c.signals.get("grounded", 0.0), strength(c)))
+        value = [best.value] if spec.many else best.value
+        feats = features(best, candidates, _validates(model, spec.name, value))
+        scored.append((scorer.confidence(model.name, spec.name, feats), feats, best))
+    return sorted(scored, key=lambda t: t[0], reverse=True)
+
+
+def _items(candidates: list[Candidate]) -> list[Candidate]:
+    """List-valued candidates split into one candidate per item."""
+    out = []
+    for c in candidates:
+        if isinstance(c.value, list):
+            for i, v in enumerate(c.value):
+                ev = [c.evidence[i]] if i < len(c.evidence) and len(c.evidence) == len(c.value) else []
+                out.append(c.model_copy(update={"value": v, "evidence": ev}))
+        else:
+            out.append(c)
+    return [c for c in out if c.value not in (None, "")]
+
+
+LIST_ITEM_MIN = 0.5  # an item of a list field below this is left out (and the field reviewed)
+
+
+def _choose_many(spec, candidates, model, scorer) -> FieldResult:
+    scored = _rank(spec, _items(candidates), model, scorer)
+    kept = [t for t in scored if t[0] >= LIST_ITEM_MIN] or scored[:1]
+    dropped = [t for t in scored if t not in kept]
+    reasons = sorted({r for _, feats, _ in kept for r in _reasons(feats)})
+    if dropped:
+        reasons.append("uncertain further items")
+    confidence = min(t[0] for t in kept)
+    if dropped:
+        confidence = min(confidence, 1.0 - max(t[0] for t in dropped))
+    return FieldResult(
+        value=[best.value for _, _, best in kept],
+        confidence=round(confidence, 4),
+        evidence=[s for _, _, best in kept for s in best.evidence],
+        extractor=",".join(sorted({best.extractor for _, _, best in kept})),
+        reasons=reasons,
+        candidates=[best for _, _, best in dropped],
+    )
+
+
+def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], scorer: Scorer) -> FieldResult:
+    """The field's best value: candidates grouped by value, scored, the most probable kept.
+
+    A list field keeps every item that is probably right; its confidence is that
+    of its weakest decision (an item kept, or an item left out).
+    """
+    if not candidates:
+        return FieldResult(value=[] if spec.many else None, confidence=0.0, reasons=["not found"])
+    if spec.many:
+        return _choose_many(spec, candidates, model, scorer)
+    scored = _rank(spec, candidates, model, scorer)
+    confidence, feats, best = scored[0]
+    return FieldResult(
+        value=best.value,
+        confidence=round(confidence, 4),
+        evidence=best.evidence,
+        extractor=best.extractor,
+        reasons=_reasons(feats),
+        candidates=[c for _, _, c in scored[1:]],
+    )
+
+
+def score(state: DocumentState, scorer: Scorer | None = None) -> DocumentState:
+    """Stage: one FieldResult per schema field, with its confidence."""
+    model = get_schema(state.schema_name)
+    scorer = scorer or default_scorer()
+    fields = {
+        spec.name: choose(spec, state.candidates.get(spec.name, []), model, scorer)
+        for spec in field_specs(model)
+    }
+    provenance = dict(state.provenance, scorer=scorer.version)
+    return state.model_copy(update={"fields": fields, "stage": Stage.scored, "provenance": provenance})
