@@ -68,7 +68,7 @@ def export(state: DocumentState) -> dict[str, Any]:
             "value": r.value,
             "confidence": r.confidence,
             "status": r.status.value,
-            "evidence": [s.model_dump() for s in r.evidence],
+            "evidence": [s.model_dump(mode="json") for s in r.evidence],
             "extractor": r.extractor,
         }
         for name, r in state.fields.items()
@@ -93,8 +93,7 @@ def export(state: DocumentState) -> dict[str, Any]:
         },
     }
     # The contract is checked on the way out: an export that breaks it is a bug here.
-    Export.model_validate(doc)
-    return doc
+    return Export.model_validate(doc).model_dump(mode="json", by_alias=True)
 
 
 def export_json_schema() -> dict[str, Any]:

@@ -1,0 +1,85 @@
+from pipeline.ground import span_at
+from pipeline.route import route
+from pipeline.score import HeuristicScorer, candidate_confidence, score
+from pipeline.state import Candidate, DocumentState, FieldResult, FieldStatus, Stage
+from tests.conftest import make_document
+
+DOC = make_document("ACME SDN BHD\nDate 25/12/2018\nSubtotal 100.00\nTax 6.00\nTotal 106.00\nTotal 150.00\n")
+
+
+def cand(field, value, raw, extractor="rules", grounded=1.0, **signals):
+    start = DOC.text.index(raw)
+    evidence = [span_at(DOC, start, start + len(raw))] if grounded else []
+    return Candidate(field=field, value=value, raw=raw, extractor=extractor, evidence=evidence,
+                     signals={"grounded": grounded, **signals})
+
+
+def state(candidates, schema="invoice"):
+    by_field = {}
+    for c in candidates:
+        by_field.setdefault(c.field, []).append(c)
+    return DocumentState(id="x", source="t", sha256="0" * 64, size=1, schema_name=schema, schema_version="1",
+                         parsed=DOC, candidates=by_field, stage=Stage.grounded)
+
+
+def test_strong_grounded_agreeing_value_is_confident_and_auto_accepted():
+    s = state([cand("total", "106.00", "106.00", match=1.0, layout=1.0),
+               cand("total", "106.00", "106.00", extractor="llm", quote_found=1.0)])
+    s = route(score(s))
+    assert s.fields["total"].confidence > 0.9
+    assert s.fields["total"].status == FieldStatus.auto_accepted
+
+
+def test_ungrounded_value_never_auto_accepted():
+    s = state([cand("issuer", "Globex", "ACME SDN BHD", extractor="llm", grounded=0.0, quote_found=1.0, model=1.0)])
+    s = route(score(s), default_threshold=0.0)
+    assert s.fields["issuer"].status == FieldStatus.needs_review
+    assert "not grounded in the document" in s.fields["issuer"].reasons
+
+
+def test_disagreement_lowers_confidence_and_keeps_the_other_candidate():
+    alone = score(state([cand("total", "106.00", "106.00", match=0.9)])).fields["total"]
+    contested = score(state([cand("total", "106.00", "106.00", match=0.9),
+                             cand("total", "150.00", "150.00", match=0.85)])).fields["total"]
+    assert contested.confidence < alone.confidence
+    assert [c.value for c in contested.candidates] == ["150.00"]
+    assert "extractors or candidates disagree" in contested.reasons
+
+
+def test_missing_field_needs_review_with_reason():
+    s = route(score(state([])))
+    assert s.fields["total"].value is None and s.fields["total"].status == FieldStatus.needs_review
+    assert s.fields["total"].reasons == ["not found"]
+
+
+def test_cross_field_check_sends_fields_to_review():
+    good = [cand("subtotal", "100.00", "100.00", match=1.0, layout=1.0),
+            cand("tax", "6.00", "6.00", match=1.0, layout=1.0)]
+    ok = route(score(state(good + [cand("total", "106.00", "106.00", match=1.0, layout=1.0)])), 0.5)
+    assert ok.fields["total"].status == FieldStatus.auto_accepted
+    bad = route(score(state(good + [cand("total", "150.00", "150.00", match=1.0, layout=1.0)])), 0.5)
+    for name in ("subtotal", "tax", "total"):
+        assert bad.fields[name].status == FieldStatus.needs_review
+        assert any("cross-field" in r for r in bad.fields[name].reasons)
+
+
+def test_reviewed_fields_keep_their_status_on_reroute():
+    s = score(state([cand("total", "150.00", "150.00")]))
+    fields = dict(s.fields, total=FieldResult(value="106.00", confidence=1.0, status=FieldStatus.corrected))
+    s = route(s.model_copy(update={"fields": fields}))
+    assert s.fields["total"].status == FieldStatus.corrected
+
+
+def test_list_field_keeps_probable_items_and_drops_weak_ones():
+    doc_state = state([cand("party", "ACME SDN BHD", "ACME SDN BHD", match=1.0, layout=1.0),
+                       cand("party", "Tax", "Tax", match=0.1, grounded=0.0)], schema="nda")
+    party = score(doc_state).fields["party"]
+    assert party.value == ["ACME SDN BHD"]
+    assert [c.value for c in party.candidates] == ["Tax"]
+
+
+def test_provisional_confidence_orders_by_evidence():
+    strong = cand("total", "106.00", "106.00", match=1.0, layout=1.0)
+    weak = cand("total", "106.00", "106.00", match=0.3)
+    assert candidate_confidence(strong) > candidate_confidence(weak)
+    assert 0 <= HeuristicScorer().confidence("s", "f", {}) < 0.05

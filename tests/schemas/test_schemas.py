@@ -1,0 +1,80 @@
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from schemas import registry as reg
+from schemas.invoice import Invoice
+from schemas.nda import NDA
+from schemas.receipt import Receipt
+from schemas.types import parse_currency, parse_date, parse_money, parse_term
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("25/12/2018", date(2018, 12, 25)), ("25-12-18", date(2018, 12, 25)), ("25 DEC 2018", date(2018, 12, 25)),
+    ("2023-07-04", date(2023, 7, 4)), ("March 3, 2012", date(2012, 3, 3)), ("04.07.2023", date(2023, 7, 4)),
+    ("no date here", None), ("12345", None),
+])
+def test_dates_parse_day_first(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("RM 1,234.50", Decimal("1234.50")), ("$8,000.00", Decimal("8000.00")), ("1.234,50 €", Decimal("1234.50")),
+    ("9", Decimal("9.00")), ("TOTAL", None),
+])
+def test_money_parses_printed_amounts(text, expected):
+    assert parse_money(text) == expected
+
+
+def test_currency_and_term():
+    assert parse_currency("€") == "EUR" and parse_currency("usd") == "USD" and parse_currency("RM") == "MYR"
+    assert parse_currency("XYZ") is None
+    assert parse_term("three (3) years") == "3 years" and parse_term("for 18 months") == "18 months"
+
+
+def test_schemas_normalise_and_reject_bad_values():
+    inv = Invoice(total="€ 1.190,00", currency="€", date="04.07.2023", due_date="2023-08-01")
+    assert inv.total == Decimal("1190.00") and inv.currency == "EUR" and inv.date == date(2023, 7, 4)
+    with pytest.raises(ValidationError):
+        Invoice(total="not money")
+    assert NDA(term="two years", party=["A Inc", "B LLC"]).term == "2 years"
+    assert Receipt(company="  ACME   SDN BHD ").company == "ACME SDN BHD"
+
+
+def test_every_shipped_type_is_registered_with_described_fields():
+    types = reg.registry()
+    assert {"receipt", "invoice", "nda"} <= set(types)
+    for model in types.values():
+        for spec in reg.field_specs(model):
+            assert spec.description, f"{model.name}.{spec.name} has no description"
+    kinds = {s.name: (s.kind, s.many) for s in reg.field_specs(NDA)}
+    assert kinds["party"] == ("organization", True) and kinds["effective_date"] == ("date", False)
+
+
+def test_user_types_from_json_schema_and_module(tmp_path, monkeypatch):
+    (tmp_path / "purchase_order.json").write_text(json.dumps({
+        "title": "Purchase order", "x-name": "purchase_order", "x-keywords": ["purchase order"],
+        "properties": {
+            "po_number": {"type": "string", "description": "PO number", "x-kind": "identifier", "x-aliases": ["PO #"]},
+            "order_date": {"type": "string", "format": "date", "description": "Order date"},
+            "amount": {"type": "number", "description": "Total", "x-review-threshold": 0.95},
+        },
+    }))
+    (tmp_path / "payslip.py").write_text(
+        "from schemas.base import DocumentSchema, field\nfrom schemas.types import Money\n"
+        "class Payslip(DocumentSchema):\n    name = 'payslip'\n"
+        "    net_pay: Money | None = field('Net pay', aliases=['net pay'])\n")
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        po = reg.get_schema("purchase_order")
+        specs = {s.name: s for s in reg.field_specs(po)}
+        assert specs["order_date"].kind == "date" and specs["amount"].review_threshold == 0.95
+        assert specs["po_number"].aliases == ("PO #",)
+        assert str(po(order_date="1 May 2024", amount="1,000").order_date) == "2024-05-01"
+        assert reg.field_specs(reg.get_schema("payslip"))[0].kind == "money"
+    finally:
+        reg.registry.cache_clear()
