@@ -26,3 +26,11 @@ def test_failed_document_exports_typed_error():
     jsonschema.validate(doc, export_json_schema())
     assert doc["status"] == "failed" and doc["error"] == {"code": "empty", "message": "the file is empty"}
     assert doc["document"]["pages"] == 0 and doc["data"] == {}
+
+
+def test_published_schema_file_is_current():
+    import json
+    from pathlib import Path
+
+    published = json.loads((Path(__file__).resolve().parents[2] / "docs" / "export.schema.json").read_text())
+    assert published == export_json_schema(), "regenerate with: docloop export-schema > docs/export.schema.json"
