@@ -169,9 +169,11 @@ def _choose_many(spec, candidates, model, scorer) -> FieldResult:
     confidence = min(t[0] for t in kept)
     if dropped:
         confidence = min(confidence, 1.0 - max(t[0] for t in dropped))
+    weakest = min(kept, key=lambda t: t[0])
     return FieldResult(
         value=[best.value for _, _, best in kept],
         confidence=round(confidence, 4),
+        features=weakest[1],
         evidence=[s for _, _, best in kept for s in best.evidence],
         extractor=",".join(sorted({best.extractor for _, _, best in kept})),
         reasons=reasons,
@@ -194,6 +196,7 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
     return FieldResult(
         value=best.value,
         confidence=round(confidence, 4),
+        features=feats,
         evidence=best.evidence,
         extractor=best.extractor,
         reasons=_reasons(feats),

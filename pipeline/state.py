@@ -110,6 +110,7 @@ class FieldResult(BaseModel):
     evidence: list[Span] = Field(default_factory=list)
     extractor: str | None = None
     reasons: list[str] = Field(default_factory=list)  # why it needs review
+    features: dict[str, float] = Field(default_factory=dict)  # what the scorer saw; calibration refits on them
     candidates: list[Candidate] = Field(default_factory=list)  # the ones not chosen
 
 
