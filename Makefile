@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 
 install: $(STAMP)
 
+SAMPLES := $(filter-out samples/README.md,$(wildcard samples/*))
+
 demo: install
-	$(VENV)/bin/docloop extract samples/* --schema auto --out out/demo
+	$(VENV)/bin/docloop extract $(SAMPLES) --schema auto --out out/demo
+	@echo "results in out/demo/"; ls out/demo
 
 test: install
 	$(VENV)/bin/pytest -q

@@ -17,19 +17,14 @@ app = typer.Typer(help="Documents in, schema-typed JSON with confidence and evid
 console = Console(stderr=True)
 
 
-def _pipeline(extractors: str, with_store: bool = True):
-    from pipeline.run import Pipeline
+def _pipeline(extractors: str):
+    from pipeline.run import build_pipeline
     from pipeline.store import Store
 
     settings = get_settings()
-    names = [n.strip() for n in extractors.split(",") if n.strip()]
-    if settings.llm_provider == "none":
-        names = [n for n in names if n != "llm"]
-    store = None
-    if with_store:
-        store = Store(settings.resolved_database_url)
-        store.migrate()
-    return Pipeline(settings=settings, extractor_names=names, store=store)
+    store = Store(settings.resolved_database_url)
+    store.migrate()
+    return build_pipeline(settings, [n.strip() for n in extractors.split(",") if n.strip()], store)
 
 
 def _inputs(paths: list[Path]) -> list[Path]:
@@ -127,6 +122,11 @@ def export_schema_cmd() -> None:
 
 def _mount() -> None:
     """Sub-commands that live beside their subsystem."""
+    from review_ui.cli import register as register_review
+    from workers.cli import register as register_workers
+
+    register_workers(app)
+    register_review(app)
     try:
         from eval.cli import app as eval_app
     except ImportError:  # eval not built yet in this checkout

@@ -125,6 +125,23 @@ class Pipeline:
         return state
 
 
+def build_pipeline(settings: Settings, extractor_names: list[str] | None = None, store: Store | None = None) -> Pipeline:
+    """A pipeline with the newest calibration: the shipped one, overridden by ``home/calibrations``."""
+    from eval import calibration
+
+    scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
+    names = extractor_names if extractor_names is not None else ["rules", "llm"]
+    if settings.llm_provider == "none":
+        names = [n for n in names if n != "llm"]
+    return Pipeline(
+        settings=settings,
+        extractor_names=names,
+        store=store,
+        scorer=scorer,
+        thresholds=scorer.thresholds() if scorer else {},
+    )
+
+
 def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
     """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,10 @@ same file a no-op, and a new prompt version a deliberate re-run.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from alembic import command
 from alembic.config import Config
@@ -24,10 +25,14 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    BigInteger,
     UniqueConstraint,
     create_engine,
     event,
+    func,
     select,
+    text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +42,7 @@ from pipeline.state import DocumentState, FieldResult, FieldStatus
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 MIGRATIONS = Path(__file__).parent / "migrations"
+_LOCK_NAMESPACE = 0x646C  # advisory-lock key space of run ids ("dl")
 
 
 def utcnow() -> datetime:
@@ -74,6 +80,7 @@ class RunRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # stage executions, retries included
     fields: Mapped[list[FieldRow]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
@@ -128,6 +135,44 @@ class ModelCallRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DeadLetterRow(Base):
+    """A queue message that ran out of retries, kept with its reason until re-driven."""
+
+    __tablename__ = "dead_letters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)  # recording twice adds nothing
+    queue: Mapped[str] = mapped_column(String(128))
+    actor: Mapped[str] = mapped_column(String(128))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"), index=True)
+    message: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    redriven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SeenObjectRow(Base):
+    """A bucket object version the watcher or the event receiver has already enqueued."""
+
+    __tablename__ = "seen_objects"
+    __table_args__ = (UniqueConstraint("bucket", "key", "etag"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(512))
+    key: Mapped[str] = mapped_column(String(1024))
+    etag: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Progress(NamedTuple):
+    """Where a run stands, read without loading its state."""
+
+    stage: str
+    status: str
+    exported: bool
+    attempts: int
+
+
 def run_key(state: DocumentState, pipeline_version: str, prompt_version: str) -> str:
     return f"{state.sha256}:{state.schema_name}:{state.schema_version}:{pipeline_version}:{prompt_version}"
 
@@ -144,11 +189,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class Store:
     """The database behind a small interface: the stages never see SQL."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, **engine_options: Any):
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, pool_pre_ping=True)
+        self.engine = create_engine(url, pool_pre_ping=True, **engine_options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
@@ -197,24 +242,47 @@ class Store:
     def save(self, run_id: int, state: DocumentState, exported: bool = False) -> None:
         """Write a run's state, its fields and any model calls not yet recorded."""
         with self.session.begin() as s:
-            run = s.get(RunRow, run_id)
-            run.stage = state.stage.value
-            run.status = state.status.value
-            run.error_code = state.error.code if state.error else None
-            run.error_message = state.error.message if state.error else None
-            run.state = state.model_dump(mode="json")
-            if exported:
-                run.exported_at = utcnow()
-            rows = {f.name: f for f in run.fields}
-            for name, result in state.fields.items():
-                row = rows.get(name) or FieldRow(run_id=run_id, name=name)
-                _fill_field(row, result)
-                if name not in rows:
-                    run.fields.append(row)
-            known = s.scalar(select(ModelCallRow.seq).where(ModelCallRow.run_id == run_id).order_by(ModelCallRow.seq.desc()).limit(1))
-            for seq, call in enumerate(state.model_calls):
-                if known is None or seq > known:
-                    s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump()))
+            self._write(s, run_id, state, exported)
+
+    def advance(self, run_id: int, expected_stage: str, expected_status: str, state: DocumentState, exported: bool = False) -> bool:
+        """Compare-and-set: write ``state`` only if the run is still at (expected_stage, expected_status).
+
+        Of two workers finishing the same stage (a redelivered message, a
+        duplicate event), exactly one moves the run on; the other gets False and
+        must not act on its result.
+        """
+        with self.session.begin() as s:
+            moved = s.execute(
+                update(RunRow)
+                .where(RunRow.id == run_id, RunRow.stage == expected_stage, RunRow.status == expected_status)
+                .values(stage=state.stage.value, status=state.status.value)
+            ).rowcount
+            if moved != 1:
+                return False
+            self._write(s, run_id, state, exported)
+        return True
+
+    def _write(self, s: Session, run_id: int, state: DocumentState, exported: bool) -> None:
+        """The body of ``save``, shared with ``advance`` so both write the same way."""
+        run = s.get(RunRow, run_id)
+        run.schema_name, run.schema_version = state.schema_name, state.schema_version  # "auto" becomes the classified type
+        run.stage = state.stage.value
+        run.status = state.status.value
+        run.error_code = state.error.code if state.error else None
+        run.error_message = state.error.message if state.error else None
+        run.state = state.model_dump(mode="json")
+        if exported:
+            run.exported_at = utcnow()
+        rows = {f.name: f for f in run.fields}
+        for name, result in state.fields.items():
+            row = rows.get(name) or FieldRow(run_id=run_id, name=name)
+            _fill_field(row, result)
+            if name not in rows:
+                run.fields.append(row)
+        known = s.scalar(select(ModelCallRow.seq).where(ModelCallRow.run_id == run_id).order_by(ModelCallRow.seq.desc()).limit(1))
+        for seq, call in enumerate(state.model_calls):
+            if known is None or seq > known:
+                s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump()))
 
     def load(self, run_id: int) -> DocumentState:
         with self.session() as s:
@@ -229,6 +297,102 @@ class Store:
             if status:
                 q = q.where(RunRow.status == status)
             yield from s.scalars(q)
+
+    # --- queue workers: progress guards, dead letters, seen bucket objects, token spend ---
+
+    def progress(self, run_id: int) -> Progress | None:
+        with self.session() as s:
+            row = s.execute(select(RunRow.stage, RunRow.status, RunRow.exported_at, RunRow.attempts).where(RunRow.id == run_id)).first()
+        return None if row is None else Progress(row.stage, row.status, row.exported_at is not None, row.attempts)
+
+    def note_attempt(self, run_id: int) -> None:
+        with self.session.begin() as s:
+            s.execute(update(RunRow).where(RunRow.id == run_id).values(attempts=RunRow.attempts + 1))
+
+    @contextmanager
+    def exclusive(self, run_id: int) -> Iterator[bool]:
+        """Yields whether this process may work on the run now.
+
+        On PostgreSQL a session advisory lock, held on its own connection for
+        the block: a second worker handed the same run (a duplicate message) is
+        told False instead of repeating paid work, and when a worker dies the
+        server drops its connection and the lock with it, so redelivery is not
+        held up by a lease. SQLite (one host, the embedded default) always yields
+        True; ``advance`` still lets only one result through.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = {"ns": _LOCK_NAMESPACE, "id": run_id}
+        with self.engine.connect() as conn:
+            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:ns, :id)"), key).scalar())
+            conn.commit()  # the lock outlives the transaction; do not sit idle in one
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:ns, :id)"), key)
+                    conn.commit()
+
+    def record_dead_letter(
+        self, message_id: str, queue: str, actor: str, run_id: int | None, message: dict[str, Any], reason: str, attempts: int
+    ) -> bool:
+        """Keep a message that ran out of retries; False if it was already recorded."""
+        with self.session() as s:
+            s.add(DeadLetterRow(message_id=message_id, queue=queue, actor=actor, run_id=run_id, message=message, reason=reason, attempts=attempts))
+            try:
+                s.commit()
+                return True
+            except IntegrityError:
+                s.rollback()
+                return False
+
+    def dead_letters(self, include_redriven: bool = False) -> list[DeadLetterRow]:
+        with self.session() as s:
+            q = select(DeadLetterRow).order_by(DeadLetterRow.id)
+            if not include_redriven:
+                q = q.where(DeadLetterRow.redriven_at.is_(None))
+            return list(s.scalars(q))
+
+    def mark_redriven(self, dead_letter_id: int) -> bool:
+        """Compare-and-set, so two ``redrive`` runs never send the same message twice."""
+        with self.session.begin() as s:
+            return s.execute(
+                update(DeadLetterRow).where(DeadLetterRow.id == dead_letter_id, DeadLetterRow.redriven_at.is_(None)).values(redriven_at=utcnow())
+            ).rowcount == 1
+
+    def seen_keys(self, bucket: str) -> set[tuple[str, str]]:
+        """(key, etag) of every object version of ``bucket`` already enqueued."""
+        with self.session() as s:
+            return {(r.key, r.etag) for r in s.execute(select(SeenObjectRow.key, SeenObjectRow.etag).where(SeenObjectRow.bucket == bucket))}
+
+    def is_seen(self, bucket: str, key: str, etag: str) -> bool:
+        with self.session() as s:
+            q = select(SeenObjectRow.id).where(SeenObjectRow.bucket == bucket, SeenObjectRow.key == key, SeenObjectRow.etag == etag)
+            return s.scalar(q) is not None
+
+    def mark_seen(self, bucket: str, key: str, etag: str, size: int) -> bool:
+        """Remember an enqueued object version; False if it was already remembered.
+
+        Callers enqueue first and remember after, so a crash in between repeats
+        an enqueue (harmless: runs are unique) rather than losing one.
+        """
+        with self.session() as s:
+            s.add(SeenObjectRow(bucket=bucket, key=key, etag=etag, size=size))
+            try:
+                s.commit()
+                return True
+            except IntegrityError:
+                s.rollback()
+                return False
+
+    def tokens_since(self, since: datetime) -> int:
+        """Model tokens (in + out) recorded since ``since``: the per-day budget reads this."""
+        with self.session() as s:
+            total = s.scalar(
+                select(func.coalesce(func.sum(ModelCallRow.input_tokens + ModelCallRow.output_tokens), 0)).where(ModelCallRow.created_at >= since)
+            )
+        return int(total or 0)
 
 
 def _fill_field(row: FieldRow, result: FieldResult) -> None:

@@ -1,0 +1,579 @@
+"""Finders for contract fields: governing law, term, parties and the agreement's date.
+
+Contracts state these in a handful of stock phrasings, so each finder reads the
+phrase, not a label: "governed by ... the laws of the State of New York",
+"shall expire two (2) years from the date hereof", "by and between Acme, Inc.,
+a Delaware corporation (the "Company"), and ...", "entered into as of
+January 1, 2020". They plug into the rules extractor's per-kind finder table
+(``jurisdiction``, ``term``, ``organization`` and ``date``), so any document
+type with fields of those kinds gets them.
+
+Signals (all 0..1) say how strong the evidence is, not how much we hope:
+``match`` is the strength of the phrase that anchored the value, ``typed``
+whether the value parsed/validated as its kind, ``position`` how near the
+start of the document it sits (contracts state parties and dates up front),
+``unique`` whether other mentions agree. The scorer calibrates them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+
+import pycountry
+from rapidfuzz import fuzz
+
+from pipeline.extractors.rules import FINDERS, Context, Proposal, register_finder
+from schemas.registry import FieldSpec
+from schemas.types import parse_date, parse_term
+
+OPENING = 2500  # characters from the start where contracts name their parties and date
+
+
+def _position(ctx: Context, offset: int) -> float:
+    """1.0 in the opening, falling to 0 over the first quarter of a long document."""
+    n = len(ctx.text)
+    return 1.0 if offset < OPENING or n <= OPENING else max(0.0, 1.0 - offset / (0.25 * n))
+
+
+def _ws(pattern: str) -> str:
+    """A literal phrase as a regex that tolerates any run of whitespace (line breaks, OCR gaps)."""
+    return r"\s+".join(re.escape(w) for w in pattern.split())
+
+
+def _per_value(found: list[tuple[object, int, int, dict[str, float]]]) -> list[Proposal]:
+    """One proposal per distinct value (its strongest mention), with ``share``: the part of
+    all mentions' weight that agrees with it."""
+    best: dict[object, tuple[object, int, int, dict[str, float]]] = {}
+    weight: dict[object, float] = {}
+    for item in found:
+        value, _, _, signals = item
+        weight[value] = weight.get(value, 0.0) + signals["match"]
+        if value not in best or signals["match"] > best[value][3]["match"]:
+            best[value] = item
+    total = sum(weight.values()) or 1.0
+    return [
+        Proposal(value=value, spans=[(start, end)], signals={**signals, "share": weight[value] / total})
+        for value, (_, start, end, signals) in best.items()
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Jurisdiction
+# --------------------------------------------------------------------------------------------
+
+# Subdivisions that contracts choose as governing law, besides every country.
+_SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "GB")
+_SUBDIVISION_TYPES = {"State", "District", "Province", "Territory", "Country", "Nation"}
+_EXTRA_PLACES = ("England and Wales", "Hong Kong", "Puerto Rico")
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, str]:
+    """Printed name (lower-case) -> canonical name, for countries and governing-law subdivisions."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        canonical = getattr(country, "common_name", None) or country.name
+        for printed in (country.name, canonical, getattr(country, "official_name", None)):
+            if printed:
+                names[printed.lower()] = canonical
+    for code in _SUBDIVISION_COUNTRIES:
+        for sub in pycountry.subdivisions.get(country_code=code):
+            if sub.type in _SUBDIVISION_TYPES:
+                names[sub.name.lower()] = sub.name
+    for place in _EXTRA_PLACES:
+        names[place.lower()] = place
+    names["united states of america"] = names["usa"] = names["u.s.a."] = "United States"
+    return names
+
+
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern[str]:
+    alternatives = sorted(_places(), key=len, reverse=True)  # longest first: "West Virginia"
+    return re.compile(r"(?i)\b(?:" + "|".join(_ws(a) for a in alternatives) + r")(?![\w])")
+
+
+def _place(text: str) -> str | None:
+    return _places().get(re.sub(r"\s+", " ", text).strip().lower())
+
+
+_GOVERN = re.compile(
+    r"(?i)\b(?:govern(?:ed|s|ing)?|constru(?:ed|e)|interpret(?:ed)?|enforced|subject\s+to|"
+    r"in\s+accordance\s+with|pursuant\s+to|under)\b"
+)
+# "laws of the State of X", "laws of X", "X law" (as in "New York law shall govern")
+_LAWS_OF = re.compile(
+    r"(?i)\blaws?\s+(?:of|in)\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?"
+)
+_INCORPORATION = re.compile(
+    r"(?i)\b(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+\w+\s+)?"
+    r"(?:under|in|pursuant\s+to)\s+(?:the\s+)?laws?\s*$"
+)
+_VENUE = re.compile(
+    r"(?i)\b(?:courts?\s+(?:of|in|located\s+in|sitting\s+in)|jurisdiction\s+of|venue\s+(?:in|of))\s+"
+    r"(?:the\s+)?(?:(?:State|Commonwealth|County)\s+of\s+)?"
+)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence around ``[start, end)`` (capped at 400 characters each way)."""
+    left = max(text.rfind(". ", max(0, start - 400), start), text.rfind("\n\n", max(0, start - 400), start))
+    m = re.compile(r"\.(?:\s|$)").search(text, end, min(len(text), end + 400))
+    return (left + 1 if left >= 0 else max(0, start - 400)), (m.end() if m else min(len(text), end + 400))
+
+
+@register_finder("jurisdiction")
+def find_jurisdiction(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The governing law's state or country: "governed by the laws of the State of X".
+
+    A place after "laws of" in a sentence that governs/construes the agreement
+    is strong evidence; "organized under the laws of X" (incorporation) is not
+    governing law and is skipped; the courts' seat ("courts of the State of X")
+    is weak evidence used only when no governing-law phrase names a place.
+    """
+    text = ctx.text
+    places = _place_re()
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for m in _LAWS_OF.finditer(text):
+        if _INCORPORATION.search(text, max(0, m.start() - 60), m.end()):
+            continue
+        p = places.match(text, m.end())
+        if not p:
+            continue
+        value = _place(p.group())
+        if value == "United States":  # federal law next to a state's: not the chosen law
+            continue
+        s, e = _sentence(text, m.start(), p.end())
+        sentence = text[s:e]
+        governs = bool(_GOVERN.search(text, s, m.start())) and re.search(r"(?i)\bgovern", sentence)
+        construed = bool(_GOVERN.search(text, s, m.start()))
+        strength = 0.95 if governs else 0.8 if construed else 0.45
+        if re.search(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+law", text[max(0, s - 60) : e]):
+            strength = max(strength, 0.9)
+        found.append((value, p.start(), p.end(), {"match": strength, "typed": 1.0}))
+    if not found:
+        for m in _VENUE.finditer(text):
+            p = places.match(text, m.end())
+            if p and (value := _place(p.group())) and value != "United States":
+                found.append((value, p.start(), p.end(), {"match": 0.5, "typed": 1.0}))
+    return _per_value(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_DATE = re.compile(
+    rf"(?i)\b(?:"
+    rf"(?P<d1>\d{{1,2}}){_ORD}\s+day\s+of\s+(?P<m1>{_MONTH})\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<m2>{_MONTH})\s*(?P<d2>\d{{1,2}}){_ORD}\s*,\s*(?P<y2>(?:19|20)\d\d)"
+    rf"|(?P<m4>{_MONTH})\s+(?P<d4>\d{{1,2}}){_ORD}\s+(?P<y4>(?:19|20)\d\d)"
+    rf"|(?P<d3>\d{{1,2}}){_ORD}\s+(?P<m3>{_MONTH})\s*,?\s*(?P<y3>(?:19|20)\d\d)"
+    rf"|(?P<num>\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+    rf")(?!\d)"
+)
+
+
+def _date_value(m: re.Match[str]) -> str | None:
+    """ISO date of a ``_DATE`` match; numeric dates read month-first, as US filings print them."""
+    if m.group("num"):
+        parsed = parse_date(m.group("num"), day_first=False)
+    else:
+        for i in "1234":
+            if m.group(f"m{i}"):
+                month, day, year = m.group(f"m{i}"), m.group(f"d{i}"), m.group(f"y{i}")
+                break
+        parsed = parse_date(f"{month.rstrip('.')} {day} {year}", day_first=False)
+    return parsed.isoformat() if parsed else None
+
+
+# What may sit between an anchor and its date: "as of the 5th day of", "this", "on".
+_FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated)[\s,]+){0,4}"
+_CONTRACT_DATE_ANCHORS = (
+    "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
+    "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective",
+    "made and entered into this", "made and entered into on", "as of",
+)
+_DEFINED_DATE = re.compile(r"""(?i)^\s*,?\s*\((?:the\s+|this\s+)?["“”']*\s*(?:effective|agreement)\s+date""")
+_OTHER_AGREEMENT = re.compile(r"(?i)\b(?:agreement|plan|letter|amendment|notes?)\s*,?\s*$")
+_THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
+
+
+def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    phrases = sorted({a.lower() for a in aliases + _CONTRACT_DATE_ANCHORS}, key=len, reverse=True)
+    return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
+
+
+def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The agreement's own date: "entered into as of <date>", "<date> (the "Effective Date")".
+
+    Strength by where and how the date is stated: anchored in the opening
+    sentence that names this agreement (strongest), defined as the Effective
+    Date, a dateline alone on a line at the top (letters), a "Date:" line by a
+    signature (weakest). Dates of other agreements ("the Merger Agreement dated
+    ...") are skipped.
+    """
+    text = ctx.text
+    anchor = _anchor_re(tuple(spec.aliases))
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for m in _DATE.finditer(text):
+        value = _date_value(m)
+        if not value:
+            continue
+        before = text[max(0, m.start() - 80) : m.start()]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        a = anchor.search(before)
+        strength = 0.0
+        if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
+            strength = 0.95
+        elif a:
+            prefix = before[: a.start()]
+            if _OTHER_AGREEMENT.search(prefix) and not _THIS_AGREEMENT.search(prefix[-60:]):
+                continue  # "the Purchase Agreement, dated as of ...": another agreement's date
+            opening = m.start() < OPENING
+            about_this = bool(_THIS_AGREEMENT.search(text, max(0, m.start() - 250), m.start()))
+            strength = 0.9 if opening and about_this else 0.75 if opening else 0.55 if about_this else 0.3
+        elif re.fullmatch(r"[\s,]*", line.replace(m.group(), "", 1)) and m.start() < OPENING:
+            strength = 0.6  # a dateline: the date alone on its line near the top
+        elif re.search(r"(?i)\bdate[d]?\s*:?\s*$", before) and m.start() > len(text) / 2:
+            strength = 0.4  # "Date: ..." by a signature
+        if strength:
+            found.append(
+                (value, m.start(), m.end(), {"match": strength, "typed": 1.0, "position": _position(ctx, m.start())})
+            )
+    return _per_value(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Term
+# --------------------------------------------------------------------------------------------
+
+_NUMBER = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
+    r"twenty[-\s]four|thirty|thirty[-\s]six|sixty)"
+)
+_DURATION = re.compile(
+    rf"(?i)\b{_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(?:calendar\s+)?(?:year|month|week|day)s?\b"
+)
+# The subject is the agreement (or its obligations) and the verb ends or bounds it.
+# The subject is the agreement (or its obligations) and the verb ends or bounds it.
+_TERM_SUBJECT = re.compile(
+    r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
+    r"obligations?\s+(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|of\s+(?:the\s+)?(?:parties|each\s+party))|"
+    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s)"
+)
+_TERM_VERB = re.compile(
+    r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
+    r"continue|in\s+effect|be\s+in\s+force|last|term|survive|no\s+further\s+force|end)\w*"
+)
+_FROM_START = re.compile(
+    r"(?i)^[\s,]*(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:and\s+after\s+)?"
+    r"(?:the\s+)?(?:date\s+(?:hereof|of\s+this|first|on\s+which\s+this|this)|effective\s+date|execution|"
+    r"its\s+effective|the\s+date\s+of\s+(?:this|execution))"
+)
+# Periods of something else: covenants after employment ends, notice and cure periods.
+_NOT_TERM = re.compile(
+    r"(?i)^[\s,]*(?:thereafter|prior|notice|written\s+notice|before|preceding|immediately\s+preceding|"
+    r"(?:after|following|from)\b[^.;]{0,60}?\b(?:termination|employment|receipt|expiration|request|"
+    r"separation|resignation|service|order|closing|consummation))"
+)
+_TERM_WINDOW = 180  # characters before the duration where its subject and verb must be
+
+
+@register_finder("term")
+def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """How long the agreement lasts: "This Agreement shall expire two (2) years from the date hereof".
+
+    Only a duration whose clause has the agreement (or its obligations) as
+    subject and a verb that bounds it (expire, terminate, remain in effect,
+    continue) counts; running "from the date hereof/the Effective Date" is
+    strongest. Covenants "for one year thereafter" or "after termination of
+    employment", and notice periods, are other periods, not the term.
+    """
+    text = ctx.text
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for m in _DURATION.finditer(text):
+        value = parse_term(m.group())
+        after = text[m.end() : m.end() + 100]
+        if not value or _NOT_TERM.match(after):
+            continue
+        s, _ = _sentence(text, m.start(), m.end())
+        window = text[max(s, m.start() - _TERM_WINDOW) : m.start()]
+        if not (_TERM_SUBJECT.search(window) and _TERM_VERB.search(window)):
+            continue
+        if value.endswith("days"):
+            continue  # agreements rarely run for days; notice and cure periods do
+        strength = 0.85 if _FROM_START.match(after) else 0.7
+        found.append((value, m.start(), m.end(), {"match": strength, "typed": 1.0}))
+    return _per_value(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Parties
+# --------------------------------------------------------------------------------------------
+
+# Legal-form words that end an organisation's name (and may follow a comma: "Acme, Inc.").
+_LEGAL = (
+    r"(?i:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\s?\.\s?L\s?\.\s?C|LLP|L\s?\.\s?L\s?\.\s?P|"
+    r"LP|L\s?\.\s?P|Ltd|Limited|PLC|N\s?\.\s?V|B\s?\.\s?V|AG|SA|S\s?\.\s?A|GmbH|ASA|AB|"
+    r"Pty(?:\.?\s+Ltd)?|S\.\s?p\.\s?A|SE|Bancorp|Bancshares|Holdings|Trust|Partners|"
+    r"Jr|Sr|II|III|IV|M\s?\.\s?D|Ph\s?\.\s?D|Esq)\b\.?(?:\s\.)?"
+)
+_ORG_SUFFIX = re.compile(
+    r"(?i)\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|LP|L\.\s?P|Ltd|Limited|"
+    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
+    r"Stores|Systems|Enterprises|Solutions|Technologies|Pharmaceuticals|Associates)\b\.?\s*$"
+)
+# A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay").
+_TOKEN = r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?|\.(?=\w))*(?:\s?\.(?=[\s,A-Za-z]))?)"
+_CONNECTOR = r"(?:of|the|de|du|la|von|van|der|for|y|and(?=\s+(?:Co\b|Company|Sons|Associates|Partners)))"
+# Words join on a line, across "&", or across a line break (names wrap; addresses start with digits).
+_JOIN = rf"(?:(?:[ \t]*\n[ \t]*|[ \t]+)(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]*&[ \t\n]*)"
+_NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
+
+# What follows a party's name in a preamble: its defined term, its description, its address.
+_PAREN = r"""[ \t]*,?\s*\((?P<paren>[^()]{1,160})\)"""
+_DESCRIBED = (
+    r"(?:[ \t]*,\s*|\s+)(?P<described>(?:a|an)\s+(?:[\w.\-]+\s+){0,6}?"
+    r"(?:corporation|company|partnership|limited|llc|individual|entity|bank|association|trust|"
+    r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person)"
+    r"|having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s|"
+    r"(?:dba|d/b/a|f/k/a|formerly|on\s+behalf)\b)"
+)
+_MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_PAREN}|{_DESCRIBED})")
+_LISTED = re.compile(
+    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
+    rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\())"
+)
+# Defined terms that name something other than a party.
+_NOT_PARTY_TERM = re.compile(
+    r"(?i)\b(?:agreement|effective|date|transaction|information|material|purpose|notes?|stock|shares|"
+    r"plan|business|proposal|project|acquisition|merger|period|term|records|demand|letter|nda|"
+    r"opportunity|discussions|approval|act|code|rules|services|products?|territory|property)\b"
+)
+# Words never inside a name: a run of name-like tokens is cut after the last of them
+# ("MUTUAL NON-DISCLOSURE AGREEMENT This Acme, Inc." -> "Acme, Inc.").
+_BREAK_WORD = re.compile(
+    r"(?i)^(?:this|these|that|agreement|exhibit|dear|re|to|attention|attn|confidential|between|among|by|"
+    r"whereas|dated?|parties|party|ladies|gentlemen|section|article|schedule|annex|appendix|page|mutual|"
+    r"non-?disclosure|nondisclosure|confidentiality|strictly|private|personal|execution|version|logo|form|"
+    r"recitals|now|therefore|witnesseth|in|as|i|you|we|name|title|its|his|her|their|our|your|any|all|each|"
+    r"such|said|undersigned|hereto|is|or|at|will|shall|may|no|not|be|are|from|upon|without|unless|if|when|"
+    r"which|who|herein|hereby|ex-[\d.]+|[\d.()]+|\w+\.htm|\w+\.txt|corporate|letterhead|dex\w+)$"
+)
+# Words that alone are a role, not a name ("the Company", "Employee").
+_ROLE_WORD = re.compile(
+    r"(?i)^(?:the|company|employee|employer|executive|recipient|discloser|consultant|contractor|buyer|"
+    r"seller|parent|counterparty|investor|purchaser|bank|corporation|inc|corp|llc|ltd|co|and|or|of|a|an)$"
+)
+_TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
+_DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
+_ABBREVIATION = re.compile(rf"(?i)(?:{_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.)$")
+_CONNECTORS_AT_EDGE = re.compile(r"(?i)^(?:(?:of|and|for|de)\s+)+")
+
+
+@dataclass
+class _Party:
+    """Mentions of one party, merged by name."""
+
+    key: str
+    value: str
+    start: int
+    end: int
+    strength: float
+    kinds: set[str] = dc_field(default_factory=set)
+    aliases: set[str] = dc_field(default_factory=set)
+    mentions: int = 1
+
+
+def _name_key(name: str) -> str:
+    """Comparable form: upper-case words, "&" as "and", without "the"/"and" or legal suffixes."""
+    s = re.sub(r"[^A-Z0-9 ]", " ", name.upper().replace("&", " AND "))
+    words = [w for w in s.split() if w not in ("THE", "AND")]
+    while words and re.fullmatch(_LEGAL, words[-1], re.I):
+        words.pop()
+    return " ".join(words)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name inside ``text[start:end]``: cut after the last word that cannot be in a name,
+    leading connectors and trailing punctuation dropped."""
+    for m in reversed(list(re.finditer(r"\S+", text[start:end]))):
+        if _BREAK_WORD.match(m.group().strip(",.:;()“”\"'")):
+            start += m.end()
+            break
+    while start < end and not (text[start].isalnum() or text[start] == "¢"):
+        start += 1
+    lead = _CONNECTORS_AT_EDGE.match(text, start, end)
+    start = lead.end() if lead else start
+    while end > start and text[end - 1] in " \t\n,;:(":
+        end -= 1
+    return (start, end) if end - start >= 2 else None
+
+
+def _clean_name(raw: str) -> str:
+    """The name as one line: hyphenated breaks joined, OCR gaps closed, titles and degrees dropped."""
+    s = re.sub(r"-\s*\n\s*", "-", raw)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = re.sub(r"\s+\.", ".", s)  # OCR gaps: "Inc ." -> "Inc."
+    s = _TITLE.sub("", s).strip(" ,;:")
+    return _DEGREE.sub("", s).strip(" ,;:")
+
+
+def _is_org(name: str) -> bool:
+    return bool(_ORG_SUFFIX.search(name))
+
+
+def _person_like(name: str) -> bool:
+    """"Eric Dean Sprunk", "Maher Albitar", "J. Patrick Mulcahy": 2-4 capitalised words, no digits."""
+    return bool(
+        re.fullmatch(r"(?:[A-Z][\w'’\-]*\.?\s){1,3}[A-Z][\w'’\-]+(?:,?\s(?:Jr|Sr|II|III|IV)\.?)?", name)
+    ) and not re.search(r"\d", name)
+
+
+def _plausible(name: str, kinds: set[str]) -> bool:
+    """A party's name: not a role word, heading, place or address; an organisation or a
+    person, or a bare name that the preamble lists or describes as a party."""
+    words = name.split()
+    if not words or len(words) > 12 or not re.search(r"[A-Za-z]{2}", name):
+        return False
+    if all(_ROLE_WORD.match(w.strip(",.")) or _BREAK_WORD.match(w.strip(",.")) for w in words):
+        return False
+    if re.search(r"(?i)\b(?:agreement|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
+        return False
+    if re.search(r"\d{4,}|\b[A-Z]{2}\s+\d{3,}", name) or _place(re.sub(r"(?i)^(?:the\s+)?(?:state\s+of\s+)?", "", name)):
+        return False  # a zip code, or a place ("Delaware", "the State of California")
+    bare = re.sub(r"(?i)\b(?:corporation|company|limited|liability|partnership)\b", "", name).strip()
+    if not bare or _place(bare):
+        return False  # "Delaware corporation" from "a Delaware corporation"
+    if len(words) == 1 and re.search(r"\d", name):
+        return False  # a postcode or reference, not a one-word name
+    if words[-1].endswith(".") and not _ABBREVIATION.search(words[-1]):
+        return False  # a sentence or heading end: "Definitions."
+    return _is_org(name) or _person_like(name) or bool(kinds & {"listed", "described"})
+
+
+def _opening_end(text: str) -> int:
+    """Where the preamble ends: the recitals or first section, else ``OPENING`` characters."""
+    m = re.compile(
+        r"\b(?:WHEREAS|RECITALS|BACKGROUND|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE)\b"
+    ).search(text, 200, OPENING)
+    return m.start() if m else min(len(text), OPENING)
+
+
+def _defined_term(paren: str) -> tuple[bool, str | None]:
+    """Whether a parenthetical after a name marks a party, and the term it defines.
+
+    ``(the "Company")``, ``("Recipient")``, ``(hereinafter "SHIRE")``, ``(EMPLOYEE)``,
+    ``(formerly known as ...)`` mark one; ``("Effective Date")`` or ``(ii)`` do not.
+    """
+    quoted = re.search(r"""["“”']([^"“”']{1,40})["“”']""", paren)
+    if quoted:
+        term = quoted.group(1).strip(" ,")
+        ok = not _NOT_PARTY_TERM.search(term) or bool(re.search(r"(?i)part(?:y|ies)", term))
+        return ok, term
+    bare = paren.strip()
+    if re.fullmatch(r"(?:the\s+)?(?:hereinafter\s+(?:referred\s+to\s+as\s+)?)?[A-Z][\w&\-. ]{1,40}", bare):
+        return not _NOT_PARTY_TERM.search(bare), bare
+    return bool(re.match(r"(?i)(?:a|an|formerly|f/k/a|and\s+its|together|collectively)\b", bare)), None
+
+
+def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
+    """(start, end, strength, kind, defined term) for each party-like name in ``text[:limit]``."""
+    for m in _MENTION.finditer(text, 0, limit):
+        term, kind = None, "described"
+        if m.group("paren") is not None:
+            ok, term = _defined_term(m.group("paren"))
+            if not ok:
+                continue
+            kind = "defined"
+        bounds = _trim(text, m.start("name"), m.end("name"))
+        if bounds:
+            yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
+    for m in _LISTED.finditer(text, 0, limit):
+        bounds = _trim(text, m.start("name"), m.end("name"))
+        if bounds:
+            yield bounds[0], bounds[1], 0.75, "listed", None
+
+
+@register_finder("organization", many=True)
+def find_parties(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The contracting parties, each once, from the preamble (and a letter's header).
+
+    A name counts as a party when the preamble gives it a defined term
+    (``Acme, Inc. (the "Company")``), describes it (``, a Delaware corporation``,
+    ``, an individual``), or lists it after "between"/"among". Mentions of one
+    party (its defined term, "Acme" vs "Acme, Inc.") merge into one candidate
+    whose value is its fullest legal name.
+    """
+    text = ctx.text
+    parties: list[_Party] = []
+    for start, end, strength, kind, term in _mentions(text, _opening_end(text)):
+        value = _clean_name(text[start:end])
+        key = _name_key(value)
+        if not key or not _plausible(value, {kind}):
+            continue
+        if not (_is_org(value) or _person_like(value)):
+            strength *= 0.8
+        _merge(parties, _Party(key, value, start, end, strength, {kind}, {term} if term else set()))
+    out = []
+    for p in sorted(parties, key=lambda p: p.start):
+        support = min(1.0, 0.5 + 0.25 * (p.mentions - 1) + 0.25 * (len(p.kinds) > 1))
+        typed = 1.0 if _is_org(p.value) or _person_like(p.value) else 0.5
+        out.append(
+            Proposal(
+                value=p.value,
+                spans=[(p.start, p.end)],
+                signals={"match": p.strength, "typed": typed, "position": _position(ctx, p.start), "support": support},
+            )
+        )
+    return out
+
+
+def _merge(parties: list[_Party], new: _Party) -> None:
+    """Fold ``new`` into the party it names: same key, one name a prefix of the other, a
+    near-identical spelling, or the other's defined term ("Acme" for "Acme Holdings, Inc.")."""
+    for p in parties:
+        same = (
+            p.key == new.key
+            or p.key.startswith(new.key + " ")
+            or new.key.startswith(p.key + " ")
+            or fuzz.ratio(p.key, new.key) >= 92
+            or new.key in {_name_key(a) for a in p.aliases}
+            or p.key in {_name_key(a) for a in new.aliases}
+        )
+        if same:
+            p.mentions += 1
+            p.kinds |= new.kinds
+            p.aliases |= new.aliases
+            if (_is_org(new.value), new.strength, len(new.value)) > (_is_org(p.value), p.strength, len(p.value)):
+                p.value, p.start, p.end, p.key = new.value, new.start, new.end, new.key
+            p.strength = max(p.strength, new.strength)
+            return
+    parties.append(new)
+
+
+# --------------------------------------------------------------------------------------------
+# Registration
+# --------------------------------------------------------------------------------------------
+
+_generic_date_finder = FINDERS.get(("date", False))
+_CONTRACT_ALIAS = re.compile(r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of)\b")
+
+
+@register_finder("date")
+def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Contract dates (fields whose aliases say "effective as of", "entered into as of", ...) are
+    read from the agreement's own phrasing; every other date field keeps the generic finder."""
+    if any(_CONTRACT_ALIAS.search(a) for a in spec.aliases):
+        return find_contract_date(ctx, spec)
+    return _generic_date_finder(ctx, spec) if _generic_date_finder else []

@@ -1,0 +1,257 @@
+"""Lines, rows and evidence spans over a parsed document.
+
+The rules extractor reasons in lines (a label and its value usually share one)
+and, when the parser kept word boxes, in *rows*: lines whose boxes overlap
+vertically on the same page, so "TOTAL:" and "9.00" printed far apart (and
+emitted as separate OCR rows, possibly far apart in the text) still read as
+one row. Every offset indexes ``ParsedDocument.text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from pipeline.state import BBox, Page, ParsedDocument, Span, Word
+
+
+def union(boxes: list[BBox]) -> BBox | None:
+    """The smallest box holding all ``boxes`` (None when there are none)."""
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass
+class Line:
+    """One line of text (between newlines) with its place on the page."""
+
+    index: int  # position in reading (text) order over the whole document
+    page: int
+    start: int
+    end: int
+    text: str
+    bbox: BBox | None = None
+    row: int = -1  # index of the Row this line belongs to
+    words: list[Word] = field(default_factory=list)
+
+    _windows: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+
+    def windows(self, n: int) -> list[tuple[int, int, str]]:
+        """(start, end, words) for every run of ``n`` words, line-relative, lower-cased."""
+        if n not in self._windows:
+            tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(self.text)]
+            self._windows[n] = [
+                (tokens[i][0], tokens[i + n - 1][1], " ".join(t[2] for t in tokens[i : i + n]))
+                for i in range(len(tokens) - n + 1)
+            ]
+        return self._windows[n]
+
+
+@dataclass
+class Row:
+    """Lines that sit side by side on one page, left to right."""
+
+    index: int
+    page: int
+    lines: list[Line]
+    bbox: BBox | None = None
+
+
+class Layout:
+    """Lines and rows of a document, plus span construction with page and box."""
+
+    def __init__(self, document: ParsedDocument):
+        self.document = document
+        self._word_starts: dict[int, list[int]] = {
+            p.number: [w.start for w in p.words] for p in document.pages
+        }
+        self.lines = self._lines()
+        self.rows = self._rows()
+        self.has_boxes = any(line.bbox for line in self.lines)
+        # page extent for relative positions: the page size, else the words' extent
+        self._extent = {p.number: self._page_extent(p) for p in document.pages}
+        self._page_lines: dict[int, tuple[int, int]] = {}  # page -> (index of its first line, count)
+        for line in self.lines:
+            first, count = self._page_lines.get(line.page, (line.index, 0))
+            self._page_lines[line.page] = (first, count + 1)
+
+    # -- construction -------------------------------------------------------
+
+    def _lines(self) -> list[Line]:
+        text = self.document.text
+        lines: list[Line] = []
+        for page in self.document.pages:
+            for m in re.finditer(r"[^\n\f]+", text[page.start : page.end]):
+                start, end = page.start + m.start(), page.start + m.end()
+                if not m.group().strip():
+                    continue
+                words = self.words_in(page, start, end)
+                lines.append(
+                    Line(
+                        index=len(lines),
+                        page=page.number,
+                        start=start,
+                        end=end,
+                        text=m.group(),
+                        bbox=union([w.bbox for w in words if w.bbox]),
+                        words=words,
+                    )
+                )
+        return lines
+
+    def _rows(self) -> list[Row]:
+        """Group lines whose boxes overlap vertically by at least half the smaller height.
+
+        Without boxes each line is its own row (text order is all we know).
+        """
+        rows: list[Row] = []
+        by_page: dict[int, list[Line]] = {}
+        for line in self.lines:
+            by_page.setdefault(line.page, []).append(line)
+        for page, lines in by_page.items():
+            boxed = sorted((ln for ln in lines if ln.bbox), key=lambda ln: ln.bbox[1])
+            groups: list[list[Line]] = []
+            for line in boxed:
+                for group in groups:
+                    if any(_same_row(line.bbox, other.bbox) for other in group):
+                        group.append(line)
+                        break
+                else:
+                    groups.append([line])
+            groups += [[ln] for ln in lines if not ln.bbox]
+            groups.sort(key=lambda g: min(ln.index for ln in g) if not g[0].bbox else g[0].bbox[1])
+            for group in groups:
+                group.sort(key=lambda ln: ln.bbox[0] if ln.bbox else ln.index)
+                row = Row(len(rows), page, group, union([ln.bbox for ln in group if ln.bbox]))
+                for ln in group:
+                    ln.row = row.index
+                rows.append(row)
+        return rows
+
+    @staticmethod
+    def _page_extent(page: Page) -> BBox | None:
+        if page.width and page.height:
+            return (0.0, 0.0, page.width, page.height)
+        return union([w.bbox for w in page.words if w.bbox])
+
+    # -- queries -------------------------------------------------------------
+
+    def words_in(self, page: Page, start: int, end: int) -> list[Word]:
+        """The page's words overlapping ``[start, end)``."""
+        starts = self._word_starts.get(page.number, [])
+        i = max(bisect.bisect_right(starts, start) - 1, 0)
+        out = []
+        for w in page.words[i:]:
+            if w.start >= end:
+                break
+            if w.end > start:
+                out.append(w)
+        return out
+
+    def span(self, start: int, end: int) -> Span:
+        """Evidence for ``text[start:end]``, with its page and the box of the words it covers."""
+        page = self.document.page_at(start)
+        boxes = [w.bbox for w in self.words_in(page, start, end) if w.bbox]
+        return Span(
+            page=page.number,
+            start=start,
+            end=end,
+            text=self.document.text[start:end],
+            bbox=union(boxes),
+        )
+
+    def relative_y(self, line: Line) -> float:
+        """Where the line sits from top (0) to bottom (1) of its page.
+
+        Uses boxes when there are any, else the line's rank among the page's lines.
+        """
+        extent = self._extent.get(line.page)
+        if line.bbox and extent and extent[3] > extent[1]:
+            return min(max((line.bbox[1] - extent[1]) / (extent[3] - extent[1]), 0.0), 1.0)
+        first, count = self._page_lines[line.page]
+        return (line.index - first) / (count - 1) if count > 1 else 0.0
+
+    def row_of(self, line: Line) -> Row:
+        return self.rows[line.row]
+
+    def next_rows(self, line: Line, count: int = 2) -> list[Row]:
+        """The rows below ``line``'s row on the same page, nearest first."""
+        row = self.rows[line.row]
+        return [r for r in self.rows[row.index + 1 : row.index + 1 + count] if r.page == row.page]
+
+
+def _same_row(a: BBox, b: BBox) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min(a[3] - a[1], b[3] - b[1])
+    return smaller > 0 and overlap >= 0.5 * smaller
+
+
+# -- labels ------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def norm(text: str) -> str:
+    """Lower-cased words separated by single spaces (punctuation dropped)."""
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """An alias found in a line: where, which alias, and how well it matched (0..1)."""
+
+    line: Line
+    start: int  # document offsets of the matched words
+    end: int
+    alias: str
+    ratio: float
+
+
+@lru_cache(maxsize=8192)
+def _alias(alias: str) -> tuple[str, int]:
+    want = norm(alias)
+    return want, len(want.split())
+
+
+def find_aliases(line: Line, aliases: list[str], min_ratio: float = 0.86) -> list[LabelHit]:
+    """Every alias occurring in ``line`` as whole words, case-insensitive, fuzzy for OCR slips.
+
+    Aliases of five letters or more match at ``min_ratio`` (rapidfuzz ratio over
+    the same number of words); shorter ones must match exactly, since one wrong
+    letter in "due" or "tax" is another word.
+    """
+    hits: list[LabelHit] = []
+    for alias in aliases:
+        want, n = _alias(alias)
+        windows = line.windows(n)
+        if not want or not windows:
+            continue
+        found: dict[int, float] = {}
+        if len(want) >= 5:
+            for _, score, i in process.extract(
+                want, [w[2] for w in windows], scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None
+            ):
+                if abs(len(windows[i][2]) - len(want)) <= 2:
+                    found[i] = score / 100
+            if n == 1:
+                for i, (_, _, got) in enumerate(windows):
+                    if i not in found and len(got) > len(want) and (got.endswith(want) or got.startswith(want)):
+                        # a compound printed as one word ("subtotal", "lieferdatum"): usually a
+                        # different quantity of the same kind, so a weak label
+                        found[i] = 0.5
+        else:
+            found = {i: 1.0 for i, w in enumerate(windows) if w[2] == want}
+        for i, ratio in sorted(found.items()):
+            start, end, _ = windows[i]
+            hits.append(LabelHit(line, line.start + start, line.start + end, alias, ratio))
+    return hits

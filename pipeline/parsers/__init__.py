@@ -1,0 +1,113 @@
+"""Parsers: bytes of one media type -> :class:`ParsedDocument`.
+
+Each parser module has ``parse(data, media_type, options) -> ParsedDocument`` and
+builds its text with :class:`TextBuilder`, which places every word and page at
+the offsets it writes, so ``text[w.start:w.end] == w.text`` holds by
+construction. Modules are imported on first use: ``unstructured`` alone takes
+seconds to import and a PDF never needs it.
+
+These functions run inside the sandbox (``pipeline.parse``); they raise the
+typed errors of ``pipeline.errors`` for inputs they recognise as bad.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.errors import UnsupportedType
+from pipeline.state import PAGE_BREAK, BBox, Page, ParsedDocument, Word
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# media type -> parser module in this package
+PARSERS: dict[str, str] = {
+    PDF: "pdf",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/tiff": "image",
+    "image/webp": "image",
+    "image/bmp": "image",
+    "image/gif": "image",
+    DOCX: "office",
+    "text/html": "office",
+    "message/rfc822": "office",
+    "text/markdown": "text",
+    "text/plain": "text",
+}
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """The limits and OCR settings a parser needs (small and picklable, for the sandbox)."""
+
+    max_pages: int = 500
+    max_image_pixels: int = 60_000_000
+    ocr_lang: str = "eng"
+    ocr_dpi: int = 200  # rendering resolution of PDF pages that need OCR
+    ocr_max_side: int = 5000  # pixels; caps the rendering of oversized pages
+    min_text_chars: int = 16  # a PDF page with fewer non-space characters gets OCR
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ParseOptions:
+        return cls(max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels)
+
+
+def parse_bytes(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+    """Parse ``data`` with the parser for ``media_type`` (in-process: see pipeline.parse)."""
+    if media_type not in PARSERS:
+        raise UnsupportedType(f"no parser for {media_type}")
+    module = importlib.import_module(f"{__name__}.{PARSERS[media_type]}")
+    return module.parse(data, media_type, options)
+
+
+def plain(text: str) -> str:
+    """``text`` with ``\\n`` line ends and no form feed, which would read as a page break."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace(PAGE_BREAK, "\n")
+
+
+class TextBuilder:
+    """Writes a document's text page by page and records words and pages at their offsets."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._pos = 0
+        self._page_start = 0
+        self._words: list[Word] = []
+        self.pages: list[Page] = []
+
+    def _write(self, s: str) -> None:
+        self._parts.append(s)
+        self._pos += len(s)
+
+    def begin_page(self) -> None:
+        if self.pages:
+            self._write(PAGE_BREAK)
+        self._page_start = self._pos
+        self._words = []
+
+    def text(self, s: str) -> None:
+        """Text without a box: separators, or the content of layout-free formats."""
+        self._write(s)
+
+    def word(self, s: str, bbox: BBox | None = None, confidence: float | None = None) -> None:
+        # model_construct: values are built here with the right types; validating
+        # tens of thousands of words per document would dominate the parse time
+        self._words.append(
+            Word.model_construct(text=s, start=self._pos, end=self._pos + len(s), bbox=bbox, confidence=confidence)
+        )
+        self._write(s)
+
+    def end_page(self, width: float | None = None, height: float | None = None, ocr: bool = False) -> None:
+        self.pages.append(
+            Page(
+                number=len(self.pages) + 1, start=self._page_start, end=self._pos,
+                width=width, height=height, ocr=ocr, words=self._words,
+            )
+        )
+
+    def build(self, parser: str, metadata: dict[str, Any] | None = None) -> ParsedDocument:
+        return ParsedDocument(text="".join(self._parts), pages=self.pages, parser=parser, metadata=metadata or {})

@@ -1,0 +1,164 @@
+"""PDF: pypdf for structure, pdfium for text with word boxes, tesseract for scans.
+
+- pypdf checks encryption (a file that needs a password -> EncryptedDocument;
+  one that opens with an empty user or owner password is parsed) and reads the
+  metadata. Its errors are not fatal: pdfium repairs far more broken files, so
+  pdfium decides whether the document opens at all (else CorruptDocument).
+- pdfium gives every character with its position; whitespace runs split words,
+  a word's box is the union of pdfium's rectangles for its characters, in PDF
+  points with the origin at the top-left of the page's visible box (unrotated).
+  Words are written separated by one space, or by a newline where pdfium saw a
+  line break, so column padding does not bloat the text.
+- A page with fewer than ``min_text_chars`` characters in its text layer is
+  rendered and read with tesseract; OCR boxes are converted to points too.
+  Blank renderings skip OCR. A page that pdfium cannot load is left empty and
+  listed in ``metadata["unreadable_pages"]``.
+"""
+
+from __future__ import annotations
+
+import array
+import ctypes
+import io
+import re
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
+from pipeline.parsers import ParseOptions, TextBuilder
+from pipeline.parsers.image import OcrWord, ocr_lines, write_lines
+from pipeline.state import BBox, ParsedDocument
+
+_WORD = re.compile(r"\S+")
+# pdfium writes a line-end hyphen as \x02; other control characters and
+# non-characters are noise. Same-length replacements keep char indices aligned.
+_CLEAN = {0x02: "-", 0xFFFE: " ", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
+_META_KEYS = ("title", "author", "subject", "creator", "producer")
+
+
+def _structure(data: bytes) -> tuple[dict[str, Any], PdfReader | None]:
+    """Metadata via pypdf, and the reader when it decrypted the file with an empty password.
+
+    Raises EncryptedDocument when no empty password opens the file.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise EncryptedDocument("the PDF is encrypted and needs a password")
+        info = reader.metadata or {}
+        metadata = {key: str(value) for key in _META_KEYS if (value := getattr(info, key, None))}
+        return metadata, reader if reader.is_encrypted else None
+    except EncryptedDocument:
+        raise
+    except Exception:  # structure pypdf cannot read; pdfium decides below
+        return {}, None
+
+
+def _open(data: bytes, decrypted: PdfReader | None) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code != pdfium_c.FPDF_ERR_PASSWORD:
+            raise CorruptDocument(f"unreadable PDF: {exc}") from exc
+        if decrypted is None:
+            raise EncryptedDocument("the PDF is encrypted and needs a password") from exc
+    # pdfium tries the empty password only as the user password; pypdf also
+    # accepted it as the owner password, so parse pypdf's decrypted copy
+    copy = io.BytesIO()
+    PdfWriter(clone_from=decrypted).write(copy)
+    try:
+        return pdfium.PdfDocument(copy.getvalue())
+    except pdfium.PdfiumError as exc:
+        raise CorruptDocument(f"unreadable PDF after decryption: {exc}") from exc
+
+
+def _chars(textpage: pdfium.PdfTextPage) -> str:
+    """The page's characters, one per pdfium char index (so indices stay aligned)."""
+    n = textpage.count_chars()
+    codes = array.array("I", (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(n)))
+    # utf-32 with "replace" turns each invalid code point into one U+FFFD
+    return codes.tobytes().decode("utf-32-le", errors="replace").translate(_CLEAN)
+
+
+def _layer_words(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[tuple[str, bool, BBox | None]]:
+    """(word, preceded by a line break, box) for each word of the text layer."""
+    chars = _chars(textpage)
+    l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    words: list[tuple[str, bool, BBox | None]] = []
+    prev = 0
+    for m in _WORD.finditer(chars):
+        start, end = m.span()
+        box: BBox | None = None
+        for j in range(pdfium_c.FPDFText_CountRects(textpage, start, end - start)):
+            pdfium_c.FPDFText_GetRect(textpage, j, l, t, r, b)
+            rect = (l.value - left, top - t.value, r.value - left, top - b.value)
+            box = rect if box is None else (
+                min(box[0], rect[0]), min(box[1], rect[1]), max(box[2], rect[2]), max(box[3], rect[3])
+            )
+        gap = chars[prev:start]
+        words.append((m.group(), "\n" in gap or "\r" in gap, box and tuple(round(v, 2) for v in box)))  # type: ignore[misc]
+        prev = end
+    return words
+
+
+def _ocr(page: pdfium.PdfPage, options: ParseOptions) -> tuple[list[list[OcrWord]], float, tuple[float, float]]:
+    """OCR lines of the rendered page, its scale (pixels per point) and its size in points."""
+    scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    size = (image.width / scale, image.height / scale)
+    low, high = image.getextrema()
+    if low == high:  # a blank page: nothing to read
+        return [], scale, size
+    return ocr_lines(image, options.ocr_lang), scale, size
+
+
+def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions) -> None:
+    left, bottom, right, top = page.get_bbox()
+    textpage = page.get_textpage()
+    try:
+        words = _layer_words(textpage, left, top)
+    finally:
+        textpage.close()
+    if sum(len(w) for w, _, _ in words) < options.min_text_chars:
+        lines, scale, (width, height) = _ocr(page, options)
+        if sum(len(w.text) for line in lines for w in line) > sum(len(w) for w, _, _ in words):
+            write_lines(builder, lines, scale)
+            builder.end_page(width=width, height=height, ocr=True)
+            return
+    for n, (word, line_break, box) in enumerate(words):
+        if n:
+            builder.text("\n" if line_break else " ")
+        builder.word(word, box)
+    builder.end_page(width=right - left, height=top - bottom)
+
+
+def parse(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+    metadata, decrypted = _structure(data)
+    doc = _open(data, decrypted)
+    try:
+        count = len(doc)
+        if count == 0:
+            raise EmptyDocument("the PDF has no pages")
+        if count > options.max_pages:
+            raise TooManyPages(f"{count} pages, limit {options.max_pages}")
+        builder = TextBuilder()
+        unreadable = []
+        for index in range(count):
+            builder.begin_page()
+            try:
+                page = doc[index]
+            except pdfium.PdfiumError:
+                unreadable.append(index + 1)
+                builder.end_page()
+                continue
+            try:
+                _write_page(builder, page, options)
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    metadata.update(pages=count, **({"unreadable_pages": unreadable} if unreadable else {}))
+    return builder.build("pdfium", metadata)

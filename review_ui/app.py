@@ -1,0 +1,32 @@
+"""The review app's entry point: ``docloop review`` runs ``streamlit run`` on this file.
+
+Login comes first: until a reviewer is known the navigation holds only the
+login page, so no other page, action or file can be reached.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from review_ui import auth
+from review_ui.context import DASHBOARD, DOCUMENT, FIELD, QUEUE, settings
+
+st.set_page_config(page_title="docloop review", page_icon=":material/fact_check:", layout="wide")
+
+name = auth.reviewer()
+if name is None:
+    st.navigation([st.Page(lambda: auth.login_page(settings().resolved_users_file), title="Log in", url_path="login")], position="hidden").run()
+else:
+    with st.sidebar:
+        st.text(f"Reviewer: {name}")
+        st.button("Log out", on_click=auth.logout)
+    st.navigation(
+        {
+            "Review": [
+                st.Page(QUEUE, title="Queue", icon=":material/list:", default=True),
+                st.Page(FIELD, title="Review fields", icon=":material/edit_note:"),
+                st.Page(DOCUMENT, title="Document", icon=":material/description:"),
+            ],
+            "Insights": [st.Page(DASHBOARD, title="Dashboard", icon=":material/monitoring:")],
+        }
+    ).run()

@@ -1,0 +1,235 @@
+"""One field at a time: the evidence on the page, the value, and a decision.
+
+Keyboard: A accepts, X marks not present, S skips, E jumps into the correction
+input where Enter saves; each decision claims and opens the next field, this
+document's first. Everything from the document is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import typing
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import BaseModel
+
+from pipeline.config import get_settings
+from pipeline.state import BBox, Page, Span
+from review_ui import queries, render, review
+from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
+from schemas.registry import FieldSpec, get_schema
+
+FLASH_KEY, FOCUS_KEY, SKIPPED_KEY = "flash", "focus_correction", "skipped_fields"
+CORRECTION_KEY = "correction_value"
+FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
+
+db, cfg, me = store(), settings(), reviewer()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def content(run_id: int) -> queries.DocumentContent:
+    return queries.document_content(db, run_id)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def picture(source: str, bucket_key: str | None, page: tuple[int, float | None, float | None], boxes: tuple[BBox, ...]) -> tuple[bytes, bytes | None] | None:
+    """PNGs of the page (number, width, height) with boxes drawn, and of the close-up."""
+    limits = get_settings()
+    data = render.original_bytes(source, bucket_key, int(limits.max_file_mb * 1024 * 1024))
+    where = Page(number=page[0], start=0, end=0, width=page[1], height=page[2])
+    drawn = render.highlight(data, where, list(boxes), limits.max_image_pixels) if data else None
+    if drawn is None:
+        return None
+    return render.png(drawn[0]), (render.png(drawn[1]) if drawn[1] else None)
+
+
+def as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def claim_next(prefer_run: int | None = None) -> int | None:
+    skipped = st.session_state.setdefault(SKIPPED_KEY, set())
+    return queries.claim_next(db, me, queue_filter(), cfg.claim_minutes, prefer_run, skip=skipped)
+
+
+def next_field(prefer_run: int | None) -> None:
+    st.session_state[FIELD_KEY] = claim_next(prefer_run)
+    st.rerun()
+
+
+def decided(outcome: review.Outcome, what: str) -> None:
+    note = f"{what}."
+    if outcome.completed:
+        note += f" Document completed and exported to {outcome.export}."
+    st.session_state[FLASH_KEY] = note
+    next_field(outcome.run_id)
+
+
+def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> None:
+    spans = [Span.model_validate(e) for e in view.evidence]
+    doc = found.parsed
+    if doc is None:
+        st.info("The parsed document is not stored for this run.")
+        return
+    page_no = spans[0].page if spans else 1
+    page = next((p for p in doc.pages if p.number == page_no), doc.pages[0] if doc.pages else None)
+    boxes = tuple(s.bbox for s in spans if s.bbox and s.page == page_no)
+    drawn = picture(view.source, found.bucket_key, (page.number, page.width, page.height), boxes) if page is not None else None
+    if drawn is None:
+        st.caption("Document text around the evidence (marked ⟦ ⟧):")
+        st.code(render.excerpt(doc.text, [(s.start, s.end) for s in spans]), language=None, wrap_lines=True)
+        return
+    full, close = drawn
+    if close:
+        st.image(close, caption="Evidence close-up")
+    st.image(full, caption=f"Page {page.number} of {len(doc.pages)}")
+
+
+def item_type(schema_name: str, name: str) -> type | None:
+    """The item model of a list of records (e.g. invoice lines), else None."""
+    annotation = get_schema(schema_name).model_fields[name].annotation
+    args = typing.get_args(annotation)
+    item = args[0] if args else None
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
+    """A typed input for the field's kind, prefilled with the current value."""
+    if spec.many:
+        record = item_type(view.schema_name, view.name)
+        columns = list(record.model_fields) if record else ["value"]
+        rows = view.value or []
+        frame = pd.DataFrame([r if isinstance(r, dict) else {"value": r} for r in rows], columns=columns, dtype="string")
+        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=CORRECTION_KEY, width="stretch")
+        items = [{k: v for k, v in row.items() if pd.notna(v) and v != ""} for row in edited.to_dict("records")]
+        items = [i for i in items if i]
+        return items if record else [i["value"] for i in items]
+    if spec.kind == "date":
+        try:
+            current = review.validate(view.schema_name, view.name, view.value) if view.value else None
+        except review.InvalidValue:
+            current = None
+        return st.date_input("Correct value", value=date.fromisoformat(current) if current else None,
+                             min_value=FAR_PAST, max_value=FAR_FUTURE, format="YYYY-MM-DD", key=CORRECTION_KEY)
+    if spec.kind in ("money", "percent"):
+        try:
+            current = float(Decimal(str(view.value))) if view.value is not None else None
+        except ArithmeticError:
+            current = None
+        amount = st.number_input("Correct value", value=current, step=0.01, format="%.2f", key=CORRECTION_KEY)
+        return None if amount is None else f"{amount:.2f}"
+    return st.text_input("Correct value", value="" if view.value is None else str(view.value), key=CORRECTION_KEY)
+
+
+def focus_correction() -> None:
+    # A fixed script (no document content): moves the keyboard into the correction input.
+    st.html(
+        f"<script>/* {time.time()} */ (function f(n) {{ const el = document.querySelector("
+        f"'.st-key-{CORRECTION_KEY} input'); if (el) {{ el.focus(); el.select(); }} "
+        "else if (n > 0) setTimeout(() => f(n - 1), 100); })(20);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+# ------------------------------------------------------------------ which field
+
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash:
+    st.success(flash)
+
+field_id = st.session_state.get(FIELD_KEY)
+view = queries.field_view(db, field_id) if field_id else None
+if view is None:
+    field_id = claim_next()
+    st.session_state[FIELD_KEY] = field_id
+    view = queries.field_view(db, field_id) if field_id else None
+if view is None:
+    st.title("Review fields")
+    st.success("Nothing left to review with the current filters.")
+    skipped = st.session_state.get(SKIPPED_KEY)
+    if skipped and st.button(f"Review the {len(skipped)} skipped fields", shortcut="S"):
+        skipped.clear()
+        next_field(None)
+    st.page_link(QUEUE, label="Back to the queue", icon=":material/list:")
+    st.stop()
+if not queries.claim(db, view.id, me, cfg.claim_minutes):
+    st.title("Review fields")
+    st.warning(f"Another reviewer ({view.claimed_by}) is working on this field.")
+    if st.button("Next field", type="primary", shortcut="S"):
+        next_field(None)
+    st.stop()
+
+spec = review.spec_for(view.schema_name, view.name)
+
+# ------------------------------------------------------------------ the page
+
+st.title(f"{view.name}")
+st.text(f"{view.source}   ·   {view.schema_name}   ·   status {view.status}   ·   "
+        f"{queries.pending_in_run(db, view.run_id)} pending in this document")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    show_evidence(view, content(view.run_id))
+
+with right:
+    st.subheader("Extracted value")
+    st.code(as_text(view.value), language=None, wrap_lines=True)
+    st.progress(min(max(view.confidence, 0.0), 1.0), text=f"Confidence {view.confidence:.2f}")
+    if view.reasons:
+        st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
+    st.text(f"Extractor: {view.extractor or '-'}")
+
+    a, x, s, d = st.columns(4)
+    try:
+        if a.button("Accept", type="primary", shortcut="A", width="stretch"):
+            decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
+        if x.button("Not present", shortcut="X", width="stretch", help="The document does not hold this field."):
+            decided(review.reject(db, view.id, me, cfg.out, expect_status=view.status), f"Marked {view.name} not present")
+        if s.button("Skip", shortcut="S", width="stretch", help="Leave it for later or someone else."):
+            queries.release(db, view.id, me)
+            st.session_state.setdefault(SKIPPED_KEY, set()).add(view.id)
+            next_field(view.run_id)
+        if d.button("Document", shortcut="D", width="stretch", help="Every field of this document."):
+            open_document(view.run_id)
+
+        if st.button("Edit value", shortcut="E", help="Jump into the correction input; Enter saves."):
+            st.session_state[FOCUS_KEY] = True
+        with st.form(f"correct-{view.id}"):
+            new_value = correction_input(view, spec)
+            quote = st.text_input("Evidence (optional quote from the document)", key="correction_quote")
+            save = st.form_submit_button("Save correction")
+        if st.session_state.pop(FOCUS_KEY, False):
+            focus_correction()
+        if save:
+            try:
+                outcome = review.correct(db, view.id, me, new_value, cfg.out, quote=quote or None, expect_status=view.status)
+            except review.InvalidValue as e:
+                st.error(f"Not a valid {spec.kind}: {e}")
+            else:
+                decided(outcome, f"Corrected {view.name}")
+
+        if view.candidates:
+            st.subheader("Other candidates")
+            for i, cand in enumerate(view.candidates):
+                c1, c2 = st.columns([4, 1])
+                c1.code(as_text(cand.get("value")), language=None, wrap_lines=True)
+                c1.text(f"{cand.get('extractor')} · " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(cand.get("signals", {}).items())))
+                if c2.button("Use", key=f"use-{i}"):
+                    spans = [Span.model_validate(e) for e in cand.get("evidence", [])]
+                    decided(review.correct(db, view.id, me, cand.get("value"), cfg.out, evidence=spans, expect_status=view.status),
+                            f"Took a candidate for {view.name}")
+    except review.Conflict as e:
+        st.error(str(e))
+
+    past = queries.history(db, view.id)
+    if past:
+        st.subheader("History")
+        st.dataframe(
+            pd.DataFrame([{"at": r.at, "reviewer": r.reviewer, "action": r.action, "before": as_text(r.before), "after": as_text(r.after)} for r in past]),
+            hide_index=True,
+        )

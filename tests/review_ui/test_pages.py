@@ -1,0 +1,248 @@
+"""The Streamlit pages and their actions, run with AppTest against a seeded database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from pipeline.store import FieldRow, ReviewRow
+from review_ui import auth, review
+from review_ui.context import DASHBOARD, DOCUMENT, FIELD, QUEUE
+from review_ui.queries import QueueFilter, queue_counts
+from tests.conftest import ROOT
+
+APP = ROOT / "review_ui" / "app.py"
+TIMEOUT = 60
+
+
+def app(reviewer: str | None = "alice") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if reviewer:
+        at.session_state[auth.SESSION_KEY] = reviewer
+    return at
+
+
+def field(store, run_id: int | None = None, name: str | None = None, status: str | None = None) -> FieldRow:
+    with store.session() as s:
+        q = select(FieldRow).order_by(FieldRow.id)
+        if name:
+            q = q.where(FieldRow.name == name)
+        if status:
+            q = q.where(FieldRow.status == status)
+        return s.scalars(q).first()
+
+
+def reviews(store) -> list[ReviewRow]:
+    with store.session() as s:
+        return list(s.scalars(select(ReviewRow).order_by(ReviewRow.id)))
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in [*at.button, *at.get("form_submit_button")] if b.label == label)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def open_field(at: AppTest, field_id: int) -> AppTest:
+    at.session_state["field_id"] = field_id
+    return at.switch_page(FIELD).run()
+
+
+def shown_as_markdown(at: AppTest) -> str:
+    return " ".join(str(m.value) for m in [*at.markdown, *at.caption])
+
+
+# ------------------------------------------------------------------ access
+
+
+def test_without_login_only_the_login_form_exists(app_env):
+    auth.save_account(app_env.settings.home / "reviewers.yaml", "alice", "s3cret pass")
+    at = app(None).run()
+    assert [t.value for t in at.title] == ["docloop review"]
+    assert not at.metric and not at.dataframe
+    with pytest.raises(Exception):
+        at.switch_page(QUEUE).run()  # not a page of this session
+    at.text_input[0].input("alice")
+    at.text_input[1].input("wrong")
+    button(at, "Log in").click().run()
+    assert at.error and at.error[0].value == "Wrong username or password."
+    assert auth.SESSION_KEY not in at.session_state
+    at.text_input[1].input("s3cret pass")
+    button(at, "Log in").click().run()
+    assert at.title[0].value == "Review queue"
+    assert any(t.value == "Reviewer: alice" for t in at.sidebar.text)
+
+
+def test_no_accounts_configured_means_nobody_gets_in(app_env):
+    at = app(None).run()
+    assert at.error[0].value == "No reviewer accounts are configured."
+    assert not at.text_input and not at.metric
+
+
+def test_oidc_login_is_required_when_configured(app_env):
+    at = app(None)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "docloop", "client_secret": "s", "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == ["Log in with single sign-on"]
+    assert not at.metric and not at.text_input
+    at.user = {"is_logged_in": True, "email": "carol@example.com"}
+    at.run()
+    assert at.title[0].value == "Review queue"
+    assert any(t.value == "Reviewer: carol@example.com" for t in at.sidebar.text)
+
+
+def test_log_out_ends_the_session(app_env):
+    at = app().run()
+    button(at, "Log out").click().run()
+    assert not at.metric and at.error[0].value == "No reviewer accounts are configured."
+
+
+# ------------------------------------------------------------------ queue
+
+
+def test_queue_shows_counts_documents_and_filters(app_env):
+    pending = queue_counts(app_env.store, QueueFilter()).fields
+    at = app().run()
+    assert metric(at, "Fields") == str(pending) and metric(at, "Documents") == "2"
+    assert len(at.dataframe[0].value) == 2
+    assert list(at.dataframe[0].value["lowest confidence"]) == sorted(at.dataframe[0].value["lowest confidence"])
+    at.text_input[0].input("no such source").run()
+    assert metric(at, "Fields") == "0" and at.dataframe[0].value.empty
+    at.text_input[0].input("").run()
+    at.selectbox[0].select("auto_accepted").run()
+    assert metric(at, "Fields") == str(queue_counts(app_env.store, QueueFilter(status="auto_accepted")).fields)
+
+
+def test_review_next_claims_the_most_urgent_field(app_env):
+    at = app().run()
+    button(at, "Review next").click().run()
+    with app_env.store.session() as s:
+        held = s.scalars(select(FieldRow).where(FieldRow.claimed_by == "alice")).all()
+    assert len(held) == 1 and held[0].status == "needs_review"
+    assert at.title[0].value == held[0].name
+    assert held[0].confidence == min(f.confidence for f in _all(app_env.store) if f.status == "needs_review")
+
+
+def _all(store) -> list[FieldRow]:
+    with store.session() as s:
+        return list(s.scalars(select(FieldRow)))
+
+
+# ------------------------------------------------------------------ field review
+
+
+def test_accept_records_the_review_and_moves_on(app_env):
+    at = app().switch_page(FIELD).run()
+    first = next(f for f in _all(app_env.store) if f.claimed_by == "alice")
+    assert at.title[0].value == first.name
+    button(at, "Accept").click().run()
+    [r] = reviews(app_env.store)
+    assert (r.field_id, r.reviewer, r.action, r.after) == (first.id, "alice", "accepted", first.value)
+    assert at.success[0].value.startswith(f"Accepted {first.name}")
+    nxt = next(f for f in _all(app_env.store) if f.claimed_by == "alice")
+    assert nxt.id != first.id and at.title[0].value == nxt.name
+
+
+def test_text_correction_through_the_form(app_env):
+    issuer = field(app_env.store, name="issuer")
+    at = open_field(app(), issuer.id)
+    at.text_input(key="correction_value").input("Example Trading GmbH")
+    button(at, "Save correction").click().run()
+    assert field(app_env.store, name="issuer").value == "Example Trading GmbH"
+    assert reviews(app_env.store)[0].action == "corrected"
+
+
+def test_money_is_corrected_with_a_decimal_input(app_env):
+    total = field(app_env.store, name="total")
+    at = open_field(app(), total.id)
+    at.number_input(key="correction_value").set_value(1234.5)
+    button(at, "Save correction").click().run()
+    assert field(app_env.store, name="total").value == "1234.50"
+
+
+def test_date_is_corrected_with_a_date_picker(app_env):
+    d = field(app_env.store, name="date")
+    at = open_field(app(), d.id)
+    at.date_input(key="correction_value").set_value(date(2024, 1, 31))
+    button(at, "Save correction").click().run()
+    assert field(app_env.store, name="date").value == "2024-01-31"
+
+
+def test_list_field_is_edited_as_rows(app_env):
+    items = field(app_env.store, name="line_items")
+    at = open_field(app(), items.id)
+    assert at.get("arrow_data_frame") or at.dataframe  # the editable table is there
+    button(at, "Save correction").click().run()
+    assert field(app_env.store, name="line_items").status == "corrected"
+
+
+def test_invalid_correction_shows_an_error_and_stores_nothing(app_env):
+    cur = field(app_env.store, name="currency")
+    at = open_field(app(), cur.id)
+    at.text_input(key="correction_value").input("not money")
+    button(at, "Save correction").click().run()
+    assert at.error and at.error[0].value.startswith("Not a valid currency")
+    assert reviews(app_env.store) == []
+
+
+def test_not_present_empties_the_field(app_env):
+    issuer = field(app_env.store, name="issuer")
+    at = open_field(app(), issuer.id)
+    button(at, "Not present").click().run()
+    after = field(app_env.store, name="issuer")
+    assert (after.status, after.value) == ("rejected", None)
+
+
+def test_field_held_by_someone_else_is_not_shown_for_decision(app_env):
+    from review_ui.queries import claim
+
+    f = field(app_env.store, status="needs_review")
+    assert claim(app_env.store, f.id, "bob", 15)
+    at = open_field(app(), f.id)
+    assert at.warning and "bob" in at.warning[0].value
+    assert not any(b.label == "Accept" for b in at.button)
+
+
+def test_document_content_is_shown_as_text_never_markup(app_env):
+    hostile = "<script>alert('x')</script> **bold** [link](http://evil.example)"
+    issuer = field(app_env.store, name="issuer")
+    review.correct(app_env.store, issuer.id, "bob", hostile, app_env.out)
+    at = open_field(app(), issuer.id)
+    assert any(c.value == hostile for c in at.code)
+    assert "alert" not in shown_as_markdown(at) and "evil.example" not in shown_as_markdown(at)
+    at.session_state["run_id"] = issuer.run_id
+    at.switch_page(DOCUMENT).run()
+    assert hostile in list(at.dataframe[0].value["value"])
+    assert "alert" not in shown_as_markdown(at)
+
+
+# ------------------------------------------------------------------ document and dashboard
+
+
+def test_document_view_lists_every_field_including_auto_accepted(app_env):
+    state = app_env.states[0]
+    run_id = field(app_env.store).run_id
+    at = app()
+    at.session_state["run_id"] = run_id
+    at.switch_page(DOCUMENT).run()
+    table = at.dataframe[0].value
+    assert list(table["field"]) == list(state.fields)
+    assert list(table["status"]) == [r.status.value for r in state.fields.values()]
+
+
+def test_dashboard_reports_volume_backlog_and_review_accuracy(app_env):
+    f = field(app_env.store, status="needs_review")
+    review.reject(app_env.store, f.id, "alice", app_env.out)
+    at = app().switch_page(DASHBOARD).run()
+    assert metric(at, "Documents processed") == "2"
+    assert metric(at, "Fields reviewed") == "1"
+    assert metric(at, "Review changed the value") == ("100%" if f.value is not None else "0%")
+    assert metric(at, "Fields waiting") == str(queue_counts(app_env.store, QueueFilter()).fields)
+    assert not at.exception

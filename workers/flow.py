@@ -1,0 +1,202 @@
+"""A document's way through the stages, one step at a time, with its progress in the database.
+
+The queue actors and the in-process watcher both go through here, and the
+steps call the same stage functions as the embedded ``Pipeline``. What makes a
+step safe to repeat (a redelivered message, a duplicate bucket event, the same
+file dropped twice):
+
+- ``admit`` claims the run on the unique run key (content hash + schema +
+  pipeline/prompt versions): the same work maps to the same run, once;
+- a step runs only while its worker holds the run (``Store.exclusive``) and only
+  if the run's stage says it is the step due; its result is written with a
+  compare-and-set on that stage (``Store.advance``), so exactly one result
+  moves the run on, one export is written, one set of review items exists;
+- a message for a step already done re-sends the step now due, so a worker
+  killed between "write" and "send next" loses nothing;
+- events may arrive late or out of order and a key may be replaced: a run
+  reads exactly the version it hashed (else it fails ``superseded``), and only
+  the run of a key's current content writes that key's result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timezone
+
+from pipeline.bucket import Bucket, ObjectMissing, open_bucket, result_key, schema_for
+from pipeline.config import get_settings
+from pipeline.errors import DocloopError
+from pipeline.export import PIPELINE_VERSION, export
+from pipeline.ingest import ingest
+from pipeline.parse import parse
+from pipeline.prompting import PROMPT_VERSION
+from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_schema
+from pipeline.state import DocStatus, DocumentState, FieldStatus, Stage
+from pipeline.store import Progress, Store
+from schemas.registry import registry
+from workers.middleware import Breakers
+from workers.settings import WorkerSettings, get_worker_settings
+
+log = logging.getLogger(__name__)
+
+STEPS = ("parse", "extract", "finalise")
+
+
+class Superseded(DocloopError):
+    code = "superseded"
+
+
+class Busy(Exception):
+    """Another worker holds the run. Its message carries the run on, unless that worker just died
+    and the database has not yet let go of its lock: so the caller comes back later rather than
+    dropping the message."""
+
+
+def next_step(p: Progress) -> str | None:
+    """The step a run needs next, from its stored stage and status; None once exported."""
+    if p.exported or p.stage == Stage.exported:
+        return None
+    if p.status == DocStatus.failed or p.stage == Stage.routed:
+        return "finalise"
+    if p.stage == Stage.ingested:
+        return "parse"
+    return "extract"
+
+
+def to_review(state: DocumentState, reason: str) -> DocumentState:
+    """Every field not yet decided goes to a person, with ``reason``."""
+    fields = {
+        name: r.model_copy(update={"status": FieldStatus.needs_review, "reasons": [*r.reasons, reason]})
+        if r.status == FieldStatus.auto_accepted else r
+        for name, r in state.fields.items()
+    }
+    pending = any(r.status == FieldStatus.needs_review for r in fields.values())
+    return state.model_copy(update={"fields": fields, "status": DocStatus.needs_review if pending else state.status})
+
+
+@dataclass
+class Flow:
+    pipeline: Pipeline
+    bucket: Bucket
+    worker: WorkerSettings
+    breakers: Breakers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.breakers = Breakers(self.worker.breaker_fail_max, self.worker.breaker_reset_s)
+
+    @property
+    def store(self) -> Store:
+        assert self.pipeline.store is not None
+        return self.pipeline.store
+
+    @property
+    def provider(self) -> str | None:
+        """The model provider the extract step calls, if it calls one."""
+        return self.pipeline.settings.llm_provider if "llm" in self.pipeline.extractor_names else None
+
+    def admit(self, key: str) -> int | None:
+        """Ingest bucket object ``key``: the id of its run (new, or the one that already has this work).
+
+        None if the object is gone (deleted before we got to it): nothing to record.
+        """
+        try:
+            data, info = self.bucket.fetch(key)
+        except ObjectMissing as e:
+            log.warning("%s", e)
+            return None
+        schema = schema_for(key, info.metadata, registry())
+        state = ingest(data, self.bucket.uri_of(key), schema, self.pipeline.settings)
+        origin = {"bucket_key": key, "bucket_etag": info.etag, "bucket_version": info.version}
+        state = state.model_copy(update={"provenance": {**state.provenance, **origin}})
+        if schema != AUTO and state.status != DocStatus.failed:
+            try:
+                state = with_schema(state, schema)
+            except DocloopError as e:  # metadata named a type we do not know
+                state = state.failed(e.code, e.message)
+        run_id, _ = self.store.claim(state, self.pipeline.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+        return run_id
+
+    def due(self, run_id: int) -> str | None:
+        progress = self.store.progress(run_id)
+        return next_step(progress) if progress else None
+
+    def step(self, name: str, run_id: int) -> str | None:
+        """Do step ``name`` if it is the one the run needs now. Returns the step to send next.
+
+        Transient faults propagate (the broker retries the message); permanent
+        ones end the run ``failed`` with their reason, which is then exported.
+        ``Busy`` if another worker holds the run.
+        """
+        with self.store.exclusive(run_id) as ours:
+            if not ours:
+                raise Busy(run_id)
+            progress = self.store.progress(run_id)
+            due = next_step(progress) if progress else None
+            if due != name:
+                return due
+            self.store.note_attempt(run_id)
+            state = self.store.load(run_id)
+            try:
+                new = getattr(self, f"_{name}")(state)
+            except DocloopError as e:
+                if not e.permanent:
+                    raise
+                new = state.failed(e.code, e.message)
+            if not self.store.advance(run_id, progress.stage, progress.status, new, exported=name == "finalise"):
+                return None
+            return next_step(Progress(new.stage.value, new.status.value, name == "finalise", 0))
+
+    def drive(self, run_id: int) -> None:
+        """All remaining steps of a run, here in this process (no broker).
+
+        Stops on ``Busy``: then another process is carrying the run on.
+        """
+        due = self.due(run_id)
+        try:
+            while due:
+                due = self.step(due, run_id)
+        except Busy:
+            log.info("run %s is being processed elsewhere", run_id)
+
+    def _parse(self, state: DocumentState) -> DocumentState:
+        origin = state.provenance
+        data, _ = self.bucket.fetch(origin["bucket_key"], origin.get("bucket_version"))
+        if hashlib.sha256(data).hexdigest() != state.sha256:
+            raise Superseded(f"{origin['bucket_key']} was replaced before it was parsed; the new content has its own run")
+        return classify_if_auto(parse(state, data, self.pipeline.settings))
+
+    def _extract(self, state: DocumentState) -> DocumentState:
+        if self.provider is None:
+            return self.pipeline.extract_fields(state)
+        midnight = datetime.combine(datetime.now(timezone.utc).date(), time(), tzinfo=timezone.utc)
+        if self.store.tokens_since(midnight) >= self.worker.token_budget_per_day:
+            # stop spending: what the other extractors find goes to a person
+            frugal = replace(self.pipeline, extractor_names=[n for n in self.pipeline.extractor_names if n != "llm"], _extractors=None)
+            return to_review(frugal.extract_fields(state), "token budget for the day spent; model not asked")
+        with self.breakers(self.provider).calling():
+            return self.pipeline.extract_fields(state)
+
+    def _finalise(self, state: DocumentState) -> DocumentState:
+        if state.schema_name == AUTO:  # failed before a type was known
+            state = state.model_copy(update={"schema_name": "unknown"})
+        key = state.provenance["bucket_key"]
+        try:
+            replaced = self.bucket.head(key).etag != state.provenance.get("bucket_etag")
+        except ObjectMissing:  # deleted since: the result still stands for what was read
+            replaced = False
+        if replaced:
+            # newer content under this key has its own run, which writes this key's result
+            log.info("%s was replaced; result of the older content not written", key)
+        else:
+            self.bucket.put_json(result_key(key), export(state))
+        return state.model_copy(update={"stage": Stage.exported})
+
+
+def build_flow() -> Flow:
+    """The flow this process runs, from the environment (``DOCLOOP_*``)."""
+    settings, worker = get_settings(), get_worker_settings()
+    names = [n.strip() for n in worker.extractors.split(",") if n.strip()]
+    pipeline = build_pipeline(settings, names, Store(settings.resolved_database_url))
+    return Flow(pipeline, open_bucket(settings.resolved_bucket), worker)
