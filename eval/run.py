@@ -106,6 +106,13 @@ def extractor_runner(schema: str, extractors: list[str], settings: Settings) -> 
     return run
 
 
+def _schema_fields(schema: str) -> list[str]:
+    """Every scalar or list field of a document type (a dataset that labels them all)."""
+    from schemas.registry import field_specs, get_schema
+
+    return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
+
+
 def _pipeline_available() -> bool:
     try:
         import pipeline.run  # noqa: F401
@@ -152,7 +159,7 @@ def evaluate(
     metrics = {"normalised": (module.normalise, False)}
     if hasattr(module, "official"):
         metrics["official"] = (module.official, True)
-    fields = list(module.FIELDS)
+    fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
     scored, failures, (share, precision) = score(gold, predictions, fields, metrics)
     n = len(predictions)
     return Report(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pipeline.config import Settings
 from pipeline.errors import DocloopError, NoText
-from pipeline.parsers import ParseOptions, parse_bytes
+from pipeline.parsers import ParseOptions, parse_plain
 from pipeline.sandbox import run_isolated
-from pipeline.state import DocStatus, DocumentState, Stage
+from pipeline.state import DocStatus, DocumentState, ParsedDocument, Stage
 
 
 def parse(state: DocumentState, data: bytes, settings: Settings) -> DocumentState:
@@ -27,10 +27,11 @@ def parse(state: DocumentState, data: bytes, settings: Settings) -> DocumentStat
     if state.status == DocStatus.failed or state.parsed is not None:
         return state
     try:
-        parsed = run_isolated(
-            parse_bytes, data, state.media_type or "", ParseOptions.from_settings(settings),
+        plain = run_isolated(
+            parse_plain, data, state.media_type or "", ParseOptions.from_settings(settings),
             timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
         )
+        parsed = ParsedDocument.model_validate(plain)
         if not parsed.text.strip():
             raise NoText("no text in the document, even after OCR")
     except DocloopError as exc:

@@ -35,6 +35,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -45,7 +46,9 @@ T = TypeVar("T")
 
 MAX_TASKS = 200  # recycle a child after this many calls (bounds leaks in C libraries)
 MAX_IDLE = os.cpu_count() or 2  # warm children kept between calls
-CRASH_MEMORY_SHARE = 0.5  # a child that crashes above this share of its memory limit ran out of memory
+SAMPLE_S = 0.02  # how often a running child's address space is sampled
+# a child that crashes after growing by this share of its remaining allowance ran out of memory
+CRASH_GROWTH_SHARE = 0.25
 
 # The child's first message is the parent's sys.path, so it can import what the parent can.
 _BOOT = (
@@ -98,26 +101,40 @@ class _Child:
         self.conn = Connection(ours.detach())
         self.conn.send(sys.path)
         self.tasks = 0
-        self.peak_kib = 0
+
+    def _address_space_kib(self) -> int:
+        """The child's current address space (what RLIMIT_AS bounds); 0 once it is gone."""
+        try:
+            with open(f"/proc/{self.process.pid}/status") as status:
+                return next((int(line.split()[1]) for line in status if line.startswith("VmSize:")), 0)
+        except OSError:
+            return 0
+
+    def _wait(self, timeout_s: float) -> tuple[bool, int, int]:
+        """Wait for the outcome: (ready, address space at the start, largest seen meanwhile)."""
+        deadline = time.monotonic() + timeout_s
+        start = peak = self._address_space_kib()
+        while not self.conn.poll(max(0.0, min(SAMPLE_S, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                return False, start, peak
+            peak = max(peak, self._address_space_kib())
+        return True, start, peak
 
     def call(self, fn: Callable[..., T], args: tuple[Any, ...], timeout_s: float, memory_mb: int) -> T:
         """Run one call; raises the typed error, and kills the child where it cannot be reused."""
         self.tasks += 1
         try:
             self.conn.send((fn, args, memory_mb))
-            ready = self.conn.poll(timeout_s)
-        except OSError:  # the child died before taking the call
-            ready = True
-        if not ready:
-            self.kill()
-            raise ParseTimeout(f"parsing took longer than {timeout_s:g}s")
-        try:
+            ready, start, peak = self._wait(timeout_s)
+            if not ready:
+                self.kill()
+                raise ParseTimeout(f"parsing took longer than {timeout_s:g}s")
             kind, value = self.conn.recv()
-        except (EOFError, OSError):  # died mid-call
-            code, peak_kib = self.kill()
-            # pdfium aborts when an allocation fails: a crash with most of the
-            # allowance in use is the input's memory blow-up, not corrupt data
-            if peak_kib >= memory_mb * 1024 * CRASH_MEMORY_SHARE:
+        except (EOFError, OSError):  # the child died
+            code = self.kill()
+            # C libraries (pdfium) abort when an allocation fails, so a crash after
+            # the child used much of its allowance is a memory blow-up, not corrupt data
+            if peak - start >= CRASH_GROWTH_SHARE * (memory_mb * 1024 - start):
                 raise ParseResourceLimit(f"parsing needed more than {memory_mb} MB (crashed, exit code {code})")
             raise CorruptDocument(f"the parser crashed (exit code {code})")
         if kind == "memory":
@@ -131,19 +148,15 @@ class _Child:
     def reusable(self) -> bool:
         return self.process.poll() is None and self.tasks < MAX_TASKS
 
-    def kill(self) -> tuple[int, int]:
-        """Kill the child and its process group; returns its exit code and peak RSS in KiB."""
-        if self.process.returncode is None:
+    def kill(self) -> int:
+        """Kill the child and its process group; returns its exit code (negative: the signal)."""
+        if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            # reaped here rather than by Popen.wait() for the resource usage
-            _, status, usage = os.wait4(self.process.pid, 0)
-            self.process.returncode = os.waitstatus_to_exitcode(status)
-            self.peak_kib = usage.ru_maxrss
         self.conn.close()
-        return self.process.returncode, self.peak_kib
+        return self.process.wait()
 
 
 class _Pool:

@@ -88,7 +88,7 @@ def logout() -> None:
     if oidc_configured():
         st.logout()
     else:
-        st.session_state.clear()
+        st.session_state.pop(SESSION_KEY, None)
 
 
 def login_page(users_file: Path) -> None:

@@ -14,7 +14,9 @@ from review_ui import auth
 from review_ui.config import ReviewSettings, get_review_settings
 from review_ui.queries import QueueFilter
 
-QUEUE, FIELD, DOCUMENT, DASHBOARD = "pages/queue.py", "pages/field.py", "pages/document.py", "pages/dashboard.py"
+# Not "pages/": Streamlit would serve a folder of that name as pages by URL on its own,
+# before app.py's login gate has run.
+QUEUE, FIELD, DOCUMENT, DASHBOARD = "views/queue.py", "views/field.py", "views/document.py", "views/dashboard.py"
 FIELD_KEY, RUN_KEY, FILTER_KEY = "field_id", "run_id", "queue_filter"
 
 

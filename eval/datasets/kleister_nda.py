@@ -8,9 +8,11 @@ Each example carries the PDF path (for the full pipeline) and a pre-parsed
 document built from the ``text_best`` layer, so evaluation can skip PDF parsing.
 
 The dataset's metric is micro F1 over ``key=value`` pairs, upper-cased.
-:func:`normalise` writes a value the way the labels are written, so the
-pipeline's typed values (ISO dates, ``"1 years"`` terms, legal names as printed)
-compare with the gold strings.
+:func:`official` is that metric: a value written as an output line would be
+(ISO dates, ``1_YEAR``/``2_YEARS`` terms, names upper-cased as printed).
+:func:`normalise` also folds the labels' writing conventions for names (the
+labellers dropped commas, wrote "&" as "and" and unified legal suffixes), so
+"NIKE, Inc." compares with the label ``Nike_Inc.``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pipeline.state import PAGE_BREAK, Page, ParsedDocument
 
 NAME = "kleister_nda"
 SCHEMA = "nda"
+FIELDS = ("party", "jurisdiction", "effective_date", "term")
 
 _ESCAPES = {"n": "\n", "f": PAGE_BREAK, "t": "\t", "\\": "\\"}
 _ESCAPE = re.compile(r"\\([nft\\])")
@@ -89,6 +92,7 @@ _SUFFIXES = [
     (re.compile(r"\bINCORPORATED$|\bINC\.?$"), "INC."),
     (re.compile(r"\bLIMITED$|\bLTD\.?$"), "LTD."),
     (re.compile(r"\bCORP\.?$"), "CORP."),
+    (re.compile(r"\bCO\.?$"), "CO."),
     (re.compile(r"\bL\.\s?P\.?$"), "LP"),
     (re.compile(r"\bL\.\s?L\.\s?C\.?$"), "LLC"),
 ]
@@ -112,20 +116,17 @@ def _term(value: str) -> str:
     return f"{number} {unit}{'' if number == '1' else 's'}".upper()
 
 
-def normalise(field: str, value: Any) -> str | None:
-    """The comparable form of a gold or predicted value under the dataset's metric.
-
-    Upper-cased, with spaces and colons as ``_`` (the label encoding). Parties
-    also fold the label conventions: commas dropped, "&" read as "and", curly
-    quotes straight, legal suffixes in one form. Dates are ISO already.
-    """
+def official(field: str, value: Any) -> str | None:
+    """The value as a ``key=value`` output item, upper-cased: the dataset's own metric."""
     if value is None or value == "":
         return None
-    s = str(value)
-    if field == "party":
-        s = _party(s)
-    elif field == "term":
-        s = _term(s)
-    else:
-        s = s.upper()
+    s = _term(str(value)) if field == "term" else str(value).upper()
     return re.sub(r"[\s:]+", "_", s.strip())
+
+
+def normalise(field: str, value: Any) -> str | None:
+    """:func:`official`, with parties' writing conventions folded on both sides: commas
+    dropped, "&" read as "and", curly quotes straight, legal suffixes in one form."""
+    if field == "party" and value is not None:
+        value = _party(str(value))
+    return official(field, value)

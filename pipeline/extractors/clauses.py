@@ -95,21 +95,28 @@ def _place_re() -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:" + "|".join(_ws(a) for a in alternatives) + r")(?![\w])")
 
 
+@lru_cache(maxsize=1)
+def _place_before_re() -> re.Pattern[str]:
+    """A place name ending exactly where the search window ends."""
+    return re.compile(_place_re().pattern + r"\Z")
+
+
 def _place(text: str) -> str | None:
     return _places().get(re.sub(r"\s+", " ", text).strip().lower())
 
 
-_GOVERN = re.compile(
-    r"(?i)\b(?:govern(?:ed|s|ing)?|constru(?:ed|e)|interpret(?:ed)?|enforced|subject\s+to|"
-    r"in\s+accordance\s+with|pursuant\s+to|under)\b"
-)
-# "laws of the State of X", "laws of X", "X law" (as in "New York law shall govern")
+_GOVERNS = re.compile(r"(?i)\b(?:govern(?:ed|s|ing)?|constru(?:ed|e)|interpret(?:ed)?|enforced)\b")
+_UNDER = re.compile(r"(?i)\b(?:subject\s+to|in\s+accordance\s+with|pursuant\s+to|under)\b")
+_LAW_HEADING = re.compile(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+law")
+_PLACE_LAW = re.compile(r"(?i)(?<=\w)\s+laws?\b")  # "Kansas law", "New York law"
+_THEN_STATE = re.compile(r"(?i)[\s,]+(?:and\s+)?(?:the\s+)?(?:State|Commonwealth|Province)\s+of\s+")
 _LAWS_OF = re.compile(
-    r"(?i)\blaws?\s+(?:of|in)\s+(?:the\s+)?(?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?"
+    r"(?i)\blaws?\s+(?:and\s+\w+\s+)?(?:of|in)\s+(?:the\s+)?"
+    r"(?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?"
 )
 _INCORPORATION = re.compile(
     r"(?i)\b(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+\w+\s+)?"
-    r"(?:under|in|pursuant\s+to)\s+(?:the\s+)?laws?\s*$"
+    r"(?:under|in|pursuant\s+to)\s+(?:the\s+)?$"
 )
 _VENUE = re.compile(
     r"(?i)\b(?:courts?\s+(?:of|in|located\s+in|sitting\s+in)|jurisdiction\s+of|venue\s+(?:in|of))\s+"
@@ -135,24 +142,30 @@ def find_jurisdiction(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """
     text = ctx.text
     places = _place_re()
-    found: list[tuple[object, int, int, dict[str, float]]] = []
+    spots: list[tuple[int, re.Match[str]]] = []  # (where the law is named, the place)
     for m in _LAWS_OF.finditer(text):
-        if _INCORPORATION.search(text, max(0, m.start() - 60), m.end()):
-            continue
         p = places.match(text, m.end())
-        if not p:
-            continue
-        value = _place(p.group())
-        if value == "United States":  # federal law next to a state's: not the chosen law
-            continue
-        s, e = _sentence(text, m.start(), p.end())
-        sentence = text[s:e]
-        governs = bool(_GOVERN.search(text, s, m.start())) and re.search(r"(?i)\bgovern", sentence)
-        construed = bool(_GOVERN.search(text, s, m.start()))
-        strength = 0.95 if governs else 0.8 if construed else 0.45
-        if re.search(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+law", text[max(0, s - 60) : e]):
+        if p and not _INCORPORATION.search(text, max(0, m.start() - 60), m.start()):
+            if _place(p.group()) == "United States":  # "the United States of America, State of California"
+                p = (t := _THEN_STATE.match(text, p.end())) and places.match(text, t.end()) or p
+            spots.append((m.start(), p))
+    for m in _PLACE_LAW.finditer(text):
+        if p := _place_before_re().search(text, max(0, m.start() - 40), m.start()):
+            spots.append((p.start(), p))
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for at, p in spots:
+        s, _ = _sentence(text, at, p.end())
+        window = text[max(s, at - 150) : at]
+        strength = 0.95 if re.search(r"(?i)\bgovern", window) else 0.85 if _GOVERNS.search(window) else (
+            0.6 if _UNDER.search(window) else 0.45
+        )
+        if _LAW_HEADING.search(text, max(0, s - 60), at):
             strength = max(strength, 0.9)
-        found.append((value, p.start(), p.end(), {"match": strength, "typed": 1.0}))
+        if text[at : p.start()] == "" and strength < 0.85:
+            continue  # "X law" only counts where the agreement is governed by it
+        found.append((_place(p.group()), p.start(), p.end(), {"match": strength, "typed": 1.0}))
+    if any(v != "United States" for v, *_ in found):  # federal law beside a state's is not the choice
+        found = [f for f in found if f[0] != "United States"]
     if not found:
         for m in _VENUE.finditer(text):
             p = places.match(text, m.end())
@@ -202,7 +215,11 @@ _CONTRACT_DATE_ANCHORS = (
     "made and entered into this", "made and entered into on", "as of",
 )
 _DEFINED_DATE = re.compile(r"""(?i)^\s*,?\s*\((?:the\s+|this\s+)?["“”']*\s*(?:effective|agreement)\s+date""")
-_OTHER_AGREEMENT = re.compile(r"(?i)\b(?:agreement|plan|letter|amendment|notes?)\s*,?\s*$")
+# "the Purchase Agreement, dated", "that certain Plan of Merger dated": another document's date.
+_OTHER_AGREEMENT = re.compile(
+    r"(?i)(?:\b(?:agreement|plan|letter|amendment|notes?)[ \t]*,?[ \t]*\Z|"
+    r"\b(?:that\s+certain|pursuant\s+to|defined\s+in|referred\s+to\s+in|under\s+the)\b[^.;]{0,60}$)"
+)
 _THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
 
 
@@ -335,7 +352,10 @@ _ORG_SUFFIX = re.compile(
 )
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay").
 _TOKEN = r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?|\.(?=\w))*(?:\s?\.(?=[\s,A-Za-z]))?)"
-_CONNECTOR = r"(?:of|the|de|du|la|von|van|der|for|y|and(?=\s+(?:Co\b|Company|Sons|Associates|Partners)))"
+_CONNECTOR = (
+    r"(?:of|the|de|du|la|von|van|der|for|y|"
+    r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
+)
 # Words join on a line, across "&", or across a line break (names wrap; addresses start with digits).
 _JOIN = rf"(?:(?:[ \t]*\n[ \t]*|[ \t]+)(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]*&[ \t\n]*)"
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
@@ -352,8 +372,9 @@ _DESCRIBED = (
 _MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_PAREN}|{_DESCRIBED})")
 _LISTED = re.compile(
     rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
-    rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\())"
+    rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
+_AND_NEXT = re.compile(rf"[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())")  # "between A and B"
 # Defined terms that name something other than a party.
 _NOT_PARTY_TERM = re.compile(
     r"(?i)\b(?:agreement|effective|date|transaction|information|material|purpose|notes?|stock|shares|"
@@ -373,12 +394,15 @@ _BREAK_WORD = re.compile(
 # Words that alone are a role, not a name ("the Company", "Employee").
 _ROLE_WORD = re.compile(
     r"(?i)^(?:the|company|employee|employer|executive|recipient|discloser|consultant|contractor|buyer|"
-    r"seller|parent|counterparty|investor|purchaser|bank|corporation|inc|corp|llc|ltd|co|and|or|of|a|an)$"
+    r"seller|parent|counterparty|investor|purchaser|bank|corporation|inc|corp|llc|ltd|co|and|or|of|a|an|"
+    r"mr|mrs|ms|dr|distributor|provider|supplier|customer|client|licensee|licensor|vendor|sellers|buyers|"
+    r"companies|transaction|holder|stockholder|shareholder|member|director|employees|affiliates|"
+    r"subsidiaries|representatives|manufacturer|agent|advisor|adviser|lender|borrower)$"
 )
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
 _DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
-_ABBREVIATION = re.compile(rf"(?i)(?:{_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.)$")
-_CONNECTORS_AT_EDGE = re.compile(r"(?i)^(?:(?:of|and|for|de)\s+)+")
+_ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.")  # whole words: "Inc.", "J.", "U.S."
+_CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de)\s+)+")
 
 
 @dataclass
@@ -407,7 +431,13 @@ def _name_key(name: str) -> str:
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The name inside ``text[start:end]``: cut after the last word that cannot be in a name,
     leading connectors and trailing punctuation dropped."""
-    for m in reversed(list(re.finditer(r"\S+", text[start:end]))):
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for m in words[:-1]:  # "Seifert Enterprises. Collectively" ends at "Enterprises"
+        if m.group().endswith(".") and not _ABBREVIATION.fullmatch(m.group()):
+            end = start + m.end() - 1
+            words = [w for w in words if w.start() < m.end()]
+            break
+    for m in reversed(words):
         if _BREAK_WORD.match(m.group().strip(",.:;()“”\"'")):
             start += m.end()
             break
@@ -426,7 +456,9 @@ def _clean_name(raw: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     s = re.sub(r"\s+\.", ".", s)  # OCR gaps: "Inc ." -> "Inc."
     s = _TITLE.sub("", s).strip(" ,;:")
-    return _DEGREE.sub("", s).strip(" ,;:")
+    while _DEGREE.search(s):
+        s = _DEGREE.sub("", s).strip(" ,;:")
+    return s
 
 
 def _is_org(name: str) -> bool:
@@ -457,7 +489,7 @@ def _plausible(name: str, kinds: set[str]) -> bool:
         return False  # "Delaware corporation" from "a Delaware corporation"
     if len(words) == 1 and re.search(r"\d", name):
         return False  # a postcode or reference, not a one-word name
-    if words[-1].endswith(".") and not _ABBREVIATION.search(words[-1]):
+    if words[-1].endswith(".") and not _ABBREVIATION.fullmatch(words[-1]):
         return False  # a sentence or heading end: "Definitions."
     return _is_org(name) or _person_like(name) or bool(kinds & {"listed", "described"})
 
@@ -500,9 +532,10 @@ def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
     for m in _LISTED.finditer(text, 0, limit):
-        bounds = _trim(text, m.start("name"), m.end("name"))
-        if bounds:
-            yield bounds[0], bounds[1], 0.75, "listed", None
+        for listed in (m, _AND_NEXT.match(text, m.end(), limit)):
+            bounds = listed and _trim(text, listed.start("name"), listed.end("name"))
+            if bounds:
+                yield bounds[0], bounds[1], 0.75, "listed", None
 
 
 @register_finder("organization", many=True)

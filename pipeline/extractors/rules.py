@@ -20,8 +20,9 @@ Other modules add finders for more kinds without editing this one::
 Signals used here: ``match`` (a label/alias of the field precedes the value,
 fuzzy for OCR slips), ``typed`` (the value parsed cleanly as its kind),
 ``layout`` (the value sits right of / below that label), ``position`` (where on
-the page this kind of field usually is), ``legal`` / ``cues`` / ``name`` /
-``role`` for organisations and addresses, ``share`` for currencies, ``unique``.
+the page this kind of field usually is), ``magnitude`` (a total is the largest
+labelled amount), ``legal`` / ``name`` / ``role`` / ``domain`` for organisations,
+``cues`` / ``shape`` for addresses, ``share`` for currencies, and ``unique``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -43,6 +44,7 @@ from schemas.registry import FieldSpec, field_specs
 from schemas.types import ISO_4217, PARSERS, clean_text, parse_currency, parse_date, parse_money
 
 MAX_CANDIDATES = 5
+RIVAL_SHARE = 0.6  # alternatives weaker than this share of the leader's strength are dropped
 
 
 @dataclass
@@ -145,7 +147,6 @@ def _gap_words(text: str) -> int:
 class LabelLink:
     match: float  # alias strength after gap and rival penalties
     layout: float  # 1 same line, 0.9 same row, 0.75/0.6 one/two rows below
-    hit: LabelHit | None = None
 
 
 def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool = False) -> LabelLink:
@@ -175,7 +176,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         if any(_covers(r, hit) for r in rivals) or any(_between(r, hit, start) for r in rivals):
             strength *= 0.2  # the words belong to another field's label
         if strength * layout > best.match * best.layout:
-            best = LabelLink(strength, layout, hit)
+            best = LabelLink(strength, layout)
     return best
 
 
@@ -297,7 +298,8 @@ def _is_total(spec: FieldSpec) -> bool:
 
 @register_finder("money")
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """Amounts labelled with the field's aliases; the rightmost on the row; totals near the bottom."""
+    """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
+    the largest such amount, after any printed rounding adjustment."""
     found = amounts(ctx.text)
     spans = [(m.start("num"), m.end("num")) for m, _ in found]
     total = _is_total(spec)
@@ -305,14 +307,11 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for (m, value), span in zip(found, spans):
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
-        y = ctx.layout.relative_y(ctx.line_at(m.start()))
         signals = {
             "match": link.match,
             "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,
             "layout": link.layout * (1.0 if _rightmost_in_row(ctx, span[0], spans) else 0.6),
         }
-        if total:
-            signals["position"] = 0.5 + y / 2
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
     if total:
@@ -758,6 +757,14 @@ def _continues(ctx: Context, scores: list[float], first: int, k: int) -> bool:
     return k + 1 < len(scores) and scores[k + 1] >= 0.3 and _name_score(line.text) >= 0.6
 
 
+def _address_shape(first: str, last: str) -> float:
+    """How much a block is shaped like a whole address: it opens with a number or street
+    ("NO 5, JALAN ...", "12 Main Street") and closes with a postcode or region."""
+    opens = bool(re.match(r"(?i)\W*(?:no\b|lot\b|unit\b|\d)", first)) or bool(set(norm(first).split()) & _STREET)
+    closes = bool(_POSTCODE.search(last) or _REGION.search(last))
+    return (opens + closes) / 2
+
+
 @register_finder("address")
 def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Runs of consecutive lines with address cues (postcodes, street words, regions, commas)."""
@@ -782,7 +789,11 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             Proposal(
                 value=clean_text(raw),
                 spans=spans,
-                signals={"cues": min(cues / 1.5, 1.0), "position": 1.0 - y if y < 0.5 else 0.3},
+                signals={
+                    "cues": min(cues / 1.5, 1.0),
+                    "shape": _address_shape(lines[0].text, lines[-1].text),
+                    "position": 1.0 - y if y < 0.5 else 0.3,
+                },
                 raw=raw,
             )
         )
@@ -801,14 +812,24 @@ def finder_for(spec: FieldSpec) -> Finder | None:
     return found
 
 
-def rank(proposals: list[Proposal], limit: int = MAX_CANDIDATES) -> list[Proposal]:
-    """One proposal per value (the strongest), strongest first, with ``unique`` added."""
+def rank(
+    proposals: list[Proposal], limit: int = MAX_CANDIDATES, keep: float = RIVAL_SHARE, many: bool = False
+) -> list[Proposal]:
+    """One proposal per value (the strongest), strongest first, with ``unique`` added.
+
+    Alternatives much weaker than the leader (below ``keep`` of its strength) are
+    dropped: they are no real ambiguity, and the scorer reads every rival as conflict.
+    Items of a list field (``many``) are not rivals: all are kept, without ``unique``.
+    """
     best: dict[str, Proposal] = {}
     for p in proposals:
         key = str(p.value).casefold()
         if key not in best or p.strength > best[key].strength:
             best[key] = p
-    ranked = sorted(best.values(), key=lambda p: p.strength, reverse=True)[:limit]
+    ranked = sorted(best.values(), key=lambda p: p.strength, reverse=True)
+    if many:
+        return ranked
+    ranked = [p for p in ranked[:limit] if p.strength >= keep * ranked[0].strength]
     strengths = [p.strength for p in ranked]
     for i, p in enumerate(ranked):
         # only the leader has a margin; adding it keeps the order (the others get 0)
@@ -831,7 +852,7 @@ class RulesExtractor(Extractor):
             finder = finder_for(spec)
             if finder is None:
                 continue
-            for proposal in rank(finder(ctx, spec), self.limit):
+            for proposal in rank(finder(ctx, spec), self.limit, many=spec.many):
                 candidates.append(ctx.candidate(spec, proposal, self.name))
         return ExtractionResult(candidates=candidates)
 

@@ -18,8 +18,8 @@ import pytesseract
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, DecompressionBomb, TooManyPages
-from pipeline.parsers import ParseOptions, TextBuilder
-from pipeline.state import BBox, ParsedDocument
+from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
+from pipeline.state import BBox
 
 # tesseract's OpenMP threads contend for cores when documents are parsed in
 # parallel: one thread each measured 5x faster on 2 cores.
@@ -84,7 +84,7 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
         raise CorruptDocument(f"unreadable image: {exc}") from exc
 
 
-def parse(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     image = _open(data, options.max_image_pixels)
     frames = getattr(image, "n_frames", 1)
     if frames > options.max_pages:

@@ -25,9 +25,8 @@ import lxml.html
 from docx import Document
 from docx.table import Table
 
-from pipeline.parsers import DOCX, ParseOptions, TextBuilder, plain
+from pipeline.parsers import DOCX, ParseOptions, PlainDocument, TextBuilder, plain
 from pipeline.parsers.text import decode
-from pipeline.state import ParsedDocument
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Date")
 
@@ -74,7 +73,7 @@ def _email_text(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(lines), attachments
 
 
-def parse(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     builder = TextBuilder()
     metadata: dict[str, object] = {}
     if media_type == DOCX:

@@ -21,6 +21,7 @@ import array
 import ctypes
 import io
 import re
+from itertools import repeat
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -28,9 +29,9 @@ import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
-from pipeline.parsers import ParseOptions, TextBuilder
+from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
 from pipeline.parsers.image import OcrWord, ocr_lines, write_lines
-from pipeline.state import BBox, ParsedDocument
+from pipeline.state import BBox
 
 _WORD = re.compile(r"\S+")
 # pdfium writes a line-end hyphen as \x02; other control characters and
@@ -77,8 +78,9 @@ def _open(data: bytes, decrypted: PdfReader | None) -> pdfium.PdfDocument:
 
 def _chars(textpage: pdfium.PdfTextPage) -> str:
     """The page's characters, one per pdfium char index (so indices stay aligned)."""
+    # raw handles and map(): per-character calls dominate the parse time
     n = textpage.count_chars()
-    codes = array.array("I", (pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(n)))
+    codes = array.array("I", map(pdfium_c.FPDFText_GetUnicode, repeat(textpage.raw, n), range(n)))
     # utf-32 with "replace" turns each invalid code point into one U+FFFD
     return codes.tobytes().decode("utf-32-le", errors="replace").translate(_CLEAN)
 
@@ -86,20 +88,23 @@ def _chars(textpage: pdfium.PdfTextPage) -> str:
 def _layer_words(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[tuple[str, bool, BBox | None]]:
     """(word, preceded by a line break, box) for each word of the text layer."""
     chars = _chars(textpage)
+    handle, count_rects, get_rect = textpage.raw, pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     words: list[tuple[str, bool, BBox | None]] = []
     prev = 0
     for m in _WORD.finditer(chars):
         start, end = m.span()
         box: BBox | None = None
-        for j in range(pdfium_c.FPDFText_CountRects(textpage, start, end - start)):
-            pdfium_c.FPDFText_GetRect(textpage, j, l, t, r, b)
-            rect = (l.value - left, top - t.value, r.value - left, top - b.value)
-            box = rect if box is None else (
-                min(box[0], rect[0]), min(box[1], rect[1]), max(box[2], rect[2]), max(box[3], rect[3])
-            )
+        for j in range(count_rects(handle, start, end - start)):  # one per line the word spans
+            get_rect(handle, j, l, t, r, b)
+            if box is None:
+                box = (l.value, t.value, r.value, b.value)
+            else:
+                box = (min(box[0], l.value), max(box[1], t.value), max(box[2], r.value), min(box[3], b.value))
+        if box is not None:  # PDF space (y up) -> top-left origin
+            box = (round(box[0] - left, 2), round(top - box[1], 2), round(box[2] - left, 2), round(top - box[3], 2))
         gap = chars[prev:start]
-        words.append((m.group(), "\n" in gap or "\r" in gap, box and tuple(round(v, 2) for v in box)))  # type: ignore[misc]
+        words.append((m.group(), "\n" in gap or "\r" in gap, box))
         prev = end
     return words
 
@@ -135,7 +140,7 @@ def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOption
     builder.end_page(width=right - left, height=top - bottom)
 
 
-def parse(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     metadata, decrypted = _structure(data)
     doc = _open(data, decrypted)
     try:

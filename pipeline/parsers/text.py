@@ -6,8 +6,7 @@ reader (or model) understands, and the offsets then point into the file itself.
 
 from __future__ import annotations
 
-from pipeline.parsers import ParseOptions, TextBuilder, plain
-from pipeline.state import ParsedDocument
+from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder, plain
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -18,7 +17,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def parse(data: bytes, media_type: str, options: ParseOptions) -> ParsedDocument:
+def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     text, encoding = decode(data)
     builder = TextBuilder()
     builder.begin_page()

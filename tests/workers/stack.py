@@ -177,6 +177,14 @@ def post_json(url: str, body: dict, token: str | None = None) -> tuple[int, dict
         return e.code, json.loads(e.read() or b"{}")
 
 
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
 @dataclass
 class Stack:
     env: dict[str, str]
@@ -196,8 +204,11 @@ class Stack:
 
     def start(self, name: str, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         """``docloop <args>`` in its own process group (so a kill takes all of it, like a lost container)."""
-        log = open(self.logs / f"{name}.log", "ab")
-        proc = subprocess.Popen([*DOCLOOP, *args], env={**self.env, **(extra_env or {})}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self.start_raw(name, [*DOCLOOP, *args], extra_env)
+
+    def start_raw(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+        with open(self.logs / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen(argv, env={**self.env, **(extra_env or {})}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import urllib.request
 
 import pytest
 
-from tests.workers.stack import DOCLOOP, free_port, post_json, receipt, s3_event, wait_until
+from tests.workers.stack import DOCLOOP, free_port, http_ok, post_json, receipt, s3_event, wait_until
 
 
 @pytest.mark.parametrize("broker", ["rabbitmq", "redis"])
@@ -25,7 +24,7 @@ def test_bucket_to_json_through_workers(stack_factory, broker):
     stack.worker("model", processes=1, threads=2, queues="extract")
     port = free_port()
     stack.start("events", "events", "--host", "127.0.0.1", "--port", str(port))
-    wait_until(lambda: _up(f"http://127.0.0.1:{port}/health"), 60, what="event receiver")
+    wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/health"), 60, what="event receiver")
     events = f"http://127.0.0.1:{port}/events"
 
     docs = {f"inbox/receipt/r{i}.txt": receipt(i, seed=broker == "redis") for i in range(8)}
@@ -80,11 +79,3 @@ def test_bucket_to_json_through_workers(stack_factory, broker):
     assert len(lines) == expected_runs and {d["status"] for d in lines} <= {"completed", "needs_review", "failed"}
     # originals are never touched
     assert stack.s3.get_object(Bucket=stack.bucket, Key="inbox/receipt/r3.txt")["Body"].read() == docs["inbox/receipt/r3.txt"]
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False

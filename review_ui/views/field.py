@@ -28,7 +28,7 @@ FLASH_KEY, FOCUS_KEY, SKIPPED_KEY = "flash", "focus_correction", "skipped_fields
 CORRECTION_KEY = "correction_value"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
 
-db, cfg, me = store(), settings(), reviewer()
+me, db, cfg = reviewer(), store(), settings()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

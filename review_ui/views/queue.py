@@ -12,17 +12,22 @@ from pipeline.store import utcnow
 from review_ui import queries
 from review_ui.context import FILTER_KEY, open_document, open_field, queue_filter, reviewer, settings, store
 
+me, db, cfg = reviewer(), store(), settings()
 st.title("Review queue")
-db, cfg, me = store(), settings(), reviewer()
-current = queue_filter()
+
+# Filter widgets keep their values in session state under these keys; Streamlit
+# drops a widget's state on pages where it is not drawn, so they are seeded
+# again from the saved filter when the reviewer comes back to the queue.
+saved = queue_filter()
+for key, value in (("f_schemas", list(saved.schemas)), ("f_status", saved.status), ("f_source", saved.source),
+                   ("f_days", tuple(d for d in (saved.since, saved.until) if d))):
+    st.session_state.setdefault(key, value)
 
 c1, c2, c3, c4 = st.columns([2, 1.2, 2, 2])
-schemas = c1.multiselect("Schema", queries.schema_names(db), default=list(current.schemas))
-statuses = [s.value for s in FieldStatus]
-status = c2.selectbox("Field status", statuses, index=statuses.index(current.status))
-source = c3.text_input("Source contains", value=current.source)
-days = c4.date_input("Processed between", value=tuple(d for d in (current.since, current.until) if d),
-                     min_value=date(2000, 1, 1), format="YYYY-MM-DD")
+schemas = c1.multiselect("Schema", queries.schema_names(db), key="f_schemas")
+status = c2.selectbox("Field status", [s.value for s in FieldStatus], key="f_status")
+source = c3.text_input("Source contains", key="f_source")
+days = c4.date_input("Processed between", min_value=date(2000, 1, 1), format="YYYY-MM-DD", key="f_days")
 since, until = (tuple(days) + (None, None))[:2] if isinstance(days, tuple) else (days, None)
 flt = queries.QueueFilter(status, tuple(schemas), source.strip(), since, until)
 st.session_state[FILTER_KEY] = flt

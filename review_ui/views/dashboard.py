@@ -13,8 +13,8 @@ from pipeline.store import utcnow
 from review_ui import queries
 from review_ui.context import reviewer, store
 
-db = store()
 reviewer()
+db = store()
 
 st.title("Dashboard")
 

@@ -10,7 +10,7 @@ import streamlit as st
 from review_ui import queries, review
 from review_ui.context import RUN_KEY, open_field, reviewer, settings, store
 
-db, cfg, me = store(), settings(), reviewer()
+me, db, cfg = reviewer(), store(), settings()
 
 st.title("Document")
 runs = queries.recent_runs(db)

@@ -1,0 +1,306 @@
+"""The LLM extractor: one structured model call per chunk, answers checked against the text.
+
+For each chunk the model is asked for the requested fields (value + verbatim
+quote, see ``pipeline.prompting``). Every proposed value becomes a Candidate
+whose signals say how well the document backs it:
+
+- ``quote_found``: the quote occurs in the document (1.0 verbatim, less when
+  only case-insensitively or fuzzily, 0 when not at all);
+- ``value_in_quote``: the typed value occurs inside that quote (1.0), only
+  elsewhere in the document (half its match score), or nowhere (0);
+- ``logprob``: the model's own probability of the value's tokens, when the
+  provider returns token log probabilities;
+- ``model``: the provider's prior (small for the embedded 270M model).
+
+Evidence is the span where the *value* occurs, never the quote alone: a value
+that is not in the document has no evidence and no ``raw`` text, so grounding
+and scoring cannot mistake it for a read value and it is never auto-accepted.
+
+Every call (or cache hit) is recorded as a ModelCall. Provider failures do not
+stop extraction: the failed call is recorded and the other chunks go on, unless
+``raise_transient`` asks for transient failures to surface (queue workers
+retry the whole stage).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from contextlib import closing
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
+from pipeline.config import Settings, get_settings
+from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
+from pipeline.ground import TYPED_KINDS, locate, span_at
+from pipeline.prompting import PROMPT_VERSION, build_messages, response_model
+from pipeline.providers import Provider, ProviderError, get_provider
+from pipeline.state import Candidate, Chunk, ModelCall, Page, ParsedDocument, Span
+from schemas.base import DocumentSchema
+from schemas.registry import FieldSpec
+from schemas.types import PARSERS
+
+Hit = tuple[Span, float]
+
+
+class AnswerCache(Protocol):
+    """Where validated answers are kept, by a key of everything that determines them."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, key: str, entry: dict[str, Any]) -> None: ...
+
+
+class SqliteAnswerCache:
+    """Answers in one SQLite file (WAL, so several worker processes can share it)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT entry FROM answers WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT OR REPLACE INTO answers (key, entry) VALUES (?, ?)", (key, json.dumps(entry)))
+
+
+def cache_key(provider: Provider, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], text: str) -> str:
+    """Same model, prompt version, fields and chunk text -> same answer."""
+    parts = [
+        provider.name,
+        provider.model,
+        PROMPT_VERSION,
+        schema.name,
+        schema.version,
+        [(f.name, f.kind, f.many, f.description) for f in fields],
+        text,
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def value_probabilities(
+    content: str | None, tokens: list[tuple[str, float]] | None, names: list[str]
+) -> dict[str, float]:
+    """Per field, exp(mean log prob) of the tokens that wrote its value (the whole list for lists).
+
+    Finds each field's ``"value"`` member in the answer JSON and averages the
+    log probabilities of the tokens overlapping it. Returns nothing when the
+    tokens do not spell out the content exactly (offsets would be wrong).
+    """
+    if not content or not tokens or "".join(t for t, _ in tokens) != content:
+        return {}
+    bounds, at = [], 0
+    for text, _ in tokens:
+        bounds.append((at, at + len(text)))
+        at += len(text)
+    decoder = json.JSONDecoder()
+
+    def member(key: str, start: int) -> tuple[int, int] | None:
+        k = content.find(json.dumps(key), start)
+        if k < 0:
+            return None
+        s = content.index(":", k + len(json.dumps(key))) + 1
+        while s < len(content) and content[s].isspace():
+            s += 1
+        try:
+            _, e = decoder.raw_decode(content, s)
+        except ValueError:
+            return None
+        return s, e
+
+    probabilities, pos = {}, 0
+    for name in names:
+        whole = member(name, pos)
+        if whole is None:
+            continue
+        pos = whole[1]
+        span = whole if content[whole[0]] == "[" else member("value", whole[0]) or whole
+        lps = [lp for (_, lp), (ts, te) in zip(tokens, bounds) if ts < span[1] and te > span[0]]
+        if lps:
+            probabilities[name] = round(math.exp(sum(lps) / len(lps)), 4)
+    return probabilities
+
+
+def normalise(kind: str, value: Any) -> Any:
+    """A validated value as the JSON the pipeline exchanges (ISO dates, decimal strings)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    parser = PARSERS.get(kind)
+    parsed = parser(value) if parser else value
+    return to_jsonable_python(parsed if parsed is not None else value)
+
+
+def _find(document: ParsedDocument, kind: str, value: Any, near: int | None) -> Hit | None:
+    if kind in TYPED_KINDS:
+        return locate(document, None, kind, value, near)
+    return locate(document, str(value), kind, None, near)
+
+
+def _find_in(document: ParsedDocument, span: Span, kind: str, value: Any) -> Hit | None:
+    """Where ``value`` occurs inside ``span`` (offsets in the whole document)."""
+    part = ParsedDocument(
+        text=span.text, pages=[Page(number=span.page, start=0, end=len(span.text))], parser="span"
+    )
+    hit = _find(part, kind, value, None)
+    if hit is None:
+        return None
+    inner, score = hit
+    return span_at(document, span.start + inner.start, span.start + inner.end), score
+
+
+def _leaves(value: BaseModel) -> list[tuple[str, Any]]:
+    """The scalar parts of a record with the kind to look for them as."""
+    out = []
+    for v in value.model_dump().values():
+        if isinstance(v, (Decimal, int, float)):
+            out.append(("money", v))
+        elif isinstance(v, date):
+            out.append(("date", v))
+        elif v not in (None, ""):
+            out.append(("text", str(v)))
+    return out
+
+
+@register("llm")
+class LLMExtractor(Extractor):
+    """Structured model calls per chunk; see the module docstring for the signals."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        provider: Provider | None = None,
+        cache: AnswerCache | None | bool = True,
+        model_prior: float | None = None,
+        raise_transient: bool = False,
+    ):
+        self.settings = settings or get_settings()
+        self.provider = provider or get_provider(self.settings)
+        if cache is True:
+            cache = SqliteAnswerCache(self.settings.home / "cache" / "llm_answers.sqlite3")
+        self.cache: AnswerCache | None = cache or None
+        self.model_prior = self.provider.prior if model_prior is None else model_prior
+        self.raise_transient = raise_transient
+
+    def extract(self, request: ExtractionRequest) -> ExtractionResult:
+        result = ExtractionResult()
+        fields = tuple(request.fields)
+        if not fields:
+            return result
+        for chunk in request.chunks:
+            answer, probabilities, call = self._ask(request.schema, fields, chunk)
+            result.model_calls.append(call)
+            if answer is not None:
+                result.candidates += self._candidates(request.document, fields, chunk, answer, probabilities)
+        return result
+
+    def _call(self, fields: tuple[FieldSpec, ...], chunk: Chunk, **spent: Any) -> ModelCall:
+        return ModelCall(
+            provider=self.provider.name,
+            model=self.provider.model,
+            prompt_version=PROMPT_VERSION,
+            fields=[f.name for f in fields],
+            chunk=chunk.index,
+            **spent,
+        )
+
+    def _ask(
+        self, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], chunk: Chunk
+    ) -> tuple[BaseModel | None, dict[str, float], ModelCall]:
+        """The validated answer for one chunk (from cache or the model), its value probabilities, the call."""
+        model = response_model(schema, fields)
+        key = cache_key(self.provider, schema, fields, chunk.text)
+        if self.cache is not None and (entry := self.cache.get(key)) is not None:
+            answer = model.model_validate(entry["answer"])
+            return answer, entry["probabilities"], self._call(fields, chunk, cache_hit=True)
+        try:
+            done = self.provider.complete(build_messages(schema, list(fields), chunk.text), model)
+        except ProviderError as err:
+            if self.raise_transient and not err.permanent:
+                raise
+            call = self._call(
+                fields,
+                chunk,
+                input_tokens=err.input_tokens,
+                output_tokens=err.output_tokens,
+                latency_s=round(err.latency_s, 3),
+                cost_usd=self.provider.cost(err.input_tokens, err.output_tokens),
+                ok=False,
+                error=err.message,
+            )
+            return None, {}, call
+        probabilities = value_probabilities(done.content, done.token_logprobs, [f.name for f in fields])
+        if self.cache is not None:
+            self.cache.put(key, {"answer": done.parsed.model_dump(mode="json"), "probabilities": probabilities})
+        call = self._call(
+            fields,
+            chunk,
+            input_tokens=done.input_tokens,
+            output_tokens=done.output_tokens,
+            latency_s=round(done.latency_s, 3),
+            cost_usd=self.provider.cost(done.input_tokens, done.output_tokens),
+        )
+        return done.parsed, probabilities, call
+
+    def _candidates(
+        self,
+        document: ParsedDocument,
+        fields: tuple[FieldSpec, ...],
+        chunk: Chunk,
+        answer: BaseModel,
+        probabilities: dict[str, float],
+    ) -> list[Candidate]:
+        out = []
+        for spec in fields:
+            items = getattr(answer, spec.name)
+            for item in items if spec.many else [items]:
+                if item is None or item.value is None:
+                    continue
+                candidate = self._candidate(document, spec, chunk, item.value, item.quote)
+                if spec.name in probabilities:
+                    candidate.signals["logprob"] = probabilities[spec.name]
+                out.append(candidate)
+        return out
+
+    def _candidate(self, document: ParsedDocument, spec: FieldSpec, chunk: Chunk, value: Any, quote: str | None) -> Candidate:
+        quote_hit = locate(document, quote, "text", near=chunk.start) if quote else None
+        if isinstance(value, BaseModel):
+            # a record (e.g. an invoice line): its parts should all be in the quote
+            leaves = _leaves(value)
+            found = [_find_in(document, quote_hit[0], k, v) for k, v in leaves] if quote_hit else []
+            share = sum(h is not None for h in found) / len(leaves) if leaves else 0.0
+            value_hit = quote_hit if share >= 0.5 else None
+            in_quote = share
+        else:
+            inside = _find_in(document, quote_hit[0], spec.kind, value) if quote_hit else None
+            value_hit = inside or _find(document, spec.kind, value, chunk.start)
+            in_quote = inside[1] if inside else (0.5 * value_hit[1] if value_hit else 0.0)
+        signals = {
+            "quote_found": round(quote_hit[1], 3) if quote_hit else 0.0,
+            "value_in_quote": round(in_quote, 3),
+            "model": self.model_prior,
+        }
+        return Candidate(
+            field=spec.name,
+            value=normalise(spec.kind, value),
+            raw=value_hit[0].text if value_hit else None,
+            extractor=self.name,
+            evidence=[value_hit[0]] if value_hit else [],
+            signals=signals,
+        )

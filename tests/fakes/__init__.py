@@ -1,0 +1,1 @@
+"""Real stand-ins for external services, run locally for tests (no mocks)."""

@@ -1,0 +1,198 @@
+"""The contract-clause finders on synthetic contract snippets: values, offsets, signals, absence."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extractors import clauses
+from pipeline.extractors.rules import FINDERS, Context, Proposal, rank
+from schemas.registry import field_specs, get_schema
+from tests.conftest import make_document
+
+NDA = get_schema("nda")
+SPECS = {s.name: s for s in field_specs(NDA)}
+
+PREAMBLE = (
+    "EX-10.1 3 dex101.htm MUTUAL NON-DISCLOSURE AGREEMENT\n"
+    "MUTUAL NON-DISCLOSURE AGREEMENT\n"
+    'This Mutual Non-Disclosure Agreement (the "Agreement") is entered into as of March 3, 2015 '
+    '(the "Effective Date") by and between Acme Widgets,\nInc., a Delaware corporation having its '
+    'principal place of business at 1 Main Street, Dover, DE 19901 (the "Company"), and John Q. Smith, '
+    'an individual ("Executive"). The Company and Executive are each a "Party".\n'
+    "WHEREAS, Acme Widgets wishes to disclose certain information to Executive.\n"
+)
+GOVERNING_LAW = (
+    "9. Governing Law. This Agreement shall be governed by and construed in accordance with the laws "
+    "of the State of New York, without regard to its conflict of laws principles.\n"
+)
+TERM = "10. Term. This Agreement shall expire two (2) years from the date hereof.\n"
+
+
+def proposals(field: str, *pages: str) -> tuple[str, list[Proposal]]:
+    doc = make_document(*pages)
+    spec = SPECS[field]
+    return doc.text, rank(FINDERS[(spec.kind, spec.many)](Context(doc, NDA), spec), limit=10)
+
+
+def evidence(text: str, proposal: Proposal) -> str:
+    start, end = proposal.spans[0]
+    return text[start:end]
+
+
+def test_finders_are_registered_for_the_legal_kinds():
+    assert FINDERS[("jurisdiction", False)] is clauses.find_jurisdiction
+    assert FINDERS[("term", False)] is clauses.find_term
+    assert FINDERS[("organization", True)] is clauses.find_parties
+    assert FINDERS[("date", False)] is clauses.find_date
+
+
+# -- jurisdiction -----------------------------------------------------------------------------
+
+
+def test_jurisdiction_from_governing_law_clause():
+    text, found = proposals("jurisdiction", PREAMBLE + GOVERNING_LAW)
+    best = found[0]
+    assert best.value == "New York"
+    assert evidence(text, best) == "New York"
+    assert best.signals["match"] >= 0.9 and best.signals["typed"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("shall be construed and enforced pursuant to the laws of The Commonwealth of Massachusetts.", "Massachusetts"),
+        ("This Agreement is governed by the internal laws of the state of delaware.", "Delaware"),
+        ("This Agreement shall be governed by the laws of England and Wales.", "England and Wales"),
+        ("This letter shall be governed by the laws of the Province of Ontario.", "Ontario"),
+        ("This agreement shall be governed by Kansas law, without regard to its choice of law.", "Kansas"),
+        ("This Agreement shall be governed by the laws of the United States of America, State of California.",
+         "California"),
+    ],
+)
+def test_jurisdiction_canonical_names(sentence, value):
+    text, found = proposals("jurisdiction", sentence)
+    assert found[0].value == value
+    assert evidence(text, found[0]).lower().replace("the ", "") == value.lower()
+
+
+def test_incorporation_is_not_governing_law():
+    text = "Altimo Holdings Limited, a company organized under the laws of the British Virgin Islands."
+    assert proposals("jurisdiction", text)[1] == []
+
+
+def test_courts_seat_is_weak_evidence_when_no_law_is_named():
+    _, found = proposals("jurisdiction", "The parties submit to the courts of the State of Texas.")
+    assert found[0].value == "Texas" and found[0].signals["match"] <= 0.5
+
+
+def test_no_jurisdiction_without_a_place():
+    assert proposals("jurisdiction", PREAMBLE + TERM)[1] == []
+
+
+# -- term ---------------------------------------------------------------------------------------
+
+
+def test_term_from_expiry_clause():
+    text, found = proposals("term", PREAMBLE + TERM)
+    assert found[0].value == "2 years"
+    assert evidence(text, found[0]) == "two (2) years"
+    assert found[0].signals["match"] >= 0.85
+
+
+def test_term_of_the_agreement_in_months():
+    text = "The term of this Agreement shall be for a period of eighteen (18) months unless terminated earlier."
+    assert proposals("term", text)[1][0].value == "18 months"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "During the term of this Agreement and for a period of one (1) year thereafter, Employee will not compete.",
+        "Either party may terminate this Agreement upon thirty (30) days written notice.",
+        "This Agreement shall continue for one (1) year after termination of employment.",
+        "The Company was founded three years ago.",
+    ],
+)
+def test_other_periods_are_not_the_term(sentence):
+    assert proposals("term", sentence)[1] == []
+
+
+# -- parties ------------------------------------------------------------------------------------
+
+
+def test_parties_from_preamble_each_once():
+    text, found = proposals("party", PREAMBLE + GOVERNING_LAW)
+    assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]
+    assert evidence(text, found[0]) == "Acme Widgets,\nInc."  # the printed span, line break kept
+    assert all(text[s:e] == evidence(text, p) for p in found for s, e in p.spans)
+    assert found[0].signals["match"] >= 0.85 and found[0].signals["typed"] == 1.0
+
+
+def test_parties_listed_after_between():
+    text = (
+        "This Non-Disclosure Agreement is made this 6th of February, 1999 by and between High Speed "
+        "Net Solutions and R. J. Seifert Enterprises. The Parties agree as follows."
+    )
+    values = [p.value for p in proposals("party", text)[1]]
+    assert values == ["High Speed Net Solutions", "R. J. Seifert Enterprises"]
+
+
+def test_letter_agreement_parties():
+    text = (
+        "CONFIDENTIALITY AGREEMENT\nJanuary 30, 2013\nBeta Holdings LLC\n133 Peachtree Street\n"
+        "Atlanta, GA 30303\nLadies and Gentlemen:\n"
+        'Beta Holdings LLC ("Buyer") has requested certain information regarding Gamma Corp. '
+        '(the "Company") in connection with a possible transaction (the "Transaction").'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Beta Holdings LLC", "Gamma Corp."]
+
+
+def test_party_names_are_cleaned():
+    text = (
+        'This Agreement is entered into by and between Maher Albitar, M.D., an individual ("Contractor") '
+        'and PACKETEER, INC . ("Packeteer").'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Maher Albitar", "PACKETEER, INC."]
+
+
+def test_defined_terms_and_places_are_not_parties():
+    text = (
+        'This Agreement (the "Agreement") dated as of May 1, 2013 (the "Effective Date") concerns '
+        'Confidential Information (the "Information") of a Delaware corporation (the "Discloser").'
+    )
+    assert proposals("party", text)[1] == []
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+
+def test_effective_date_from_preamble():
+    text, found = proposals("effective_date", PREAMBLE + GOVERNING_LAW)
+    assert found[0].value == "2015-03-03"
+    assert evidence(text, found[0]) == "March 3, 2015"
+    assert found[0].signals["match"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("This Agreement is made as of the 5th day of November 2004, by and between A and B.", "2004-11-05"),
+        ("This Agreement, dated this 6th day of January, 2012 is entered into by A.", "2012-01-06"),
+        ("MUTUAL NONDISCLOSURE AGREEMENT\nEFFECTIVE DATE: 7/15/2010\nParties: A and B.", "2010-07-15"),
+    ],
+)
+def test_contract_date_phrasings(sentence, value):
+    assert proposals("effective_date", sentence)[1][0].value == value
+
+
+def test_other_agreements_dates_are_skipped():
+    text = "WHEREAS, pursuant to that certain Agreement and Plan of Merger dated as of May 1, 2013, A merges."
+    assert proposals("effective_date", text)[1] == []
+
+
+def test_non_contract_date_fields_keep_the_generic_finder():
+    receipt = get_schema("receipt")
+    spec = next(s for s in field_specs(receipt) if s.kind == "date")
+    doc = make_document("TAX INVOICE\nDATE: 15/01/2019 11:05:16 AM\nTOTAL: 9.00")
+    found = FINDERS[("date", False)](Context(doc, receipt), spec)
+    assert [p.value for p in found] == ["2019-01-15"]
