@@ -125,13 +125,15 @@ def _mount() -> None:
     from review_ui.cli import register as register_review
     from workers.cli import register as register_workers
 
+    from eval.cli import app as eval_app
+
     register_workers(app)
     register_review(app)
-    try:
-        from eval.cli import app as eval_app
-    except ImportError:  # eval not built yet in this checkout
-        return
     app.add_typer(eval_app, name="eval")
 
 
 _mount()
+
+
+if __name__ == "__main__":
+    app()

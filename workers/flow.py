@@ -33,7 +33,8 @@ from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.prompting import PROMPT_VERSION
 from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_schema
-from pipeline.state import DocStatus, DocumentState, FieldStatus, Stage
+from pipeline.providers import ProviderError
+from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
 from pipeline.store import Progress, Store
 from schemas.registry import registry
 from workers.middleware import Breakers
@@ -63,6 +64,10 @@ def next_step(p: Progress) -> str | None:
     if p.stage == Stage.ingested:
         return "parse"
     return "extract"
+
+
+def spent(calls: list[ModelCall]) -> int:
+    return sum(c.input_tokens + c.output_tokens for c in calls)
 
 
 def to_review(state: DocumentState, reason: str) -> DocumentState:
@@ -139,7 +144,7 @@ class Flow:
             self.store.note_attempt(run_id)
             state = self.store.load(run_id)
             try:
-                new = getattr(self, f"_{name}")(state)
+                new = getattr(self, f"_{name}")(run_id, state)
             except DocloopError as e:
                 if not e.permanent:
                     raise
@@ -160,25 +165,43 @@ class Flow:
         except Busy:
             log.info("run %s is being processed elsewhere", run_id)
 
-    def _parse(self, state: DocumentState) -> DocumentState:
+    def _parse(self, run_id: int, state: DocumentState) -> DocumentState:
         origin = state.provenance
         data, _ = self.bucket.fetch(origin["bucket_key"], origin.get("bucket_version"))
         if hashlib.sha256(data).hexdigest() != state.sha256:
             raise Superseded(f"{origin['bucket_key']} was replaced before it was parsed; the new content has its own run")
         return classify_if_auto(parse(state, data, self.pipeline.settings))
 
-    def _extract(self, state: DocumentState) -> DocumentState:
+    def _extract(self, run_id: int, state: DocumentState) -> DocumentState:
         if self.provider is None:
             return self.pipeline.extract_fields(state)
+        per_document = self.pipeline.settings.token_budget_per_document
+        if spent(state.model_calls) >= per_document:  # earlier attempts of this run already spent it
+            return self._without_model(state, f"token budget per document ({per_document}) spent; model not asked again")
         midnight = datetime.combine(datetime.now(timezone.utc).date(), time(), tzinfo=timezone.utc)
         if self.store.tokens_since(midnight) >= self.worker.token_budget_per_day:
-            # stop spending: what the other extractors find goes to a person
-            frugal = replace(self.pipeline, extractor_names=[n for n in self.pipeline.extractor_names if n != "llm"], _extractors=None)
-            return to_review(frugal.extract_fields(state), "token budget for the day spent; model not asked")
-        with self.breakers(self.provider).calling():
-            return self.pipeline.extract_fields(state)
+            return self._without_model(state, f"token budget for the day ({self.worker.token_budget_per_day}) spent; model not asked")
+        try:
+            with self.breakers(self.provider).calling():
+                done = self.pipeline.extract_fields(state)
+        except ProviderError as e:
+            # a transient failure surfaced for a retry: what it cost stays on the run, and counts
+            failed = ModelCall(
+                provider=self.provider, model=self.pipeline.settings.llm_model or "", prompt_version=PROMPT_VERSION, fields=[],
+                input_tokens=e.input_tokens, output_tokens=e.output_tokens, latency_s=round(e.latency_s, 3), ok=False, error=e.message,
+            )
+            self.store.save(run_id, state.model_copy(update={"model_calls": [*state.model_calls, failed]}))
+            raise
+        if spent(done.model_calls) > per_document:
+            return to_review(done, f"token budget per document ({per_document}) exceeded")
+        return done
 
-    def _finalise(self, state: DocumentState) -> DocumentState:
+    def _without_model(self, state: DocumentState, reason: str) -> DocumentState:
+        """Stop spending: what the other extractors find goes to a person, with ``reason``."""
+        frugal = replace(self.pipeline, extractor_names=[n for n in self.pipeline.extractor_names if n != "llm"], _extractors=None)
+        return to_review(frugal.extract_fields(state), reason)
+
+    def _finalise(self, run_id: int, state: DocumentState) -> DocumentState:
         if state.schema_name == AUTO:  # failed before a type was known
             state = state.model_copy(update={"schema_name": "unknown"})
         key = state.provenance["bucket_key"]

@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import email.utils
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +19,7 @@ import pybreaker
 from dramatiq import Middleware
 
 from pipeline.errors import DocloopError
+from pipeline.providers.base import RETRY_AFTER_MAX_S, retry_after_s
 from pipeline.store import Store
 
 
@@ -76,40 +75,19 @@ class Breakers:
         with self._lock:
             if provider not in self._breakers:
                 self._breakers[provider] = pybreaker.CircuitBreaker(
-                    fail_max=self.fail_max, reset_timeout=self.reset_s, exclude=[permanent], name=provider
+                    fail_max=self.fail_max, reset_timeout=self.reset_s, exclude=[permanent], name=provider,
+                    throw_new_error_on_trip=False,  # the failure that trips it surfaces as itself (and its cost is kept)
                 )
             return self._breakers[provider]
 
 
-def retry_after_ms(exc: BaseException) -> int | None:
-    """The Retry-After a provider sent with this error (or one it caused), in ms."""
-    seen = 0
-    while exc is not None and seen < 5:
-        seconds = getattr(exc, "retry_after", None)
-        if seconds is None:
-            headers = getattr(getattr(exc, "response", None), "headers", None) or {}
-            seconds = _header_seconds(headers)
-        if seconds is not None:
-            return int(float(seconds) * 1000)
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+def retry_after_ms(exc: BaseException | None) -> int | None:
+    """The Retry-After a provider sent with this error or one behind it (the SDK error a
+    ``ProviderError`` wraps), in ms, capped like the provider's own retries."""
+    for _ in range(5):
+        if exc is None:
+            return None
+        if (seconds := retry_after_s(exc)) is not None:
+            return int(min(seconds, RETRY_AFTER_MAX_S) * 1000)
+        exc = exc.__cause__ or exc.__context__
     return None
-
-
-def _header_seconds(headers: Any) -> float | None:
-    if value := headers.get("retry-after-ms"):
-        try:
-            return float(value) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)  # the HTTP-date form
-    except (TypeError, ValueError):
-        return None
-    return max(when.timestamp() - time.time(), 0.0)

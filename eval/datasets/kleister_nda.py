@@ -8,8 +8,9 @@ Each example carries the PDF path (for the full pipeline) and a pre-parsed
 document built from the ``text_best`` layer, so evaluation can skip PDF parsing.
 
 The dataset's metric is micro F1 over ``key=value`` pairs, upper-cased.
-:func:`official` is that metric: a value written as an output line would be
-(ISO dates, ``1_YEAR``/``2_YEARS`` terms, names upper-cased as printed).
+:func:`exact` is that comparison on typed values (not printed text), each
+written as its output item would be (ISO dates, ``1_YEAR``/``2_YEARS`` terms,
+names upper-cased as printed).
 :func:`normalise` also folds the labels' writing conventions for names (the
 labellers dropped commas, wrote "&" as "and" and unified legal suffixes), so
 "NIKE, Inc." compares with the label ``Nike_Inc.``.
@@ -116,7 +117,7 @@ def _term(value: str) -> str:
     return f"{number} {unit}{'' if number == '1' else 's'}".upper()
 
 
-def official(field: str, value: Any) -> str | None:
+def exact(field: str, value: Any) -> str | None:
     """The value as a ``key=value`` output item, upper-cased: the dataset's own metric."""
     if value is None or value == "":
         return None
@@ -125,8 +126,8 @@ def official(field: str, value: Any) -> str | None:
 
 
 def normalise(field: str, value: Any) -> str | None:
-    """:func:`official`, with parties' writing conventions folded on both sides: commas
+    """:func:`exact`, with parties' writing conventions folded on both sides: commas
     dropped, "&" read as "and", curly quotes straight, legal suffixes in one form."""
     if field == "party" and value is not None:
         value = _party(str(value))
-    return official(field, value)
+    return exact(field, value)

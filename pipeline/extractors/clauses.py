@@ -12,7 +12,9 @@ Signals (all 0..1) say how strong the evidence is, not how much we hope:
 ``match`` is the strength of the phrase that anchored the value, ``typed``
 whether the value parsed/validated as its kind, ``position`` how near the
 start of the document it sits (contracts state parties and dates up front),
-``unique`` whether other mentions agree. The scorer calibrates them.
+``share`` the part of all mentions that agree with the value, ``support`` (for
+parties) how many preamble mentions back the name. The rules extractor adds
+``unique``; the scorer calibrates them all.
 """
 
 from __future__ import annotations
@@ -214,7 +216,7 @@ _CONTRACT_DATE_ANCHORS = (
     "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective",
     "made and entered into this", "made and entered into on", "as of",
 )
-_DEFINED_DATE = re.compile(r"""(?i)^\s*,?\s*\((?:the\s+|this\s+)?["“”']*\s*(?:effective|agreement)\s+date""")
+_DEFINED_DATE = re.compile(r"""(?i)\s*,?\s*\((?:the\s+|this\s+)?["“”']*\s*(?:effective|agreement)\s+date""")
 # "the Purchase Agreement, dated", "that certain Plan of Merger dated": another document's date.
 _OTHER_AGREEMENT = re.compile(
     r"(?i)(?:\b(?:agreement|plan|letter|amendment|notes?)[ \t]*,?[ \t]*\Z|"
@@ -223,7 +225,9 @@ _OTHER_AGREEMENT = re.compile(
 _THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
 
 
+@lru_cache(maxsize=32)
 def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    """The field's aliases and the stock contract phrasings, ending where a date starts."""
     phrases = sorted({a.lower() for a in aliases + _CONTRACT_DATE_ANCHORS}, key=len, reverse=True)
     return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
 
@@ -281,7 +285,6 @@ _NUMBER = (
 _DURATION = re.compile(
     rf"(?i)\b{_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(?:calendar\s+)?(?:year|month|week|day)s?\b"
 )
-# The subject is the agreement (or its obligations) and the verb ends or bounds it.
 # The subject is the agreement (or its obligations) and the verb ends or bounds it.
 _TERM_SUBJECT = re.compile(
     r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"

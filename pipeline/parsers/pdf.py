@@ -30,7 +30,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
-from pipeline.parsers.image import OcrWord, ocr_lines, write_lines
+from pipeline.parsers.image import ocr_lines, write_lines
 from pipeline.state import BBox
 
 _WORD = re.compile(r"\S+")
@@ -78,22 +78,26 @@ def _open(data: bytes, decrypted: PdfReader | None) -> pdfium.PdfDocument:
 
 def _chars(textpage: pdfium.PdfTextPage) -> str:
     """The page's characters, one per pdfium char index (so indices stay aligned)."""
-    # raw handles and map(): per-character calls dominate the parse time
     n = textpage.count_chars()
-    codes = array.array("I", map(pdfium_c.FPDFText_GetUnicode, repeat(textpage.raw, n), range(n)))
-    # utf-32 with "replace" turns each invalid code point into one U+FFFD
-    return codes.tobytes().decode("utf-32-le", errors="replace").translate(_CLEAN)
+    text = textpage.get_text_range()  # one call; usually one character per index
+    if len(text) != n:  # pdfium added or dropped some (or UTF-16 pairs): read each index
+        codes = array.array("I", map(pdfium_c.FPDFText_GetUnicode, repeat(textpage.raw, n), range(n)))
+        # utf-32 with "replace" turns each invalid code point into one U+FFFD
+        text = codes.tobytes().decode("utf-32-le", errors="replace")
+    return text.translate(_CLEAN)
 
 
-def _layer_words(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[tuple[str, bool, BBox | None]]:
-    """(word, preceded by a line break, box) for each word of the text layer."""
-    chars = _chars(textpage)
+def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str, left: float, top: float) -> None:
+    """Write the text layer's words with their boxes: a space between words, a newline at line ends."""
     handle, count_rects, get_rect = textpage.raw, pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    words: list[tuple[str, bool, BBox | None]] = []
-    prev = 0
+    prev = -1
     for m in _WORD.finditer(chars):
         start, end = m.span()
+        if prev >= 0:
+            gap = chars[prev:start]
+            builder.text("\n" if "\n" in gap or "\r" in gap else " ")
+        prev = end
         box: BBox | None = None
         for j in range(count_rects(handle, start, end - start)):  # one per line the word spans
             get_rect(handle, j, l, t, r, b)
@@ -103,40 +107,35 @@ def _layer_words(textpage: pdfium.PdfTextPage, left: float, top: float) -> list[
                 box = (min(box[0], l.value), max(box[1], t.value), max(box[2], r.value), min(box[3], b.value))
         if box is not None:  # PDF space (y up) -> top-left origin
             box = (round(box[0] - left, 2), round(top - box[1], 2), round(box[2] - left, 2), round(top - box[3], 2))
-        gap = chars[prev:start]
-        words.append((m.group(), "\n" in gap or "\r" in gap, box))
-        prev = end
-    return words
+        builder.word(m.group(), box)
 
 
-def _ocr(page: pdfium.PdfPage, options: ParseOptions) -> tuple[list[list[OcrWord]], float, tuple[float, float]]:
-    """OCR lines of the rendered page, its scale (pixels per point) and its size in points."""
+def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions, layer_chars: int) -> bool:
+    """OCR the rendered page and write it, if it reads more than the text layer's ``layer_chars``."""
     scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
     image = page.render(scale=scale, grayscale=True).to_pil()
-    size = (image.width / scale, image.height / scale)
     low, high = image.getextrema()
     if low == high:  # a blank page: nothing to read
-        return [], scale, size
-    return ocr_lines(image, options.ocr_lang), scale, size
+        return False
+    lines = ocr_lines(image, options.ocr_lang)
+    if sum(len(w.text) for line in lines for w in line) <= layer_chars:
+        return False
+    write_lines(builder, lines, scale)  # boxes in points, like the text layer's
+    builder.end_page(width=image.width / scale, height=image.height / scale, ocr=True)
+    return True
 
 
 def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions) -> None:
     left, bottom, right, top = page.get_bbox()
     textpage = page.get_textpage()
     try:
-        words = _layer_words(textpage, left, top)
+        chars = _chars(textpage)
+        visible = len("".join(chars.split()))
+        if visible < options.min_text_chars and _write_ocr(builder, page, options, visible):
+            return
+        _write_layer(builder, textpage, chars, left, top)
     finally:
         textpage.close()
-    if sum(len(w) for w, _, _ in words) < options.min_text_chars:
-        lines, scale, (width, height) = _ocr(page, options)
-        if sum(len(w.text) for line in lines for w in line) > sum(len(w) for w, _, _ in words):
-            write_lines(builder, lines, scale)
-            builder.end_page(width=width, height=height, ocr=True)
-            return
-    for n, (word, line_break, box) in enumerate(words):
-        if n:
-            builder.text("\n" if line_break else " ")
-        builder.word(word, box)
     builder.end_page(width=right - left, height=top - bottom)
 
 

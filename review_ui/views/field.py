@@ -127,11 +127,14 @@ def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
 
 
 def focus_correction() -> None:
-    # A fixed script (no document content): moves the keyboard into the correction input.
+    # A fixed script (no document content): moves the keyboard into the correction
+    # input (an input box, or the table of a list field), retrying while it renders.
     st.html(
-        f"<script>/* {time.time()} */ (function f(n) {{ const el = document.querySelector("
-        f"'.st-key-{CORRECTION_KEY} input'); if (el) {{ el.focus(); el.select(); }} "
-        "else if (n > 0) setTimeout(() => f(n - 1), 100); })(20);</script>",
+        f"<script>/* {time.time()} */ (function f(n) {{"
+        f" const box = document.querySelector('.st-key-{CORRECTION_KEY}');"
+        " const el = box && (box.querySelector('input, textarea') || box.querySelector('[tabindex]'));"
+        " if (el) { el.focus(); if (el.select) el.select(); }"
+        " else if (n > 0) setTimeout(() => f(n - 1), 100); })(20);</script>",
         unsafe_allow_javascript=True,
     )
 

@@ -179,6 +179,7 @@ def test_effective_date_from_preamble():
         ("This Agreement is made as of the 5th day of November 2004, by and between A and B.", "2004-11-05"),
         ("This Agreement, dated this 6th day of January, 2012 is entered into by A.", "2012-01-06"),
         ("MUTUAL NONDISCLOSURE AGREEMENT\nEFFECTIVE DATE: 7/15/2010\nParties: A and B.", "2010-07-15"),
+        ("Acme and Beta agree, as from July 1, 2011 (the “Effective Date”), as follows.", "2011-07-01"),
     ],
 )
 def test_contract_date_phrasings(sentence, value):

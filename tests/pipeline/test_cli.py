@@ -1,0 +1,94 @@
+"""The ``docloop`` commands as a user runs them: real files in, JSON files out."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.export import export_json_schema
+from tests.conftest import DATASETS, ROOT
+
+DOCLOOP = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run(args, home, **env):
+    environment = dict(os.environ, DOCLOOP_HOME=str(home), DOCLOOP_DATABASE_URL=f"sqlite:///{home / 'db.sqlite'}", **env)
+    return subprocess.run([*DOCLOOP, *args], capture_output=True, text=True, cwd=ROOT, env=environment, timeout=900)
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    invoices = sorted((DATASETS / "parsee_invoices" / "pdfs").glob("*.pdf"))[:2]
+    for pdf in invoices:
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "truncated.pdf").write_bytes(invoices[0].read_bytes()[:900])
+    return folder
+
+
+def test_extract_writes_one_valid_json_per_input_and_exits_1_on_failures(inputs, tmp_path):
+    out = tmp_path / "out"
+    result = run(["extract", str(inputs), "--schema", "invoice", "--out", str(out), "--extractors", "rules"], tmp_path)
+    assert result.returncode == 1, result.stderr
+    files = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
+    assert set(files) == {p.stem for p in inputs.iterdir()}
+    schema = export_json_schema()
+    for doc in files.values():
+        jsonschema.validate(doc, schema)
+    assert files["empty"]["status"] == "failed" and files["empty"]["error"]["code"] == "empty"
+    assert files["truncated"]["status"] == "failed" and files["truncated"]["error"]["code"]
+    good = [d for name, d in files.items() if name not in ("empty", "truncated")]
+    assert all(d["status"] in ("completed", "needs_review") for d in good)
+    assert all(d["data"]["total"] for d in good), "every sample invoice has a total"
+    assert (inputs / "truncated.pdf").exists(), "originals are kept"
+
+
+def test_extract_exits_0_when_all_succeed(inputs, tmp_path):
+    for bad in ("empty.pdf", "truncated.pdf"):
+        (inputs / bad).unlink()
+    result = run(["extract", str(inputs), "--schema", "auto", "--out", str(tmp_path / "out"), "--extractors", "rules"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    docs = [json.loads(p.read_text()) for p in (tmp_path / "out").glob("*.json")]
+    assert [d["schema"]["name"] for d in docs] == ["invoice", "invoice"]
+    assert all(d["provenance"]["classifier"]["probability"] > 0.5 for d in docs)
+
+
+def test_run_processes_each_file_once(inputs, tmp_path):
+    out = tmp_path / "out"
+    args = ["run", "--bucket", str(inputs), "--out", str(out), "--schema", "invoice", "--extractors", "rules", "--once"]
+    assert run(args, tmp_path).returncode == 0
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.json")}
+    assert len(first) == 4
+    copy = inputs / "copy-of-first.pdf"  # same bytes under another name: same content hash
+    copy.write_bytes(next(inputs.glob("*.pdf")).read_bytes())
+    assert run(args, tmp_path).returncode == 0
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        assert db.execute("select count(*) from runs").fetchone()[0] == 4  # the copy reused its twin's run
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.json") if p.name in first} == first
+
+
+@pytest.mark.model
+def test_embedded_model_extraction_records_its_calls(tmp_path):
+    receipt = tmp_path / "receipt.txt"
+    rows = (DATASETS / "sroie" / "train" / "box").glob("*.txt")
+    text = next(iter(sorted(rows))).read_text(errors="replace")
+    receipt.write_text("\n".join(line.split(",", 8)[-1] for line in text.splitlines()))
+    out = tmp_path / "out"
+    result = run(["extract", str(receipt), "--schema", "receipt", "--out", str(out), "--extractors", "llm"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "receipt.json").read_text())
+    jsonschema.validate(doc, export_json_schema())
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        calls = db.execute("select provider, input_tokens, output_tokens from model_calls").fetchall()
+    assert calls and all(c[0] == "embedded" and c[1] > 0 and c[2] > 0 for c in calls)
+    assert doc["provenance"]["models"] and doc["provenance"]["prompt_version"]
