@@ -26,9 +26,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
 
 from pipeline.bucket import Bucket, ObjectMissing, open_bucket, result_key, schema_for
-from pipeline.config import get_settings
+from pipeline.config import Settings, get_settings
 from pipeline.errors import DocloopError
 from pipeline.export import PIPELINE_VERSION, export
+from pipeline.extractors.llm import LLMExtractor
 from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.prompting import PROMPT_VERSION
@@ -71,10 +72,10 @@ def spent(calls: list[ModelCall]) -> int:
 
 
 def to_review(state: DocumentState, reason: str) -> DocumentState:
-    """Every field not yet decided goes to a person, with ``reason``."""
+    """Every field a person has not decided goes to a person, with ``reason``."""
+    undecided = (FieldStatus.auto_accepted, FieldStatus.needs_review)
     fields = {
-        name: r.model_copy(update={"status": FieldStatus.needs_review, "reasons": [*r.reasons, reason]})
-        if r.status == FieldStatus.auto_accepted else r
+        name: r.model_copy(update={"status": FieldStatus.needs_review, "reasons": [*r.reasons, reason]}) if r.status in undecided else r
         for name, r in state.fields.items()
     }
     pending = any(r.status == FieldStatus.needs_review for r in fields.values())
@@ -217,9 +218,20 @@ class Flow:
         return state.model_copy(update={"stage": Stage.exported})
 
 
+def worker_pipeline(settings: Settings, extractor_names: list[str], store: Store) -> Pipeline:
+    """The embedded pipeline, except that a transient model failure surfaces instead of being
+    recorded and skipped: here the broker retries the whole stage (with backoff, Retry-After,
+    a circuit breaker), and the answer cache spares the chunks already answered."""
+    pipeline = build_pipeline(settings, extractor_names, store)
+    for extractor in pipeline.extractors:
+        if isinstance(extractor, LLMExtractor):
+            extractor.raise_transient = True
+    return pipeline
+
+
 def build_flow() -> Flow:
     """The flow this process runs, from the environment (``DOCLOOP_*``)."""
     settings, worker = get_settings(), get_worker_settings()
     names = [n.strip() for n in worker.extractors.split(",") if n.strip()]
-    pipeline = build_pipeline(settings, names, Store(settings.resolved_database_url))
+    pipeline = worker_pipeline(settings, names, Store(settings.resolved_database_url))
     return Flow(pipeline, open_bucket(settings.resolved_bucket), worker)

@@ -38,7 +38,7 @@ class DeadLetters(Middleware):
         run_id = message.args[0] if message.args and isinstance(message.args[0], int) else None
         self.store().record_dead_letter(
             message.message_id, message.queue_name, message.actor_name, run_id, message.asdict(), reason,
-            attempts=message.options.get("retries", 0) + 1,
+            attempts=message.options.get("retries", 0),  # Retries counted every failed execution
         )
 
     def after_process_message(self, broker: Any, message: Any, *, result: Any = None, exception: BaseException | None = None) -> None:

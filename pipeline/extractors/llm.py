@@ -32,7 +32,7 @@ from contextlib import closing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
@@ -181,6 +181,8 @@ def _leaves(value: BaseModel) -> list[tuple[str, Any]]:
 @register("llm")
 class LLMExtractor(Extractor):
     """Structured model calls per chunk; see the module docstring for the signals."""
+
+    spends_tokens: ClassVar[bool] = True  # the cascade meters it per chunk against the token budget
 
     def __init__(
         self,

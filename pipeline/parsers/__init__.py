@@ -104,9 +104,13 @@ class TextBuilder:
         """Text without a box: separators, or the content of layout-free formats."""
         self._write(s)
 
-    def word(self, s: str, bbox: BBox | None = None, confidence: float | None = None) -> None:
-        self._words.append({"text": s, "start": self._pos, "end": self._pos + len(s), "bbox": bbox, "confidence": confidence})
-        self._write(s)
+    def word(self, s: str, bbox: BBox | None = None, confidence: float | None = None, prefix: str = "") -> None:
+        """A located word, written after ``prefix`` (its separator from the previous word)."""
+        # _write inlined: this runs for every word of every document
+        start = self._pos + len(prefix)
+        self._words.append({"text": s, "start": start, "end": start + len(s), "bbox": bbox, "confidence": confidence})
+        self._parts += (prefix, s)
+        self._pos = start + len(s)
 
     def end_page(self, width: float | None = None, height: float | None = None, ocr: bool = False) -> None:
         self.pages.append({

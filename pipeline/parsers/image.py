@@ -53,12 +53,9 @@ def ocr_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
 def write_lines(builder: TextBuilder, lines: list[list[OcrWord]], scale: float = 1.0) -> None:
     """Write OCR lines into the current page; boxes are divided by ``scale`` (pixels -> page units)."""
     for n, line in enumerate(lines):
-        if n:
-            builder.text("\n")
         for k, w in enumerate(line):
-            if k:
-                builder.text(" ")
-            builder.word(w.text, tuple(round(v / scale, 2) for v in w.bbox), w.confidence)  # type: ignore[arg-type]
+            box = (w.bbox[0] / scale, w.bbox[1] / scale, w.bbox[2] / scale, w.bbox[3] / scale)
+            builder.word(w.text, box, w.confidence, prefix=" " if k else "\n" if n else "")
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:

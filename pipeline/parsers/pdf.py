@@ -33,7 +33,7 @@ from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
 from pipeline.parsers.image import ocr_lines, write_lines
 from pipeline.state import BBox
 
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
 # pdfium writes a line-end hyphen as \x02; other control characters and
 # non-characters are noise. Same-length replacements keep char indices aligned.
 _CLEAN = {0x02: "-", 0xFFFE: " ", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
@@ -91,13 +91,9 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
     """Write the text layer's words with their boxes: a space between words, a newline at line ends."""
     handle, count_rects, get_rect = textpage.raw, pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    prev = -1
-    for m in _WORD.finditer(chars):
-        start, end = m.span()
-        if prev >= 0:
-            gap = chars[prev:start]
-            builder.text("\n" if "\n" in gap or "\r" in gap else " ")
-        prev = end
+    for n, m in enumerate(_WORD.finditer(chars)):
+        gap, word = m.groups()
+        start, end = m.span(2)
         box: BBox | None = None
         for j in range(count_rects(handle, start, end - start)):  # one per line the word spans
             get_rect(handle, j, l, t, r, b)
@@ -106,8 +102,8 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
             else:
                 box = (min(box[0], l.value), max(box[1], t.value), max(box[2], r.value), min(box[3], b.value))
         if box is not None:  # PDF space (y up) -> top-left origin
-            box = (round(box[0] - left, 2), round(top - box[1], 2), round(box[2] - left, 2), round(top - box[3], 2))
-        builder.word(m.group(), box)
+            box = (box[0] - left, top - box[1], box[2] - left, top - box[3])
+        builder.word(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
 
 
 def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions, layer_chars: int) -> bool:

@@ -1,7 +1,8 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
-Keyboard: A accepts, X marks not present, S skips, E jumps into the correction
-input where Enter saves; each decision claims and opens the next field, this
+Keyboard: A accepts, X marks not present, S skips, D opens the whole document,
+E jumps into the correction input, where Enter saves (dates and list tables:
+Tab out, then Ctrl+Enter). Each decision claims and opens the next field, this
 document's first. Everything from the document is shown as plain text.
 """
 
@@ -24,7 +25,7 @@ from review_ui import queries, render, review
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
 from schemas.registry import FieldSpec, get_schema
 
-FLASH_KEY, FOCUS_KEY, SKIPPED_KEY = "flash", "focus_correction", "skipped_fields"
+FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
 CORRECTION_KEY = "correction_value"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -102,13 +103,13 @@ def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
     """A typed input for the field's kind, prefilled with the current value."""
     if spec.many:
         record = item_type(view.schema_name, view.name)
-        columns = list(record.model_fields) if record else ["value"]
-        rows = view.value or []
-        frame = pd.DataFrame([r if isinstance(r, dict) else {"value": r} for r in rows], columns=columns, dtype="string")
+        if record is None:  # a list of values: one a line
+            lines = st.text_area("Correct values, one a line", value="\n".join(str(v) for v in view.value or []), key=CORRECTION_KEY)
+            return [line.strip() for line in lines.splitlines() if line.strip()]
+        frame = pd.DataFrame(view.value or [], columns=list(record.model_fields), dtype="string")
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=CORRECTION_KEY, width="stretch")
-        items = [{k: v for k, v in row.items() if pd.notna(v) and v != ""} for row in edited.to_dict("records")]
-        items = [i for i in items if i]
-        return items if record else [i["value"] for i in items]
+        rows = [{k: v for k, v in row.items() if pd.notna(v) and v != ""} for row in edited.to_dict("records")]
+        return [r for r in rows if r]
     if spec.kind == "date":
         try:
             current = review.validate(view.schema_name, view.name, view.value) if view.value else None
@@ -132,7 +133,7 @@ def focus_correction() -> None:
     st.html(
         f"<script>/* {time.time()} */ (function f(n) {{"
         f" const box = document.querySelector('.st-key-{CORRECTION_KEY}');"
-        " const el = box && (box.querySelector('input, textarea') || box.querySelector('[tabindex]'));"
+        " const el = box && box.querySelector('[role=spinbutton], input:not([tabindex=\"-1\"]), textarea, [tabindex]');"
         " if (el) { el.focus(); if (el.select) el.select(); }"
         " else if (n > 0) setTimeout(() => f(n - 1), 100); })(20);</script>",
         unsafe_allow_javascript=True,
@@ -171,11 +172,11 @@ spec = review.spec_for(view.schema_name, view.name)
 
 # ------------------------------------------------------------------ the page
 
-st.title(f"{view.name}")
-st.text(f"{view.source}   ·   {view.schema_name}   ·   status {view.status}   ·   "
+st.title(view.name)
+st.text(f"{spec.description}\n{view.source}   ·   {view.schema_name}   ·   status {view.status}   ·   "
         f"{queries.pending_in_run(db, view.run_id)} pending in this document")
 
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([11, 9], gap="large")
 with left:
     show_evidence(view, content(view.run_id))
 
@@ -187,26 +188,33 @@ with right:
         st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
     st.text(f"Extractor: {view.extractor or '-'}")
 
-    a, x, s, d = st.columns(4)
     try:
-        if a.button("Accept", type="primary", shortcut="A", width="stretch"):
+        # A table editor takes plain letters as cell input without counting as a text box,
+        # so beside one the decisions need a modifier.
+        key = "Alt+{}".format if spec.many and item_type(view.schema_name, view.name) else str
+        with st.container(horizontal=True, gap="small"):
+            accept = st.button("Accept", type="primary", shortcut=key("A"))
+            absent = st.button("Not present", shortcut=key("X"), help="The document does not hold this field.")
+            skip = st.button("Skip", shortcut=key("S"), help="Leave it for later or someone else.")
+            whole = st.button("Document", shortcut=key("D"), help="Every field of this document.")
+            edit = st.button("Edit", shortcut=key("E"), help="Jump into the correction input.")
+        st.caption("Enter saves a typed correction; for dates, lists and tables, Tab out of the input and press Ctrl+Enter.")
+        if accept:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
-        if x.button("Not present", shortcut="X", width="stretch", help="The document does not hold this field."):
+        if absent:
             decided(review.reject(db, view.id, me, cfg.out, expect_status=view.status), f"Marked {view.name} not present")
-        if s.button("Skip", shortcut="S", width="stretch", help="Leave it for later or someone else."):
+        if skip:
             queries.release(db, view.id, me)
             st.session_state.setdefault(SKIPPED_KEY, set()).add(view.id)
             next_field(view.run_id)
-        if d.button("Document", shortcut="D", width="stretch", help="Every field of this document."):
+        if whole:
             open_document(view.run_id)
 
-        if st.button("Edit value", shortcut="E", help="Jump into the correction input; Enter saves."):
-            st.session_state[FOCUS_KEY] = True
         with st.form(f"correct-{view.id}"):
             new_value = correction_input(view, spec)
             quote = st.text_input("Evidence (optional quote from the document)", key="correction_quote")
-            save = st.form_submit_button("Save correction")
-        if st.session_state.pop(FOCUS_KEY, False):
+            save = st.form_submit_button("Save correction", shortcut="Ctrl+Enter")
+        if edit:
             focus_correction()
         if save:
             try:

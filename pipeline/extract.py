@@ -1,0 +1,177 @@
+"""Stage: the extraction cascade, cheap extractors first, models only where they are needed.
+
+Extractors run in the order given (``rules`` before ``llm``). After each, every
+field's best candidate gets a provisional confidence
+(``pipeline.score.candidate_confidence``); the next extractor is asked only for
+the fields still missing or below their review threshold, and only with the
+chunks relevant to them: chunks are ranked per field by its printed labels
+(aliases, fuzzily, for OCR noise), the words of its description, and where
+earlier extractors found weak candidates; at most ``chunks_per_field`` are
+kept, so a 100-page contract never goes whole to a model.
+
+Extractors that spend tokens (``spends_tokens = True``, e.g. the LLM extractor)
+are called once per chunk with just the fields that chunk is relevant to, and
+``Settings.token_budget_per_document`` is checked before each call (counting
+calls already on the state, e.g. from an earlier attempt): once it is spent,
+no more calls are made, the remaining fields go to review with what they have,
+and ``provenance["extract"]`` says why.
+
+All candidates of all extractors are kept (the scorer uses their agreement).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from pipeline.config import Settings
+from pipeline.extractors import base as extractors_base
+from pipeline.extractors.base import ExtractionRequest, Extractor, create
+from pipeline.score import candidate_confidence
+from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
+from schemas.base import DocumentSchema
+from schemas.registry import FieldSpec, field_specs
+
+CHUNKS_PER_FIELD = 2
+ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a chunk
+
+
+def build_extractors(names: list[str], settings: Settings) -> list[Extractor]:
+    """Extractors by name, in order; those whose constructor takes ``settings`` get them."""
+    extractors = []
+    for name in names:
+        takes_settings = "settings" in inspect.signature(_extractor_class(name)).parameters
+        extractors.append(create(name, settings=settings) if takes_settings else create(name))
+    return extractors
+
+
+def _extractor_class(name: str) -> Any:
+    # the registry maps names to classes; importing the built-ins registers them
+    from pipeline.extractors import llm, rules  # noqa: F401
+
+    try:
+        return extractors_base._REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(extractors_base._REGISTRY))
+        raise KeyError(f"unknown extractor {name!r}; known: {known}") from None
+
+
+def threshold(spec: FieldSpec, settings: Settings) -> float:
+    return spec.review_threshold if spec.review_threshold is not None else settings.review_threshold
+
+
+def provisional(spec: FieldSpec, candidates: list[Candidate]) -> float:
+    """How sure the field is so far: its best candidate, or for a list its weakest item."""
+    if not candidates:
+        return 0.0
+    scores = [candidate_confidence(c, spec) for c in candidates]
+    return min(scores) if spec.many else max(scores)
+
+
+def weak_fields(specs: list[FieldSpec], candidates: dict[str, list[Candidate]], settings: Settings) -> list[FieldSpec]:
+    """Fields missing or below their review threshold."""
+    return [s for s in specs if provisional(s, candidates.get(s.name, [])) < threshold(s, settings)]
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.casefold()) if w not in ENGLISH_STOP_WORDS)
+
+
+def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:
+    """How likely ``chunk`` holds ``spec``: printed label (0..1), description words (0..0.5),
+    and +1 when an earlier extractor placed a candidate for it there."""
+    folded = chunk.text.casefold()
+    label = max((fuzz.partial_ratio(a.casefold(), folded, score_cutoff=ALIAS_MIN) for a in spec.aliases), default=0.0)
+    wanted = _words(f"{spec.name.replace('_', ' ')} {spec.description}")
+    words = len(wanted & _words(chunk.text)) / len(wanted) if wanted else 0.0
+    placed = any(chunk.start <= at < chunk.end for at in near)
+    return label / 100.0 + 0.5 * words + (1.0 if placed else 0.0)
+
+
+def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candidate], cap: int) -> list[Chunk]:
+    """The ``cap`` chunks most likely to hold the field, best first (document order breaks ties)."""
+    near = [span.start for c in candidates for span in c.evidence]
+    ranked = sorted(chunks, key=lambda ch: (-relevance(spec, ch, near), ch.index))
+    return ranked[:cap]
+
+
+def spent(calls: list[ModelCall]) -> int:
+    return sum(c.input_tokens + c.output_tokens for c in calls)
+
+
+def extract(
+    state: DocumentState,
+    extractors: list[Extractor],
+    schema: type[DocumentSchema],
+    settings: Settings,
+    hints: dict[str, Any] | None = None,
+    chunks_per_field: int = CHUNKS_PER_FIELD,
+) -> DocumentState:
+    """Stage: ``state.candidates`` from the cascade; ``state.model_calls`` extended."""
+    if state.parsed is None:
+        return state
+    specs = field_specs(schema)
+    candidates: dict[str, list[Candidate]] = defaultdict(list)
+    calls = list(state.model_calls)
+    budget = settings.token_budget_per_document
+    log: dict[str, Any] = {"asked": {}, "token_budget": budget}
+    chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
+
+    for extractor in extractors:
+        weak = weak_fields(specs, candidates, settings)
+        if not weak:
+            break
+        plan = {s.name: relevant_chunks(s, chunks, candidates[s.name], chunks_per_field) for s in weak}
+        requests = _requests(state, schema, weak, plan, hints or {}, per_chunk=getattr(extractor, "spends_tokens", False))
+        asked = log["asked"].setdefault(extractor.name, [])
+        for request in requests:
+            if getattr(extractor, "spends_tokens", False) and spent(calls) >= budget:
+                log["stopped"] = f"token budget per document ({budget}) spent after {spent(calls)} tokens"
+                log.setdefault("skipped", []).append(
+                    {"extractor": extractor.name, "chunk": request.chunks[0].index, "fields": [f.name for f in request.fields]}
+                )
+                continue
+            result = extractor.extract(request)
+            for c in result.candidates:
+                candidates[c.field].append(c)
+            calls += result.model_calls
+            asked.append({"chunks": [ch.index for ch in request.chunks], "fields": [f.name for f in request.fields]})
+
+    log["tokens"] = spent(calls)
+    provenance = dict(state.provenance, extract=log)
+    return state.model_copy(
+        update={
+            "candidates": dict(candidates),
+            "model_calls": calls,
+            "stage": Stage.extracted,
+            "provenance": provenance,
+        }
+    )
+
+
+def _requests(
+    state: DocumentState,
+    schema: type[DocumentSchema],
+    weak: list[FieldSpec],
+    plan: dict[str, list[Chunk]],
+    hints: dict[str, Any],
+    per_chunk: bool,
+) -> list[ExtractionRequest]:
+    """One request for all weak fields over their chunks; or, for token-spending
+    extractors, one per chunk with only the fields that chunk is relevant to."""
+    assert state.parsed is not None
+    if not per_chunk:
+        union = {ch.index: ch for s in weak for ch in plan[s.name]}
+        return [ExtractionRequest(state.parsed, schema, weak, [union[i] for i in sorted(union)], hints)]
+    by_chunk: dict[int, tuple[Chunk, list[FieldSpec]]] = {}
+    for spec in weak:
+        for ch in plan[spec.name]:
+            by_chunk.setdefault(ch.index, (ch, []))[1].append(spec)
+    return [ExtractionRequest(state.parsed, schema, fields, [ch], hints) for ch, fields in (by_chunk[i] for i in sorted(by_chunk))]
