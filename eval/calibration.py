@@ -102,18 +102,20 @@ def choose_threshold(
     return best
 
 
-def _matrix(outcomes: list[Outcome]) -> tuple[np.ndarray, np.ndarray]:
-    x = np.array([[o.features.get(f, 0.0) for f in FEATURES] for o in outcomes], dtype=float)
+def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[o.features.get(f, 0.0) for f in names] for o in outcomes], dtype=float)
     y = np.array([o.correct for o in outcomes], dtype=bool)
     return x, y
 
 
 def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) -> FieldCalibration:
-    x, y = _matrix(outcomes)
+    # every feature any outcome has: the scorer's own and each extractor signal
+    names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
+    x, y = _matrix(outcomes, names)
     if y.all() or not y.any():  # one class: no slope to learn, keep the base rate
         rate = float(y.mean())
         bias = math.log(max(rate, 1e-3) / max(1 - rate, 1e-3))
-        weights = dict.fromkeys(FEATURES, 0.0)
+        weights = dict.fromkeys(names, 0.0)
         probabilities = np.full(len(y), rate)
     else:
         model = LogisticRegression(C=1.0, max_iter=1000)
@@ -124,7 +126,7 @@ def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) ->
         else:
             probabilities = model.fit(x, y).predict_proba(x)[:, 1]
         model.fit(x, y)
-        weights = {f: float(w) for f, w in zip(FEATURES, model.coef_[0])}
+        weights = {f: float(w) for f, w in zip(names, model.coef_[0])}
         bias = float(model.intercept_[0])
     threshold, precision, coverage = choose_threshold(probabilities, y, target, min_accepted)
     return FieldCalibration(
@@ -159,7 +161,7 @@ class CalibratedScorer:
         fc = cal.fields.get(field) if cal else None
         if fc is None:
             return self.fallback.confidence(schema, field, features)
-        z = fc.bias + sum(fc.weights.get(k, 0.0) * features.get(k, 0.0) for k in FEATURES)
+        z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
 
     def thresholds(self) -> dict[str, dict[str, float]]:

@@ -51,6 +51,13 @@ def _from_state(example: Example, state: DocumentState, seconds: float) -> Predi
     )
 
 
+def run_example(pipe, example: Example, schema: str) -> DocumentState:
+    """One example through a :class:`pipeline.run.Pipeline`: its shipped text, else its file."""
+    if example.parsed is not None:
+        return pipe.process_parsed(example.parsed, example.id, schema)
+    return pipe.process(example.path.read_bytes(), str(example.path), schema)
+
+
 def pipeline_runner(schema: str, extractors: list[str], settings: Settings) -> Runner:
     """Each example through the real stages (no store: evaluation never reuses results)."""
     from pipeline.run import build_pipeline
@@ -59,10 +66,7 @@ def pipeline_runner(schema: str, extractors: list[str], settings: Settings) -> R
 
     def run(example: Example) -> Prediction:
         start = time.perf_counter()
-        if example.parsed is not None:
-            state = pipe.process_parsed(example.parsed, example.id, schema)
-        else:
-            state = pipe.process(example.path.read_bytes(), str(example.path), schema)
+        state = run_example(pipe, example, schema)
         return _from_state(example, state, time.perf_counter() - start)
 
     return run

@@ -168,8 +168,11 @@ class _Pool:
 
     def acquire(self) -> _Child:
         with self._lock:
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                child = self._idle.pop()
+                if child.reusable:
+                    return child
+                child.kill()  # died while idle (killed from outside): reap it
         return _Child()
 
     def release(self, child: _Child) -> None:

@@ -89,6 +89,8 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
     own = strength(chosen)
     rivals = [strength(c) for c in all_candidates if _key(c.value) != _key(chosen.value)]
     return {
+        # the extractor's own signals too: a calibration can weigh each one
+        **{f"signal.{k}": v for k, v in chosen.signals.items() if k not in _CONTEXT_SIGNALS},
         "grounded": chosen.signals.get("grounded", 0.0),
         "strength": own,
         "agreement": len(agreeing) / len(extractors) if extractors else 0.0,

@@ -67,19 +67,14 @@ def next_step(p: Progress) -> str | None:
     return "extract"
 
 
-def spent(calls: list[ModelCall]) -> int:
-    return sum(c.input_tokens + c.output_tokens for c in calls)
-
-
-def to_review(state: DocumentState, reason: str) -> DocumentState:
-    """Every field a person has not decided goes to a person, with ``reason``."""
-    undecided = (FieldStatus.auto_accepted, FieldStatus.needs_review)
+def with_review_reason(state: DocumentState, reason: str) -> DocumentState:
+    """``reason`` added to every field waiting for a person, and to the extract provenance."""
     fields = {
-        name: r.model_copy(update={"status": FieldStatus.needs_review, "reasons": [*r.reasons, reason]}) if r.status in undecided else r
+        name: r.model_copy(update={"reasons": [*r.reasons, reason]}) if r.status == FieldStatus.needs_review else r
         for name, r in state.fields.items()
     }
-    pending = any(r.status == FieldStatus.needs_review for r in fields.values())
-    return state.model_copy(update={"fields": fields, "status": DocStatus.needs_review if pending else state.status})
+    provenance = dict(state.provenance, extract={**state.provenance.get("extract", {}), "stopped": reason})
+    return state.model_copy(update={"fields": fields, "provenance": provenance})
 
 
 @dataclass
@@ -174,17 +169,17 @@ class Flow:
         return classify_if_auto(parse(state, data, self.pipeline.settings))
 
     def _extract(self, run_id: int, state: DocumentState) -> DocumentState:
+        """The cascade (which keeps to the per-document token budget itself, counting the cost of
+        earlier failed attempts recorded here), behind the provider's circuit breaker and the
+        per-day budget."""
         if self.provider is None:
             return self.pipeline.extract_fields(state)
-        per_document = self.pipeline.settings.token_budget_per_document
-        if spent(state.model_calls) >= per_document:  # earlier attempts of this run already spent it
-            return self._without_model(state, f"token budget per document ({per_document}) spent; model not asked again")
         midnight = datetime.combine(datetime.now(timezone.utc).date(), time(), tzinfo=timezone.utc)
         if self.store.tokens_since(midnight) >= self.worker.token_budget_per_day:
             return self._without_model(state, f"token budget for the day ({self.worker.token_budget_per_day}) spent; model not asked")
         try:
             with self.breakers(self.provider).calling():
-                done = self.pipeline.extract_fields(state)
+                return self.pipeline.extract_fields(state)
         except ProviderError as e:
             # a transient failure surfaced for a retry: what it cost stays on the run, and counts
             failed = ModelCall(
@@ -193,14 +188,11 @@ class Flow:
             )
             self.store.save(run_id, state.model_copy(update={"model_calls": [*state.model_calls, failed]}))
             raise
-        if spent(done.model_calls) > per_document:
-            return to_review(done, f"token budget per document ({per_document}) exceeded")
-        return done
 
     def _without_model(self, state: DocumentState, reason: str) -> DocumentState:
-        """Stop spending: what the other extractors find goes to a person, with ``reason``."""
+        """Stop spending: the other extractors only; the fields they leave weak go to a person, saying why."""
         frugal = replace(self.pipeline, extractor_names=[n for n in self.pipeline.extractor_names if n != "llm"], _extractors=None)
-        return to_review(frugal.extract_fields(state), reason)
+        return with_review_reason(frugal.extract_fields(state), reason)
 
     def _finalise(self, run_id: int, state: DocumentState) -> DocumentState:
         if state.schema_name == AUTO:  # failed before a type was known

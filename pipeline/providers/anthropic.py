@@ -39,7 +39,8 @@ class AnthropicProvider(Provider):
         return self.client.messages.create
 
     def request_options(self) -> dict[str, Any]:
-        return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS}
+        # this SDK's Messages.create takes no sampling parameters (no temperature)
+        return {"model": self.model, "max_tokens": MAX_OUTPUT_TOKENS}
 
     def is_transient(self, exc: BaseException) -> bool:
         return isinstance(exc, anthropic.APIConnectionError) or super().is_transient(exc)

@@ -175,7 +175,7 @@ class Provider(ABC):
     def _with_retries(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         retrying = Retrying(
             retry=retry_if_exception(self.is_transient),
-            wait=_WaitRetryAfter(wait_exponential_jitter(initial=0.5, max=20.0), cap=RETRY_AFTER_MAX_S),
+            wait=_WaitRetryAfter(wait_exponential_jitter(multiplier=0.5, max=20.0), cap=RETRY_AFTER_MAX_S),
             stop=stop_after_attempt(self.settings.llm_max_retries + 1),
             reraise=True,
         )

@@ -36,6 +36,9 @@ from pipeline.providers.base import Provider, register_provider  # noqa: E402
 
 MAX_OUTPUT_TOKENS = 768
 N_CTX = 8192
+# Without a penalty the 270M model often loops ("1000000...") until the token
+# limit: minutes of generation for a truncated, useless answer.
+REPEAT_PENALTY = 1.3
 
 _generate_lock = threading.Lock()  # one Llama context cannot serve two calls at once
 
@@ -82,22 +85,33 @@ class EmbeddedProvider(Provider):
     system_role: ClassVar[bool] = False  # Gemma's template has no system turn
     default_model: ClassVar[str] = "gemma-3-270m-q4_k_m"
 
-    def __init__(self, settings: Settings, *, n_threads: int | None = None, logprobs: bool = True, **options: Any):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        n_threads: int | None = None,
+        chat_format: str = "gemma",
+        repeat_penalty: float = REPEAT_PENALTY,
+        logprobs: bool = True,
+        **options: Any,
+    ):
         super().__init__(settings, logprobs=logprobs, **options)
         self.n_threads = n_threads
+        self.chat_format = chat_format
+        self.repeat_penalty = repeat_penalty
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         return 0.0
 
     def request_options(self) -> dict[str, Any]:
-        return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS}
+        return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS, "repeat_penalty": self.repeat_penalty}
 
     def transport(self) -> Callable[..., Any]:
         return self._chat
 
     def _chat(self, **kwargs: Any) -> ChatCompletion:
         """llama.cpp's chat completion in OpenAI's response shape, with token logprobs."""
-        llm = load_model(n_threads=self.n_threads)
+        llm = load_model(n_threads=self.n_threads, chat_format=self.chat_format)
         kwargs.pop("model", None)
         fmt = kwargs.get("response_format")
         if fmt and fmt.get("type") == "json_schema":

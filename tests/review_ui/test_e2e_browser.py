@@ -114,7 +114,7 @@ def done(page: Page, store: Store, field: FieldRow, status: str, flash: str) -> 
         wait_until(lambda: _status(store, field.id) == status, f"{field.name} to become {status}")
     except AssertionError:
         page.screenshot(path="/tmp/e2e/fail.png", full_page=True)
-        print("FOCUS", page.evaluate("document.activeElement.outerHTML.slice(0,200)"))
+        print("FOCUS", page.evaluate("document.activeElement.outerHTML.slice(0,200)"), page.evaluate("window.__k"))
         raise
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(flash, timeout=WAIT_MS)
     page.wait_for_timeout(700)  # let the rerun finish so the next key reaches the new buttons
@@ -131,6 +131,7 @@ def test_review_in_a_real_browser(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1440, "height": 1100})
+        page.add_init_script("window.__k=[]; document.addEventListener('keydown', e => window.__k.push([e.key, e.code, e.altKey, String(e.target.tagName)]), true)")
         try:
             # Before login no page is served: asking for the queue gets the login form.
             page.goto(f"{server.url}/queue")
