@@ -113,10 +113,10 @@ def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) ->
     names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
     x, y = _matrix(outcomes, names)
     if y.all() or not y.any():  # one class: no slope to learn, keep the base rate
-        rate = float(y.mean())
-        bias = math.log(max(rate, 1e-3) / max(1 - rate, 1e-3))
+        rate = min(max(float(y.mean()), 1e-3), 1 - 1e-3)
+        bias = math.log(rate / (1 - rate))
         weights = dict.fromkeys(names, 0.0)
-        probabilities = np.full(len(y), rate)
+        probabilities = np.full(len(y), 1.0 / (1.0 + math.exp(-bias)))  # what the scorer will say
     else:
         model = LogisticRegression(C=1.0, max_iter=1000)
         folds = min(5, int(min(y.sum(), (~y).sum())))

@@ -1,7 +1,7 @@
 """``docloop eval``: run the pipeline over a labelled dataset and print its scores.
 
-The lead's CLI mounts :data:`app`; it also runs alone:
-``python -m eval.cli eval --dataset sroie --split test``.
+Mounted as ``docloop eval``: ``docloop eval run --dataset sroie --split test`` scores a
+split; ``docloop eval calibrate`` fits confidence calibrations from labelled train splits.
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ from eval.metrics import Report
 from eval.run import evaluate
 
 app = typer.Typer(help="Evaluate extraction on labelled datasets.", no_args_is_help=True)
-
-
-@app.callback()
-def main() -> None:
-    """Evaluate extraction on labelled datasets (keeps ``eval`` a named command)."""
 
 
 def report_table(report: Report) -> Table:
@@ -63,8 +58,19 @@ def summary(report: Report) -> str:
     return " · ".join(parts)
 
 
-@app.command("eval")
-def eval_command(
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@app.command("run")
+def run_command(
     dataset: str = typer.Option(..., "--dataset", help=f"One of: {', '.join(NAMES)}."),
     split: str = typer.Option(None, "--split", help="train or test (default: all examples)."),
     limit: int = typer.Option(None, "--limit", help="Only the first N examples."),
@@ -74,14 +80,7 @@ def eval_command(
     """Process a dataset split and print per-field precision, recall and F1."""
     console = Console()
     names = [e.strip() for e in extractors.split(",") if e.strip()]
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with _progress(console) as progress:
         task = progress.add_task(f"{dataset}", total=None)
         report = evaluate(
             dataset,
@@ -99,5 +98,31 @@ def eval_command(
         console.print(f"report written to {json_out}")
 
 
-if __name__ == "__main__":
-    app()
+@app.command("calibrate")
+def calibrate_command(
+    datasets: str = typer.Option(",".join(NAMES), "--datasets", help="Comma-separated dataset names."),
+    split: str = typer.Option("train", "--split"),
+    extractors: str = typer.Option("rules", "--extractors"),
+    target: float = typer.Option(0.99, "--target", help="Precision auto-accepted fields must reach."),
+    out: Path = typer.Option(None, "--out", help="Folder for <schema>.json (default: DOCLOOP_HOME/calibrations)."),
+) -> None:
+    """Fit per-field confidence calibrations and auto-accept thresholds from labelled data."""
+    from eval.calibrate import calibrate
+    from pipeline.config import get_settings
+
+    console = Console()
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    folder = out or get_settings().home / "calibrations"
+    with _progress(console) as progress:
+        task = progress.add_task("documents", total=None)
+        cals = calibrate(names, folder, target=target, split=split,
+                         extractors=[e.strip() for e in extractors.split(",") if e.strip()],
+                         on_document=lambda _: progress.advance(task))
+    table = Table("schema", "field", "samples", "right", "threshold", "precision", "coverage", title=f"calibrations in {folder}")
+    for schema, cal in sorted(cals.items()):
+        for name, fc in sorted(cal.fields.items()):
+            table.add_row(schema, name, str(fc.samples), f"{fc.positive_rate:.3f}",
+                          "never" if fc.threshold > 1 else f"{fc.threshold:.3f}",
+                          "" if fc.precision_at_threshold is None else f"{fc.precision_at_threshold:.3f}",
+                          f"{fc.coverage_at_threshold:.1%}")
+    console.print(table)

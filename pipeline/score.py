@@ -19,10 +19,10 @@ from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
 from schemas.registry import FieldSpec, field_specs, get_schema
 
-FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors")
+FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors", "rest")
 
 # Signals that describe the candidate itself, not its context; their mean is "strength".
-_CONTEXT_SIGNALS = {"grounded", "agreement", "conflict", "validated", "n_extractors"}
+_CONTEXT_SIGNALS = {"grounded", "agreement", "conflict", "validated", "n_extractors", "rest"}
 
 
 def strength(candidate: Candidate) -> float:
@@ -55,6 +55,7 @@ class HeuristicScorer:
         "conflict": -2.0,
         "validated": 1.0,
         "n_extractors": 0.0,
+        "rest": -4.0,
     }
     bias = -5.0
 
@@ -131,18 +132,25 @@ def _reasons(feats: dict[str, float]) -> list[str]:
     return reasons
 
 
-def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], scorer: Scorer):
-    """(confidence, features, best candidate) per distinct value, most probable first."""
+_RANKER = HeuristicScorer()
+
+
+def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema]):
+    """(prior, features, best candidate) per distinct value, most probable first.
+
+    Values are ranked by the fixed prior, not by a fitted scorer: calibrations are
+    fitted on the prior's choices and say how likely *that* choice is right.
+    """
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         groups[_key(c.value)].append(c)
-    scored = []
+    ranked = []
     for group in groups.values():
         best = max(group, key=lambda c: (c.signals.get("grounded", 0.0), strength(c)))
         value = [best.value] if spec.many else best.value
         feats = features(best, candidates, _validates(model, spec.name, value))
-        scored.append((scorer.confidence(model.name, spec.name, feats), feats, best))
-    return sorted(scored, key=lambda t: t[0], reverse=True)
+        ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
+    return sorted(ranked, key=lambda t: t[0], reverse=True)
 
 
 def _items(candidates: list[Candidate]) -> list[Candidate]:
@@ -158,24 +166,23 @@ def _items(candidates: list[Candidate]) -> list[Candidate]:
     return [c for c in out if c.value not in (None, "")]
 
 
-LIST_ITEM_MIN = 0.5  # an item of a list field below this is left out (and the field reviewed)
+LIST_ITEM_MIN = 0.5  # an item of a list field with a prior below this is left out
 
 
 def _choose_many(spec, candidates, model, scorer) -> FieldResult:
-    scored = _rank(spec, _items(candidates), model, scorer)
-    kept = [t for t in scored if t[0] >= LIST_ITEM_MIN] or scored[:1]
-    dropped = [t for t in scored if t not in kept]
+    ranked = _rank(spec, _items(candidates), model)
+    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN] or ranked[:1]
+    dropped = [t for t in ranked if t not in kept]
+    weakest = dict(min(kept, key=lambda t: t[0])[1])
+    # how close the best left-out item came to being kept: a list is only as sure as that call
+    weakest["rest"] = max((t[0] for t in dropped), default=0.0)
     reasons = sorted({r for _, feats, _ in kept for r in _reasons(feats)})
     if dropped:
         reasons.append("uncertain further items")
-    confidence = min(t[0] for t in kept)
-    if dropped:
-        confidence = min(confidence, 1.0 - max(t[0] for t in dropped))
-    weakest = min(kept, key=lambda t: t[0])
     return FieldResult(
         value=[best.value for _, _, best in kept],
-        confidence=round(confidence, 4),
-        features=weakest[1],
+        confidence=round(scorer.confidence(model.name, spec.name, weakest), 4),
+        features=weakest,
         evidence=[s for _, _, best in kept for s in best.evidence],
         extractor=",".join(sorted({best.extractor for _, _, best in kept})),
         reasons=reasons,
@@ -184,7 +191,7 @@ def _choose_many(spec, candidates, model, scorer) -> FieldResult:
 
 
 def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], scorer: Scorer) -> FieldResult:
-    """The field's best value: candidates grouped by value, scored, the most probable kept.
+    """The field's best value and the probability that it is right.
 
     A list field keeps every item that is probably right; its confidence is that
     of its weakest decision (an item kept, or an item left out).
@@ -193,16 +200,16 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
         return FieldResult(value=[] if spec.many else None, confidence=0.0, reasons=["not found"])
     if spec.many:
         return _choose_many(spec, candidates, model, scorer)
-    scored = _rank(spec, candidates, model, scorer)
-    confidence, feats, best = scored[0]
+    ranked = _rank(spec, candidates, model)
+    _, feats, best = ranked[0]
     return FieldResult(
         value=best.value,
-        confidence=round(confidence, 4),
+        confidence=round(scorer.confidence(model.name, spec.name, feats), 4),
         features=feats,
         evidence=best.evidence,
         extractor=best.extractor,
         reasons=_reasons(feats),
-        candidates=[c for _, _, c in scored[1:]],
+        candidates=[c for _, _, c in ranked[1:]],
     )
 
 

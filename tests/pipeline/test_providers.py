@@ -147,7 +147,7 @@ class _AnthropicEndpoint(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        type(self).received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
         reply = {
             "id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
             "content": [{"type": "tool_use", "id": "toolu_1", "name": body["tools"][0]["name"], "input": good()}],
@@ -179,7 +179,7 @@ def test_anthropic_request_shape_only():
         server.server_close()
     [request] = _AnthropicEndpoint.received
     body = request["body"]
-    assert request["path"] == "/v1/messages" and request["headers"]["x-api-key"] == "sk-test"
+    assert request["path"] == "/v1/messages" and request["headers"].get("x-api-key") == "sk-test", request["headers"]
     assert body["model"] == "claude-x" and body["max_tokens"] > 0
     assert MESSAGES[0]["content"] in json.dumps(body["system"])  # system prompt as Anthropic's system field
     assert [m["role"] for m in body["messages"]] == ["user"]

@@ -110,14 +110,14 @@ def is_table(spec: FieldSpec) -> bool:
 
 def done(page: Page, store: Store, field: FieldRow, status: str, flash: str) -> None:
     """Wait for a decision: in the database, then its note on the next page shown."""
-    try:
-        wait_until(lambda: _status(store, field.id) == status, f"{field.name} to become {status}")
-    except AssertionError:
-        page.screenshot(path="/tmp/e2e/fail.png", full_page=True)
-        print("FOCUS", page.evaluate("document.activeElement.outerHTML.slice(0,200)"), page.evaluate("window.__k"))
-        raise
+    wait_until(lambda: _status(store, field.id) == status, f"{field.name} to become {status}")
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(flash, timeout=WAIT_MS)
-    page.wait_for_timeout(700)  # let the rerun finish so the next key reaches the new buttons
+    idle(page)
+
+
+def idle(page: Page) -> None:
+    """Wait for the app's script run to end: keys pressed while it runs may be dropped."""
+    expect(page.locator('[data-test-script-state="notRunning"]')).to_have_count(1, timeout=WAIT_MS)
 
 
 def _status(store: Store, field_id: int) -> str:
@@ -131,7 +131,6 @@ def test_review_in_a_real_browser(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1440, "height": 1100})
-        page.add_init_script("window.__k=[]; document.addEventListener('keydown', e => window.__k.push([e.key, e.code, e.altKey, String(e.target.tagName)]), true)")
         try:
             # Before login no page is served: asking for the queue gets the login form.
             page.goto(f"{server.url}/queue")
@@ -144,13 +143,13 @@ def test_review_in_a_real_browser(server):
             page.keyboard.press("Enter")
             expect(page.get_by_role("heading", name="Review queue")).to_be_visible(timeout=WAIT_MS)
             expect(page.get_by_text("Reviewer: alice")).to_be_visible()
-            page.wait_for_timeout(700)
+            idle(page)
             page.screenshot(path=str(ARTIFACTS / "review_queue.png"), full_page=True)
 
             page.keyboard.press("n")  # review next
             first = wait_until(lambda: held(store), "a claimed field")
             expect(page.locator("h1").first).to_have_text(first.name, timeout=WAIT_MS)
-            page.wait_for_timeout(700)
+            idle(page)
             run_id = first.run_id
 
             corrected = accepted = None
