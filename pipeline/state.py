@@ -46,7 +46,7 @@ class Page(BaseModel):
 class ParsedDocument(BaseModel):
     text: str
     pages: list[Page]
-    parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "unstructured"
+    parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "docx"
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     def page_at(self, offset: int) -> Page:

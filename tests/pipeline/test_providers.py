@@ -179,7 +179,7 @@ def test_anthropic_request_shape_only():
         server.server_close()
     [request] = _AnthropicEndpoint.received
     body = request["body"]
-    assert request["path"] == "/v1/messages" and request["headers"].get("x-api-key") == "sk-test", request["headers"]
+    assert request["path"] == "/v1/messages" and request["headers"]["authorization"] == "Bearer sk-test"
     assert body["model"] == "claude-x" and body["max_tokens"] > 0
     assert MESSAGES[0]["content"] in json.dumps(body["system"])  # system prompt as Anthropic's system field
     assert [m["role"] for m in body["messages"]] == ["user"]

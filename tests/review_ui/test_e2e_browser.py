@@ -143,6 +143,8 @@ def test_review_in_a_real_browser(server):
             page.keyboard.press("Enter")
             expect(page.get_by_role("heading", name="Review queue")).to_be_visible(timeout=WAIT_MS)
             expect(page.get_by_text("Reviewer: alice")).to_be_visible()
+            expect(page.get_by_test_id("stMetric").filter(has_text="Documents")).to_contain_text("2", timeout=WAIT_MS)
+            expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=WAIT_MS)
             idle(page)
             page.screenshot(path=str(ARTIFACTS / "review_queue.png"), full_page=True)
 
@@ -178,6 +180,12 @@ def test_review_in_a_real_browser(server):
 
             expect(page.get_by_text("Document completed and exported")).to_be_visible(timeout=WAIT_MS)
             page.screenshot(path=str(ARTIFACTS / "review_completed.png"), full_page=True)
+
+            page.get_by_role("link", name="Dashboard").click()
+            expect(page.get_by_test_id("stMetric").filter(has_text="Fields reviewed")).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=WAIT_MS)
+            idle(page)
+            page.screenshot(path=str(ARTIFACTS / "review_dashboard.png"), full_page=True)
 
             page.get_by_role("button", name="Log out").click()
             expect(page.get_by_label("Username")).to_be_visible(timeout=WAIT_MS)

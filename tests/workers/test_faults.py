@@ -124,9 +124,10 @@ def write_faults_md(f: dict) -> None:
         f"| tokens served / in useful calls | {f['tokens_served']} / {f['tokens_in_useful_calls']} |",
         f"| tokens served but not recorded anywhere, per document | {f['unaccounted_tokens_per_document']} |",
         "",
-        "Wasted tokens are those of calls that failed (garbage answers re-asked, a re-ask cut short by a fault); the",
-        "unrecorded remainder is spent by calls inside an extract attempt that a later call of the same attempt aborted",
-        "(their answers are cached, so the retry does not pay for them again).",
+        "Wasted tokens are those of calls that failed (garbage answers re-asked, a re-ask cut short by a fault). The",
+        "unrecorded remainder: replies to timed-out requests (the server produced them, the client never saw their usage),",
+        "and calls inside an extract attempt that a later call of the same attempt aborted (their answers are cached, so",
+        "the retry does not pay for them again).",
     ]
     (RESULTS / "faults.md").write_text("\n".join(lines) + "\n")
 
