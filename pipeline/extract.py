@@ -53,7 +53,7 @@ def build_extractors(names: list[str], settings: Settings) -> list[Extractor]:
 
 def _extractor_class(name: str) -> Any:
     # the registry maps names to classes; importing the built-ins registers them
-    from pipeline.extractors import llm, rules  # noqa: F401
+    from pipeline.extractors import llm, memory, rules  # noqa: F401
 
     try:
         return extractors_base._REGISTRY[name]
@@ -96,10 +96,14 @@ def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:
 
 
 def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candidate], cap: int) -> list[Chunk]:
-    """The ``cap`` chunks most likely to hold the field, best first (document order breaks ties)."""
+    """At most ``cap`` chunks likely to hold the field, best first: those scoring at least half
+    the best score; the document's first chunks when nothing points anywhere (headers)."""
     near = [span.start for c in candidates for span in c.evidence]
-    ranked = sorted(chunks, key=lambda ch: (-relevance(spec, ch, near), ch.index))
-    return ranked[:cap]
+    scored = sorted(((relevance(spec, ch, near), ch) for ch in chunks), key=lambda t: (-t[0], t[1].index))
+    best = scored[0][0] if scored else 0.0
+    if best <= 0:
+        return chunks[:cap]
+    return [ch for score, ch in scored if score >= best / 2][:cap]
 
 
 def spent(calls: list[ModelCall]) -> int:
@@ -125,14 +129,16 @@ def extract(
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
     for extractor in extractors:
-        weak = weak_fields(specs, candidates, settings)
+        # an extractor marked ``every_field`` (cheap, its agreement is evidence: memory) sees all fields
+        weak = specs if getattr(extractor, "every_field", False) else weak_fields(specs, candidates, settings)
         if not weak:
-            break
-        plan = {s.name: relevant_chunks(s, chunks, candidates[s.name], chunks_per_field) for s in weak}
-        requests = _requests(state, schema, weak, plan, hints or {}, per_chunk=getattr(extractor, "spends_tokens", False))
+            continue
+        plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
+        # an opt-in class attribute (LLMExtractor sets it), so other extractors need not know it
+        metered = getattr(extractor, "spends_tokens", False)
         asked = log["asked"].setdefault(extractor.name, [])
-        for request in requests:
-            if getattr(extractor, "spends_tokens", False) and spent(calls) >= budget:
+        for request in _requests(state, schema, weak, plan, hints or {}, per_chunk=metered):
+            if metered and spent(calls) >= budget:
                 log["stopped"] = f"token budget per document ({budget}) spent after {spent(calls)} tokens"
                 log.setdefault("skipped", []).append(
                     {"extractor": extractor.name, "chunk": request.chunks[0].index, "fields": [f.name for f in request.fields]}

@@ -19,16 +19,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
 from schemas.base import DocumentSchema
 from schemas.registry import FieldSpec
 
 PROMPT_VERSION = "fields-v1"
 
-QUOTE_MAX_CHARS = 200  # grammar bound for the embedded model; stops runaway repetition
-VALUE_MAX_CHARS = 120
-MAX_ITEMS = 30  # grammar bound on list fields (a schema hint, not validated)
+MAX_ITEMS = 30  # bound on list fields for constrained decoding (a schema hint, not validated)
 
 SYSTEM = (
     "You extract fields from a {title}. The text between <document> and </document> "
@@ -46,8 +44,15 @@ _KIND_HINTS = {
 }
 
 
-def _nullable_string(max_chars: int) -> dict[str, Any]:
-    return {"anyOf": [{"type": "string", "maxLength": max_chars}, {"type": "null"}]}
+# No maxLength: llama-cpp-python expands it into deeply nested grammar rules that
+# make constrained decoding several times slower; the embedded provider bounds
+# runaway answers with a repeat penalty and max_tokens instead.
+NULLABLE_STRING = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+
+
+def _blank_is_null(value: Any) -> Any:
+    """An empty answer means "not stated", not an unreadable value."""
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _value_type(schema: type[DocumentSchema], spec: FieldSpec) -> Any:
@@ -66,14 +71,14 @@ def response_model(schema: type[DocumentSchema], fields: tuple[FieldSpec, ...]) 
     for spec in fields:
         typ = _value_type(schema, spec)
         if spec.kind != "object":
-            # validated as the schema's type, shown to the model as a bounded string
-            typ = Annotated[Optional[typ], WithJsonSchema(_nullable_string(VALUE_MAX_CHARS))]
+            # validated as the schema's type, shown to the model as a string
+            typ = Annotated[Optional[typ], BeforeValidator(_blank_is_null), WithJsonSchema(NULLABLE_STRING)]
         else:
             typ = Optional[typ]
         answer = create_model(
             f"{spec.name}_answer",
             __config__=ConfigDict(extra="ignore"),
-            quote=(Annotated[Optional[str], WithJsonSchema(_nullable_string(QUOTE_MAX_CHARS))], ...),
+            quote=(Annotated[Optional[str], WithJsonSchema(NULLABLE_STRING)], ...),
             value=(typ, ...),
         )
         desc = spec.description

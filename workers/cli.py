@@ -52,6 +52,7 @@ def worker_cmd(
     prefix = get_worker_settings().queue_prefix
     if names := [q.strip() for q in queues.split(",") if q.strip()]:
         args += ["--queues", *(prefix + n for n in names)]
+    os.environ.setdefault("dramatiq_worker_timeout", str(get_worker_settings().poll_ms))
     sys.stdout.flush()
     os.execv(sys.executable, args)  # dramatiq's own supervisor takes over this process (signals included)
 

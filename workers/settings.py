@@ -34,9 +34,13 @@ class WorkerSettings(BaseSettings):
     breaker_reset_s: float = 30
     token_budget_per_day: int = 5_000_000
 
+    # how long an idle consumer waits between looks (dramatiq's worker timeout); Redis polls, so this
+    # is also how late an idle Redis worker may notice a message (dramatiq's default: up to 1 s per hop)
+    poll_ms: int = 100
+
     # redis: how soon messages of a dead worker go back to the queue
     redis_heartbeat_timeout_ms: int = 15_000
-    redis_maintenance_chance: int = 20_000  # per million broker commands
+    redis_maintenance_chance: int = 50_000  # per million broker commands (dramatiq: 1,000): finds dead workers sooner
 
     # ingestion
     watch_interval_s: float = 5.0

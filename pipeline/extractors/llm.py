@@ -19,7 +19,9 @@ and scoring cannot mistake it for a read value and it is never auto-accepted.
 Every call (or cache hit) is recorded as a ModelCall. Provider failures do not
 stop extraction: the failed call is recorded and the other chunks go on, unless
 ``raise_transient`` asks for transient failures to surface (queue workers
-retry the whole stage).
+retry the whole stage). An answer still invalid after its re-asks is not lost
+whole: the fields that validate on their own are kept, the others dropped
+(named in the call's ``error``), so one unreadable date does not cost the total.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from pipeline.config import Settings, get_settings
@@ -81,18 +83,35 @@ class SqliteAnswerCache:
             db.execute("INSERT OR REPLACE INTO answers (key, entry) VALUES (?, ?)", (key, json.dumps(entry)))
 
 
-def cache_key(provider: Provider, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], text: str) -> str:
-    """Same model, prompt version, fields and chunk text -> same answer."""
-    parts = [
-        provider.name,
-        provider.model,
-        PROMPT_VERSION,
-        schema.name,
-        schema.version,
-        [(f.name, f.kind, f.many, f.description) for f in fields],
-        text,
-    ]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+def cache_key(provider: Provider, messages: list[dict[str, str]], answer_model: type[BaseModel]) -> str:
+    """Same model, prompt version, prompt text (fields and chunk) and answer schema -> same answer.
+
+    Keyed on what is actually sent, so a wording change that forgot to bump
+    PROMPT_VERSION still never reuses an answer to a different question.
+    """
+    parts = [provider.name, provider.model, PROMPT_VERSION, messages, answer_model.model_json_schema()]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _members(content: str, start: int) -> dict[str, tuple[int, int]]:
+    """Offsets of each member's value in the JSON object that opens at ``start``."""
+    spans: dict[str, tuple[int, int]] = {}
+    i = start + 1
+    while True:
+        while content[i].isspace() or content[i] == ",":
+            i += 1
+        if content[i] == "}":
+            return spans
+        key, i = _DECODER.raw_decode(content, i)
+        i = content.index(":", i) + 1
+        while content[i].isspace():
+            i += 1
+        _, end = _DECODER.raw_decode(content, i)
+        spans[key] = (i, end)
+        i = end
 
 
 def value_probabilities(
@@ -102,40 +121,62 @@ def value_probabilities(
 
     Finds each field's ``"value"`` member in the answer JSON and averages the
     log probabilities of the tokens overlapping it. Returns nothing when the
-    tokens do not spell out the content exactly (offsets would be wrong).
+    answer is not a JSON object or the tokens do not spell it out exactly
+    (offsets would be wrong).
     """
     if not content or not tokens or "".join(t for t, _ in tokens) != content:
+        return {}
+    try:
+        fields = _members(content, content.index("{"))
+        spans = {
+            name: fields[name] if content[fields[name][0]] != "{" else _members(content, fields[name][0]).get("value")
+            for name in names
+            if name in fields
+        }
+    except (ValueError, IndexError):
         return {}
     bounds, at = [], 0
     for text, _ in tokens:
         bounds.append((at, at + len(text)))
         at += len(text)
-    decoder = json.JSONDecoder()
-
-    def member(key: str, start: int) -> tuple[int, int] | None:
-        k = content.find(json.dumps(key), start)
-        if k < 0:
-            return None
-        s = content.index(":", k + len(json.dumps(key))) + 1
-        while s < len(content) and content[s].isspace():
-            s += 1
-        try:
-            _, e = decoder.raw_decode(content, s)
-        except ValueError:
-            return None
-        return s, e
-
-    probabilities, pos = {}, 0
-    for name in names:
-        whole = member(name, pos)
-        if whole is None:
-            continue
-        pos = whole[1]
-        span = whole if content[whole[0]] == "[" else member("value", whole[0]) or whole
-        lps = [lp for (_, lp), (ts, te) in zip(tokens, bounds) if ts < span[1] and te > span[0]]
+    probabilities = {}
+    for name, span in spans.items():
+        lps = [lp for (_, lp), (ts, te) in zip(tokens, bounds) if span and ts < span[1] and te > span[0]]
         if lps:
             probabilities[name] = round(math.exp(sum(lps) / len(lps)), 4)
     return probabilities
+
+
+def validate_fields(
+    schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], data: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """Each field's answer validated on its own: (field -> answer, names that failed)."""
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    for spec in fields:
+        try:
+            one = response_model(schema, (spec,)).model_validate({spec.name: data.get(spec.name)})
+        except (ValidationError, AttributeError):
+            dropped.append(spec.name)
+            continue
+        kept[spec.name] = getattr(one, spec.name)
+    return kept, dropped
+
+
+def salvage(schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], content: str | None) -> tuple[dict[str, Any], list[str]]:
+    """The valid fields of an answer that failed validation as a whole."""
+    try:
+        data = json.loads(content or "")
+    except ValueError:
+        return {}, [f.name for f in fields]
+    return validate_fields(schema, fields, data if isinstance(data, dict) else {})
+
+
+def _dump(answers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: [a.model_dump(mode="json") for a in answer] if isinstance(answer, list) else answer.model_dump(mode="json")
+        for name, answer in answers.items()
+    }
 
 
 def normalise(kind: str, value: Any) -> Any:
@@ -206,10 +247,9 @@ class LLMExtractor(Extractor):
         if not fields:
             return result
         for chunk in request.chunks:
-            answer, probabilities, call = self._ask(request.schema, fields, chunk)
+            answers, probabilities, call = self._ask(request.schema, fields, chunk)
             result.model_calls.append(call)
-            if answer is not None:
-                result.candidates += self._candidates(request.document, fields, chunk, answer, probabilities)
+            result.candidates += self._candidates(request.document, fields, chunk, answers, probabilities)
         return result
 
     def _call(self, fields: tuple[FieldSpec, ...], chunk: Chunk, **spent: Any) -> ModelCall:
@@ -224,54 +264,59 @@ class LLMExtractor(Extractor):
 
     def _ask(
         self, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], chunk: Chunk
-    ) -> tuple[BaseModel | None, dict[str, float], ModelCall]:
-        """The validated answer for one chunk (from cache or the model), its value probabilities, the call."""
-        model = response_model(schema, fields)
-        key = cache_key(self.provider, schema, fields, chunk.text)
+    ) -> tuple[dict[str, Any], dict[str, float], ModelCall]:
+        """The validated answers for one chunk (from cache or the model), their value probabilities, the call."""
+        messages = build_messages(schema, list(fields), chunk.text)
+        answer_model = response_model(schema, fields)
+        key = cache_key(self.provider, messages, answer_model)
         if self.cache is not None and (entry := self.cache.get(key)) is not None:
-            answer = model.model_validate(entry["answer"])
-            return answer, entry["probabilities"], self._call(fields, chunk, cache_hit=True)
+            answers, _ = validate_fields(schema, fields, entry["answers"])
+            return answers, entry["probabilities"], self._call(fields, chunk, cache_hit=True)
         try:
-            done = self.provider.complete(build_messages(schema, list(fields), chunk.text), model)
+            done = self.provider.complete(messages, answer_model)
         except ProviderError as err:
             if self.raise_transient and not err.permanent:
                 raise
+            answers, dropped = salvage(schema, fields, err.content) if err.content else ({}, [])
+            spent = {
+                "input_tokens": err.input_tokens,
+                "output_tokens": err.output_tokens,
+                "latency_s": round(err.latency_s, 3),
+                "cost_usd": self.provider.cost(err.input_tokens, err.output_tokens),
+            }
+            if not answers:
+                return {}, {}, self._call(fields, chunk, ok=False, error=err.message, **spent)
+            error = f"invalid fields dropped ({', '.join(dropped)}): {err.message}"
+            call = self._call(fields, chunk, error=error, **spent)
+            content, tokens = err.content, None
+        else:
+            answers = {f.name: getattr(done.parsed, f.name) for f in fields}
+            content, tokens = done.content, done.token_logprobs
             call = self._call(
                 fields,
                 chunk,
-                input_tokens=err.input_tokens,
-                output_tokens=err.output_tokens,
-                latency_s=round(err.latency_s, 3),
-                cost_usd=self.provider.cost(err.input_tokens, err.output_tokens),
-                ok=False,
-                error=err.message,
+                input_tokens=done.input_tokens,
+                output_tokens=done.output_tokens,
+                latency_s=round(done.latency_s, 3),
+                cost_usd=self.provider.cost(done.input_tokens, done.output_tokens),
             )
-            return None, {}, call
-        probabilities = value_probabilities(done.content, done.token_logprobs, [f.name for f in fields])
+        probabilities = value_probabilities(content, tokens, list(answers))
         if self.cache is not None:
-            self.cache.put(key, {"answer": done.parsed.model_dump(mode="json"), "probabilities": probabilities})
-        call = self._call(
-            fields,
-            chunk,
-            input_tokens=done.input_tokens,
-            output_tokens=done.output_tokens,
-            latency_s=round(done.latency_s, 3),
-            cost_usd=self.provider.cost(done.input_tokens, done.output_tokens),
-        )
-        return done.parsed, probabilities, call
+            self.cache.put(key, {"answers": _dump(answers), "probabilities": probabilities})
+        return answers, probabilities, call
 
     def _candidates(
         self,
         document: ParsedDocument,
         fields: tuple[FieldSpec, ...],
         chunk: Chunk,
-        answer: BaseModel,
+        answers: dict[str, Any],
         probabilities: dict[str, float],
     ) -> list[Candidate]:
         out = []
         for spec in fields:
-            items = getattr(answer, spec.name)
-            for item in items if spec.many else [items]:
+            items = answers.get(spec.name)
+            for item in (items or []) if spec.many else [items]:
                 if item is None or item.value is None:
                     continue
                 candidate = self._candidate(document, spec, chunk, item.value, item.quote)

@@ -44,12 +44,14 @@ class ProviderError(ModelError):
         input_tokens: int = 0,
         output_tokens: int = 0,
         latency_s: float = 0.0,
+        content: str | None = None,
     ):
         super().__init__(message)
         self.permanent = permanent
         self.input_tokens = input_tokens
         self.output_tokens = output_tokens
         self.latency_s = latency_s
+        self.content = content  # the last answer received, when it failed validation
 
 
 @dataclass
@@ -124,6 +126,7 @@ class Provider(ABC):
     default_model: ClassVar[str] = ""
     default_mode: ClassVar[instructor.Mode] = instructor.Mode.JSON_SCHEMA
     instructor_provider: ClassVar[instructor.Provider] = instructor.Provider.OPENAI
+    reasks: ClassVar[bool] = True  # re-ask with the validation error (Settings.llm_max_retries times)
 
     def __init__(self, settings: Settings, *, mode: instructor.Mode | None = None, logprobs: bool = False):
         self.settings = settings
@@ -224,7 +227,7 @@ class Provider(ABC):
             parsed = self.structured()(
                 messages=self.prepare(messages),
                 response_model=response_model,
-                max_retries=self.settings.llm_max_retries,
+                max_retries=self.settings.llm_max_retries if self.reasks else 0,
                 hooks=hooks,
                 **self.request_options(),
             )
@@ -253,7 +256,7 @@ class Provider(ABC):
             return ProviderError(f"{type(cause).__name__}: {cause}", permanent=False, **spent)
         if seen.responses:  # the model answered, but never in a valid shape
             msg = f"invalid answer after {len(seen.responses)} attempts: {str(cause)[:300]}"
-            return ProviderError(msg, permanent=True, **spent)
+            return ProviderError(msg, permanent=True, content=self.content(seen.responses[-1])[0], **spent)
         return ProviderError(f"{type(cause).__name__}: {cause}", permanent=True, **spent)
 
 

@@ -23,6 +23,8 @@ import os
 # set before the OpenMP runtime loads with llama_cpp.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import json  # noqa: E402
+import re  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from functools import lru_cache  # noqa: E402
@@ -59,6 +61,23 @@ def load_model(n_ctx: int = N_CTX, n_threads: int | None = None, chat_format: st
     )
 
 
+@lru_cache(maxsize=64)
+def json_grammar(schema: str) -> Any:
+    """A llama.cpp grammar for JSON of this schema.
+
+    llama-cpp-python's converter lets raw control characters (newlines) into
+    strings, which is invalid JSON that no parser accepts; its ``char`` rule is
+    narrowed here to what JSON allows (as llama.cpp's own converter does).
+    """
+    from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+
+    gbnf = json_schema_to_gbnf(schema)
+    narrowed = re.sub(r'^char ::= \[\^"\\\\\]', r'char ::= [^"\\\\\\x7F\\x00-\\x1F]', gbnf, count=1, flags=re.M)
+    if narrowed == gbnf:
+        raise RuntimeError("llama-cpp-python's JSON grammar changed; review json_grammar()")
+    return LlamaGrammar.from_string(narrowed, verbose=False)
+
+
 class _ChosenTokenLogprobs:
     """A llama.cpp logits processor recording log p(chosen token) at each step.
 
@@ -83,6 +102,9 @@ class _ChosenTokenLogprobs:
 class EmbeddedProvider(Provider):
     prior: ClassVar[float] = 0.2  # a 270M model: its answers need evidence to count
     system_role: ClassVar[bool] = False  # Gemma's template has no system turn
+    # At temperature 0 a 270M model rarely fixes a value when told why, and each
+    # attempt costs seconds to minutes of CPU: its valid fields are kept instead.
+    reasks: ClassVar[bool] = False
     default_model: ClassVar[str] = "gemma-3-270m-q4_k_m"
 
     def __init__(
@@ -113,11 +135,10 @@ class EmbeddedProvider(Provider):
         """llama.cpp's chat completion in OpenAI's response shape, with token logprobs."""
         llm = load_model(n_threads=self.n_threads, chat_format=self.chat_format)
         kwargs.pop("model", None)
-        fmt = kwargs.get("response_format")
+        fmt = kwargs.pop("response_format", None)
         if fmt and fmt.get("type") == "json_schema":
-            # instructor sends OpenAI's structured-output shape; llama-cpp-python
-            # builds its grammar from {"type": "json_object", "schema": ...}
-            kwargs["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+            # instructor sends OpenAI's structured-output shape; the grammar is built here
+            kwargs["grammar"] = json_grammar(json.dumps(fmt["json_schema"]["schema"]))
         recorder = _ChosenTokenLogprobs() if self.logprobs else None
         with _generate_lock:
             out = llm.create_chat_completion(**kwargs, logits_processor=[recorder] if recorder else None)

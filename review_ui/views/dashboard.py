@@ -46,7 +46,7 @@ c[2].metric("Oldest (h)", f"{max(ages_h):.1f}" if ages_h else "-")
 c[3].metric("Median age (h)", f"{statistics.median(ages_h):.1f}" if ages_h else "-")
 if ages_h:
     buckets = pd.cut(pd.Series(ages_h), bins=[0, 1, 4, 24, 72, 168, float("inf")], labels=["<1h", "1-4h", "4-24h", "1-3d", "3-7d", ">7d"], include_lowest=True)
-    st.bar_chart(buckets.value_counts(sort=False).rename("documents"), x_label="waiting", y_label="documents")
+    st.bar_chart(buckets.value_counts(sort=False).rename("documents"), x_label="waiting", y_label="documents", height=220)
 
 st.subheader("Accuracy measured by reviews")
 c = st.columns(3)
@@ -67,7 +67,7 @@ if points:
         y=alt.Y("accuracy", scale=alt.Scale(domain=[0, 1]), title="observed accuracy (value kept by reviewer)"),
         tooltip=["confidence", "fields", "accuracy"],
     )
-    st.altair_chart(diagonal + observed, width="stretch")
+    st.altair_chart((diagonal + observed).properties(height=320), width="stretch")
 else:
     st.info("No reviews yet: accuracy appears once people have decided on fields.")
 

@@ -62,4 +62,4 @@ if picked.selection.rows:
     open_field(fields[picked.selection.rows[0]].id)
 
 if summary["status"] == "completed" and st.button("Export again", help=f"Write the JSON to {cfg.out}"):
-    st.success(f"Exported to {review.export_document(db, run_id, cfg.out)}")
+    st.text(f"Exported to {review.export_document(db, run_id, cfg.out)}")

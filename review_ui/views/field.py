@@ -1,9 +1,11 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
 Keyboard: A accepts, X marks not present, S skips, D opens the whole document,
-E jumps into the correction input, where Enter saves (dates and list tables:
-Tab out, then Ctrl+Enter). Each decision claims and opens the next field, this
-document's first. Everything from the document is shown as plain text.
+E jumps into the correction input, where Enter saves (from a date picker or a
+table: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside the
+inputs). Beside a table editor the letters need Alt, as the table takes plain
+letters. Each decision claims and opens the next field, this document's first.
+Everything from the document is shown as plain text.
 """
 
 from __future__ import annotations
@@ -64,11 +66,21 @@ def next_field(prefer_run: int | None) -> None:
 
 
 def decided(outcome: review.Outcome, what: str) -> None:
-    note = f"{what}."
-    if outcome.completed:
-        note += f" Document completed and exported to {outcome.export}."
-    st.session_state[FLASH_KEY] = note
+    """Note the decision for the next page shown, and move on to the next field."""
+    note = f"{what}." + (" Document completed and exported." if outcome.completed else "")
+    st.session_state[FLASH_KEY] = (note, outcome.export if outcome.completed else None)
     next_field(outcome.run_id)
+
+
+def save_correction(view: queries.FieldView, spec: FieldSpec, value: Any, what: str, **evidence: Any) -> None:
+    """Correct the field, or say why the value is not one of its type."""
+    try:
+        outcome = review.correct(db, view.id, me, value, cfg.out, expect_status=view.status, **evidence)
+    except review.InvalidValue as e:
+        st.error(f"Not a valid {spec.kind}.")
+        st.text(str(e))  # it quotes what was typed: plain text
+        return
+    decided(outcome, what)
 
 
 def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> None:
@@ -144,7 +156,9 @@ def focus_correction() -> None:
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
-    st.success(flash)
+    st.success(flash[0])  # our own words; the export path (from the file name) goes as text
+    if flash[1]:
+        st.text(f"Exported to {flash[1]}")
 
 field_id = st.session_state.get(FIELD_KEY)
 view = queries.field_view(db, field_id) if field_id else None
@@ -163,7 +177,8 @@ if view is None:
     st.stop()
 if not queries.claim(db, view.id, me, cfg.claim_minutes):
     st.title("Review fields")
-    st.warning(f"Another reviewer ({view.claimed_by}) is working on this field.")
+    st.warning("Another reviewer is working on this field.")
+    st.text(f"Held by {view.claimed_by} until {view.claimed_until:%H:%M} UTC")
     if st.button("Next field", type="primary", shortcut="S"):
         next_field(None)
     st.stop()
@@ -198,7 +213,7 @@ with right:
             skip = st.button("Skip", shortcut=key("S"), help="Leave it for later or someone else.")
             whole = st.button("Document", shortcut=key("D"), help="Every field of this document.")
             edit = st.button("Edit", shortcut=key("E"), help="Jump into the correction input.")
-        st.caption("Enter saves a typed correction; for dates, lists and tables, Tab out of the input and press Ctrl+Enter.")
+        st.caption("Enter saves a typed correction. From a date or a table, Tab on to the evidence box, then Enter.")
         if accept:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
         if absent:
@@ -217,23 +232,19 @@ with right:
         if edit:
             focus_correction()
         if save:
-            try:
-                outcome = review.correct(db, view.id, me, new_value, cfg.out, quote=quote or None, expect_status=view.status)
-            except review.InvalidValue as e:
-                st.error(f"Not a valid {spec.kind}: {e}")
-            else:
-                decided(outcome, f"Corrected {view.name}")
+            save_correction(view, spec, new_value, f"Corrected {view.name}", quote=quote or None)
 
         if view.candidates:
-            st.subheader("Other candidates")
+            # For a list field the candidates are items left out: taking one adds it.
+            st.subheader("Items left out" if spec.many else "Other candidates")
             for i, cand in enumerate(view.candidates):
                 c1, c2 = st.columns([4, 1])
                 c1.code(as_text(cand.get("value")), language=None, wrap_lines=True)
                 c1.text(f"{cand.get('extractor')} · " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(cand.get("signals", {}).items())))
-                if c2.button("Use", key=f"use-{i}"):
-                    spans = [Span.model_validate(e) for e in cand.get("evidence", [])]
-                    decided(review.correct(db, view.id, me, cand.get("value"), cfg.out, evidence=spans, expect_status=view.status),
-                            f"Took a candidate for {view.name}")
+                if c2.button("Add" if spec.many else "Use", key=f"use-{i}"):
+                    spans = [Span.model_validate(e) for e in [*(view.evidence if spec.many else []), *cand.get("evidence", [])]]
+                    taken = [*(view.value or []), cand.get("value")] if spec.many else cand.get("value")
+                    save_correction(view, spec, taken, f"Took a candidate for {view.name}", evidence=spans)
     except review.Conflict as e:
         st.error(str(e))
 

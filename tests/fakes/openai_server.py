@@ -90,9 +90,9 @@ class FakeRequest:
 
     @property
     def document(self) -> str | None:
-        """The text between <document> tags, when the prompt has one."""
-        match = re.search(r"<document>\n?(.*?)\n?</document>", self.text, re.S)
-        return match.group(1) if match else None
+        """The text between the last <document> tags (the data), when the prompt has one."""
+        found = re.findall(r"<document>\n(.*?)\n</document>", self.text, re.S)
+        return found[-1] if found else None
 
 
 @dataclass

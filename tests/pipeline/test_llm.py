@@ -13,7 +13,7 @@ from pipeline.extractors.base import ExtractionRequest
 from pipeline.extractors.llm import LLMExtractor, value_probabilities
 from pipeline.ground import ground_candidate
 from pipeline.prompting import PROMPT_VERSION
-from pipeline.providers import ProviderError
+from pipeline.providers import ProviderError, get_provider
 from pipeline.score import candidate_confidence
 from pipeline.state import Chunk, Page, ParsedDocument
 from schemas.registry import field_specs, get_schema
@@ -110,8 +110,6 @@ def test_token_logprobs_become_a_per_field_value_probability(tmp_path):
     script = answer(total=("TOTAL: RM 7.00", "RM 7.00"), company=("SUNRISE BAKERY SDN BHD", "SUNRISE BAKERY SDN BHD"))
     with FakeOpenAI(script, logprob=logprob) as server:
         settings = Settings(home=tmp_path, llm_provider="openai", llm_base_url=server.base_url, llm_model="fake")
-        from pipeline.providers import get_provider
-
         got = by_field(LLMExtractor(settings, provider=get_provider(settings, logprobs=True)).extract(request()).candidates)
     assert server.log[0].body["logprobs"] is True
     assert got["company"].signals["logprob"] > 0.95 > got["total"].signals["logprob"]
@@ -125,6 +123,7 @@ def test_value_probabilities_average_the_tokens_of_each_value():
     probs = value_probabilities(content, tokens, ["a", "b"])
     assert probs["a"] == pytest.approx(math.exp(-1.0), abs=1e-3)
     assert probs["b"] == pytest.approx(math.exp(-0.1), abs=1e-3)
+    assert value_probabilities(content, tokens, ["b", "a"]) == probs  # whatever order the model wrote
     assert value_probabilities(content, tokens[:-1], ["a"]) == {}  # tokens that do not spell the content
 
 
@@ -155,6 +154,18 @@ def test_provider_failures_are_recorded_not_raised_unless_asked(tmp_path):
     with FakeOpenAI(answer(), FaultPlan(garbage=1.0)) as server:  # permanent: recorded even when asked to raise
         [call] = extractor(server, tmp_path, raise_transient=True).extract(request()).model_calls
     assert not call.ok and call.input_tokens > 0 and "invalid answer" in call.error
+
+
+def test_an_answer_invalid_after_its_re_asks_keeps_the_fields_that_validate(tmp_path):
+    script = answer(total=("TOTAL: RM 7.00", "RM 7.00"), date=("DATE: 03/04/2019", "the third of never"))
+    with FakeOpenAI(script) as server:
+        result = extractor(server, tmp_path).extract(request())
+        assert server.stats.requests == 2  # asked, re-asked once (llm_max_retries=1), still invalid
+    [total] = result.candidates
+    assert total.field == "total" and total.value == "7.00"
+    [call] = result.model_calls
+    assert call.ok and "invalid fields dropped (date)" in call.error
+    assert call.input_tokens == server.stats.prompt_tokens
 
 
 SROIE_ID = "X51005200938"

@@ -40,6 +40,13 @@ def test_events_duplicates_are_submitted_once(receiver_url, bucket_name):
     assert submitted == ["inbox/invoice/March bill.pdf"]  # the "+"-encoded key decoded
 
 
+def test_events_completed_multipart_upload_counts(receiver_url, bucket_name):
+    url, submitted, _ = receiver_url
+    event = s3_event(bucket_name, "inbox/scan.pdf", "9b2cf535f27731c974343645a3985328-3", 15_000_000, name="s3:ObjectCreated:CompleteMultipartUpload")
+    assert post_json(url, event, "s3cret") == (200, {"submitted": 1})
+    assert submitted == ["inbox/scan.pdf"]
+
+
 def test_events_out_of_order_versions_are_each_submitted(receiver_url, bucket_name):
     """A newer version's event before an older one's: both are looked at; the ingest step reads the
     object's current bytes, so both resolve to the same run (checked end to end in test_end_to_end)."""
