@@ -166,7 +166,8 @@ def write(results: dict[str, dict[str, float]], args: argparse.Namespace) -> Non
         "# Review queue benchmark",
         "",
         f"`python -m bench.review_queue --documents {args.documents} --repeat {args.repeat}`, "
-        f"{os.cpu_count()} CPUs, medians of {args.repeat} warm runs. Target: queue page under {TARGET_S:.0f} s.",
+        f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f} while measuring: the machine is shared), "
+        f"medians of {args.repeat} warm runs. Target: queue page under {TARGET_S:.0f} s.",
         "",
         "| measure | " + " | ".join(results) + " |",
         "|---|" + "---|" * len(results),

@@ -96,7 +96,8 @@ def response_model(schema: type[DocumentSchema], fields: tuple[FieldSpec, ...]) 
 def describe(spec: FieldSpec) -> str:
     hint = _KIND_HINTS.get(spec.kind)
     many = " (list every one)" if spec.many else ""
-    return f"- {spec.name}: {spec.description}{f' ({hint})' if hint else ''}{many}"
+    labels = f" Often labelled: {', '.join(spec.aliases[:4])}." if spec.aliases else ""
+    return f"- {spec.name}: {spec.description}{f' ({hint})' if hint else ''}{many}{labels}"
 
 
 def build_messages(schema: type[DocumentSchema], fields: list[FieldSpec], text: str) -> list[dict[str, str]]:
@@ -104,7 +105,8 @@ def build_messages(schema: type[DocumentSchema], fields: list[FieldSpec], text: 
     title = (schema.title or schema.name).lower()
     # a literal closing tag inside the data must not end the data early
     safe = text.replace("</document>", "</ document>")
-    user = "Fields:\n" + "\n".join(describe(s) for s in fields) + f"\n\n<document>\n{safe}\n</document>"
+    # the data first and the question last: small models attend most to what they read last
+    user = f"<document>\n{safe}\n</document>\n\nFields:\n" + "\n".join(describe(s) for s in fields)
     return [
         {"role": "system", "content": SYSTEM.format(title=title)},
         {"role": "user", "content": user},

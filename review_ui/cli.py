@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,7 +35,9 @@ def review_cmd(
         "--client.toolbarMode", "minimal",
         "--global.developmentMode", "false",
     ]
-    raise typer.Exit(subprocess.call(args, env=env))
+    # Become the server (no child left behind): signals from a terminal, a
+    # container runtime or a test reach Streamlit itself.
+    os.execve(sys.executable, args, env)
 
 
 def review_user_cmd(

@@ -270,6 +270,15 @@ class _Proposal:
     anchored: bool = False  # the evidence is an anchor's place
 
 
+def _words_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy match widened to whole words (an alignment may cut the first or last one)."""
+    while start > 0 and not text[start - 1].isspace() and not text[start].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace() and end > 0 and not text[end - 1].isspace():
+        end += 1
+    return start, end
+
+
 def _key(kind: str, value: Any) -> str:
     """Values that are the same: typed ones as typed, text ignoring case, spacing and punctuation."""
     if kind in TYPED_KINDS:
@@ -306,8 +315,12 @@ def propose(
             continue  # the field varies between these documents: a coincidence, not a memory
         a = next(iter(by_doc.values()))[0]
         hit = find(document, a.raw, spec.kind, a.value)
-        if hit is not None:
-            support(a.value, hit[0], hit[1], sims, sum(sims), "memory_value", hit[2])
+        if hit is None:
+            continue
+        start, end = _words_at(document.text, hit[0], hit[1])
+        # text as printed here: labels follow a document's own print, slips and all
+        value = a.value if spec.kind in TYPED_KINDS else normalise(spec.kind, document.text[start:end])
+        support(value, start, end, sims, sum(sims), "memory_value", hit[2])
 
     # (b) the text at remembered anchors (not for list items: their lengths vary too much);
     # a document's vote is shared among the places it remembered the value at

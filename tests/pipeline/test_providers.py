@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+import instructor
 import pytest
 
 from pipeline.config import Settings
@@ -49,6 +50,19 @@ def test_a_correct_answer_is_validated_with_the_schema_types_and_counted():
     assert sent["model"] == "fake" and sent["temperature"] == 0
     assert sent["response_format"]["type"] == "json_schema"
     assert server.log[0].fields == ["company", "date", "address", "total"]
+
+
+@pytest.mark.parametrize("mode", [instructor.Mode.TOOLS, instructor.Mode.JSON])
+def test_tool_and_json_modes_for_servers_without_structured_output(mode):
+    with FakeOpenAI(good) as server:
+        settings = Settings(llm_provider="openai", llm_base_url=server.base_url, llm_model="fake")
+        done = get_provider(settings, mode=mode).complete(MESSAGES, MODEL)
+    body = server.log[0].body
+    if mode is instructor.Mode.TOOLS:
+        assert sorted(body["tools"][0]["function"]["parameters"]["required"]) == ["address", "company", "date", "total"]
+    else:
+        assert body["response_format"] == {"type": "json_object"} and server.log[0].fields  # schema inlined in the prompt
+    assert str(done.parsed.total.value) == "7.00" and json.loads(done.content) == good()
 
 
 def test_a_schema_invalid_answer_is_re_asked_with_the_error_then_succeeds():

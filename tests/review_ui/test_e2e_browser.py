@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def server(tmp_path) -> Iterator[Server]:
     port, out = free_port(), tmp_path / "out"
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen([str(DOCLOOP), "review", "--port", str(port), "--out", str(out)],
-                            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+                            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -77,8 +78,12 @@ def server(tmp_path) -> Iterator[Server]:
                 time.sleep(0.5)
         yield Server(url, store, out)
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         log.close()
         store.engine.dispose()
 
