@@ -209,7 +209,12 @@ def main() -> None:
 
     pdfs = invoice_pdfs()
     docs = {f"inbox/invoice/{n:02d}-{c}.pdf": distinct(pdf, f"{n}-{c}") for c in range(args.copies) for n, pdf in enumerate(pdfs)}
-    results: dict = {"command": " ".join(["python -m bench.queue_throughput", *sys.argv[1:]]), "machine": f"{platform.machine()}, {os.cpu_count()} cores", "brokers": {}}
+    results: dict = {
+        "command": " ".join(["python -m bench.queue_throughput", *sys.argv[1:]]),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "set": f"{len(pdfs)} parsee_invoices PDFs x {args.copies} byte-distinct copies = {len(docs)} documents",
+        "brokers": {},
+    }
     brokers = ["rabbitmq", "redis"] if args.broker == "both" else [args.broker]
     with moto_s3() as endpoint:
         os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"})
@@ -254,7 +259,7 @@ def write(results: dict) -> None:
         "# Queue workers: throughput, queue overhead, latency",
         "",
         f"Command: `{results['command']}` on {results['machine']} (shared with PostgreSQL, the broker and moto's S3 server).",
-        f"Set: the {ip['documents'] + 1} parsee_invoices PDFs x copies, byte-distinct; extractors `rules`; PostgreSQL; S3 via moto.",
+        f"Set: {results['set']}; extractors `rules`; PostgreSQL; S3 via moto.",
         f"In process, no broker (reference): {ip['docs_per_min']} docs/min ({ip['documents']} docs in {ip['seconds']} s).",
         "",
         "| broker | 1 process docs/min | 2 processes docs/min | speed-up | queue overhead ms/message | send ms/message | upload->JSON p50 s | p95 s |",

@@ -71,31 +71,98 @@ def _progress(console: Console) -> Progress:
 
 @app.command("run")
 def run_command(
-    dataset: str = typer.Option(..., "--dataset", help=f"One of: {', '.join(NAMES)}."),
-    split: str = typer.Option(None, "--split", help="train or test (default: all examples)."),
+    dataset: str = typer.Option(None, "--dataset", help=f"One of: {', '.join(NAMES)}."),
+    eval_set: str = typer.Option(None, "--set", help="A stored eval set (see `docloop eval build-set`); runs are stored."),
+    set_version: int = typer.Option(None, "--set-version", help="That version of the set (default: the newest)."),
+    prompt_version: str = typer.Option(None, "--prompt-version", help="With --set: this prompt version (default: the active one)."),
+    split: str = typer.Option(None, "--split", help="train or test; for a set train, dev or test (default: all examples)."),
     limit: int = typer.Option(None, "--limit", help="Only the first N examples."),
     extractors: str = typer.Option("rules", "--extractors", help="Comma-separated, e.g. rules,llm."),
     json_out: Path = typer.Option(None, "--json-out", help="Write the full report (with failures) here."),
+    report_out: Path = typer.Option(None, "--report", help="Write an HTML report with PNG plots here."),
 ) -> None:
-    """Process a dataset split and print per-field precision, recall and F1."""
+    """Process a dataset split or an eval set split and print per-field precision, recall and F1."""
+    if (dataset is None) == (eval_set is None):
+        raise typer.BadParameter("give exactly one of --dataset and --set")
     console = Console()
     names = [e.strip() for e in extractors.split(",") if e.strip()]
     with _progress(console) as progress:
-        task = progress.add_task(f"{dataset}", total=None)
-        report = evaluate(
-            dataset,
-            split=split,
-            limit=limit,
-            extractors=names,
-            on_start=lambda n: progress.update(task, total=n),
-            on_document=lambda _: progress.advance(task),
-        )
+        task = progress.add_task(f"{dataset or eval_set}", total=None)
+        if eval_set:
+            report = _run_set(eval_set, set_version, prompt_version, split, names, progress, task, console)
+        else:
+            report = evaluate(
+                dataset,
+                split=split,
+                limit=limit,
+                extractors=names,
+                on_start=lambda n: progress.update(task, total=n),
+                on_document=lambda _: progress.advance(task),
+            )
     console.print(report_table(report))
     console.print(summary(report))
+    if report_out:
+        from eval.report import write_html
+
+        console.print(f"HTML report written to {write_html(report, report_out)}")
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(report.as_dict(), indent=2, default=str))
         console.print(f"report written to {json_out}")
+
+
+def _store():
+    from pipeline.config import get_settings
+    from pipeline.store import Store
+
+    store = Store(get_settings().resolved_database_url)
+    store.migrate()
+    return store
+
+
+def _run_set(name: str, version: int | None, prompt_version: str | None, split: str | None, extractors: list[str], progress, task, console) -> Report:
+    """An eval set split under a prompt version; the run is stored in ``eval_runs``."""
+    from eval import evalsets, prompts
+
+    store = _store()
+    evalset = evalsets.load(store, name, version)
+    prompt = prompts.get(store, prompt_version) if prompt_version else prompts.active(store)
+    progress.update(task, total=len(evalset.split(split)))
+    report = evalsets.evaluate_set(evalset, split, prompt, extractors, on_document=lambda _: progress.advance(task))
+    run_id = evalsets.record_run(store, evalset, split, prompt.version, report)
+    console.print(f"stored as eval run {run_id} ({name}@{evalset.version}, prompt {prompt.version})")
+    return report
+
+
+@app.command("build-set")
+def build_set_command(
+    name: str = typer.Argument(..., help="Eval set name; each build is a new version."),
+    schema: str = typer.Option(..., "--schema", help="Document type of the set."),
+    sources: str = typer.Option("reviews", "--sources", help="Comma-separated: reviews, dataset names, JSONL paths."),
+    limit: int = typer.Option(None, "--limit", help="At most N examples per dataset."),
+) -> None:
+    """Build a new version of an eval set, split train/dev/test by near-duplicate group."""
+    from eval import evalsets
+
+    built = evalsets.build(_store(), name, schema, [x.strip() for x in sources.split(",") if x.strip()], limit=limit)
+    counts = ", ".join(f"{s} {len(built.split(s))}" for s, _ in evalsets.SPLITS)
+    Console().print(f"{name}@{built.version}: {len(built.items)} documents ({counts})")
+
+
+@app.command("runs")
+def runs_command(name: str = typer.Argument(None, help="Only this eval set.")) -> None:
+    """Stored eval runs, to compare prompt versions and set versions."""
+    from eval import evalsets
+
+    table = Table("run", "set", "split", "prompt", "F1", "auto-accepted", "precision", "ECE", "ms/doc", "$/doc", "when")
+    for run, es in evalsets.runs(_store(), name):
+        m = run.metrics
+        f1 = m["metrics"]["normalised"]["micro"]["f1"]
+        fmt = lambda v, spec: "" if v is None else format(v, spec)  # noqa: E731
+        table.add_row(str(run.id), f"{es.name}@{es.version}", run.split or "all", run.prompt_version, f"{f1:.3f}",
+                      fmt(m["auto_accepted_share"], ".1%"), fmt(m["auto_accepted_precision"], ".3f"), fmt(m["ece"], ".3f"),
+                      f"{m['seconds_per_document'] * 1000:.0f}", f"{m['cost_per_document']:.5f}", f"{run.created_at:%Y-%m-%d %H:%M}")
+    Console().print(table)
 
 
 @app.command("calibrate")
@@ -126,3 +193,44 @@ def calibrate_command(
                           "" if fc.precision_at_threshold is None else f"{fc.precision_at_threshold:.3f}",
                           f"{fc.coverage_at_threshold:.1%}")
     console.print(table)
+
+
+@app.command("stream")
+def stream_command(
+    dataset: str = typer.Option(..., "--dataset", help=f"One of: {', '.join(NAMES)}."),
+    split: str = typer.Option("test", "--split", help="The measured split: train, test or all."),
+    seed_split: str = typer.Option(
+        "train", "--seed-split", help="Labelled split streamed first to seed memory and calibration; none for a cold start."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Shuffle seed for the arrival order."),
+    batch: int = typer.Option(25, "--batch", help="Re-fit the calibration every N measured documents."),
+    window: int = typer.Option(50, "--window", help="Documents per reported window."),
+    target: float = typer.Option(0.99, "--target", help="Precision the auto-accept thresholds aim for."),
+    extractors: str = typer.Option("rules,memory", "--extractors", help="Comma-separated, e.g. rules,memory,llm."),
+    limit: int = typer.Option(None, "--limit", help="Only the first N measured documents."),
+    after: int = typer.Option(200, "--after", help="Also report the figures after the first N measured documents."),
+    out: Path = typer.Option(Path("reports/stream"), "--out", help="Folder for <dataset>.json, .md and .png."),
+) -> None:
+    """Simulate a review stream: an oracle reviews what is sent to review, the loop learns;
+    prints and plots the learning curve."""
+    from eval.plots import learning_curve, markdown
+    from eval.stream import run_stream
+
+    console = Console()
+    with _progress(console) as progress:
+        task = progress.add_task(f"{dataset} stream", total=None)
+        report = run_stream(
+            dataset, split=None if split == "all" else split, seed_split=None if seed_split == "none" else seed_split,
+            seed=seed, batch=batch, window=window, target=target,
+            extractors=[e.strip() for e in extractors.split(",") if e.strip()], limit=limit,
+            on_document=lambda _: progress.advance(task),
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    table = markdown(report)
+    if after and len(report.measured()) > after:
+        table += "\n" + markdown(report, after).splitlines()[-1] + "\n"
+    (out / f"{dataset}.md").write_text(table)
+    (out / f"{dataset}.json").write_text(json.dumps(report.as_dict() | {f"after_{after}": report.summary(after)}, indent=2))
+    png = learning_curve(report, out / f"{dataset}.png")
+    console.print(table)
+    console.print(f"written {out / f'{dataset}.json'}, {out / f'{dataset}.md'}, {png}")

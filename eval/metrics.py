@@ -73,6 +73,7 @@ class Prediction:
     seconds: float = 0.0
     tokens: int = 0
     error: str | None = None
+    cost_usd: float = 0.0
 
 
 @dataclass
@@ -90,6 +91,9 @@ class Report:
     tokens_per_document: float
     errors: int
     failures: list[dict[str, Any]] = field(default_factory=list)  # wrong fields, for error analysis
+    ece: float | None = None  # expected calibration error of the predicted fields' confidences
+    cost_per_document: float = 0.0
+    outcomes: list[dict[str, Any]] = field(default_factory=list)  # per predicted field: confidence, right (for plots)
 
     def f1(self, metric: str = "normalised", field: str = "micro") -> float:
         return self.metrics[metric][field]["f1"]
@@ -140,3 +144,16 @@ def score(
     share = accepted / predicted_fields if statuses_known and predicted_fields else None
     precision = accepted_right / accepted if statuses_known and accepted else None
     return out, failures, (share, precision)
+
+
+def calibration_error(confidences: list[float], correct: list[bool], bins: int = 10) -> float | None:
+    """Expected calibration error: the share-weighted gap between confidence and accuracy
+    over equal-width confidence bins (Guo et al. 2017); None without predictions."""
+    import numpy as np
+
+    if not confidences:
+        return None
+    conf, right = np.asarray(confidences, dtype=float), np.asarray(correct, dtype=float)
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    gap = sum(abs(conf[which == b].mean() - right[which == b].mean()) * (which == b).mean() for b in range(bins) if (which == b).any())
+    return float(gap)

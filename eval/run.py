@@ -47,6 +47,7 @@ def _from_state(example: Example, state: DocumentState, seconds: float) -> Predi
         confidences={k: r.confidence for k, r in state.fields.items()},
         seconds=seconds,
         tokens=sum(c.input_tokens + c.output_tokens for c in state.model_calls),
+        cost_usd=sum(c.cost_usd for c in state.model_calls),
         error=state.error.code if state.error else None,
     )
 

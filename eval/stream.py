@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,8 +32,7 @@ from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
 from eval.run import run_example
 from pipeline.config import Settings
-from pipeline.extractors.llm import normalise as typed
-from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remember
+from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remember, typed
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, FieldStatus
 from schemas.registry import field_specs, get_schema
@@ -85,7 +85,8 @@ class StreamReport:
 
 
 def summarise(docs: list[DocRecord], first: int = 1) -> dict[str, Any]:
-    """Review share, exported accuracy, precision of auto-accepted fields and cost per document."""
+    """Review share (and reviews per field name), exported accuracy, precision of auto-accepted
+    fields and cost per document."""
     n = len(docs)
     fields = sum(d.fields for d in docs)
     reviewed = sum(d.reviewed for d in docs)
@@ -102,6 +103,7 @@ def summarise(docs: list[DocRecord], first: int = 1) -> dict[str, Any]:
         "corrections_per_document": sum(d.corrected for d in docs) / n if n else None,
         "tokens_per_document": sum(d.tokens for d in docs) / n if n else None,
         "seconds_per_document": sum(d.seconds for d in docs) / n if n else None,
+        "reviewed_by_field": dict(sorted(Counter(f for d in docs for f in d.reviewed_fields).items())),
     }
 
 

@@ -126,10 +126,12 @@ def _mount() -> None:
     from workers.cli import register as register_workers
 
     from eval.cli import app as eval_app
+    from eval.prompts_cli import register as register_prompts
 
     register_workers(app)
     register_review(app)
     app.add_typer(eval_app, name="eval")
+    register_prompts(app)
 
 
 _mount()

@@ -42,12 +42,13 @@ CHUNKS_PER_FIELD = 2
 ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a chunk
 
 
-def build_extractors(names: list[str], settings: Settings) -> list[Extractor]:
-    """Extractors by name, in order; those whose constructor takes ``settings`` get them."""
+def build_extractors(names: list[str], settings: Settings, **options: Any) -> list[Extractor]:
+    """Extractors by name, in order; each gets ``settings`` and those ``options``
+    (e.g. ``prompt``) its constructor takes."""
     extractors = []
     for name in names:
-        takes_settings = "settings" in inspect.signature(_extractor_class(name)).parameters
-        extractors.append(create(name, settings=settings) if takes_settings else create(name))
+        params = inspect.signature(_extractor_class(name)).parameters
+        extractors.append(create(name, **{k: v for k, v in {"settings": settings, **options}.items() if k in params}))
     return extractors
 
 

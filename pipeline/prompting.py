@@ -16,6 +16,7 @@ model asked for ISO dates or bare numbers converts (and errs) more.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Annotated, Any, Optional
 
@@ -24,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from schemas.base import DocumentSchema
 from schemas.registry import FieldSpec
 
-PROMPT_VERSION = "fields-v1"
+PROMPT_VERSION = "fields-v2"  # v2: no maxLength in the answer schema, blank values read as null
 
 MAX_ITEMS = 30  # bound on list fields for constrained decoding (a schema hint, not validated)
 
@@ -93,21 +94,66 @@ def response_model(schema: type[DocumentSchema], fields: tuple[FieldSpec, ...]) 
     return create_model(f"{schema.name}_answer", __config__=ConfigDict(extra="ignore"), **props)
 
 
-def describe(spec: FieldSpec) -> str:
-    hint = _KIND_HINTS.get(spec.kind)
+class Demonstration(BaseModel):
+    """A worked example shown before the document: a text and the answer wanted for it."""
+
+    text: str
+    answer: dict[str, Any]
+
+
+class PromptConfig(BaseModel):
+    """Everything about how extraction is asked that the learning loop (``eval.prompts``) may change.
+
+    The default is the built-in prompt (``PROMPT_VERSION``); stored versions carry
+    their own id in ``version``. Keyed by schema name, then field name.
+    """
+
+    version: str = PROMPT_VERSION
+    instructions: str = SYSTEM  # the system instruction; ``{title}`` is the document type
+    hints: dict[str, dict[str, str]] = Field(default_factory=dict)  # extra words per field description
+    demonstrations: dict[str, list[Demonstration]] = Field(default_factory=dict)  # few-shot examples
+    anchors: dict[str, dict[str, list[str]]] = Field(default_factory=dict)  # learned labels, for the rules extractor
+    models: dict[str, dict[str, str]] = Field(default_factory=dict)  # the model asked for a field
+    demonstrations_per_call: int = 0  # show only the N most similar to the chunk (0: all)
+
+
+def similar(pool: list[Demonstration], text: str, k: int) -> list[Demonstration]:
+    """The ``k`` demonstrations whose text is most like ``text`` (TF-IDF cosine), best first; all when k is 0."""
+    if k <= 0 or len(pool) <= k:
+        return list(pool)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([d.text for d in pool] + [text])
+    scores = linear_kernel(matrix[-1], matrix[:-1]).ravel()
+    return [pool[i] for i in sorted(range(len(pool)), key=lambda i: (-scores[i], i))[:k]]
+
+
+def describe(spec: FieldSpec, hint: str | None = None) -> str:
+    kind = _KIND_HINTS.get(spec.kind)
     many = " (list every one)" if spec.many else ""
-    labels = f" Often labelled: {', '.join(spec.aliases[:4])}." if spec.aliases else ""
-    return f"- {spec.name}: {spec.description}{f' ({hint})' if hint else ''}{many}{labels}"
+    return f"- {spec.name}: {spec.description}{f' ({kind})' if kind else ''}{many}{f' {hint}' if hint else ''}"
 
 
-def build_messages(schema: type[DocumentSchema], fields: list[FieldSpec], text: str) -> list[dict[str, str]]:
-    """System instruction, the fields to find, and the chunk delimited as data."""
-    title = (schema.title or schema.name).lower()
+def _user(schema: type[DocumentSchema], fields: list[FieldSpec], text: str, prompt: PromptConfig) -> str:
+    hints = prompt.hints.get(schema.name, {})
     # a literal closing tag inside the data must not end the data early
     safe = text.replace("</document>", "</ document>")
-    # the data first and the question last: small models attend most to what they read last
-    user = f"<document>\n{safe}\n</document>\n\nFields:\n" + "\n".join(describe(s) for s in fields)
-    return [
-        {"role": "system", "content": SYSTEM.format(title=title)},
-        {"role": "user", "content": user},
-    ]
+    described = "\n".join(describe(s, hints.get(s.name)) for s in fields)
+    return f"Fields:\n{described}\n\n<document>\n{safe}\n</document>"
+
+
+def build_messages(
+    schema: type[DocumentSchema], fields: list[FieldSpec], text: str, prompt: PromptConfig | None = None
+) -> list[dict[str, str]]:
+    """System instruction, any demonstrations (as earlier turns), the fields to find and the chunk as data."""
+    prompt = prompt or PromptConfig()
+    title = (schema.title or schema.name).lower()
+    messages = [{"role": "system", "content": prompt.instructions.format(title=title)}]
+    names = [f.name for f in fields]
+    for demo in similar(prompt.demonstrations.get(schema.name, []), text, prompt.demonstrations_per_call):
+        answer = {name: demo.answer.get(name) for name in names}
+        messages.append({"role": "user", "content": _user(schema, fields, demo.text, prompt)})
+        messages.append({"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)})
+    messages.append({"role": "user", "content": _user(schema, fields, text, prompt)})
+    return messages

@@ -18,7 +18,7 @@ from pipeline.extractors.base import Extractor
 from pipeline.ground import ground
 from pipeline.ingest import ingest
 from pipeline.parse import parse
-from pipeline.prompting import PROMPT_VERSION
+from pipeline.prompting import PromptConfig
 from pipeline.route import route
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
@@ -52,22 +52,45 @@ class Pipeline:
     scorer: Scorer | None = None
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)  # schema -> field -> threshold
     hints: dict[str, Any] = field(default_factory=dict)
-    _extractors: list[Extractor] | None = None
+    prompt: PromptConfig = field(default_factory=PromptConfig)  # the active prompt/program version
+    trials: list[tuple[PromptConfig, float]] = field(default_factory=list)  # A/B candidates, share of traffic
+    _extractors: dict[str, list[Extractor]] = field(default_factory=dict)
 
     @property
     def extractors(self) -> list[Extractor]:
-        if self._extractors is None:
-            self._extractors = build_extractors(self.extractor_names, self.settings)
-        return self._extractors
+        return self.extractors_for(self.prompt)
+
+    def extractors_for(self, prompt: PromptConfig) -> list[Extractor]:
+        if prompt.version not in self._extractors:
+            self._extractors[prompt.version] = build_extractors(self.extractor_names, self.settings, prompt=prompt)
+        return self._extractors[prompt.version]
+
+    def prompt_for(self, state: DocumentState) -> PromptConfig:
+        """The version this document runs: the active one, or an A/B candidate chosen by content hash."""
+        if not self.trials:
+            return self.prompt
+        from eval.ab import assign
+
+        return assign(state.sha256, self.prompt, self.trials)
+
+    def prompt_version(self, state: DocumentState) -> str:
+        return self.prompt_for(state).version
 
     def key(self, state: DocumentState) -> str:
-        prompt = PROMPT_VERSION if "llm" in self.extractor_names else "none"
-        return run_key(state, PIPELINE_VERSION, prompt)
+        prompt = self.prompt_for(state)
+        # the rules extractor reads a version's anchors, so only the built-in default without a model is "none"
+        used = "llm" in self.extractor_names or prompt != PromptConfig()
+        return run_key(state, PIPELINE_VERSION, prompt.version if used else "none")
 
     def extract_fields(self, state: DocumentState) -> DocumentState:
         """From a parsed document to routed fields: chunk, extract, ground, score, route."""
+        prompt = self.prompt_for(state)
+        hints = dict(self.hints.get(state.schema_name) or {})
+        if anchors := prompt.anchors.get(state.schema_name):
+            hints["anchors"] = anchors
+        state = state.model_copy(update={"provenance": dict(state.provenance, prompt_version=prompt.version)})
         state = chunk(state, self.settings.chunk_chars)
-        state = extract(state, self.extractors, get_schema(state.schema_name), self.settings, self.hints.get(state.schema_name))
+        state = extract(state, self.extractors_for(prompt), get_schema(state.schema_name), self.settings, hints)
         state = ground(state)
         state = score(state, self.scorer)
         return route(state, self.settings.review_threshold, self.thresholds.get(state.schema_name))
@@ -112,7 +135,7 @@ class Pipeline:
     def _already_done(self, state: DocumentState) -> DocumentState | None:
         if self.store is None:
             return None
-        run_id, created = self.store.claim(state, self.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+        run_id, created = self.store.claim(state, self.key(state), PIPELINE_VERSION, self.prompt_version(state))
         if created:
             return None
         stored = self.store.load(run_id)
@@ -120,25 +143,33 @@ class Pipeline:
 
     def _record(self, state: DocumentState) -> DocumentState:
         if self.store is not None:
-            run_id, _ = self.store.claim(state, self.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+            run_id, _ = self.store.claim(state, self.key(state), PIPELINE_VERSION, self.prompt_version(state))
             self.store.save(run_id, state, exported=True)
         return state
 
 
-def build_pipeline(settings: Settings, extractor_names: list[str] | None = None, store: Store | None = None) -> Pipeline:
-    """A pipeline with the newest calibration: the shipped one, overridden by ``home/calibrations``."""
+def build_pipeline(
+    settings: Settings, extractor_names: list[str] | None = None, store: Store | None = None, prompt: PromptConfig | None = None
+) -> Pipeline:
+    """A pipeline with the newest calibration (the shipped one, overridden by ``home/calibrations``)
+    and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
     from eval import calibration
+    from eval.prompts import serving
 
     scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
-    names = extractor_names if extractor_names is not None else ["rules", "llm"]
+    # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
+    names = extractor_names if extractor_names is not None else ["rules", "memory", "llm"]
     if settings.llm_provider == "none":
         names = [n for n in names if n != "llm"]
+    active, trials = (prompt, []) if prompt is not None or store is None else serving(store)
     return Pipeline(
         settings=settings,
         extractor_names=names,
         store=store,
         scorer=scorer,
         thresholds=scorer.thresholds() if scorer else {},
+        prompt=active or PromptConfig(),
+        trials=trials,
     )
 
 

@@ -164,6 +164,60 @@ class SeenObjectRow(Base):
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PromptVersionRow(Base):
+    """A prompt/program configuration (eval.prompts), its lineage and what it scored."""
+
+    __tablename__ = "prompt_versions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the version string runs record
+    parent: Mapped[str | None] = mapped_column(String(64))
+    config: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # candidate | active | retired
+    traffic_share: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")  # A/B share of a candidate
+    note: Mapped[str | None] = mapped_column(Text)
+    eval_results: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PromptEventRow(Base):
+    """Who changed which version's status, when, and why (promote, rollback, A/B share)."""
+
+    __tablename__ = "prompt_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(ForeignKey("prompt_versions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvalSetRow(Base):
+    """One version of a named eval set: its examples with their split (eval.evalsets)."""
+
+    __tablename__ = "eval_sets"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    schema_name: Mapped[str] = mapped_column(String(128))
+    sources: Mapped[list[Any]] = mapped_column(JSONType)
+    examples: Mapped[list[Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvalRunRow(Base):
+    """The metrics of one evaluation of an eval set split under one prompt version."""
+
+    __tablename__ = "eval_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    eval_set_id: Mapped[int] = mapped_column(ForeignKey("eval_sets.id"), index=True)
+    split: Mapped[str | None] = mapped_column(String(16))
+    prompt_version: Mapped[str] = mapped_column(String(64), index=True)
+    extractors: Mapped[list[str]] = mapped_column(JSONType)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Progress(NamedTuple):
     """Where a run stands, read without loading its state."""
 

@@ -16,6 +16,7 @@ import dramatiq
 from pybreaker import CircuitBreakerError
 
 from pipeline.config import get_settings
+from pipeline.store import Store
 from workers.broker import make_broker
 from workers.flow import STEPS, Busy, Flow, build_flow
 from workers.middleware import retry_after_ms
@@ -34,7 +35,7 @@ def flow() -> Flow:
     global _flow
     with _flow_lock:
         if _flow is None:
-            _flow = build_flow()
+            _flow = build_flow(Store(settings.resolved_database_url))  # `docloop worker` migrated it before starting us
         return _flow
 
 

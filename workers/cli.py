@@ -75,9 +75,8 @@ def watch_cmd(
     else:
         from workers.flow import build_flow
 
-        flow = build_flow()
-        store = flow.store
-        _migrate_once(store)
+        store = _store()
+        flow = build_flow(store)
 
         def submit(key: str) -> None:
             if (run_id := flow.admit(key)) is not None:

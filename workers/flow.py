@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
 from pipeline.bucket import Bucket, ObjectMissing, open_bucket, result_key, schema_for
@@ -32,7 +32,6 @@ from pipeline.export import PIPELINE_VERSION, export
 from pipeline.extractors.llm import LLMExtractor
 from pipeline.ingest import ingest
 from pipeline.parse import parse
-from pipeline.prompting import PROMPT_VERSION
 from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_schema
 from pipeline.providers import ProviderError
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
@@ -83,6 +82,7 @@ class Flow:
     bucket: Bucket
     worker: WorkerSettings
     breakers: Breakers = field(init=False)
+    frugal: Pipeline | None = field(default=None, init=False)  # the same pipeline without the model, built when first needed
 
     def __post_init__(self) -> None:
         self.breakers = Breakers(self.worker.breaker_fail_max, self.worker.breaker_reset_s)
@@ -116,7 +116,7 @@ class Flow:
                 state = with_schema(state, schema)
             except DocloopError as e:  # metadata named a type we do not know
                 state = state.failed(e.code, e.message)
-        run_id, _ = self.store.claim(state, self.pipeline.key(state), PIPELINE_VERSION, PROMPT_VERSION)
+        run_id, _ = self.store.claim(state, self.pipeline.key(state), PIPELINE_VERSION, self.pipeline.prompt_version(state))
         return run_id
 
     def due(self, run_id: int) -> str | None:
@@ -183,7 +183,7 @@ class Flow:
         except ProviderError as e:
             # a transient failure surfaced for a retry: what it cost stays on the run, and counts
             failed = ModelCall(
-                provider=self.provider, model=self.pipeline.settings.llm_model or "", prompt_version=PROMPT_VERSION, fields=[],
+                provider=self.provider, model=self.pipeline.settings.llm_model or "", prompt_version=self.pipeline.prompt_version(state), fields=[],
                 input_tokens=e.input_tokens, output_tokens=e.output_tokens, latency_s=round(e.latency_s, 3), ok=False, error=e.message,
             )
             self.store.save(run_id, state.model_copy(update={"model_calls": [*state.model_calls, failed]}))
@@ -191,8 +191,10 @@ class Flow:
 
     def _without_model(self, state: DocumentState, reason: str) -> DocumentState:
         """Stop spending: the other extractors only; the fields they leave weak go to a person, saying why."""
-        frugal = replace(self.pipeline, extractor_names=[n for n in self.pipeline.extractor_names if n != "llm"], _extractors=None)
-        return with_review_reason(frugal.extract_fields(state), reason)
+        if self.frugal is None:
+            names = [n for n in self.pipeline.extractor_names if n != "llm"]
+            self.frugal = build_pipeline(self.pipeline.settings, names, self.store)
+        return with_review_reason(self.frugal.extract_fields(state), reason)
 
     def _finalise(self, run_id: int, state: DocumentState) -> DocumentState:
         if state.schema_name == AUTO:  # failed before a type was known
@@ -215,15 +217,15 @@ def worker_pipeline(settings: Settings, extractor_names: list[str], store: Store
     recorded and skipped: here the broker retries the whole stage (with backoff, Retry-After,
     a circuit breaker), and the answer cache spares the chunks already answered."""
     pipeline = build_pipeline(settings, extractor_names, store)
-    for extractor in pipeline.extractors:
-        if isinstance(extractor, LLMExtractor):
-            extractor.raise_transient = True
+    for prompt in [pipeline.prompt, *(candidate for candidate, _ in pipeline.trials)]:
+        for extractor in pipeline.extractors_for(prompt):
+            if isinstance(extractor, LLMExtractor):
+                extractor.raise_transient = True
     return pipeline
 
 
-def build_flow() -> Flow:
-    """The flow this process runs, from the environment (``DOCLOOP_*``)."""
+def build_flow(store: Store) -> Flow:
+    """The flow this process runs, from the environment (``DOCLOOP_*``), on a migrated ``store``."""
     settings, worker = get_settings(), get_worker_settings()
     names = [n.strip() for n in worker.extractors.split(",") if n.strip()]
-    pipeline = worker_pipeline(settings, names, Store(settings.resolved_database_url))
-    return Flow(pipeline, open_bucket(settings.resolved_bucket), worker)
+    return Flow(worker_pipeline(settings, names, store), open_bucket(settings.resolved_bucket), worker)

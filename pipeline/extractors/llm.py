@@ -42,7 +42,7 @@ from pydantic_core import to_jsonable_python
 from pipeline.config import Settings, get_settings
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
 from pipeline.ground import TYPED_KINDS, locate, span_at
-from pipeline.prompting import PROMPT_VERSION, build_messages, response_model
+from pipeline.prompting import PROMPT_VERSION, PromptConfig, build_messages, response_model
 from pipeline.providers import Provider, ProviderError, get_provider
 from pipeline.state import Candidate, Chunk, ModelCall, Page, ParsedDocument, Span
 from schemas.base import DocumentSchema
@@ -83,13 +83,15 @@ class SqliteAnswerCache:
             db.execute("INSERT OR REPLACE INTO answers (key, entry) VALUES (?, ?)", (key, json.dumps(entry)))
 
 
-def cache_key(provider: Provider, messages: list[dict[str, str]], answer_model: type[BaseModel]) -> str:
+def cache_key(
+    provider: Provider, messages: list[dict[str, str]], answer_model: type[BaseModel], version: str = PROMPT_VERSION
+) -> str:
     """Same model, prompt version, prompt text (fields and chunk) and answer schema -> same answer.
 
     Keyed on what is actually sent, so a wording change that forgot to bump
     PROMPT_VERSION still never reuses an answer to a different question.
     """
-    parts = [provider.name, provider.model, PROMPT_VERSION, messages, answer_model.model_json_schema()]
+    parts = [provider.name, provider.model, version, messages, answer_model.model_json_schema()]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -232,9 +234,12 @@ class LLMExtractor(Extractor):
         cache: AnswerCache | None | bool = True,
         model_prior: float | None = None,
         raise_transient: bool = False,
+        prompt: PromptConfig | None = None,
     ):
         self.settings = settings or get_settings()
         self.provider = provider or get_provider(self.settings)
+        self.prompt = prompt or PromptConfig()  # the prompt version in use (eval.prompts picks the active one)
+        self._providers: dict[str, Provider] = {self.provider.model: self.provider}
         if cache is True:
             cache = SqliteAnswerCache(self.settings.home / "cache" / "llm_answers.sqlite3")
         self.cache: AnswerCache | None = cache or None
@@ -246,34 +251,48 @@ class LLMExtractor(Extractor):
         fields = tuple(request.fields)
         if not fields:
             return result
-        for chunk in request.chunks:
-            answers, probabilities, call = self._ask(request.schema, fields, chunk)
-            result.model_calls.append(call)
-            result.candidates += self._candidates(request.document, fields, chunk, answers, probabilities)
+        for provider, group in self._by_model(request.schema, fields):
+            for chunk in request.chunks:
+                answers, probabilities, call = self._ask(provider, request.schema, group, chunk)
+                result.model_calls.append(call)
+                result.candidates += self._candidates(request.document, group, chunk, answers, probabilities)
         return result
 
-    def _call(self, fields: tuple[FieldSpec, ...], chunk: Chunk, **spent: Any) -> ModelCall:
+    def _by_model(self, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...]) -> list[tuple[Provider, tuple[FieldSpec, ...]]]:
+        """Fields grouped by the model the prompt version chose for them (the configured one by default)."""
+        chosen = self.prompt.models.get(schema.name, {})
+        groups: dict[str, list[FieldSpec]] = {}
+        for spec in fields:
+            groups.setdefault(chosen.get(spec.name, self.provider.model), []).append(spec)
+        out = []
+        for model, specs in groups.items():
+            if model not in self._providers:
+                self._providers[model] = get_provider(self.settings.model_copy(update={"llm_model": model}))
+            out.append((self._providers[model], tuple(specs)))
+        return out
+
+    def _call(self, provider: Provider, fields: tuple[FieldSpec, ...], chunk: Chunk, **spent: Any) -> ModelCall:
         return ModelCall(
-            provider=self.provider.name,
-            model=self.provider.model,
-            prompt_version=PROMPT_VERSION,
+            provider=provider.name,
+            model=provider.model,
+            prompt_version=self.prompt.version,
             fields=[f.name for f in fields],
             chunk=chunk.index,
             **spent,
         )
 
     def _ask(
-        self, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], chunk: Chunk
+        self, provider: Provider, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...], chunk: Chunk
     ) -> tuple[dict[str, Any], dict[str, float], ModelCall]:
         """The validated answers for one chunk (from cache or the model), their value probabilities, the call."""
-        messages = build_messages(schema, list(fields), chunk.text)
+        messages = build_messages(schema, list(fields), chunk.text, self.prompt)
         answer_model = response_model(schema, fields)
-        key = cache_key(self.provider, messages, answer_model)
+        key = cache_key(provider, messages, answer_model, self.prompt.version)
         if self.cache is not None and (entry := self.cache.get(key)) is not None:
             answers, _ = validate_fields(schema, fields, entry["answers"])
-            return answers, entry["probabilities"], self._call(fields, chunk, cache_hit=True)
+            return answers, entry["probabilities"], self._call(provider, fields, chunk, cache_hit=True)
         try:
-            done = self.provider.complete(messages, answer_model)
+            done = provider.complete(messages, answer_model)
         except ProviderError as err:
             if self.raise_transient and not err.permanent:
                 raise
@@ -282,23 +301,24 @@ class LLMExtractor(Extractor):
                 "input_tokens": err.input_tokens,
                 "output_tokens": err.output_tokens,
                 "latency_s": round(err.latency_s, 3),
-                "cost_usd": self.provider.cost(err.input_tokens, err.output_tokens),
+                "cost_usd": provider.cost(err.input_tokens, err.output_tokens),
             }
             if not answers:
-                return {}, {}, self._call(fields, chunk, ok=False, error=err.message, **spent)
+                return {}, {}, self._call(provider, fields, chunk, ok=False, error=err.message, **spent)
             error = f"invalid fields dropped ({', '.join(dropped)}): {err.message}"
-            call = self._call(fields, chunk, error=error, **spent)
-            content, tokens = err.content, None
+            call = self._call(provider, fields, chunk, error=error, **spent)
+            content, tokens = err.content, err.token_logprobs
         else:
             answers = {f.name: getattr(done.parsed, f.name) for f in fields}
             content, tokens = done.content, done.token_logprobs
             call = self._call(
+                provider,
                 fields,
                 chunk,
                 input_tokens=done.input_tokens,
                 output_tokens=done.output_tokens,
                 latency_s=round(done.latency_s, 3),
-                cost_usd=self.provider.cost(done.input_tokens, done.output_tokens),
+                cost_usd=provider.cost(done.input_tokens, done.output_tokens),
             )
         probabilities = value_probabilities(content, tokens, list(answers))
         if self.cache is not None:

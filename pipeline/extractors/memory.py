@@ -36,11 +36,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic_core import to_jsonable_python
 from rapidfuzz import fuzz, process, utils
 
 from pipeline.config import Settings
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
-from pipeline.extractors.llm import normalise
 from pipeline.ground import TYPED_KINDS, locate, span_at
 from pipeline.state import Candidate, ParsedDocument
 from schemas.registry import FieldSpec
@@ -55,6 +55,14 @@ LABEL_WORDS = 3  # a label is the last words before the value: earlier ones ofte
 OCCURRENCES = 4  # places remembered per confirmed value
 _LINE = re.compile(r"[^\n\f]+")
 _TOKEN = re.compile(r"\S+")
+
+
+def typed(kind: str, value: Any) -> Any:
+    """A printed value as the JSON candidates carry (ISO dates, decimal strings); as given
+    when the kind's parser cannot read it."""
+    parser = PARSERS.get(kind)
+    parsed = parser(value) if parser else value
+    return to_jsonable_python(parsed if parsed is not None else value)
 
 
 def header(text: str) -> str:
@@ -87,8 +95,8 @@ class Memory:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Memory:
-        fields = {name: [Anchor(**a) for a in anchors] for name, anchors in raw.pop("fields").items()}
-        return cls(**raw, fields=fields)
+        fields = {name: [Anchor(**a) for a in anchors] for name, anchors in raw["fields"].items()}
+        return cls(**{**raw, "fields": fields})
 
 
 class MemoryStore:
@@ -138,12 +146,10 @@ class _Lines:
         self.text = text
         self.spans = [(m.start(), m.end()) for m in _LINE.finditer(text)]
         self.starts = [s for s, _ in self.spans]
+        self.texts = [text[s:e] for s, e in self.spans]
 
     def index(self, offset: int) -> int:
         return max(bisect.bisect_right(self.starts, offset) - 1, 0)
-
-    def line(self, i: int) -> str:
-        return self.text[self.spans[i][0] : self.spans[i][1]]
 
     def position(self, i: int) -> float:
         return i / max(len(self.spans) - 1, 1)
@@ -161,12 +167,11 @@ def anchor(text: str, value: Any, start: int, end: int, lines: _Lines | None = N
     i = lines.index(start)
     before = text[lines.spans[i][0] : start] if lines.spans else ""
     raw = text[start:end]
-    label, above = _label(before), False
-    if not label and i > 0:
-        label, above = _label(lines.line(i - 1)), True
+    label = _label(before)
+    above = not label and i > 0 and bool(_label(lines.texts[i - 1]))
     return Anchor(
-        value=value, raw=raw, label=label, above=above and bool(label), lead=len(before.split()) if above else 0,
-        position=lines.position(i), words=len(raw.split()),
+        value=value, raw=raw, label=_label(lines.texts[i - 1]) if above else label, above=above,
+        lead=len(before.split()) if above else 0, position=lines.position(i), words=len(raw.split()),
     )
 
 
@@ -198,10 +203,9 @@ def remember(
             if s is None or e is None:
                 anchors.append(Anchor(value=value, raw=str(value)))
                 continue
-            places = [(s, e)] + [
-                (m.start(), m.end()) for m in re.finditer(_pattern(document.text[s:e]) or "$^", document.text)
-                if m.start() != s
-            ]
+            pattern = _pattern(document.text[s:e])
+            again = re.finditer(pattern, document.text) if pattern else ()
+            places = [(s, e)] + [(m.start(), m.end()) for m in again if m.start() != s]
             anchors += [anchor(document.text, value, a, b, lines) for a, b in places[:OCCURRENCES]]
         if anchors:
             fields[name] = anchors
@@ -235,13 +239,13 @@ def _read(text: str, tokens: list[re.Match], words: int, kind: str) -> tuple[Any
         start, end = tokens[0].start(), tokens[n - 1].end()
         parsed = PARSERS.get(kind, PARSERS["text"])(text[start:end])
         if parsed is not None:
-            return normalise(kind, text[start:end]), start, end
+            return typed(kind, text[start:end]), start, end
     return None
 
 
 def at_anchor(lines: _Lines, a: Anchor, kind: str) -> tuple[Any, int, int, float] | None:
     """The value printed at anchor ``a`` in a document, and how well it matched (0..1)."""
-    texts = [lines.line(i) for i in range(len(lines.spans))]
+    texts = lines.texts
     best = None
     for _, ratio, i in process.extract(a.label, texts, scorer=fuzz.partial_ratio, score_cutoff=LABEL_MIN, limit=None):
         found = fuzz.partial_ratio_alignment(a.label, texts[i])
@@ -272,7 +276,7 @@ class _Proposal:
 
 def _words_at(text: str, start: int, end: int) -> tuple[int, int]:
     """A fuzzy match widened to whole words (an alignment may cut the first or last one)."""
-    while start > 0 and not text[start - 1].isspace() and not text[start].isspace():
+    while 0 < start < len(text) and not text[start - 1].isspace() and not text[start].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace() and end > 0 and not text[end - 1].isspace():
         end += 1
@@ -317,10 +321,10 @@ def propose(
         hit = find(document, a.raw, spec.kind, a.value)
         if hit is None:
             continue
+        # the confirmed value, even where this print differs a little (an OCR slip): people
+        # confirmed it, and ``memory_value`` says how exactly it was found here
         start, end = _words_at(document.text, hit[0], hit[1])
-        # text as printed here: labels follow a document's own print, slips and all
-        value = a.value if spec.kind in TYPED_KINDS else normalise(spec.kind, document.text[start:end])
-        support(value, start, end, sims, sum(sims), "memory_value", hit[2])
+        support(a.value, start, end, sims, sum(sims), "memory_value", hit[2])
 
     # (b) the text at remembered anchors (not for list items: their lengths vary too much);
     # a document's vote is shared among the places it remembered the value at

@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -848,7 +848,11 @@ class RulesExtractor(Extractor):
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
         ctx = Context(request.document, request.schema)
         candidates: list[Candidate] = []
+        # learned label anchors (a prompt version's, see pipeline.prompting.PromptConfig) extend the aliases
+        anchors = request.hints.get("anchors") or {}
         for spec in request.fields:
+            if anchors.get(spec.name):
+                spec = replace(spec, aliases=spec.aliases + tuple(anchors[spec.name]))
             finder = finder_for(spec)
             if finder is None:
                 continue

@@ -45,6 +45,7 @@ class ProviderError(ModelError):
         output_tokens: int = 0,
         latency_s: float = 0.0,
         content: str | None = None,
+        token_logprobs: list[tuple[str, float]] | None = None,
     ):
         super().__init__(message)
         self.permanent = permanent
@@ -52,6 +53,7 @@ class ProviderError(ModelError):
         self.output_tokens = output_tokens
         self.latency_s = latency_s
         self.content = content  # the last answer received, when it failed validation
+        self.token_logprobs = token_logprobs
 
 
 @dataclass
@@ -256,7 +258,8 @@ class Provider(ABC):
             return ProviderError(f"{type(cause).__name__}: {cause}", permanent=False, **spent)
         if seen.responses:  # the model answered, but never in a valid shape
             msg = f"invalid answer after {len(seen.responses)} attempts: {str(cause)[:300]}"
-            return ProviderError(msg, permanent=True, content=self.content(seen.responses[-1])[0], **spent)
+            text, tokens = self.content(seen.responses[-1])
+            return ProviderError(msg, permanent=True, content=text, token_logprobs=tokens, **spent)
         return ProviderError(f"{type(cause).__name__}: {cause}", permanent=True, **spent)
 
 

@@ -10,7 +10,8 @@ str as is). It is answered as a tool call when the request carries ``tools``,
 else as message content. Faults come from ``FaultPlan``: an explicit
 ``sequence`` for the first requests (deterministic tests) and then random
 shares (load tests, seeded): 429 with Retry-After, 500, a timeout (the reply is
-held past the client's timeout), garbage (non-JSON content with status 200).
+held past the client's timeout), garbage (non-JSON content with status 200),
+invalid (JSON that does not fit the requested schema).
 Token counts are estimated as characters / 4, like a tokenizer would roughly.
 """
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-FAULTS = ("429", "500", "timeout", "garbage")
+FAULTS = ("429", "500", "timeout", "garbage", "invalid")
 
 
 @dataclass
@@ -39,6 +40,7 @@ class FaultPlan:
     server_error: float = 0.0
     timeout: float = 0.0
     garbage: float = 0.0
+    invalid: float = 0.0
     retry_after_s: float = 1.0
     timeout_hold_s: float = 3.0  # how long a "timeout" reply is held back
     latency_s: float = 0.0  # added to every answer, to look like a model thinking
@@ -48,7 +50,8 @@ class FaultPlan:
         if index < len(self.sequence):
             return self.sequence[index]
         roll = rng.random()
-        for name, share in zip(FAULTS, (self.rate_limit, self.server_error, self.timeout, self.garbage)):
+        shares = (self.rate_limit, self.server_error, self.timeout, self.garbage, self.invalid)
+        for name, share in zip(FAULTS, shares):
             if roll < share:
                 return name
             roll -= share
@@ -159,7 +162,12 @@ class FakeOpenAI:
         return request
 
     def _completion(self, request: FakeRequest) -> dict[str, Any]:
-        content = "Sure! Here is the data you asked for." if request.fault == "garbage" else self.answer(request)
+        if request.fault == "garbage":
+            content: dict[str, Any] | str = "Sure! Here is the data you asked for."
+        elif request.fault == "invalid":  # well-formed JSON of the wrong shape
+            content = {"answer": [1, 2, 3]}
+        else:
+            content = self.answer(request)
         if not isinstance(content, str):
             content = json.dumps(content)
         prompt, completion = tokens(request.text), tokens(content)

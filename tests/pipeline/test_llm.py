@@ -159,10 +159,12 @@ def test_provider_failures_are_recorded_not_raised_unless_asked(tmp_path):
 def test_an_answer_invalid_after_its_re_asks_keeps_the_fields_that_validate(tmp_path):
     script = answer(total=("TOTAL: RM 7.00", "RM 7.00"), date=("DATE: 03/04/2019", "the third of never"))
     with FakeOpenAI(script) as server:
-        result = extractor(server, tmp_path).extract(request())
+        llm = extractor(server, tmp_path)
+        llm.provider.logprobs = True
+        result = llm.extract(request())
         assert server.stats.requests == 2  # asked, re-asked once (llm_max_retries=1), still invalid
     [total] = result.candidates
-    assert total.field == "total" and total.value == "7.00"
+    assert total.field == "total" and total.value == "7.00" and total.signals["logprob"] > 0.9
     [call] = result.model_calls
     assert call.ok and "invalid fields dropped (date)" in call.error
     assert call.input_tokens == server.stats.prompt_tokens

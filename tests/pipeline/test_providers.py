@@ -87,6 +87,13 @@ def test_garbage_until_retries_run_out_is_a_permanent_failure_with_its_cost():
     assert failure.value.input_tokens == server.stats.prompt_tokens > 0
 
 
+def test_a_wrong_shape_is_re_asked():
+    with FakeOpenAI(good, FaultPlan(sequence=["invalid", None])) as server:
+        done = provider(server, llm_max_retries=1).complete(MESSAGES, MODEL)
+    assert server.stats.outcomes == {"invalid": 1, "ok": 1} and done.attempts == 2
+    assert "Field required" in server.log[1].text
+
+
 def test_429_waits_as_long_as_retry_after_says():
     with FakeOpenAI(good, FaultPlan(sequence=["429", "429", None], retry_after_s=0.6)) as server:
         start = time.perf_counter()

@@ -22,13 +22,17 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def runs_held_by(stack: Stack, application_name: str) -> set[int]:
-    """Runs a worker holds right now: its advisory locks, seen from PostgreSQL."""
+    """Runs a worker is parsing or extracting right now: its advisory locks, seen from PostgreSQL.
+
+    (A run being finalised may complete before the kill lands and then never runs again,
+    which would leave nothing to time.)"""
     q = text(
         "SELECT l.objid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.classid = 25708 AND l.granted AND a.application_name = :name"
     )
     with stack.store.engine.connect() as conn:
-        return {int(r[0]) for r in conn.execute(q, {"name": application_name})}
+        held = {int(r[0]) for r in conn.execute(q, {"name": application_name})}
+    return {run for run in held if (p := stack.store.progress(run)) and p.stage in ("ingested", "parsed")}
 
 
 def attempts(stack: Stack, runs: set[int]) -> dict[int, int]:
@@ -47,7 +51,7 @@ def test_kill9_worker_mid_flow(stack_factory, broker):
     stack.start("watch", "watch", "--interval", "1")
 
     wait_until(lambda: stack.exported() >= DOCUMENTS // 4, 300, what="a quarter exported")
-    held = wait_until(lambda: runs_held_by(stack, "a"), 30, interval=0.02, what="worker a holding a run")
+    held = wait_until(lambda: runs_held_by(stack, "a"), 60, interval=0.02, what="worker a parsing or extracting a run")
     before = attempts(stack, held)
     killed_at = time.monotonic()
     stack.kill9("a")

@@ -1,0 +1,86 @@
+"""A/B: a share of traffic runs a candidate prompt version; review outcomes compared per version.
+
+Assignment is by document content hash, so the same document always runs the same
+version (re-processing is still a no-op) and the split needs no state. Outcomes come
+from the reviews table: per prompt version (as recorded on the run), how many
+reviewed fields were accepted as extracted and how many were corrected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from pipeline.prompting import PromptConfig
+from pipeline.store import FieldRow, PromptVersionRow, ReviewRow, RunRow, Store
+
+from eval.prompts import CANDIDATE, record_event
+
+
+def bucket(sha256: str) -> float:
+    """A document's stable position in [0, 1)."""
+    return int(hashlib.sha256(f"ab:{sha256}".encode()).hexdigest()[:12], 16) / float(1 << 48)
+
+
+def assign(sha256: str, active: PromptConfig, trials: list[tuple[PromptConfig, float]]) -> PromptConfig:
+    """The candidate whose slice of [0, 1) the document falls in, else the active version."""
+    at, start = bucket(sha256), 0.0
+    for config, share in trials:
+        if start <= at < start + share:
+            return config
+        start += share
+    return active
+
+
+def set_share(store: Store, version: str, share: float, actor: str) -> None:
+    """Give a candidate ``share`` of traffic (0 stops the trial). Recorded."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("share must be within 0..1")
+    with store.session.begin() as s:
+        row = s.get(PromptVersionRow, version)
+        if row is None or row.status != CANDIDATE:
+            raise ValueError(f"{version!r} is not a candidate version")
+        others = s.scalar(
+            select(func.coalesce(func.sum(PromptVersionRow.traffic_share), 0.0))
+            .where(PromptVersionRow.status == CANDIDATE, PromptVersionRow.id != version)
+        )
+        if others + share > 1.0:
+            raise ValueError(f"candidates would get {others + share:.0%} of traffic")
+        row.traffic_share = share
+        record_event(s, version, "traffic_share", actor, share=share)
+
+
+@dataclass
+class Outcomes:
+    version: str
+    reviewed: int
+    accepted: int
+    corrected: int
+
+    @property
+    def accepted_share(self) -> float | None:
+        return self.accepted / self.reviewed if self.reviewed else None
+
+
+def compare(store: Store, schema: str | None = None) -> dict[str, Outcomes]:
+    """Per prompt version, the last review of each reviewed field: accepted vs corrected."""
+    last = select(func.max(ReviewRow.id).label("id")).group_by(ReviewRow.field_id).subquery()
+    q = (
+        select(RunRow.prompt_version, ReviewRow.action, func.count())
+        .join(last, last.c.id == ReviewRow.id)
+        .join(FieldRow, FieldRow.id == ReviewRow.field_id)
+        .join(RunRow, RunRow.id == FieldRow.run_id)
+        .group_by(RunRow.prompt_version, ReviewRow.action)
+    )
+    if schema:
+        q = q.where(RunRow.schema_name == schema)
+    out: dict[str, Outcomes] = {}
+    with store.session() as s:
+        for version, action, n in s.execute(q):
+            o = out.setdefault(version, Outcomes(version, 0, 0, 0))
+            o.reviewed += n
+            o.accepted += n if action == "accepted" else 0
+            o.corrected += n if action == "corrected" else 0
+    return out
