@@ -228,7 +228,7 @@ def stream_command(
     out.mkdir(parents=True, exist_ok=True)
     table = markdown(report)
     if after and len(report.measured()) > after:
-        table += "\n" + markdown(report, after).splitlines()[-1] + "\n"
+        table += markdown(report, after).splitlines()[-1] + "\n"
     (out / f"{dataset}.md").write_text(table)
     (out / f"{dataset}.json").write_text(json.dumps(report.as_dict() | {f"after_{after}": report.summary(after)}, indent=2))
     png = learning_curve(report, out / f"{dataset}.png")

@@ -1,7 +1,7 @@
 """Settings of the queue workers, the watcher and the event receiver (``DOCLOOP_*`` env).
 
-Kept apart from ``pipeline.config.Settings``: these only matter when the stages
-run on a broker, and the embedded default never reads them.
+Kept apart from ``pipeline.config.Settings``: only ``docloop worker | watch |
+events | redrive`` read them; ``docloop extract`` and ``docloop run`` never do.
 """
 
 from functools import lru_cache
