@@ -25,7 +25,7 @@ from pipeline.config import get_settings
 from pipeline.export import export
 from pipeline.ground import locate
 from pipeline.run import write_export
-from pipeline.state import DocStatus, FieldStatus, ParsedDocument, Span
+from pipeline.state import DocStatus, DocumentState, FieldStatus, ParsedDocument, Span
 from pipeline.store import FieldRow, ReviewRow, RunRow, Store, utcnow
 from review_ui.queries import PENDING, claimable, document_content
 from schemas.registry import FieldSpec, field_specs, get_schema
@@ -173,8 +173,28 @@ def _decide(
         if remaining == 0:
             _mark_completed(run)
         run_id = row.run_id
-    target = export_document(store, run_id, out) if remaining == 0 else None
+    target = None
+    if remaining == 0:
+        target = export_document(store, run_id, out)
+        learn_from(store.load(run_id), get_settings().home / "memory")
     return Outcome(field_id, run_id, action.value, completed, target)
+
+
+def learn_from(state: DocumentState, folder: Path) -> None:
+    """A resolved document teaches the memory extractor its confirmed values and where
+    they are printed, so the next document from the same issuer comes out right."""
+    from pipeline.extractors.memory import MemoryStore, remember
+
+    if state.parsed is None:
+        return
+    confirmed: dict[str, list[tuple[Any, int | None, int | None]]] = {}
+    for name, result in state.fields.items():
+        if result.status == FieldStatus.rejected or result.value in (None, "", []):
+            continue
+        values = result.value if isinstance(result.value, list) else [result.value]
+        spans = result.evidence if len(result.evidence) == len(values) else [None] * len(values)
+        confirmed[name] = [(v, s.start, s.end) if s else (v, None, None) for v, s in zip(values, spans)]
+    remember(MemoryStore(folder), state.parsed, state.schema_name, state.id, confirmed)
 
 
 def _mark_completed(run: RunRow) -> None:

@@ -66,9 +66,12 @@ def store(request, tmp_path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def seeded(store, tmp_path) -> Seeded:
+def seeded(store, tmp_path, monkeypatch) -> Iterator[Seeded]:
+    monkeypatch.setenv("DOCLOOP_HOME", str(tmp_path))  # where resolved documents are remembered
+    get_settings.cache_clear()
     states = seed(store, tmp_path, invoice_files(2))
-    return Seeded(store, Settings(home=tmp_path, database_url=store.url, llm_provider="none"), states, tmp_path / "out")
+    yield Seeded(store, Settings(home=tmp_path, database_url=store.url, llm_provider="none"), states, tmp_path / "out")
+    get_settings.cache_clear()
 
 
 @pytest.fixture

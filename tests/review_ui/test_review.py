@@ -140,6 +140,14 @@ def test_resolving_the_last_field_completes_and_exports_the_document(seeded):
     assert "needs_review" not in {f.status for f in now.values()}
     assert exported["data"] == {name: f.value for name, f in now.items()}
     assert store.load(run_id).status.value == "completed"
+    # the resolved document now teaches the memory extractor, corrected value included
+    from pipeline.extractors.memory import MemoryStore, header
+
+    memory = MemoryStore(seeded.settings.home / "memory")
+    state = store.load(run_id)
+    remembered = memory.similar("invoice", header(state.parsed.text), minimum=0)
+    assert remembered and remembered[0][0].key == state.id
+    assert [a.value for a in remembered[0][0].fields["date"]][0] == "2024-01-31"
 
 
 def test_document_from_the_bucket_is_exported_back_to_it(seeded, tmp_path, monkeypatch):
