@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -52,12 +51,10 @@ def test_kill9_worker_mid_flow(stack_factory, broker):
 
     wait_until(lambda: stack.exported() >= DOCUMENTS // 4, 300, what="a quarter exported")
     held = wait_until(lambda: runs_held_by(stack, "a"), 60, interval=0.02, what="worker a parsing or extracting a run")
-    before = attempts(stack, held)
     killed_at = time.monotonic()
     stack.kill9("a")
+    before = attempts(stack, held)  # read once a is dead: any later attempt is someone else taking the run up
     exported_at_kill = stack.exported()
-    time.sleep(1)
-    stack.worker("a", processes=1, threads=2)
 
     # how long until each run the dead worker held was taken up again
     picked_up: dict[int, float] = {}
@@ -68,6 +65,9 @@ def test_kill9_worker_mid_flow(stack_factory, broker):
                 picked_up[run] = time.monotonic() - killed_at
         return picked_up.keys() == held
 
+    while time.monotonic() < killed_at + 1 and not all_picked_up():
+        time.sleep(0.05)
+    stack.worker("a", processes=1, threads=2)  # restarted a second after the kill
     wait_until(all_picked_up, 240, interval=0.05, what="in-flight runs picked up again")
     wait_until(lambda: stack.exported() >= DOCUMENTS, 400, what="all documents exported")
     total_s = time.monotonic() - start
