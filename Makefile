@@ -27,6 +27,8 @@ test: install
 bench: install
 	$(PY) -m bench.parse_throughput
 	$(PY) -m bench.end_to_end
+	$(PY) -m bench.queue_throughput
+	$(PY) -m bench.review_queue
 
 clean:
 	rm -rf out var .pytest_cache

@@ -95,8 +95,12 @@ def retry_after_s(exc: BaseException) -> float | None:
     try:
         return float(value)
     except ValueError:
+        pass
+    try:
         when = email.utils.parsedate_to_datetime(value)  # an HTTP date
-        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (TypeError, ValueError):  # malformed: fall back to our own backoff
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 class _WaitRetryAfter:

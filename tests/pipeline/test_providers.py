@@ -207,3 +207,15 @@ def test_anthropic_request_shape_only():
     assert set(body["tools"][0]["input_schema"]["properties"]) == {"company", "date", "address", "total"}
     assert (done.input_tokens, done.output_tokens) == (120, 40)
     assert str(done.parsed.total.value) == "7.00"
+
+
+def test_retry_after_reads_seconds_dates_and_ignores_garbage():
+    from types import SimpleNamespace
+
+    def err(**headers):
+        return SimpleNamespace(response=SimpleNamespace(headers=headers))
+
+    assert retry_after_s(err(**{"retry-after": "2"})) == 2.0
+    assert retry_after_s(err(**{"retry-after-ms": "1500"})) == 1.5
+    assert retry_after_s(err(**{"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == 0.0  # in the past
+    assert retry_after_s(err(**{"retry-after": "soon, please"})) is None
