@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from rich.progress import track
 from rich.table import Table
 
 from pipeline.config import get_settings
+
+# A model answer that fails validation is recorded on its ModelCall; instructor's own
+# log line for it would only clutter the progress output.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 app = typer.Typer(help="Documents in, schema-typed JSON with confidence and evidence out.", no_args_is_help=True)
 console = Console(stderr=True)
