@@ -204,7 +204,8 @@ def main() -> None:
     parser.add_argument("--latency-runs", type=int, default=30)
     args = parser.parse_args()
 
-    from tests.workers.stack import Stack, moto_s3, new_bucket, postgres_database, stack_env
+    from tests.conftest import postgres_database
+    from tests.workers.stack import Stack, moto_s3, new_bucket, stack_env
     from pipeline.store import Store
 
     pdfs = invoice_pdfs()

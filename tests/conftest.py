@@ -1,13 +1,49 @@
-"""Shared fixtures: the datasets folder and small parsed documents."""
+"""Shared fixtures: the datasets folder, small parsed documents, and stores on both databases."""
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from pipeline.store import Store
 
 from pipeline.state import PAGE_BREAK, Page, ParsedDocument, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / ".." / "shared" / "datasets"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL, dropped afterwards; yields its SQLAlchemy URL."""
+    name = f"docloop_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path) -> Iterator[Store]:
+    """A migrated store on SQLite and, as a second case, on a real PostgreSQL."""
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'docloop.db'}")
+        s.migrate()
+        yield s
+        s.engine.dispose()
+        return
+    with postgres_database() as url:
+        s = Store(url)
+        s.migrate()
+        yield s
+        s.engine.dispose()
 
 
 def make_document(*pages: str) -> ParsedDocument:

@@ -1,36 +1,18 @@
 """The store against both databases it supports: SQLite and a real PostgreSQL."""
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
 
 from pipeline.state import ModelCall
-from pipeline.store import FieldRow, ModelCallRow, RunRow, Store
+from pipeline.store import FieldRow, ModelCallRow, RunRow
 from pipeline.route import route
 from pipeline.score import score
 from tests.pipeline.test_score_route import cand, state
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'docloop.db'}")
-        s.migrate()
-        yield s
-        return
-    name = f"docloop_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    s = Store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
-    s.migrate()
-    yield s
-    s.engine.dispose()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+@pytest.fixture
+def store(any_store):
+    return any_store
 
 
 def routed():

@@ -7,12 +7,10 @@ really leaves for a person.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 import streamlit as st
 
@@ -46,23 +44,9 @@ def seed(store: Store, home: Path, files: list[Path]) -> list[DocumentState]:
     return [pipe.process(path.read_bytes(), str(path), "invoice") for path in files]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'docloop.db'}")
-        s.migrate()
-        yield s
-        s.engine.dispose()
-        return
-    name = f"docloop_review_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    s = Store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
-    s.migrate()
-    yield s
-    s.engine.dispose()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+@pytest.fixture
+def store(any_store) -> Store:
+    return any_store
 
 
 @pytest.fixture

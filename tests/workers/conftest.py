@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.store import Store
-from tests.workers.stack import AWS, Stack, moto_s3, new_bucket, postgres_database, stack_env
+from tests.conftest import postgres_database
+from tests.workers.stack import AWS, Stack, moto_s3, new_bucket, stack_env
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import boto3
 import pika
-import psycopg
 import redis
 from sqlalchemy import func, select
 
@@ -33,23 +32,9 @@ from pipeline.store import FieldRow, RunRow, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCLOOP = [str(Path(sys.executable).parent / "docloop")]  # the installed entry point, as a user runs it
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BROKERS = {"rabbitmq": "amqp://guest:guest@127.0.0.1:5672/%2F", "redis": "redis://127.0.0.1:6379/0"}
 STAGE_QUEUES = ("ingest", "parse", "extract", "finalise")
 AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh database on the local PostgreSQL, dropped afterwards; yields its SQLAlchemy URL."""
-    name = f"docloop_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @contextmanager

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
-import psycopg
-import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect
 
 from pipeline.state import DocStatus, DocumentState, ModelCall, Stage
 from pipeline.store import MIGRATIONS, Store
-from tests.workers.stack import PG_ADMIN
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'docloop.db'}")
-        s.migrate()
-        yield s
-        return
-    name = f"docloop_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    s = Store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
-    s.migrate()
-    yield s
-    s.engine.dispose()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def doc(n: int = 0) -> DocumentState:
