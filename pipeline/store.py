@@ -392,14 +392,7 @@ class Store:
         self, message_id: str, queue: str, actor: str, run_id: int | None, message: dict[str, Any], reason: str, attempts: int
     ) -> bool:
         """Keep a message that ran out of retries; False if it was already recorded."""
-        with self.session() as s:
-            s.add(DeadLetterRow(message_id=message_id, queue=queue, actor=actor, run_id=run_id, message=message, reason=reason, attempts=attempts))
-            try:
-                s.commit()
-                return True
-            except IntegrityError:
-                s.rollback()
-                return False
+        return self._insert_once(DeadLetterRow(message_id=message_id, queue=queue, actor=actor, run_id=run_id, message=message, reason=reason, attempts=attempts))
 
     def dead_letters(self, include_redriven: bool = False) -> list[DeadLetterRow]:
         with self.session() as s:
@@ -431,8 +424,12 @@ class Store:
         Callers enqueue first and remember after, so a crash in between repeats
         an enqueue (harmless: runs are unique) rather than losing one.
         """
+        return self._insert_once(SeenObjectRow(bucket=bucket, key=key, etag=etag, size=size))
+
+    def _insert_once(self, row: Base) -> bool:
+        """Insert a row a unique key guards; False when it was there already."""
         with self.session() as s:
-            s.add(SeenObjectRow(bucket=bucket, key=key, etag=etag, size=size))
+            s.add(row)
             try:
                 s.commit()
                 return True
