@@ -152,6 +152,8 @@ class _Adapter:
     """GEPA's view of the pipeline: a candidate is {"instructions": text}; a score is the share
     of a document's labelled fields extracted right; feedback names each wrong field."""
 
+    propose_new_texts = None  # GEPA's own reflective proposer writes the new instruction
+
     def __init__(self, evalset: EvalSet, base: PromptConfig, settings: Settings):
         from pipeline.run import build_pipeline
 

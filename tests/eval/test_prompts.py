@@ -1,81 +1,105 @@
-"""Versioned prompt/program configurations: promote and rollback change what extraction uses."""
+"""Prompt versions: promote and rollback change what extraction uses, and are recorded."""
 
-from collections import Counter
+from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from eval import ab, prompts
-from eval.evalsets import Item, assign_splits
+from eval import prompts
+from eval.evalsets import text_document
 from pipeline.config import Settings
 from pipeline.prompting import PROMPT_VERSION, PromptConfig
 from pipeline.run import build_pipeline
 from pipeline.store import Store
-from tests.conftest import make_document
+from tests.fakes.openai_server import FakeOpenAI, FakeRequest
+
+# the total's label is none of the schema's aliases: only a learned anchor finds it
+RECEIPT = "KEDAI MAJU SDN BHD\nNO 3 JALAN BESAR\n12/03/2019\nNASI LEMAK 5.00\nTEH 2.50\nBAYARAN AKHIR 7.50\nCASH 10.00\nCHANGE 2.50\n"
+ANCHORED = PromptConfig(anchors={"receipt": {"total": ["BAYARAN AKHIR"]}})
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path: Path) -> Store:
     s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
     s.migrate()
     return s
 
 
-def in_use(store, tmp_path) -> PromptConfig:
-    return build_pipeline(Settings(home=tmp_path, llm_provider="none"), ["rules"], store).prompt
+def total_with_active_version(store: Store, tmp_path: Path) -> tuple[str, str]:
+    """The receipt through a pipeline built as the CLI builds it (the store picks the version)."""
+    pipe = build_pipeline(Settings(home=tmp_path, llm_provider="none"), ["rules"], store)
+    state = pipe.process_parsed(text_document(RECEIPT), "receipt.txt", "receipt")
+    return state.fields["total"].value, state.provenance["prompt_version"]
+
+
+def test_versions_are_content_addressed_and_start_as_unused_candidates(store):
+    first = prompts.register(store, ANCHORED, "alice")
+    again = prompts.register(store, ANCHORED.model_copy(update={"version": "whatever"}), "bob")
+    assert first.version == again.version != PROMPT_VERSION
+    assert [r.status for r in prompts.versions(store)] == ["candidate"]
+    assert prompts.active(store).version == PROMPT_VERSION  # a candidate is a record, not used
 
 
 def test_promote_and_rollback_change_what_extraction_uses_and_are_recorded(store, tmp_path):
-    assert in_use(store, tmp_path).version == PROMPT_VERSION  # nothing stored: the built-in prompt
-    first = prompts.register(store, PromptConfig(instructions="Read the {title} carefully."), actor="ana")
-    second = prompts.register(store, PromptConfig(instructions="Copy values exactly from the {title}."), actor="ana")
-    assert first.version != second.version and in_use(store, tmp_path).version == PROMPT_VERSION  # candidates only
+    assert total_with_active_version(store, tmp_path) == ("10.00", PROMPT_VERSION)
+    v1 = prompts.register(store, ANCHORED, "alice").version
+    prompts.promote(store, v1, "alice", reason="anchor learned from corrections")
+    assert total_with_active_version(store, tmp_path) == ("7.50", v1)
 
-    prompts.promote(store, first.version, actor="ana", reason="beats baseline")
-    assert in_use(store, tmp_path).instructions == "Read the {title} carefully."
-    prompts.promote(store, second.version, actor="bo")
-    assert in_use(store, tmp_path).version == second.version
-
-    restored = prompts.rollback(store, actor="bo", reason="more corrections")
-    assert restored.version == first.version and in_use(store, tmp_path).version == first.version
-    prompts.rollback(store, actor="bo")
-    assert in_use(store, tmp_path).version == PROMPT_VERSION
+    v2 = prompts.register(store, ANCHORED.model_copy(update={"instructions": ANCHORED.instructions + " Be brief."}), "bob").version
+    prompts.promote(store, v2, "bob")
+    assert prompts.row(store, v1).status == "retired"
+    assert prompts.rollback(store, "carol", reason="worse in review").version == v1
+    assert prompts.row(store, v2).status == "retired" and prompts.active(store).version == v1
+    assert prompts.rollback(store, "carol").version == PROMPT_VERSION
+    assert total_with_active_version(store, tmp_path) == ("10.00", PROMPT_VERSION)
 
     history = [(e.version, e.action, e.actor) for e in prompts.events(store)]
-    assert (first.version, "promoted", "ana") in history
-    assert (second.version, "rolled_back", "bo") in history and (first.version, "restored", "bo") in history
+    assert history == [
+        (v1, "registered", "alice"), (v1, "promoted", "alice"), (v2, "registered", "bob"), (v1, "retired", "bob"),
+        (v2, "promoted", "bob"), (v2, "rolled_back", "carol"), (v1, "restored", "carol"), (v1, "rolled_back", "carol"),
+    ]
+    assert prompts.events(store, v1)[1].detail["reason"] == "anchor learned from corrections"
+    assert all(e.at is not None for e in prompts.events(store))
 
 
-def test_same_content_is_one_version(store):
-    a = prompts.register(store, PromptConfig(instructions="x {title}"), actor="ana")
-    b = prompts.register(store, PromptConfig(instructions="x {title}"), actor="bo")
-    assert a.version == b.version and len(prompts.versions(store)) == 1
+def test_the_llm_extractor_asks_with_the_active_version_and_records_it(store, tmp_path):
+    def reply(req: FakeRequest):
+        return {name: {"quote": "BAYARAN AKHIR 7.50", "value": "7.50"} if name == "total" else {"quote": None, "value": None} for name in req.fields}
+
+    custom = PromptConfig(instructions="Read this {title} like an auditor.", hints={"receipt": {"total": "The amount paid, after rounding."}})
+    version = prompts.register(store, custom, "alice").version
+    prompts.promote(store, version, "alice")
+    with FakeOpenAI(reply) as server:
+        settings = Settings(home=tmp_path, llm_provider="openai", llm_base_url=server.base_url, llm_model="fake")
+        pipe = build_pipeline(settings, ["llm"], store)
+        state = pipe.process(RECEIPT.encode(), "receipt.txt", "receipt")
+        system = server.log[0].messages[0]["content"]
+    assert system == "Read this receipt like an auditor."
+    assert "The amount paid, after rounding." in server.log[0].text
+    assert state.model_calls and {c.prompt_version for c in state.model_calls} == {version}
+    [run] = list(store.runs())
+    assert run.prompt_version == version and run.run_key.endswith(f":{version}")
 
 
-def test_learned_anchors_of_the_active_version_reach_the_rules_extractor(store, tmp_path):
-    doc = make_document("ACME SDN BHD\nPaid in full: 42.50\n")
-    from pipeline.run import Pipeline
+def test_cli_lists_promotes_and_rolls_back(store, tmp_path, monkeypatch):
+    from pipeline.cli import app
 
-    plain = Pipeline(Settings(home=tmp_path, llm_provider="none"), ["rules"]).process_parsed(doc, "d", "receipt")
-    config = prompts.register(store, PromptConfig(anchors={"receipt": {"total": ["paid in full"]}}), actor="ana")
-    prompts.promote(store, config.version, actor="ana")
-    taught = build_pipeline(Settings(home=tmp_path, llm_provider="none"), ["rules"], store).process_parsed(doc, "d", "receipt")
-    assert taught.provenance["prompt_version"] == config.version
-    assert taught.fields["total"].value == plain.fields["total"].value == "42.50"
-    assert taught.fields["total"].confidence > plain.fields["total"].confidence  # a learned label is evidence
+    version = prompts.register(store, ANCHORED, "alice").version
+    monkeypatch.setenv("DOCLOOP_DATABASE_URL", store.url)
+    from pipeline.config import get_settings
 
-
-def test_ab_share_is_stable_per_document_and_close_to_the_share():
-    active, trial = PromptConfig(), PromptConfig(version="trial")
-    picks = Counter(ab.assign(f"{i:064x}", active, [(trial, 0.2)]).version for i in range(5000))
-    assert 0.17 < picks["trial"] / 5000 < 0.23
-    assert all(ab.assign(f"{i:064x}", active, [(trial, 0.2)]) == ab.assign(f"{i:064x}", active, [(trial, 0.2)]) for i in range(50))
-
-
-def test_near_duplicates_never_straddle_splits():
-    base = "INVOICE 2023-{n}\nACME GmbH, Hauptstr. 1, Berlin\nConsulting services June\nTotal 1,190.00 EUR\n"
-    items = [Item(id=f"d{n}", gold={}, origin="t", text=base.format(n=n)) for n in range(40)]
-    items += [Item(id=f"u{n}", gold={}, origin="t", text=f"unrelated document number {n} about {'xyz' * n} topic{n}") for n in range(40)]
-    assign_splits(items)
-    near = {i.split for i in items if i.id.startswith("d")}
-    assert len(near) == 1, "all near-duplicates land in one split"
-    assert len({i.split for i in items}) > 1
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        assert runner.invoke(app, ["prompts", "promote", version, "--by", "dora"]).exit_code == 0
+        listed = runner.invoke(app, ["prompts", "list"])
+        assert version in listed.output and "active" in listed.output
+        shown = runner.invoke(app, ["prompts", "show", version])
+        assert "BAYARAN AKHIR" in shown.output and "promoted by dora" in shown.output
+        assert runner.invoke(app, ["prompts", "rollback", "--by", "dora"]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
+    assert prompts.active(store).version == PROMPT_VERSION
