@@ -20,11 +20,11 @@ from pipeline.state import DocumentState
 
 
 def field_outcomes(state: DocumentState, gold: dict[str, Any], fields: Iterable[str], normalise) -> list[Outcome]:
-    """One outcome per field that has a value: right when it matches gold exactly."""
+    """One outcome per field: right when its value (or its absence) matches gold exactly."""
     out = []
     for name in fields:
         result = state.fields.get(name)
-        if result is None or result.value in (None, "", []):
+        if result is None:
             continue
         counts = compare(name, gold.get(name), result.value, normalise)
         out.append(Outcome(state.schema_name, name, dict(result.features), counts.fp == 0 and counts.fn == 0))
@@ -63,13 +63,13 @@ def collect(
 
 
 def calibrate(
-    names: Iterable[str], folder: Path, target: float = 0.99, **collect_options: Any
+    names: Iterable[str], folder: Path, target: float = 0.99, policy: str = "precision", **collect_options: Any
 ) -> dict[str, Calibration]:
     """Fit and save one calibration per schema of the given datasets into ``folder``."""
     names = list(names)
     outcomes = collect(names, **collect_options)
     split = collect_options.get("split", "train")
-    calibrations = fit(outcomes, source=f"{'+'.join(names)}:{split}", target=target)
+    calibrations = fit(outcomes, source=f"{'+'.join(names)}:{split}", target=target, policy=policy)
     for cal in calibrations.values():
         cal.save(folder)
     return calibrations

@@ -2,9 +2,10 @@
 
 Fitted per schema and field with scikit-learn's logistic regression on outcomes
 (labelled data, or reviewers' decisions: a value accepted is right, a corrected
-one was wrong). Each field also gets the auto-accept threshold that meets a
-target precision with the most coverage, chosen on cross-validated predictions
-and guarded for small samples. Stored as plain JSON (weights, thresholds), so a
+one was wrong; "not in the document" is an outcome too). Each field also gets
+the auto-accept threshold with the most coverage that meets a target, chosen on
+cross-validated predictions and guarded for small samples: either the precision
+of that field's accepted values, or the accuracy of everything exported. Stored as plain JSON (weights, thresholds), so a
 calibration is versioned, diffable and loads without scikit-learn.
 """
 
@@ -33,6 +34,9 @@ class Outcome:
     field: str
     features: dict[str, float]
     correct: bool
+    # how many fields this one stands for: 1 / the chance it was looked at (an audited
+    # auto-accepted field stands for all the unaudited ones like it)
+    weight: float = 1.0
 
 
 @dataclass
@@ -53,6 +57,9 @@ class Calibration:
     source: str
     target_precision: float
     fields: dict[str, FieldCalibration] = field(default_factory=dict)
+    # "precision": every field's auto-accepted values are target-precise on their own;
+    # "exported": all fields together, what is exported (reviewed or not) is target-accurate
+    policy: str = "precision"
 
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -67,6 +74,9 @@ class Calibration:
         return cls(**raw)
 
 
+POLICIES = ("precision", "exported")
+
+
 def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     """Lower bound of the Wilson score interval (one-sided 95% by default)."""
     if n == 0:
@@ -78,8 +88,21 @@ def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     return (centre - margin) / denom
 
 
+def _cuts(probabilities: np.ndarray, correct: np.ndarray, weights: np.ndarray | None):
+    """Per possible cut, most probable first: (threshold, accepted count, weighted accepted,
+    weighted right among them), cutting only between distinct probabilities."""
+    weights = np.ones(len(probabilities)) if weights is None else weights
+    order = np.argsort(-probabilities, kind="stable")
+    p_sorted, w_sorted = probabilities[order], weights[order]
+    accepted, hits = np.cumsum(w_sorted), np.cumsum(w_sorted * correct[order])
+    for i in range(len(p_sorted)):
+        if i + 1 == len(p_sorted) or p_sorted[i + 1] != p_sorted[i]:
+            yield float(p_sorted[i]), i + 1, float(accepted[i]), float(hits[i])
+
+
 def choose_threshold(
-    probabilities: np.ndarray, correct: np.ndarray, target: float, min_accepted: int = 30, slack: float = 0.03
+    probabilities: np.ndarray, correct: np.ndarray, target: float, min_accepted: int = 30, slack: float = 0.03,
+    weights: np.ndarray | None = None,
 ) -> tuple[float, float | None, float]:
     """The lowest threshold whose accepted set is at least ``target`` precise.
 
@@ -87,64 +110,131 @@ def choose_threshold(
     lower bound of their precision within ``slack`` of the target. Returns
     (threshold, precision, coverage); NEVER when no threshold qualifies.
     """
-    order = np.argsort(-probabilities)
-    p_sorted, c_sorted = probabilities[order], correct[order].astype(int)
-    hits = np.cumsum(c_sorted)
+    total = float(np.sum(weights)) if weights is not None else len(probabilities)
     best = (NEVER, None, 0.0)
-    for i in range(len(p_sorted)):
-        # only cut between distinct probabilities
-        if i + 1 < len(p_sorted) and p_sorted[i + 1] == p_sorted[i]:
-            continue
-        n = i + 1
-        precision = hits[i] / n
-        if n >= min_accepted and precision >= target and wilson_lower(int(hits[i]), n) >= target - slack:
-            best = (float(p_sorted[i]), float(precision), n / len(p_sorted))
+    for threshold, n, accepted, hits in _cuts(probabilities, correct, weights):
+        precision = hits / accepted
+        sure = wilson_lower(round(precision * n), n) >= target - slack
+        if n >= min_accepted and precision >= target and sure:
+            best = (threshold, precision, accepted / total)
     return best
 
 
-def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def choose_shared_threshold(
+    probabilities: np.ndarray, correct: np.ndarray, target: float, slack: float = 0.0, weights: np.ndarray | None = None,
+) -> float:
+    """The lowest threshold, shared by all of a schema's fields, that keeps what is exported
+    at least ``target`` accurate: reviewed fields are right, so the error budget
+    (1 - target of all fields) is spent on the accepted values least likely right.
+
+    With calibrated probabilities one shared cut gives the most coverage for the
+    errors allowed. Guard: the Wilson lower bound of the exported accuracy within
+    ``slack`` of the target (by default at it: the target holds with 95% confidence).
+    """
+    total = float(np.sum(weights)) if weights is not None else len(probabilities)
+    best = NEVER
+    for threshold, _, accepted, hits in _cuts(probabilities, correct, weights):
+        exported = 1 - (accepted - hits) / total
+        if exported >= target and wilson_lower(round(exported * len(probabilities)), len(probabilities)) >= target - slack:
+            best = threshold
+    return best
+
+
+def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([[o.features.get(f, 0.0) for f in names] for o in outcomes], dtype=float)
     y = np.array([o.correct for o in outcomes], dtype=bool)
-    return x, y
+    w = np.array([o.weight for o in outcomes], dtype=float)
+    return x, y, w
 
 
-def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) -> FieldCalibration:
+@dataclass
+class _Fitted:
+    """One field's model and its cross-validated predictions (what thresholds are chosen on)."""
+
+    weights: dict[str, float]
+    bias: float
+    probabilities: np.ndarray
+    correct: np.ndarray
+    sample_weights: np.ndarray
+
+    def calibration(self, threshold: float, precision: float | None, coverage: float) -> FieldCalibration:
+        return FieldCalibration(
+            weights=self.weights, bias=self.bias, threshold=threshold, samples=len(self.correct),
+            positive_rate=float(np.average(self.correct, weights=self.sample_weights)),
+            precision_at_threshold=precision, coverage_at_threshold=coverage,
+        )
+
+    def at(self, threshold: float) -> FieldCalibration:
+        """This field's calibration with a threshold chosen elsewhere, and what it accepts."""
+        accepted = self.probabilities >= threshold
+        w = self.sample_weights
+        precision = float(np.average(self.correct[accepted], weights=w[accepted])) if accepted.any() else None
+        return self.calibration(threshold, precision, float(w[accepted].sum() / w.sum()))
+
+
+def _fit_model(outcomes: list[Outcome]) -> _Fitted:
     # every feature any outcome has: the scorer's own and each extractor signal
     names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
-    x, y = _matrix(outcomes, names)
+    x, y, w = _matrix(outcomes, names)
     if y.all() or not y.any():  # one class: no slope to learn, keep the base rate
         rate = min(max(float(y.mean()), 1e-3), 1 - 1e-3)
         bias = math.log(rate / (1 - rate))
-        weights = dict.fromkeys(names, 0.0)
         probabilities = np.full(len(y), 1.0 / (1.0 + math.exp(-bias)))  # what the scorer will say
+        return _Fitted(dict.fromkeys(names, 0.0), bias, probabilities, y, w)
+    model = LogisticRegression(C=1.0, max_iter=1000)
+    folds = min(5, int(min(y.sum(), (~y).sum())))
+    if folds >= 2:
+        cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+        probabilities = cross_val_predict(model, x, y, cv=cv, method="predict_proba", params={"sample_weight": w})[:, 1]
     else:
-        model = LogisticRegression(C=1.0, max_iter=1000)
-        folds = min(5, int(min(y.sum(), (~y).sum())))
-        if folds >= 2:
-            cv = StratifiedKFold(folds, shuffle=True, random_state=0)
-            probabilities = cross_val_predict(model, x, y, cv=cv, method="predict_proba")[:, 1]
-        else:
-            probabilities = model.fit(x, y).predict_proba(x)[:, 1]
-        model.fit(x, y)
-        weights = {f: float(w) for f, w in zip(names, model.coef_[0])}
-        bias = float(model.intercept_[0])
-    threshold, precision, coverage = choose_threshold(probabilities, y, target, min_accepted)
-    return FieldCalibration(
-        weights=weights, bias=bias, threshold=threshold, samples=len(y), positive_rate=float(y.mean()),
-        precision_at_threshold=precision, coverage_at_threshold=coverage,
-    )
+        probabilities = model.fit(x, y, sample_weight=w).predict_proba(x)[:, 1]
+    model.fit(x, y, sample_weight=w)
+    return _Fitted({f: float(c) for f, c in zip(names, model.coef_[0])}, float(model.intercept_[0]), probabilities, y, w)
 
 
-def fit(outcomes: list[Outcome], source: str, target: float = 0.99, min_accepted: int = 30) -> dict[str, Calibration]:
-    """One calibration per schema in the outcomes."""
-    by_field: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) -> FieldCalibration:
+    """A field's calibration with its own threshold (the "precision" policy)."""
+    fitted = _fit_model(outcomes)
+    return fitted.calibration(*choose_threshold(fitted.probabilities, fitted.correct, target, min_accepted, weights=fitted.sample_weights))
+
+
+def _shared(fitted: dict[str, _Fitted], target: float, min_samples: int, floor: float) -> dict[str, FieldCalibration]:
+    """The "exported" policy: one cut over the pooled predictions of every field with
+    enough outcomes to trust its calibration; the others always go to review. A field
+    whose accepted values would fall below ``floor`` precision at the cut is left out
+    and the cut chosen again: the budget is not all spent on one weak field."""
+    trusted = {name: f for name, f in fitted.items() if len(f.correct) >= min_samples}
+    cut = NEVER
+    while trusted:
+        pooled = [np.concatenate([getattr(f, a) for f in trusted.values()]) for a in ("probabilities", "correct", "sample_weights")]
+        cut = choose_shared_threshold(pooled[0], pooled[1], target, weights=pooled[2])
+        weak = [name for name, f in trusted.items() if (f.at(cut).precision_at_threshold or 1.0) < floor]
+        if not weak:
+            break
+        trusted = {name: f for name, f in trusted.items() if name not in weak}
+    return {name: f.at(cut if name in trusted else NEVER) for name, f in fitted.items()}
+
+
+def fit(
+    outcomes: list[Outcome], source: str, target: float = 0.99, min_accepted: int = 30, policy: str = "precision",
+    floor: float = 0.9,
+) -> dict[str, Calibration]:
+    """One calibration per schema in the outcomes, thresholds chosen by ``policy``
+    (``floor``: the least precision any one field's accepted values may have under "exported")."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}; one of {', '.join(POLICIES)}")
+    by_schema: dict[str, dict[str, list[Outcome]]] = defaultdict(lambda: defaultdict(list))
     for o in outcomes:
-        by_field[(o.schema, o.field)].append(o)
+        by_schema[o.schema][o.field].append(o)
     version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     calibrations: dict[str, Calibration] = {}
-    for (schema, name), rows in sorted(by_field.items()):
-        cal = calibrations.setdefault(schema, Calibration(schema, version, source, target))
-        cal.fields[name] = fit_field(rows, target, min_accepted)
+    for schema, rows_by_field in sorted(by_schema.items()):
+        cal = calibrations[schema] = Calibration(schema, version, source, target, policy=policy)
+        if policy == "precision":
+            cal.fields = {name: fit_field(rows, target, min_accepted) for name, rows in sorted(rows_by_field.items())}
+        else:
+            fitted = {name: _fit_model(rows) for name, rows in sorted(rows_by_field.items())}
+            cal.fields = _shared(fitted, target, min_accepted, floor)
     return calibrations
 
 
@@ -159,7 +249,8 @@ class CalibratedScorer:
     def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
         cal = self.calibrations.get(schema)
         fc = cal.fields.get(field) if cal else None
-        if fc is None:
+        # a calibration fitted without "not in the document" outcomes cannot vouch for one
+        if fc is None or ("absent" in features and "absent" not in fc.weights):
             return self.fallback.confidence(schema, field, features)
         z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
         return 1.0 / (1.0 + math.exp(-z))

@@ -170,7 +170,10 @@ def calibrate_command(
     datasets: str = typer.Option(",".join(NAMES), "--datasets", help="Comma-separated dataset names."),
     split: str = typer.Option("train", "--split"),
     extractors: str = typer.Option("rules", "--extractors"),
-    target: float = typer.Option(0.99, "--target", help="Precision auto-accepted fields must reach."),
+    target: float = typer.Option(0.99, "--target", help="What the auto-accept thresholds aim for (see --policy)."),
+    policy: str = typer.Option(
+        "precision", "--policy", help="precision: each field's accepted values reach --target; exported: all that is exported does."
+    ),
     out: Path = typer.Option(None, "--out", help="Folder for <schema>.json (default: DOCLOOP_HOME/calibrations)."),
 ) -> None:
     """Fit per-field confidence calibrations and auto-accept thresholds from labelled data."""
@@ -182,7 +185,7 @@ def calibrate_command(
     folder = out or get_settings().home / "calibrations"
     with _progress(console) as progress:
         task = progress.add_task("documents", total=None)
-        cals = calibrate(names, folder, target=target, split=split,
+        cals = calibrate(names, folder, target=target, policy=policy, split=split,
                          extractors=[e.strip() for e in extractors.split(",") if e.strip()],
                          on_document=lambda _: progress.advance(task))
     table = Table("schema", "field", "samples", "right", "threshold", "precision", "coverage", title=f"calibrations in {folder}")
@@ -205,7 +208,11 @@ def stream_command(
     seed: int = typer.Option(0, "--seed", help="Shuffle seed for the arrival order."),
     batch: int = typer.Option(25, "--batch", help="Re-fit the calibration every N measured documents."),
     window: int = typer.Option(50, "--window", help="Documents per reported window."),
-    target: float = typer.Option(0.99, "--target", help="Precision the auto-accept thresholds aim for."),
+    target: float = typer.Option(0.99, "--target", help="What the auto-accept thresholds aim for (see --policy)."),
+    policy: str = typer.Option(
+        "precision", "--policy", help="precision: each field's accepted values reach --target; exported: all that is exported does."
+    ),
+    audit: float = typer.Option(0.0, "--audit", help="Share of would-be accepted fields reviewed anyway (unbiased re-fits)."),
     extractors: str = typer.Option("rules,memory", "--extractors", help="Comma-separated, e.g. rules,memory,llm."),
     limit: int = typer.Option(None, "--limit", help="Only the first N measured documents."),
     after: int = typer.Option(200, "--after", help="Also report the figures after the first N measured documents."),
@@ -221,7 +228,7 @@ def stream_command(
         task = progress.add_task(f"{dataset} stream", total=None)
         report = run_stream(
             dataset, split=None if split == "all" else split, seed_split=None if seed_split == "none" else seed_split,
-            seed=seed, batch=batch, window=window, target=target,
+            seed=seed, batch=batch, window=window, target=target, policy=policy, audit=audit,
             extractors=[e.strip() for e in extractors.split(",") if e.strip()], limit=limit,
             on_document=lambda _: progress.advance(task),
         )

@@ -7,7 +7,10 @@ from the gold labels (one review per field; a corrected value is right in the ex
 so the only errors exported are auto-accepted ones. Reviewed fields flow back the way a
 deployment's would: into the memory store (learned anchors, :mod:`pipeline.extractors.memory`)
 and into the outcomes the calibration is re-fitted on every ``batch`` documents. Fields
-auto-accepted are *not* outcomes: a deployment never learns whether they were right.
+auto-accepted are *not* outcomes: a deployment never learns whether they were right,
+except for the audit sample (``audit``: that share of would-be accepted fields is
+reviewed anyway, counted as reviews, and weighted by 1/audit in the re-fit so the
+outcomes stand for everything accepted).
 
 "Fit on the train split, measured on data it has not seen": with ``seed_split`` the
 stream first runs over that split with every field labelled (imported labelled data),
@@ -33,6 +36,7 @@ from eval.metrics import compare
 from eval.run import run_example
 from pipeline.config import Settings
 from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remember, typed
+from pipeline.route import AUDIT
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, FieldStatus
 from schemas.registry import field_specs, get_schema
@@ -53,6 +57,7 @@ class DocRecord:
     tokens: int
     seconds: float
     reviewed_fields: list[str] = field(default_factory=list)
+    wrong_fields: list[str] = field(default_factory=list)  # auto-accepted and wrong: what a person never saw
 
 
 @dataclass
@@ -65,6 +70,8 @@ class StreamReport:
     window: int
     target: float
     extractors: list[str]
+    policy: str = "precision"
+    audit: float = 0.0
     documents: list[DocRecord] = field(default_factory=list)
     refits: list[dict[str, Any]] = field(default_factory=list)  # after which document, thresholds per field
 
@@ -104,6 +111,7 @@ def summarise(docs: list[DocRecord], first: int = 1) -> dict[str, Any]:
         "tokens_per_document": sum(d.tokens for d in docs) / n if n else None,
         "seconds_per_document": sum(d.seconds for d in docs) / n if n else None,
         "reviewed_by_field": dict(sorted(Counter(f for d in docs for f in d.reviewed_fields).items())),
+        "wrong_by_field": dict(sorted(Counter(f for d in docs for f in d.wrong_fields).items())),
     }
 
 
@@ -117,12 +125,15 @@ def order(items: list[Example], seed: int) -> list[Example]:
 class Loop:
     """One pipeline with its memory and calibration, and the oracle that reviews for it."""
 
-    def __init__(self, name: str, settings: Settings, extractors: list[str], target: float, min_accepted: int = 30):
+    def __init__(
+        self, name: str, settings: Settings, extractors: list[str], target: float, policy: str = "precision", min_accepted: int = 30
+    ):
         self.module = dataset(name)
         self.model = get_schema(self.module.SCHEMA)
         self.specs = {s.name: s for s in field_specs(self.model)}
         self.fields = list(self.module.FIELDS)
         self.target = target
+        self.policy = policy
         self.min_accepted = min_accepted
         self.pipe = Pipeline(settings=settings, extractor_names=extractors)
         memories = [e for e in self.pipe.extractors if isinstance(e, MemoryExtractor)]
@@ -133,7 +144,9 @@ class Loop:
 
     def refit(self) -> dict[str, float]:
         """Calibration and thresholds from every outcome so far, installed in the pipeline."""
-        calibrations = fit(self.outcomes, source=f"stream:{self.module.NAME}", target=self.target, min_accepted=self.min_accepted)
+        calibrations = fit(
+            self.outcomes, source=f"stream:{self.module.NAME}", target=self.target, min_accepted=self.min_accepted, policy=self.policy
+        )
         if calibrations:
             scorer = CalibratedScorer(calibrations)
             self.pipe.scorer = scorer
@@ -149,26 +162,31 @@ class Loop:
         start = time.perf_counter()
         state = run_example(self.pipe, example, self.module.SCHEMA)
         seconds = time.perf_counter() - start
-        reviewed, corrected, auto, wrong = [], 0, 0, 0
+        reviewed, corrected, auto, wrong = [], 0, 0, []
         for name in self.fields:
             result = state.fields.get(name)
             value = result.value if result else None
             ok = self.right(name, example.gold.get(name), value)
             if phase == "stream" and result is not None and result.status == FieldStatus.auto_accepted:
                 auto += 1
-                wrong += not ok
+                if not ok:
+                    wrong.append(name)
             else:
                 reviewed.append(name)
                 corrected += not ok
-        self.outcomes += field_outcomes(state, example.gold, reviewed, self.module.normalise)
+        outcomes = field_outcomes(state, example.gold, reviewed, self.module.normalise)
+        for o in outcomes:
+            if phase == "stream" and AUDIT in state.fields[o.field].reasons:
+                o.weight = 1 / self.pipe.settings.audit_rate
+        self.outcomes += outcomes
         if self.memory is not None and state.parsed is not None:
             confirmed = {name: self.confirmed(state, name, example.gold.get(name)) for name in reviewed}
             remember(self.memory, state.parsed, self.model.name, example.id, confirmed)
         return DocRecord(
             index=index, id=example.id, phase=phase, fields=len(self.fields), reviewed=len(reviewed),
-            corrected=corrected, auto=auto, auto_wrong=wrong,
+            corrected=corrected, auto=auto, auto_wrong=len(wrong),
             tokens=sum(c.input_tokens + c.output_tokens for c in state.model_calls), seconds=round(seconds, 4),
-            reviewed_fields=reviewed,
+            reviewed_fields=reviewed, wrong_fields=wrong,
         )
 
     def confirmed(self, state: DocumentState, name: str, gold: Any) -> list[tuple[Any, int | None, int | None]]:
@@ -201,6 +219,8 @@ def run_stream(
     window: int = 50,
     target: float = 0.99,
     extractors: list[str] | None = None,
+    policy: str = "precision",
+    audit: float = 0.0,
     root: Path = DEFAULT_ROOT,
     limit: int | None = None,
     seed_limit: int | None = None,
@@ -210,11 +230,11 @@ def run_stream(
     """Stream ``name``'s ``split`` (after seeding from ``seed_split``, when given) and record
     what happened to every document. ``limit``/``seed_limit`` keep the first N of each order."""
     extractors = extractors or ["rules", "memory"]
-    report = StreamReport(name, split, seed_split, seed, batch, window, target, list(extractors))
+    report = StreamReport(name, split, seed_split, seed, batch, window, target, list(extractors), policy, audit)
     with tempfile.TemporaryDirectory(prefix="docloop-stream-") as home:
         # a fresh home: the memory store starts empty and nothing cached is reused
         base = settings or Settings(llm_provider="none" if "llm" not in extractors else Settings().llm_provider)
-        loop = Loop(name, base.model_copy(update={"home": Path(home)}), list(extractors), target)
+        loop = Loop(name, base.model_copy(update={"home": Path(home), "audit_rate": audit}), list(extractors), target, policy)
         phases = [("stream", order(list(examples(name, root, split)), seed)[:limit])]
         if seed_split is not None:
             phases.insert(0, ("seed", order(list(examples(name, root, seed_split)), seed)[:seed_limit]))

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     llm_price_out_per_mtok: float = 0.0
     chunk_chars: int = 1500
     review_threshold: float = 0.9
+    audit_rate: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="Share of would-be auto-accepted fields sent to review anyway: unbiased outcomes for re-fits, and a check on drift.",
+    )
     token_budget_per_document: int = 20_000
 
     @property

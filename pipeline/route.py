@@ -2,25 +2,41 @@
 
 A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
-in the document is never accepted without a person, whatever its score. A failed
+in the document is never accepted without a person, whatever its score. "Not in
+the document" is accepted like a value, when its (calibrated) confidence says so.
+
+An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
+hash of document and field, so routing stays idempotent) goes to a person anyway:
+the only way to learn how often accepted values are right, which re-fits need.
+ A failed
 cross-field check sends the fields it involves to review.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from schemas.registry import field_specs, get_schema
 
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
+AUDIT = "audit sample"
+
+
+def audited(document: str, field: str, rate: float) -> bool:
+    """Whether this document's field is in the audit sample: uniform, fixed per (document, field)."""
+    draw = int.from_bytes(hashlib.sha256(f"{document}:{field}".encode()).digest()[:8], "big") / 2**64
+    return draw < rate
 
 
 def _grounded(result: FieldResult) -> bool:
     return bool(result.evidence) and "not grounded in the document" not in result.reasons
 
 
-def route(state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None) -> DocumentState:
+def route(
+    state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None, audit_rate: float = 0.0
+) -> DocumentState:
     """Stage: statuses for every field and the document.
 
     ``thresholds`` (field -> threshold) override the schema's, e.g. calibrated ones.
@@ -36,7 +52,9 @@ def route(state: DocumentState, default_threshold: float = 0.9, thresholds: dict
             continue
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
-        accept = not empty and result.confidence >= threshold and _grounded(result)
+        accept = result.confidence >= threshold and (empty or _grounded(result))
+        if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
         fields[spec.name] = result.model_copy(update={"status": status})
 

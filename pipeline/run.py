@@ -93,7 +93,7 @@ class Pipeline:
         state = extract(state, self.extractors_for(prompt), get_schema(state.schema_name), self.settings, hints)
         state = ground(state)
         state = score(state, self.scorer)
-        return route(state, self.settings.review_threshold, self.thresholds.get(state.schema_name))
+        return route(state, self.settings.review_threshold, self.thresholds.get(state.schema_name), self.settings.audit_rate)
 
     def process(self, data: bytes, source: str, schema: str) -> DocumentState:
         """One document from bytes to its final state (stored when a store is set).

@@ -181,7 +181,7 @@ def _choose_many(spec, candidates, model, scorer) -> FieldResult:
         reasons.append("uncertain further items")
     return FieldResult(
         value=[best.value for _, _, best in kept],
-        confidence=round(scorer.confidence(model.name, spec.name, weakest), 4),
+        confidence=scorer.confidence(model.name, spec.name, weakest),
         features=weakest,
         evidence=[s for _, _, best in kept for s in best.evidence],
         extractor=",".join(sorted({best.extractor for _, _, best in kept})),
@@ -197,14 +197,19 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
     of its weakest decision (an item kept, or an item left out).
     """
     if not candidates:
-        return FieldResult(value=[] if spec.many else None, confidence=0.0, reasons=["not found"])
+        # "not in the document" is an answer too; a calibration learns how often it is right
+        absent = {"absent": 1.0}
+        return FieldResult(
+            value=[] if spec.many else None, confidence=scorer.confidence(model.name, spec.name, absent),
+            features=absent, reasons=["not found"],
+        )
     if spec.many:
         return _choose_many(spec, candidates, model, scorer)
     ranked = _rank(spec, candidates, model)
     _, feats, best = ranked[0]
     return FieldResult(
         value=best.value,
-        confidence=round(scorer.confidence(model.name, spec.name, feats), 4),
+        confidence=scorer.confidence(model.name, spec.name, feats),
         features=feats,
         evidence=best.evidence,
         extractor=best.extractor,

@@ -51,3 +51,41 @@ def test_saved_calibration_loads_and_scores_the_same(tmp_path):
     assert Calibration.load(tmp_path / "receipt.json").fields["total"].samples == 500
     # fields it was not fitted on fall back to the heuristic prior
     assert loaded.confidence("receipt", "company", feats) == loaded.fallback.confidence("receipt", "company", feats)
+
+
+def test_exported_policy_spends_the_error_budget_across_fields():
+    """One field always right and one right 90% of the time: held to 0.99 precision each,
+    the second is never accepted; held to 0.97 exported accuracy together, most of it is."""
+    rng = np.random.default_rng(6)
+    outcomes = [Outcome("receipt", "date", {"strength": 1.0}, True) for _ in range(400)]
+    outcomes += [Outcome("receipt", "address", {"strength": s}, bool(rng.random() < 0.8 + 0.2 * s))
+                 for s in rng.random(400)]
+    per_field = fit(outcomes, source="t", target=0.99)["receipt"]
+    shared = fit(outcomes, source="t", target=0.97, policy="exported")["receipt"]
+    assert per_field.fields["address"].coverage_at_threshold < shared.fields["address"].coverage_at_threshold
+    assert shared.fields["address"].coverage_at_threshold > 0.5 and shared.policy == "exported"
+    # what the shared cut exports (reviewed fields right, accepted ones as they are) meets the target
+    scorer = CalibratedScorer({"receipt": shared})
+    wrong = sum(not o.correct for o in outcomes if scorer.confidence("receipt", o.field, o.features) >= shared.fields[o.field].threshold)
+    assert 1 - wrong / len(outcomes) >= 0.97
+
+
+def test_weights_stand_for_the_unaudited_fields():
+    """Outcomes from an audit sample weighted by 1/rate give the population's precision back."""
+    rng = np.random.default_rng(7)
+    reviewed = [Outcome("receipt", "total", {"strength": 0.2}, bool(rng.random() < 0.5)) for _ in range(300)]
+    audited = [Outcome("receipt", "total", {"strength": 0.9}, bool(rng.random() < 0.97), weight=20.0) for _ in range(60)]
+    weighted = fit(reviewed + audited, source="t", target=0.5)["receipt"].fields["total"]
+    unweighted = fit(reviewed + [Outcome(o.schema, o.field, o.features, o.correct) for o in audited], source="t", target=0.5)
+    # 1200 confident fields stand behind the 60 audited: the base rate is theirs, not the reviewed ones'
+    assert weighted.positive_rate > 0.8 > unweighted["receipt"].fields["total"].positive_rate
+
+
+def test_exported_policy_keeps_every_accepted_field_above_the_floor():
+    """Plenty of budget from a field always right must not buy a field right only 85% of the time."""
+    rng = np.random.default_rng(8)
+    outcomes = [Outcome("receipt", "date", {"strength": 1.0}, True) for _ in range(2000)]
+    outcomes += [Outcome("receipt", "company", {"strength": 0.5}, bool(rng.random() < 0.85)) for _ in range(200)]
+    cal = fit(outcomes, source="t", target=0.95, policy="exported", floor=0.9)["receipt"]
+    assert cal.fields["company"].threshold == NEVER and cal.fields["date"].threshold < NEVER
+    assert fit(outcomes, source="t", target=0.95, policy="exported", floor=0.8)["receipt"].fields["company"].threshold < NEVER

@@ -83,3 +83,31 @@ def test_provisional_confidence_orders_by_evidence():
     weak = cand("total", "106.00", "106.00", match=0.3)
     assert candidate_confidence(strong) > candidate_confidence(weak)
     assert 0 <= HeuristicScorer().confidence("s", "f", {}) < 0.05
+
+
+def test_absence_is_accepted_only_when_a_calibration_vouches_for_it():
+    from eval.calibration import CalibratedScorer, Outcome, fit
+
+    assert route(score(state([]))).fields["vat_rate"].status == FieldStatus.needs_review  # the prior never does
+    # "no VAT rate found" was right 196 times in 200 before
+    outcomes = [Outcome("invoice", "vat_rate", {"absent": 1.0}, i % 50 != 0) for i in range(200)]
+    scorer = CalibratedScorer(fit(outcomes, source="t", target=0.95))
+    routed = route(score(state([]), scorer), thresholds=scorer.thresholds()["invoice"])
+    assert routed.fields["vat_rate"].value is None and routed.fields["vat_rate"].confidence > 0.95
+    assert routed.fields["vat_rate"].status == FieldStatus.auto_accepted
+    # a calibration fitted on found values alone does not speak for absence
+    found_only = CalibratedScorer(fit([Outcome("invoice", "total", {"grounded": 1.0}, True)] * 50, source="t"))
+    assert score(state([]), found_only).fields["total"].confidence == score(state([])).fields["total"].confidence
+
+
+def test_audit_sample_sends_a_fixed_share_of_accepted_fields_to_review():
+    from pipeline.route import AUDIT, audited
+
+    strong = [cand("total", "106.00", "106.00", match=1.0, layout=1.0)]
+    routed = [route(score(state(strong)).model_copy(update={"sha256": f"{i:064x}"}), audit_rate=0.2) for i in range(500)]
+    sampled = [r for r in routed if r.fields["total"].status == FieldStatus.needs_review]
+    assert 0.15 < len(sampled) / len(routed) < 0.25
+    assert all(AUDIT in r.fields["total"].reasons for r in sampled)
+    # idempotent: routing again draws the same sample
+    assert all(audited(r.sha256, "total", 0.2) == (r in sampled) for r in routed)
+    assert route(routed[0], audit_rate=0.2).fields["total"].status == routed[0].fields["total"].status
