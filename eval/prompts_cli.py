@@ -103,14 +103,14 @@ def ab_cmd(
 @app.command("optimise")
 def optimise_cmd(
     eval_set: str = typer.Option(..., "--set", help="Eval set to learn from (train) and gate on (--split)."),
-    method: str = typer.Option("demos", help="demos (few-shot selection) or gepa (instruction optimisation)."),
+    method: str = typer.Option("demos", help="demos (few-shot selection), anchors (learned labels) or gepa (instructions)."),
     split: str = typer.Option("test", help="Held-out split the candidate must win on."),
     extractors: str = typer.Option("rules,llm", help="Extractors for the gate's runs."),
     budget: int = typer.Option(60, help="GEPA: metric calls."),
     by: str = ACTOR,
 ) -> None:
     """Make a candidate from the active version; promote it only if it beats it by more than noise."""
-    from eval import evalsets, optimise, prompts
+    from eval import anchors, evalsets, optimise, prompts
     from pipeline.config import get_settings
 
     store, settings, actor = _store(), get_settings(), _actor(by)
@@ -121,6 +121,8 @@ def optimise_cmd(
         except optimise.NeedsCapableModel as err:
             console.print(f"[yellow]skipped: {err}")
             raise typer.Exit(0)
+    elif method == "anchors":
+        candidate = anchors.candidate(store, evalset, base, actor)
     else:
         candidate = optimise.demonstrations(store, evalset, base, actor)
     result = optimise.gate(store, evalset, candidate, actor, split, [e.strip() for e in extractors.split(",") if e.strip()], settings)
