@@ -1,9 +1,10 @@
-"""Fit calibrations from labelled data: run the pipeline, compare to gold, fit.
+"""Fit calibrations from labelled data or from people's reviews.
 
-Each extracted field of each document becomes an :class:`~eval.calibration.Outcome`
-(the scorer's features, and whether the value was right under the dataset's own
-normalised comparison). Only the train split is used by default, so the test
-split stays unseen for the figures the README reports.
+Each field of each document becomes an :class:`~eval.calibration.Outcome` (the
+scorer's features, and whether the value, or its absence, was right): for labelled
+data under the dataset's own normalised comparison, with only the train split used by
+default so the test split stays unseen for the figures the README reports; for a
+deployment, from the reviews in its database (:func:`review_outcomes`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from eval.calibration import Calibration, Outcome, fit
 from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
 from pipeline.config import Settings
+from pipeline.route import AUDIT
 from pipeline.state import DocumentState
+from pipeline.store import FieldRow, ReviewRow, RunRow, Store
 
 
 def field_outcomes(state: DocumentState, gold: dict[str, Any], fields: Iterable[str], normalise) -> list[Outcome]:
@@ -28,6 +33,24 @@ def field_outcomes(state: DocumentState, gold: dict[str, Any], fields: Iterable[
             continue
         counts = compare(name, gold.get(name), result.value, normalise)
         out.append(Outcome(state.schema_name, name, dict(result.features), counts.fp == 0 and counts.fn == 0))
+    return out
+
+
+def review_outcomes(store: Store, audit_rate: float = 0.0) -> list[Outcome]:
+    """One outcome per reviewed field, from its last review: accepted as extracted is right,
+    corrected is wrong, "not present" is right only if nothing was extracted. An audited
+    field stands for the accepted ones it was drawn from (weight 1 / ``audit_rate``)."""
+    last = select(ReviewRow.field_id, ReviewRow.action, ReviewRow.before).order_by(ReviewRow.id)
+    rows = select(FieldRow.id, FieldRow.name, FieldRow.reasons, RunRow.schema_name, RunRow.state).join(RunRow, RunRow.id == FieldRow.run_id)
+    out = []
+    with store.session() as s:
+        decisions = {field_id: (action, before) for field_id, action, before in s.execute(last)}
+        for field_id, name, reasons, schema, state in s.execute(rows.where(FieldRow.id.in_(decisions))):
+            action, before = decisions[field_id]
+            features = ((state or {}).get("fields", {}).get(name) or {}).get("features") or {}
+            right = action == "accepted" or (action == "rejected" and before in (None, "", []))
+            weight = 1 / audit_rate if audit_rate and AUDIT in (reasons or []) else 1.0
+            out.append(Outcome(schema, name, dict(features), right, weight))
     return out
 
 
@@ -63,13 +86,16 @@ def collect(
 
 
 def calibrate(
-    names: Iterable[str], folder: Path, target: float = 0.99, policy: str = "precision", **collect_options: Any
+    names: Iterable[str], folder: Path, target: float = 0.99, policy: str = "precision",
+    reviewed: Iterable[Outcome] = (), **collect_options: Any,
 ) -> dict[str, Calibration]:
-    """Fit and save one calibration per schema of the given datasets into ``folder``."""
-    names = list(names)
-    outcomes = collect(names, **collect_options)
+    """Fit and save one calibration per schema of the given datasets (and ``reviewed``
+    outcomes, see :func:`review_outcomes`) into ``folder``."""
+    names, reviewed = list(names), list(reviewed)
+    outcomes = (collect(names, **collect_options) if names else []) + reviewed
     split = collect_options.get("split", "train")
-    calibrations = fit(outcomes, source=f"{'+'.join(names)}:{split}", target=target, policy=policy)
+    sources = [f"{'+'.join(names)}:{split}"] * bool(names) + ["reviews"] * bool(reviewed)
+    calibrations = fit(outcomes, source="+".join(sources), target=target, policy=policy)
     for cal in calibrations.values():
         cal.save(folder)
     return calibrations

@@ -167,7 +167,8 @@ def runs_command(name: str = typer.Argument(None, help="Only this eval set.")) -
 
 @app.command("calibrate")
 def calibrate_command(
-    datasets: str = typer.Option(",".join(NAMES), "--datasets", help="Comma-separated dataset names."),
+    datasets: str = typer.Option(",".join(NAMES), "--datasets", help="Comma-separated dataset names; '' for none."),
+    reviews: bool = typer.Option(False, "--reviews", help="Also learn from the reviews in the database (DOCLOOP_DATABASE_URL)."),
     split: str = typer.Option("train", "--split"),
     extractors: str = typer.Option("rules", "--extractors"),
     target: float = typer.Option(0.99, "--target", help="What the auto-accept thresholds aim for (see --policy)."),
@@ -177,15 +178,18 @@ def calibrate_command(
     out: Path = typer.Option(None, "--out", help="Folder for <schema>.json (default: DOCLOOP_HOME/calibrations)."),
 ) -> None:
     """Fit per-field confidence calibrations and auto-accept thresholds from labelled data."""
-    from eval.calibrate import calibrate
+    from eval.calibrate import calibrate, review_outcomes
     from pipeline.config import get_settings
+    from pipeline.store import Store
 
     console = Console()
+    settings = get_settings()
     names = [d.strip() for d in datasets.split(",") if d.strip()]
-    folder = out or get_settings().home / "calibrations"
+    folder = out or settings.home / "calibrations"
+    reviewed = review_outcomes(Store(settings.resolved_database_url), settings.audit_rate) if reviews else []
     with _progress(console) as progress:
         task = progress.add_task("documents", total=None)
-        cals = calibrate(names, folder, target=target, policy=policy, split=split,
+        cals = calibrate(names, folder, target=target, policy=policy, reviewed=reviewed, split=split,
                          extractors=[e.strip() for e in extractors.split(",") if e.strip()],
                          on_document=lambda _: progress.advance(task))
     table = Table("schema", "field", "samples", "right", "threshold", "precision", "coverage", title=f"calibrations in {folder}")
