@@ -83,12 +83,16 @@ def _key(value: Any) -> str:
     return str(value).casefold()
 
 
-def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool = True) -> dict[str, float]:
-    """The features of one chosen candidate among all proposed for its field."""
+def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool = True, exclusive: bool = True) -> dict[str, float]:
+    """The features of one chosen candidate among all proposed for its field.
+
+    ``exclusive``: the other values are rivals (one value per field); for the items of a
+    list field they are co-items, and a strong co-party says nothing against a weaker one.
+    """
     extractors = {c.extractor for c in all_candidates}
     agreeing = {c.extractor for c in all_candidates if _key(c.value) == _key(chosen.value)}
     own = strength(chosen)
-    rivals = [strength(c) for c in all_candidates if _key(c.value) != _key(chosen.value)]
+    rivals = [strength(c) for c in all_candidates if exclusive and _key(c.value) != _key(chosen.value)]
     return {
         # the extractor's own signals too: a calibration can weigh each one
         **{f"signal.{k}": v for k, v in chosen.signals.items() if k not in _CONTEXT_SIGNALS},
@@ -135,7 +139,7 @@ def _reasons(feats: dict[str, float]) -> list[str]:
 _RANKER = HeuristicScorer()
 
 
-def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema]):
+def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], exclusive: bool = True):
     """(prior, features, best candidate) per distinct value, most probable first.
 
     Values are ranked by the fixed prior, not by a fitted scorer: calibrations are
@@ -148,7 +152,7 @@ def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSche
     for group in groups.values():
         best = max(group, key=lambda c: (c.signals.get("grounded", 0.0), strength(c)))
         value = [best.value] if spec.many else best.value
-        feats = features(best, candidates, _validates(model, spec.name, value))
+        feats = features(best, candidates, _validates(model, spec.name, value), exclusive)
         ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
     return sorted(ranked, key=lambda t: t[0], reverse=True)
 
@@ -170,7 +174,7 @@ LIST_ITEM_MIN = 0.5  # an item of a list field with a prior below this is left o
 
 
 def _choose_many(spec, candidates, model, scorer) -> FieldResult:
-    ranked = _rank(spec, _items(candidates), model)
+    ranked = _rank(spec, _items(candidates), model, exclusive=False)
     kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN] or ranked[:1]
     dropped = [t for t in ranked if t not in kept]
     weakest = dict(min(kept, key=lambda t: t[0])[1])

@@ -117,6 +117,11 @@ def test_other_periods_are_not_the_term(sentence):
     assert proposals("term", sentence)[1] == []
 
 
+def test_termination_later_in_the_sentence_does_not_hide_the_term():
+    text = "This Agreement shall terminate three (3) years from the Effective Date, and upon termination, no party is bound."
+    assert proposals("term", text)[1][0].value == "3 years"
+
+
 # -- parties ------------------------------------------------------------------------------------
 
 
@@ -153,6 +158,46 @@ def test_party_names_are_cleaned():
         'and PACKETEER, INC . ("Packeteer").'
     )
     assert [p.value for p in proposals("party", text)[1]] == ["Maher Albitar", "PACKETEER, INC."]
+
+
+EMPLOYEE_PREAMBLE = (
+    "CONFIDENTIALITY AGREEMENT\nAs a condition of my employment with Acme Widgets, Inc., a Delaware "
+    'corporation (the "Company"), I agree to the following.\n1. I will keep the information secret.\n'
+)
+
+
+def test_party_who_only_signs_is_added_when_the_preamble_names_one():
+    blocks = (
+        "IN WITNESS WHEREOF, the parties have executed this Agreement.\n"
+        "ACME WIDGETS, INC.\nBy: /s/ Mary Major\nName: Mary Major\nTitle: Chief Executive Officer\n"
+        "/s/ John Q. Smith\nJohn Q. Smith\nWitness: /s/ Paul Minor\n"
+    )
+    text, found = proposals("party", EMPLOYEE_PREAMBLE + blocks)
+    # the officer signing for the company and the witness are not parties; the employee is
+    assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]
+    assert evidence(text, found[1]) == "John Q. Smith"
+    assert found[0].signals["position"] == 1.0 and found[1].signals["position"] == 1.0
+
+
+def test_company_named_only_in_its_signature_block():
+    blocks = (
+        "Very truly yours,\nACME WIDGETS, INC.\nBy: /s/ Mary Major\nName: Mary Major\nTitle: President\n"
+        "Accepted and agreed:\n(2) BETA\nHOLDINGS, L.P., a Delaware limited partnership\nBy: /s/ Ann Roe\n"
+        "Title: Managing Partner\n"
+    )
+    values = [p.value for p in proposals("party", EMPLOYEE_PREAMBLE + blocks)[1]]
+    assert values == ["Acme Widgets, Inc.", "BETA HOLDINGS, L.P."]  # a name wrapped over two lines
+
+
+def test_signature_blocks_add_nobody_beside_two_named_parties():
+    blocks = "ACME WIDGETS, INC.\nBy: /s/ Mary Major\nOMEGA PARTNERS LLC\nBy: /s/ Ann Roe\n/s/ Jane Doe\n"
+    values = [p.value for p in proposals("party", PREAMBLE + blocks)[1]]
+    assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
+
+
+def test_a_person_signing_merges_with_the_preamble_name():
+    found = proposals("party", PREAMBLE + "/s/ JOHN SMITH\nJOHN SMITH\n")[1]
+    assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]  # the preamble's spelling
 
 
 def test_defined_terms_and_places_are_not_parties():

@@ -78,6 +78,15 @@ def test_list_field_keeps_probable_items_and_drops_weak_ones():
     assert [c.value for c in party.candidates] == ["Tax"]
 
 
+def test_items_of_a_list_are_not_rivals():
+    """A co-party weaker than the other is still kept: items of a list do not contest each other."""
+    co_party = cand("party", "Globex", "Total", match=0.75, layout=0.75)
+    alone = score(state([co_party], schema="nda")).fields["party"]
+    beside = score(state([cand("party", "ACME SDN BHD", "ACME SDN BHD", match=1.0, layout=1.0), co_party], schema="nda")).fields["party"]
+    assert beside.value == ["ACME SDN BHD", "Globex"]
+    assert beside.features["conflict"] == alone.features["conflict"] == 0.0
+
+
 def test_provisional_confidence_orders_by_evidence():
     strong = cand("total", "106.00", "106.00", match=1.0, layout=1.0)
     weak = cand("total", "106.00", "106.00", match=0.3)
