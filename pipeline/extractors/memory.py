@@ -319,8 +319,8 @@ def propose(
             continue  # the field varies between these documents: a coincidence, not a memory
         a = next(iter(by_doc.values()))[0]
         hit = find(document, a.raw, spec.kind, a.value)
-        if hit is None:
-            continue
+        if hit is None or (spec.kind in TYPED_KINDS and hit[2] < 1.0):
+            continue  # a date or amount printed a little differently is another date or amount
         # the confirmed value, even where this print differs a little (an OCR slip): people
         # confirmed it, and ``memory_value`` says how exactly it was found here
         start, end = _words_at(document.text, hit[0], hit[1])
@@ -344,6 +344,11 @@ def propose(
                 best[key][4].append(sim)
         for key, (value, start, end, score, sims) in best.items():
             support(value, start, end, sims, votes[key], "memory_anchor", score)
+    if spec.kind in TYPED_KINDS:
+        # dates and amounts change per document: a remembered one printed here again but not
+        # where the issuer prints this field is most likely a coincidence (a price, a due date)
+        for p in found.values():
+            p.signals.setdefault("memory_anchor", 0.0)
     return list(found.values())
 
 

@@ -120,7 +120,7 @@ _PARTIAL = frozenset(
     "saving savings change tender tendered paid accepted rounding round adj adjustment deposit netto".split()
 )
 _TAX_WORDS = frozenset("tax gst vat sst mwst ust".split())
-_INCLUSIVE = frozenset("incl inclusive including inkl inc with".split())
+_INCLUSIVE = frozenset("incl include includes inclusive including inkl inc with".split())
 _CURRENCY_WORDS = frozenset(c.casefold() for c in ISO_4217) | {"rm"}
 
 
@@ -315,17 +315,33 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
     if total:
+        summary = _summary_row(ctx)
+        for p in out:
+            if ctx.line_at(p.spans[0][0]).row >= summary:
+                p.signals["match"] *= 0.5  # a tax summary table repeats parts of the total
         _apply_adjustments(ctx, out)
         # the total is the largest labelled amount (tax lines and summaries are parts of it)
         # beside its label (cash tendered, change and amounts in a second currency below
-        # the label do not count)
+        # the label do not count); only amounts labelled at least as well compete, so
+        # "TOTAL PAYABLE" after returns is not beaten by a larger "TOTAL 6% SUPPLIES"
         sure = [p for p in out if p.signals["typed"] == 1.0]
         labelled = [p for p in sure if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9] or sure
-        largest = max((Decimal(p.value) for p in labelled), default=Decimal(0))
         for p in out:
+            peers = [q for q in labelled if q.signals["match"] >= p.signals["match"]] or labelled
+            largest = max((Decimal(q.value) for q in peers), default=Decimal(0))
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+_SUMMARY_WORDS = frozenset("summary analysis ringkasan zusammenfassung".split())
+
+
+def _summary_row(ctx: Context) -> int:
+    """The first row (top to bottom, so OCR text order does not matter) of a heading that
+    opens a summary table ("GST SUMMARY"); past the last row when there is none."""
+    rows = [ln.row for ln in ctx.lines if len(_label_words(ln.text)) <= 4 and _label_words(ln.text) & _SUMMARY_WORDS]
+    return min(rows, default=len(ctx.layout.rows))
 
 
 _ADJUSTMENT_WORDS = frozenset("rounding round adj adjustment adjustments pembundaran rundung".split())
@@ -363,8 +379,8 @@ def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
     for total in labelled[:3]:
         for adj_row, r in adjustments:
             target = str(Decimal(total.value) + r)
-            # printed after the total and the adjustment, as receipts do
-            adjusted = [p for p in proposals if p.value == target and row(p) > row(total) and row(p) >= adj_row]
+            # total, then the adjustment, then the amount due, as receipts print them
+            adjusted = [p for p in proposals if p.value == target and row(total) <= adj_row <= row(p) and row(p) > row(total)]
             for p in adjusted:
                 p.signals["match"] = max(p.signals["match"], total.signals["match"])
                 p.signals["layout"] = max(p.signals["layout"], total.signals["layout"])
@@ -536,7 +552,7 @@ _POSTCODE = re.compile(
 )
 _CONTACT = re.compile(
     r"(?i)\b(?:tel|telephone|phone|fax|hp|mobile|email|e-mail|www|http|gst|sst|reg|vat|ust|"
-    r"invoice|receipt|date|cashier)\b|@|\+\d"
+    r"invoice|receipt|date|cashier)\b|\w@\w|\+\d"
 )
 
 
@@ -746,11 +762,28 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     return out
 
 
+_REGISTRATION = re.compile(r"\([^()\d]*\d{4,9}[\s-]*[A-Z]\s*\)")  # a company number: "(308282-A)", "(NO. 193573-M)"
+
+
+def _names_party(line: Line) -> bool:
+    """The line names a company (a legal form or a company number), so it is no address
+    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts."""
+    return bool(_REGISTRATION.search(line.text)) or (_legal_form(line) is not None and not _POSTCODE.search(line.text))
+
+
+def _opens(ctx: Context, scores: list[float], i: int) -> bool:
+    """Whether an address block starts at line ``i``: it has cues, or weak ones ("NO. 19 & 21")
+    and the next line has cues; a line naming the company does not."""
+    if _names_party(ctx.lines[i]):
+        return False
+    return scores[i] >= 0.3 or (scores[i] > 0 and i + 1 < len(scores) and scores[i + 1] >= 0.3)
+
+
 def _continues(ctx: Context, scores: list[float], first: int, k: int) -> bool:
     """Whether line ``k`` carries on the address block that starts at line ``first``: it has
     cues itself, or it is a plain line (a district name) followed by one that has."""
     line = ctx.lines[k]
-    if line.page != ctx.lines[first].page or _CONTACT.search(line.text) or _legal_form(line):
+    if line.page != ctx.lines[first].page or _CONTACT.search(line.text) or _names_party(line):
         return False
     if scores[k] >= 0.3:
         return True
@@ -772,7 +805,7 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     out = []
     i = 0
     while i < len(ctx.lines):
-        if scores[i] < 0.3:
+        if not _opens(ctx, scores, i):
             i += 1
             continue
         j = i

@@ -93,6 +93,24 @@ def test_anchors_read_dates_and_amounts_that_change_from_document_to_document(tm
     assert state.fields["total"].value == "77.25"
 
 
+def test_a_remembered_amount_printed_elsewhere_is_weak_and_a_near_date_is_no_date(tmp_path):
+    """Amounts and dates change per document: an earlier total printed here as an item price
+    is flagged as not at the remembered anchor (and loses to the anchored value), and an
+    earlier date printed one digit apart is not proposed at all."""
+    pipe = pipeline(tmp_path, ["rules", "memory"])
+    store = memory_of(pipe)
+    for key in ("first", "second"):
+        teach(store, receipt("03.02.2019", "45.10", "99.90"), key, {"date": "03.02.2019", "total": "45.10"})
+
+    state = pipe.process_parsed(receipt("08.02.2019", "77.25", "45.10"), "third", "receipt")
+
+    memory = {(c.field, c.value): c for c in state.candidates["total"] + state.candidates["date"] if c.extractor == "memory"}
+    assert memory[("total", "45.10")].signals["memory_anchor"] == 0.0
+    assert memory[("total", "77.25")].signals["memory_anchor"] > 0.9
+    assert state.fields["total"].value == "77.25"
+    assert ("date", "2019-02-03") not in memory
+
+
 def test_nothing_is_proposed_for_a_document_from_another_issuer(tmp_path):
     pipe = pipeline(tmp_path, ["rules", "memory"])
     teach(memory_of(pipe), receipt("03.02.2019", "45.10", "99.90"), "first", {"total": "45.10"})

@@ -201,6 +201,40 @@ def test_value_on_the_row_beside_its_label():
     assert total.signals["layout"] == 0.9  # same row, not the same line
 
 
+def test_address_block_leaves_out_the_company_line_and_keeps_lines_with_odd_cues():
+    """A company line (legal form or company number) above the address is not part of it,
+    even with a region in it; "@" between numbers is no e-mail and "KG." (kampung) beside a
+    postcode is no legal form, so those lines stay in the block."""
+    for company in ("GREEN LANE PHARMACY SDN BHD", "BEST DENKI MALAYSIA (308282-A)"):
+        lines = [company, "LOT 21 @ 22, CITTA MALL", "NO 5, JALAN BATU 12,", "KG. DUSUN, 43100 HULU LANGAT,", "SELANGOR", "TEL: 03-1234 5678"]
+        address = extract(plain("\n".join(lines)), "receipt")["address"][0]
+        assert address.value == " ".join(lines[1:5])
+
+
+def test_total_ignores_the_tax_summary_and_larger_but_qualified_totals():
+    """"TOTAL PAYABLE" after returns is smaller than "TOTAL 6% SUPPLIES" printed above it,
+    and the tax summary table below repeats a "TOTAL" of its own: neither wins."""
+    text = "\n".join([
+        "TOTAL 6% SUPPLIES (INC. GST): 30.01",
+        "TOTAL 0% SUPPLIES: -7.43",
+        "TOTAL PAYABLE: 22.58",
+        "GST SUMMARY",
+        "TOTAL: 28.32 1.69",
+    ])
+    found = extract(plain(text), "receipt")["total"]
+    assert found[0].value == "22.58"
+    summary = next(c for c in found if c.value == "28.32")
+    assert summary.signals["match"] <= 0.5
+
+
+def test_rounding_applies_only_between_the_total_and_the_amount_due():
+    """An adjustment printed above a total does not turn a later amount into the amount due."""
+    text = "\n".join(["TOTAL SALES (EXCLUDING GST): 616.59", "ROUNDING: 0.01", "TOTAL SALES (INCLUSIVE OF GST): 616.60", "VISA: 616.60", "TOTAL QTY: 39", "616.59"])
+    assert extract(plain(text), "receipt")["total"][0].value == "616.60"
+    after = "\n".join(["TOTAL: 17.22", "RND ADJ 0.02-", "TTL ATF RND 17.20"])
+    assert extract(plain(after), "receipt")["total"][0].value == "17.20"
+
+
 def test_other_modules_plug_in_a_finder_for_a_new_kind():
     class PaintOrder(DocumentSchema):
         name = "paint_order"
