@@ -90,12 +90,20 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
     list field they are co-items, and a strong co-party says nothing against a weaker one.
     """
     extractors = {c.extractor for c in all_candidates}
-    agreeing = {c.extractor for c in all_candidates if _key(c.value) == _key(chosen.value)}
+    same = [c for c in all_candidates if _key(c.value) == _key(chosen.value)]
+    # an extractor agrees when this is its own best value, not one of its runners-up
+    agreeing = {c.extractor for c in same if not exclusive or _key(_top(all_candidates, c.extractor).value) == _key(c.value)}
     own = strength(chosen)
     rivals = [strength(c) for c in all_candidates if exclusive and _key(c.value) != _key(chosen.value)]
+    # the signals of every candidate for this value (the strongest of each), so a calibration
+    # can weigh what the rules saw even when memory proposed the same value more strongly
+    signals: dict[str, float] = {}
+    for c in same:
+        for k, v in c.signals.items():
+            if k not in _CONTEXT_SIGNALS:
+                signals[k] = max(v, signals.get(k, v))
     return {
-        # the extractor's own signals too: a calibration can weigh each one
-        **{f"signal.{k}": v for k, v in chosen.signals.items() if k not in _CONTEXT_SIGNALS},
+        **{f"signal.{k}": v for k, v in signals.items()},
         "grounded": chosen.signals.get("grounded", 0.0),
         "strength": own,
         "agreement": len(agreeing) / len(extractors) if extractors else 0.0,
@@ -103,6 +111,11 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
         "validated": 1.0 if validated else 0.0,
         "n_extractors": float(len(agreeing)),
     }
+
+
+def _top(candidates: list[Candidate], extractor: str) -> Candidate:
+    """An extractor's own best candidate for a field."""
+    return max((c for c in candidates if c.extractor == extractor), key=lambda c: (c.signals.get("grounded", 0.0), strength(c)))
 
 
 def candidate_confidence(candidate: Candidate, spec: FieldSpec | None = None, scorer: Scorer | None = None) -> float:

@@ -1,6 +1,6 @@
 from pipeline.ground import span_at
 from pipeline.route import route
-from pipeline.score import HeuristicScorer, candidate_confidence, score
+from pipeline.score import HeuristicScorer, candidate_confidence, features, score
 from pipeline.state import Candidate, DocumentState, FieldResult, FieldStatus, Stage
 from tests.conftest import make_document
 
@@ -85,6 +85,17 @@ def test_items_of_a_list_are_not_rivals():
     beside = score(state([cand("party", "ACME SDN BHD", "ACME SDN BHD", match=1.0, layout=1.0), co_party], schema="nda")).fields["party"]
     assert beside.value == ["ACME SDN BHD", "Globex"]
     assert beside.features["conflict"] == alone.features["conflict"] == 0.0
+
+
+def test_features_carry_every_agreeing_extractors_signals_and_count_only_their_top_values():
+    rules_top = cand("total", "106.00", "106.00", match=1.0, unique=1.0)
+    rules_runner_up = cand("total", "150.00", "150.00", match=0.4)
+    memory = cand("total", "106.00", "106.00", extractor="memory", memory_anchor=1.0)
+    feats = score(state([rules_top, rules_runner_up, memory])).fields["total"].features
+    assert feats["signal.unique"] == 1.0 and feats["signal.memory_anchor"] == 1.0  # what each saw
+    # memory proposing the rules' runner-up is one extractor for it, not two
+    backing = cand("total", "150.00", "150.00", extractor="memory", memory_anchor=1.0)
+    assert features(backing, [rules_top, rules_runner_up, backing])["agreement"] == 0.5
 
 
 def test_provisional_confidence_orders_by_evidence():
