@@ -215,14 +215,53 @@ _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
     "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective",
     "made and entered into this", "made and entered into on", "as of",
+    # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
+    "executed this agreement", "agreed to this",
 )
 _DEFINED_DATE = re.compile(r"""(?i)\s*,?\s*\((?:the\s+|this\s+)?["“”']*\s*(?:effective|agreement)\s+date""")
-# "the Purchase Agreement, dated", "that certain Plan of Merger dated": another document's date.
-_OTHER_AGREEMENT = re.compile(
-    r"(?i)(?:\b(?:agreement|plan|letter|amendment|notes?)[ \t]*,?[ \t]*\Z|"
-    r"\b(?:that\s+certain|pursuant\s+to|defined\s+in|referred\s+to\s+in|under\s+the)\b[^.;]{0,60}$)"
+# A document named with its determiner: "this Agreement", "the Registration Rights Agreement",
+# "(the “Nomination Agreement”)", "the Company's prior agreement". Quotes may wrap the name. "a/an"
+# introduce a document ("This is an Agreement, entered into on") rather than point at one.
+_DOC_MENTION = re.compile(
+    r"""(?i)\b(?P<det>this|the|that|its|such|said|any|certain|prior|\w+['’]s)\s+["“”']?"""
+    r"""(?P<name>(?:(?!(?:this|the|that|an?)\b)[\w"“”'-]+\s+){0,6}?)["“”']?"""
+    r"(?P<noun>agreement|plan|letter|amendment|notes?|nda)\b"
 )
+# What may sit between a document's name and the anchor: "Agreement”), dated", "Agreement
+# between the Company and me dated".
+_UP_TO_ANCHOR = re.compile(
+    r"""["“”')\s,]*(?:(?:entered\s+into\s+)?(?:by\s+and\s+)?between\b(?:[^.;()]|\.(?!\s+[A-Z])){0,80})?\Z"""
+)
+# Words that point at another document: "that certain ...", "supersedes the ...", "amends ...".
+_OTHER_CONTEXT = re.compile(
+    r"(?i)\b(?:that\s+certain|pursuant\s+to|defined\s+in|referred\s+to\s+in|under\s+the|"
+    r"supersed\w*|amend\w*|prior|previous|existing)\b[^.;]{0,80}\Z"
+)
+# "NDA dated as of <date> (this “Agreement”)": the date is this agreement's, whatever the title;
+# "... dated as of <date> (the “Prior Agreement”)" defines another document.
+_OWN_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:this|the)\s+["“”']*agreement["“”']*\)""")
+_OTHER_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:the\s+)?["“”']+[\w\s-]+\s+(?:agreement|plan)["“”']*\)""")
 _THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
+
+
+def _other_document(prefix: str, after: str) -> bool:
+    """Whether an anchored date (``prefix`` before the anchor, ``after`` the date) is another
+    document's than this agreement's.
+
+    The nearest document mentioned decides: "this ... Agreement" (or the bare defined term
+    "the Agreement") is ours; another one named right before the anchor ("the Registration
+    Rights Agreement dated as of"), defined right after the date, or following words like
+    "supersedes" is not. A title without determiner ("MUTUAL NDA dated as of") is ours.
+    """
+    mentions = list(_DOC_MENTION.finditer(prefix))
+    if mentions:
+        last = mentions[-1]
+        det, name = last["det"].lower(), last["name"].strip(" \"“”'")
+        if det == "this" or (det == "the" and not name and last["noun"].lower() == "agreement"):
+            return False
+        if _UP_TO_ANCHOR.match(prefix, last.end()):
+            return True
+    return bool(_OTHER_DEFINED.match(after) or _OTHER_CONTEXT.search(prefix))
 
 
 @lru_cache(maxsize=32)
@@ -248,7 +287,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         value = _date_value(m)
         if not value:
             continue
-        before = text[max(0, m.start() - 80) : m.start()]
+        before = text[max(0, m.start() - 200) : m.start()]
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]
@@ -257,16 +296,20 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
             strength = 0.95
         elif a:
-            prefix = before[: a.start()]
-            if _OTHER_AGREEMENT.search(prefix) and not _THIS_AGREEMENT.search(prefix[-60:]):
+            after = text[m.end() : m.end() + 60]
+            own = bool(_OWN_DEFINED.match(after))
+            if not own and _other_document(before[: a.start()], after):
                 continue  # "the Purchase Agreement, dated as of ...": another agreement's date
             opening = m.start() < OPENING
-            about_this = bool(_THIS_AGREEMENT.search(text, max(0, m.start() - 250), m.start()))
+            about_this = own or bool(_THIS_AGREEMENT.search(text, max(0, m.start() - 250), m.start()))
             strength = 0.9 if opening and about_this else 0.75 if opening else 0.55 if about_this else 0.3
         elif re.fullmatch(r"[\s,]*", line.replace(m.group(), "", 1)) and m.start() < OPENING:
             strength = 0.6  # a dateline: the date alone on its line near the top
+        elif re.search(r"(?i)\bdate\s*:\s*$", before) and m.start() < min(OPENING, len(text) / 2):
+            strength = 0.6  # a "DATE:" heading at the top
         elif re.search(r"(?i)\bdate[d]?\s*:?\s*$", before) and m.start() > len(text) / 2:
-            strength = 0.4  # "Date: ..." by a signature
+            # "Date: ..." by a signature; the last one is when the agreement was concluded
+            strength = 0.35 + 0.05 * m.start() / len(text)
         if strength:
             found.append(
                 (value, m.start(), m.end(), {"match": strength, "typed": 1.0, "position": _position(ctx, m.start())})
@@ -288,16 +331,18 @@ _DURATION = re.compile(
 # The subject is the agreement (or its obligations) and the verb ends or bounds it.
 _TERM_SUBJECT = re.compile(
     r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
-    r"obligations?\s+(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|of\s+(?:the\s+)?(?:parties|each\s+party))|"
+    r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
+    r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
     r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s)"
 )
 _TERM_VERB = re.compile(
     r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
-    r"continue|in\s+effect|be\s+in\s+force|last|term|survive|no\s+further\s+force|end)\w*"
+    r"continue|in\s+effect|be\s+in\s+force|last|term|survive|no\s+further\s+force|end|cease|govern)\w*"
 )
 _FROM_START = re.compile(
     r"(?i)^[\s,]*(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:and\s+after\s+)?"
-    r"(?:the\s+)?(?:date\s+(?:hereof|of\s+this|first|on\s+which\s+this|this)|effective\s+date|execution|"
+    r"(?:the\s+)?(?:date\s+(?:hereof|of\s+this|first|on\s+which\s+this|this)|execution|"
+    r"effective\s+date(?!\s+of\s+(?:the|an?|such)\s+(?!agreement))|"  # not "the effective date of the Order"
     r"its\s+effective|the\s+date\s+of\s+(?:this|execution))"
 )
 # Periods of something else: covenants after employment ends, notice and cure periods.
@@ -307,6 +352,7 @@ _NOT_TERM = re.compile(
     r"separation|resignation|service|order|closing|consummation))"
 )
 _TERM_WINDOW = 180  # characters before the duration where its subject and verb must be
+_TERM_WINDOW_FROM_START = 300  # wider for periods from the date hereof (subjects with long exceptions)
 
 
 @register_finder("term")
@@ -324,15 +370,20 @@ def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for m in _DURATION.finditer(text):
         value = parse_term(m.group())
         after = text[m.end() : m.end() + 100]
-        if not value or _NOT_TERM.match(after):
+        from_start = bool(_FROM_START.match(after))
+        # "from the date hereof or (ii) the date of consummation": the term, whatever else follows
+        if not value or (_NOT_TERM.match(after) and not from_start):
             continue
         s, _ = _sentence(text, m.start(), m.end())
-        window = text[max(s, m.start() - _TERM_WINDOW) : m.start()]
+        window = text[max(s, m.start() - (_TERM_WINDOW_FROM_START if from_start else _TERM_WINDOW)) : m.start()]
+        window = re.split(r"\.\s", window)[-1]  # not past a sentence or heading ("6.\nNonsolicitation.\n")
         if not (_TERM_SUBJECT.search(window) and _TERM_VERB.search(window)):
             continue
+        if re.search(r"(?i)\bwithin\s+$", window):
+            continue  # a deadline: "terminated for Cause within one year after the date of this Agreement"
         if value.endswith("days"):
             continue  # agreements rarely run for days; notice and cure periods do
-        strength = 0.85 if _FROM_START.match(after) else 0.7
+        strength = 0.85 if from_start else 0.7
         found.append((value, m.start(), m.end(), {"match": strength, "typed": 1.0}))
     return _per_value(found)
 

@@ -122,6 +122,46 @@ def test_termination_later_in_the_sentence_does_not_hide_the_term():
     assert proposals("term", text)[1][0].value == "3 years"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # the subject sits behind a long list of exceptions
+        (
+            "19. Your obligations under this Agreement, except: (i) the obligations with respect to any "
+            "Confidential Information retained pursuant to Section 5 hereof, and (ii) as described in Sections "
+            "13, 14, 15, 16, 17 and 18 hereof, shall terminate two (2) years from the date hereof.",
+            "2 years",
+        ),
+        # a later alternative ("the date of consummation") does not make it another period
+        ("This Agreement shall expire on the earlier of (i) eighteen months from the date hereof or (ii) "
+         "the date of consummation of a transaction.", "18 months"),
+        ("This Agreement shall cease to be effective two years after the date hereof.", "2 years"),
+        ("Each party will continue to be bound by its obligations of confidentiality hereunder for a period "
+         "of one (1) year from the date hereof.", "1 years"),
+    ],
+)
+def test_term_from_the_date_hereof(sentence, value):
+    assert proposals("term", sentence)[1][0].value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another section's covenant, across a numbered heading
+        "5. This Agreement shall remain in effect until terminated.\n6.\nNonsolicitation.\nReceiving Party "
+        "agrees that, for a period of twelve (12) months from the date hereof, it will not solicit employees.",
+        # a deadline, not a term
+        "You will repay the bonus of this Agreement if your employment is terminated within one year after "
+        "the date of this Agreement.",
+        # runs from another document's effective date
+        "The restrictions of this Agreement shall remain in effect for twelve (12) months from the effective "
+        "date of the Order enforcing it.",
+    ],
+)
+def test_periods_from_the_date_hereof_that_are_not_the_term(text):
+    assert proposals("term", text)[1] == []
+
+
 # -- parties ------------------------------------------------------------------------------------
 
 
@@ -231,9 +271,47 @@ def test_contract_date_phrasings(sentence, value):
     assert proposals("effective_date", sentence)[1][0].value == value
 
 
-def test_other_agreements_dates_are_skipped():
-    text = "WHEREAS, pursuant to that certain Agreement and Plan of Merger dated as of May 1, 2013, A merges."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WHEREAS, pursuant to that certain Agreement and Plan of Merger dated as of May 1, 2013, A merges.",
+        # "this Agreement" earlier in the sentence does not make the named agreement's date ours
+        "Nor shall this Agreement constitute a waiver of any provision of the Registration Rights Agreement "
+        "dated as of May 30, 2001 between A and B.",
+        "Terms have the meanings given in the Nomination Agreement (the “Nomination Agreement”), dated as of "
+        "March 26, 2018, among the Company and the Designee.",
+        "This Agreement shall supersede the Mutual Non-Disclosure Agreement entered into between Buyer and "
+        "Company dated May 9, 2007.",
+        "This agreement amends and restates the Company's prior agreement with you dated December 18, 2008.",
+        "Employee and the Company are parties to a Covenant Not to Compete Agreement dated as of "
+        "February 28, 2006 (the “Prior Agreement”).",
+        "It replaces the Employment Agreement between Acme Laboratories, Inc. and me dated July 10, 1978.",
+    ],
+)
+def test_other_agreements_dates_are_skipped(text):
     assert proposals("effective_date", text)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # a title without determiner, its date defined as this agreement's
+        ("MUTUAL NON-DISCLOSURE AGREEMENT dated as of September 23, 2009 (this “Agreement”) among A and B.",
+         "2009-09-23"),
+        ("CONFIDENTIALITY AGREEMENT\nAGREEMENT entered into this 11 day of September 2009 by A and B.", "2009-09-11"),
+        ("This is an Agreement, entered into on January 15, 2018, by and among A and B.", "2018-01-15"),
+        ("NON-COMPETE AGREEMENT PARTIES: A and B DATE: July 24, 2008 RECITALS: A and B are parties.", "2008-07-24"),
+        ("IN WITNESS WHEREOF, the parties have executed this agreement this 16th day of May, 2011.", "2011-05-16"),
+    ],
+)
+def test_contract_dates_of_titles_headings_and_signatures(sentence, value):
+    assert proposals("effective_date", sentence)[1][0].value == value
+
+
+def test_the_last_signature_date_is_preferred():
+    body = "Confidential Information shall be kept secret.\n" * 40
+    signatures = "By: /s/ A\nSignature Date: 4/8/04\nBy: /s/ B\nSignature Date: 4/26/04\n"
+    assert proposals("effective_date", body + signatures)[1][0].value == "2004-04-26"
 
 
 def test_non_contract_date_fields_keep_the_generic_finder():
