@@ -517,6 +517,8 @@ _BUSINESS = frozenset(
     "kedai stationery marketing industries electrical bookstore books food foods kitchen gallery "
     "centre center agency holdings group studio".split()
 )
+# business nouns that end a name ("... HARDWARE TRADING"), so a line opening with one is cut
+_NAME_FINAL = frozenset("enterprise enterprises trading traders holdings industries".split())
 # words that mark a line as part of the document's furniture, not a name
 _FURNITURE = frozenset(
     "invoice receipt tax total date page tel telephone phone fax email gst sst reg registration "
@@ -599,7 +601,7 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
     for aliases, role in ((counter, 0.0), (list(spec.aliases), 1.0)):
         for line in ctx.lines:
             for hit in find_aliases(line, aliases):
-                if hit.start - line.start > 2:
+                if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
                     continue
                 box = ctx.layout.span(hit.start, hit.end).bbox
                 roles.setdefault(line.index, role)
@@ -608,6 +610,12 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
                         if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
                             roles.setdefault(ln.index, role)
     return roles
+
+
+def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
+    """The field's own alias is a label only when a separator or the line's end follows it
+    ("Store: ..."); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
+    return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
 
 
 _DOMAIN = re.compile(r"(?i)(?:@|https?://|www\.)((?:[a-z0-9-]+\.)+[a-z]{2,})")
@@ -636,10 +644,18 @@ def _domain_match(ctx: Context, name: str) -> float:
     return float(any(t.startswith(d) or d.startswith(t) for t in tokens for d in _domains(ctx) if len(t) >= 4))
 
 
+# "CO." as the label of a company number ("CO. REG. NO:", "CO. NO."), not a legal form
+_CO_LABEL = re.compile(r"(?i)co\.?\W*(?:reg|registration|no|number)\b")
+
+
 def _legal_form(line: Line) -> tuple[int, int] | None:
     """Line-relative (start, end) of the first legal form, run on through the forms that
-    follow it ("GmbH & Co. KG", "CO. (M) BHD"); a form opening a bracket is a registration note."""
-    found = [m for m in _LEGAL.finditer(line.text) if not line.text[: m.start()].rstrip().endswith("(")]
+    follow it ("GmbH & Co. KG", "CO. (M) BHD"); a form opening a bracket is a registration note
+    and "CO. REG. NO" labels a company number."""
+    found = [
+        m for m in _LEGAL.finditer(line.text)
+        if not line.text[: m.start()].rstrip().endswith("(") and not _CO_LABEL.match(line.text, m.start())
+    ]
     if not found:
         return None
     start, end = found[0].start(), found[0].end()
@@ -652,12 +668,12 @@ def _legal_form(line: Line) -> tuple[int, int] | None:
 
 def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     """Offsets of the company name ending with the legal form: the run of capitalised words
-    before it (an uppercase line is all capitalised), without a leading label or ©."""
+    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number."""
     words = list(re.finditer(r"\S+", line.text[: form[0]]))
     start = line.start + form[0]
     for w in reversed(words):
         token = w.group()
-        if token.endswith(":") or token in ("©", "(c)", "|", "-", "–", "·") or re.fullmatch(r"\d{4}", token):
+        if token.endswith(":") or token in ("©", "(c)", "|", "-", "–", "·") or re.fullmatch(r"\d{4}|#\d*", token):
             break
         if token[0].isalpha() and token[0].islower() and token not in ("and", "und", "of", "de"):
             break
@@ -678,22 +694,51 @@ def _organisation_spans(ctx: Context, labelled: set[int]) -> list[tuple[list[Lin
             if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
                 found.append((lines, start, end, 1.0))
             continue
+        if _is_company_no(line.text) or _DOMAIN.search(line.text):
+            continue  # a company number or a web address is no name, even beside a legal form
         stripped = re.sub(r"\s*\([^)]*\d[^)]*\)\s*$", "", line.text.strip())  # a trailing (reg. no.)
-        if not stripped or _name_score(stripped) < 0.5:
+        registered = _registered(ctx, line)
+        # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
+        if not stripped or _name_score(stripped) < (0.25 if registered else 0.5):
             continue
         business = bool(_BUSINESS & set(norm(stripped).split()))
         own_domain = "".join(norm(stripped).split()) in _domains(ctx)
-        if (line.index < 6 and line.page == 1) or business or own_domain or line.index in labelled:
+        if (line.index < 6 and line.page == 1) or business or own_domain or registered or line.index in labelled:
             start = line.start + line.text.index(stripped)
             lines, start, end = _join_broken(ctx, [line], start, start + len(stripped), False)
-            found.append((lines, start, end, 0.6 if business else 0.0))
+            found.append((lines, start, end, 1.0 if registered else 0.6 if business else 0.0))
     return found
+
+
+# a line that holds only a company (registration) number and its label: "822737-X",
+# "(002049088-U)", "CO. REG. NO: 000948487-V", "COMPANY NO:" (number left blank)
+_COMPANY_NO_LINE = re.compile(
+    r"(?i)\W*(?:(?:co|company|roc|reg|registration|no|number)\b\W*)*(?P<no>[A-Z]{0,2}\d{5,12}\s?-\s?[A-Z])?\W*"
+)
+
+
+def _is_company_no(text: str) -> bool:
+    """The line is a company number or its label; a bare number needs the letter suffix
+    ("-X"), so phone and tax numbers do not count."""
+    m = _COMPANY_NO_LINE.fullmatch(text)
+    return bool(m) and bool(m.group("no") or re.match(r"(?i)\W*(?:co|company|roc)\b", text))
+
+
+def _registered(ctx: Context, line: Line) -> bool:
+    """A company number is printed beside the line or on the line under it: the registry's
+    mark of a legal entity, as strong as a legal form (brand names and slogans carry none).
+    The last line of an address often sits above the number too, so it does not count."""
+    if _REGISTRATION.search(line.text):
+        return True
+    if line.index + 1 >= len(ctx.lines) or ctx.lines[line.index + 1].page != line.page:
+        return False
+    return _is_company_no(ctx.lines[line.index + 1].text) and _address_score(line.text) < 0.3
 
 
 def _join_broken(ctx: Context, lines: list[Line], start: int, end: int, bare: bool):
     """Extend a name over the line above when it is cut (``bare``: nothing before the legal
-    form; an unclosed bracket; starting with "&"; the line above ending in "&", "," or "-"),
-    and over the line below when it ends in "&"."""
+    form; an unclosed bracket; starting with "&" or a name-final noun such as "TRADING"; the
+    line above ending in "&", "," or "-"), and over the line below when it ends in "&"."""
     for _ in range(2):
         first = lines[0]
         if first.index == 0 or ctx.lines[first.index - 1].page != first.page:
@@ -704,6 +749,7 @@ def _join_broken(ctx: Context, lines: list[Line], start: int, end: int, bare: bo
             bare
             or piece.count("(") != piece.count(")")
             or piece.lstrip().startswith(("&", ")"))
+            or bool(set(norm(piece).split()[:1]) & _NAME_FINAL)
             or prev.text.rstrip().endswith(("&", ",", "-", "("))
         )
         if not cut or _name_score(prev.text) < 0.6 or _legal_form(prev):
@@ -728,10 +774,20 @@ def _spans_over(lines: list[Line], start: int, end: int) -> list[tuple[int, int]
     return out
 
 
+def _first_address_y(ctx: Context) -> float:
+    """Relative height of the first line (in text order) that opens an address block; 1 if none."""
+    if "first_address_y" not in ctx.memo:
+        scores = [_address_score(ln.text) for ln in ctx.lines]
+        first = next((ln for ln in ctx.lines if _opens(ctx, scores, ln.index)), None)
+        ctx.memo["first_address_y"] = _line_rel(ctx, first) if first else 1.0
+    return ctx.memo["first_address_y"]
+
+
 @register_finder("organization")
 def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """Company names: a legal form (SDN BHD, GmbH, Ltd, Inc, ...), business nouns, a name-like
-    line near the top; not inside the other party's block (bill to, customer)."""
+    """Company names: a legal form (SDN BHD, GmbH, Ltd, Inc, ...) or a company number beside
+    the name, business nouns, a name-like line near the top; not inside the other party's
+    block (bill to, customer)."""
     roles = _roles(ctx, spec)
     out = []
     for lines, start, end, legal in _organisation_spans(ctx, {i for i, r in roles.items() if r == 1.0}):
@@ -741,6 +797,8 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         raw = " ".join(ctx.text[s:e] for s, e in spans)
         y = _line_rel(ctx, lines[0])
         position = 1.0 - y if y < 0.5 else (0.6 if y > 0.85 else 0.3)
+        if _first_address_y(ctx) < y < 0.5:
+            position /= 2  # the seller heads the page above its address; a name under it is an operator
         out.append(
             Proposal(
                 value=clean_text(raw),
@@ -768,7 +826,9 @@ _REGISTRATION = re.compile(r"\([^()\d]*\d{4,9}[\s-]*[A-Z]\s*\)")  # a company nu
 def _names_party(line: Line) -> bool:
     """The line names a company (a legal form or a company number), so it is no address
     line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts."""
-    return bool(_REGISTRATION.search(line.text)) or (_legal_form(line) is not None and not _POSTCODE.search(line.text))
+    if _REGISTRATION.search(line.text) or _is_company_no(line.text):
+        return True
+    return _legal_form(line) is not None and not _POSTCODE.search(line.text)
 
 
 def _opens(ctx: Context, scores: list[float], i: int) -> bool:

@@ -211,6 +211,51 @@ def test_address_block_leaves_out_the_company_line_and_keeps_lines_with_odd_cues
         assert address.value == " ".join(lines[1:5])
 
 
+def company(lines: list[str]) -> Candidate:
+    return extract(plain("\n".join(lines)), "receipt")["company"][0]
+
+
+def test_company_number_marks_the_registered_name():
+    """A company number beside or under a name outranks a slogan above it, even when the
+    name has furniture words ("CASH"); the number's line itself is no name."""
+    lines = ["HAPPY MEALS EVERY DAY", "LIM BROTHERS CASH & CARRY", "(001234567-X)", "NO 5, JALAN MERANTI 2,",
+             "43000 KAJANG, SELANGOR", "TEL: 03-1234 5678", "TAX INVOICE", "TOTAL 10.00"]
+    assert company(lines).value == "LIM BROTHERS CASH & CARRY"
+    lines[1:3] = ["LIM BROTHERS CASH & CARRY (001234567-X)"]
+    assert company(lines).value == "LIM BROTHERS CASH & CARRY"
+
+
+def test_company_number_label_is_no_legal_form_nor_company_label():
+    """"CO. REG. NO" does not add "CO." to the name above it, and "COMPANY REG NO" does not
+    label the address lines under it as the company; neither joins the address."""
+    lines = ["PERNIAGAAN MAJU JAYA", "CO. REG. NO: 000948487-V", "LOT 5, JALAN PERMAS 10,", "BANDAR BARU PERMAS JAYA",
+             "81750 MASAI, JOHOR", "COMPANY REG NO. : 725186-V", "SITE: 2365", "TAX INVOICE", "TOTAL 10.00"]
+    found = extract(plain("\n".join(lines)), "receipt")
+    assert found["company"][0].value == "PERNIAGAAN MAJU JAYA"
+    assert all(c.signals["role"] < 1.0 for c in found["company"])
+    assert found["address"][0].value == " ".join(lines[2:5])
+
+
+def test_company_name_broken_before_its_closing_business_noun():
+    """A line opening with a noun that ends names ("TRADING", "ENTERPRISE (...") carries on
+    the name above it; a "#12" counter before a legal form is no part of the name."""
+    lines = ["LIM KAH HARDWARE", "TRADING", "002458685-T", "13-1, JALAN PJU 5/10,", "47810 PETALING JAYA"]
+    assert company(lines).value == "LIM KAH HARDWARE TRADING"
+    lines = ["ONG HUAT HARDWARE", "ENTERPRISE (SETIA", "ALAM) SDN BHD", "822737-X", "NO. 17-G, JALAN SETIA INDAH"]
+    assert company(lines).value == "ONG HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+    assert company(["#000002 BAIFA (M) SDN BHD", "COMPANY NO(814198-X)", "TAX INVOICE"]).value == "BAIFA (M) SDN BHD"
+
+
+def test_company_under_the_address_is_an_operator_not_the_seller():
+    """The seller heads the receipt; a legal entity printed after its address ("OWNED BY")
+    and a web address naming the shop do not outrank it."""
+    lines = ["MAJU STATIONERY SHOP", "NO. 31G, JALAN SETIA INDAH,", "40170 SETIA ALAM, SELANGOR", "TEL: 03-3362 4137",
+             "TAX INVOICE", "OWNED BY :", "MAJU SUPPLY SDN BHD (1135772-K)",
+             "HTTPS://FACEBOOK.COM/MAJU-STATIONERY-SHOP", "PEN 1 2.00", "TOTAL 2.00", "CASH 2.00", "THANK YOU",
+             "PLEASE COME AGAIN"]
+    assert company(lines).value == "MAJU STATIONERY SHOP"
+
+
 def test_total_ignores_the_tax_summary_and_larger_but_qualified_totals():
     """"TOTAL PAYABLE" after returns is smaller than "TOTAL 6% SUPPLIES" printed above it,
     and the tax summary table below repeats a "TOTAL" of its own: neither wins."""
