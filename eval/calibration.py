@@ -120,26 +120,6 @@ def choose_threshold(
     return best
 
 
-def choose_shared_threshold(
-    probabilities: np.ndarray, correct: np.ndarray, target: float, slack: float = 0.0, weights: np.ndarray | None = None,
-) -> float:
-    """The lowest threshold, shared by all of a schema's fields, that keeps what is exported
-    at least ``target`` accurate: reviewed fields are right, so the error budget
-    (1 - target of all fields) is spent on the accepted values least likely right.
-
-    With calibrated probabilities one shared cut gives the most coverage for the
-    errors allowed. Guard: the Wilson lower bound of the exported accuracy within
-    ``slack`` of the target (by default at it: the target holds with 95% confidence).
-    """
-    total = float(np.sum(weights)) if weights is not None else len(probabilities)
-    best = NEVER
-    for threshold, _, accepted, hits in _cuts(probabilities, correct, weights):
-        exported = 1 - (accepted - hits) / total
-        if exported >= target and wilson_lower(round(exported * len(probabilities)), len(probabilities)) >= target - slack:
-            best = threshold
-    return best
-
-
 def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([[o.features.get(f, 0.0) for f in names] for o in outcomes], dtype=float)
     y = np.array([o.correct for o in outcomes], dtype=bool)
@@ -198,21 +178,58 @@ def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) ->
     return fitted.calibration(*choose_threshold(fitted.probabilities, fitted.correct, target, min_accepted, weights=fitted.sample_weights))
 
 
-def _shared(fitted: dict[str, _Fitted], target: float, min_samples: int, floor: float) -> dict[str, FieldCalibration]:
-    """The "exported" policy: one cut over the pooled predictions of every field with
-    enough outcomes to trust its calibration; the others always go to review. A field
-    whose accepted values would fall below ``floor`` precision at the cut is left out
-    and the cut chosen again: the budget is not all spent on one weak field."""
-    trusted = {name: f for name, f in fitted.items() if len(f.correct) >= min_samples}
-    cut = NEVER
-    while trusted:
-        pooled = [np.concatenate([getattr(f, a) for f in trusted.values()]) for a in ("probabilities", "correct", "sample_weights")]
-        cut = choose_shared_threshold(pooled[0], pooled[1], target, weights=pooled[2])
-        weak = [name for name, f in trusted.items() if (f.at(cut).precision_at_threshold or 1.0) < floor]
-        if not weak:
-            break
-        trusted = {name: f for name, f in trusted.items() if name not in weak}
-    return {name: f.at(cut if name in trusted else NEVER) for name, f in fitted.items()}
+def _hull(fitted: _Fitted, floor: float) -> list[tuple[float, float, float]]:
+    """A field's ways to accept as (threshold, weighted accepted, weighted errors), most
+    probable first, kept to the lower convex hull from accepting nothing: each step then
+    costs at least as many errors per accepted field as the one before. Steps that would
+    bring the field's accepted values below ``floor`` precision are left out."""
+    hull = [(NEVER, 0.0, 0.0)]
+    for threshold, _, accepted, hits in _cuts(fitted.probabilities, fitted.correct, fitted.sample_weights):
+        errors = accepted - hits
+        if errors > (1 - floor) * accepted:
+            continue
+        while len(hull) > 1:
+            (_, a0, e0), (_, a1, e1) = hull[-2], hull[-1]
+            if (e1 - e0) * (accepted - a0) >= (errors - e0) * (a1 - a0):  # the middle point lies above
+                hull.pop()
+            else:
+                break
+        hull.append((threshold, accepted, errors))
+    return hull
+
+
+def _budgeted(fitted: dict[str, _Fitted], target: float, min_samples: int, floor: float, slack: float = 0.0) -> dict[str, FieldCalibration]:
+    """The "exported" policy: each field's threshold chosen so that all fields together
+    accept the most while what is exported (reviewed fields right, accepted ones as they
+    are) stays ``target`` accurate.
+
+    The error budget is spent where it buys the most: the steps of every field's hull
+    are taken in order of their errors per accepted field, cheapest first, until the next
+    would break the target (a step too big for what is left closes its field; a smaller one of another field may still fit). Guards: only
+    fields with ``min_samples`` outcomes are accepted at all, no field's accepted values
+    fall below ``floor`` precision, and the exported accuracy must hold at the Wilson lower
+    bound (within ``slack``), not just on average.
+    """
+    total = float(sum(f.sample_weights.sum() for f in fitted.values()))
+    count = sum(len(f.correct) for f in fitted.values())
+    steps = []
+    for name, f in fitted.items():
+        if len(f.correct) < min_samples:
+            continue
+        hull = _hull(f, floor)
+        for (_, a0, e0), (threshold, a1, e1) in zip(hull, hull[1:]):
+            steps.append(((e1 - e0) / (a1 - a0), name, threshold, e1 - e0))
+    chosen: dict[str, float] = {}
+    closed: set[str] = set()  # a field whose next step did not fit: its later steps cost more
+    errors = 0.0
+    for _, name, threshold, cost in sorted(steps, key=lambda s: s[0]):
+        exported = 1 - (errors + cost) / total
+        if name in closed or exported < target or wilson_lower(round(exported * count), count) < target - slack:
+            closed.add(name)  # a smaller step of another field may still fit
+            continue
+        errors += cost
+        chosen[name] = threshold
+    return {name: f.at(chosen.get(name, NEVER)) for name, f in fitted.items()}
 
 
 def fit(
@@ -234,7 +251,7 @@ def fit(
             cal.fields = {name: fit_field(rows, target, min_accepted) for name, rows in sorted(rows_by_field.items())}
         else:
             fitted = {name: _fit_model(rows) for name, rows in sorted(rows_by_field.items())}
-            cal.fields = _shared(fitted, target, min_accepted, floor)
+            cal.fields = _budgeted(fitted, target, min_accepted, floor)
     return calibrations
 
 
