@@ -10,6 +10,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . .
-RUN pip install --no-cache-dir '.[scale,review]'
+# llama-cpp-python for any AVX2 CPU, not the build host's (see the script)
+RUN DOCLOOP_WHEELS=/tmp/wheels bash scripts/install-llama-cpp.sh python && rm -rf /tmp/wheels \
+ && pip install --no-cache-dir '.[scale,review]'
 
 ENTRYPOINT ["docloop"]

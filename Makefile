@@ -6,10 +6,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 .PHONY: install demo test bench services clean
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh
+$(STAMP): pyproject.toml scripts/install-system-deps.sh scripts/install-llama-cpp.sh
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	bash scripts/install-llama-cpp.sh $(PY)
 	$(PY) -m pip install -q -e '.[scale,review,test]'
 	touch $@
 
