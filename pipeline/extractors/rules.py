@@ -320,6 +320,9 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             if ctx.line_at(p.spans[0][0]).row >= summary:
                 p.signals["match"] *= 0.5  # a tax summary table repeats parts of the total
         _apply_adjustments(ctx, out)
+        paid = _paid(ctx)
+        for p in out:  # what was paid confirms or contradicts a total; 0.5 where nothing says
+            p.signals["paid"] = 0.5 if not paid else float(Decimal(p.value) in paid)
         # the total is the largest labelled amount (tax lines and summaries are parts of it)
         # beside its label (cash tendered, change and amounts in a second currency below
         # the label do not count); only amounts labelled at least as well compete, so
@@ -332,6 +335,29 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+_TENDER_WORDS = frozenset("cash tender tendered paid payment tunai".split())
+_CHANGE_WORDS = frozenset("change kembalian baki".split())
+
+
+def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
+    """Amounts on the rows of lines labelled with any of ``words``."""
+    found = []
+    for line in ctx.lines:
+        if _label_words(line.text) & words:
+            found += [v for ln in ctx.layout.row_of(line).lines for _, v in amounts(ln.text)]
+    return found
+
+
+def _paid(ctx: Context) -> set[Decimal]:
+    """Amounts tendered less the change given back ("CASH 50.00", "CHANGE 27.35"): what the
+    customer paid, which is the total (so on 95% of the train receipts that print both). Empty
+    when the receipt prints no such pair: card payments, invoices."""
+    if "paid" not in ctx.memo:
+        tendered, change = _row_amounts(ctx, _TENDER_WORDS), _row_amounts(ctx, _CHANGE_WORDS)
+        ctx.memo["paid"] = {t - c for t in tendered for c in change if t > c}
+    return ctx.memo["paid"]
 
 
 _SUMMARY_WORDS = frozenset("summary analysis ringkasan zusammenfassung".split())

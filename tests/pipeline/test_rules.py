@@ -256,6 +256,16 @@ def test_company_under_the_address_is_an_operator_not_the_seller():
     assert company(lines).value == "MAJU STATIONERY SHOP"
 
 
+def test_cash_less_change_confirms_the_total():
+    """What was tendered less the change is what was paid: that amount is confirmed, the
+    other labelled amounts contradicted; without a cash/change pair nothing is said."""
+    found = {c.value: c for c in extract(plain(RECEIPT), "receipt")["total"]}
+    assert found["1234.50"].signals["paid"] == 1.0
+    assert found["1164.66"].signals["paid"] == 0.0
+    card = RECEIPT.replace("CASH: 1,300.00\nCHANGE: 65.50\n", "VISA: 1,234.50\n")
+    assert {c.signals["paid"] for c in extract(plain(card), "receipt")["total"]} == {0.5}
+
+
 def test_total_ignores_the_tax_summary_and_larger_but_qualified_totals():
     """"TOTAL PAYABLE" after returns is smaller than "TOTAL 6% SUPPLIES" printed above it,
     and the tax summary table below repeats a "TOTAL" of its own: neither wins."""
