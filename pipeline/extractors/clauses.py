@@ -423,12 +423,18 @@ _DESCRIBED = (
     r"|having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s|"
     r"(?:dba|d/b/a|f/k/a|formerly|on\s+behalf)\b)"
 )
-_MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_PAREN}|{_DESCRIBED})")
+# A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
+# "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".
+_GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
+_MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 _LISTED = re.compile(
     rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
-_AND_NEXT = re.compile(rf"[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())")  # "between A and B"
+# "between A and B", also past A's defined term: "between A ("Seller") and B"
+_AND_NEXT = re.compile(rf"(?:[ \t]*,?\s*\([^()]{{1,160}}\))?[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())")
+# A party the preamble names by the signature page: "between the undersigned ("Employee") and B".
+_UNNAMED = re.compile(r"(?i)\b(?:between|among)\s+(?:the\s+undersigned(?:\s+[a-z]+)?|you|me)\b")
 # Defined terms that name something other than a party.
 _NOT_PARTY_TERM = re.compile(
     r"(?i)\b(?:agreement|effective|date|transaction|information|material|purpose|notes?|stock|shares|"
@@ -547,6 +553,8 @@ def _plausible(name: str, kinds: set[str]) -> bool:
         return False
     if re.search(r"(?i)\b(?:agreement|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
         return False
+    if re.search(r"\bAct$", name):
+        return False  # a statute: "with the Americans with Disabilities Act"
     if re.search(r"\d{4,}|\b[A-Z]{2}\s+\d{3,}", name) or _place(re.sub(r"(?i)^(?:the\s+)?(?:state\s+of\s+)?", "", name)):
         return False  # a zip code, or a place ("Delaware", "the State of California")
     bare = re.sub(r"(?i)\b(?:corporation|company|limited|liability|partnership)\b", "", name).strip()
@@ -562,7 +570,8 @@ def _plausible(name: str, kinds: set[str]) -> bool:
 def _opening_end(text: str) -> int:
     """Where the preamble ends: the recitals or first section, else ``OPENING`` characters."""
     m = re.compile(
-        r"\b(?:WHEREAS|RECITALS|BACKGROUND|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE)\b"
+        r"\b(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY\s+STATEMENTS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|"
+        r"NOW,?\s+THEREFORE)\b"
     ).search(text, 200, OPENING)
     return m.start() if m else min(len(text), OPENING)
 
@@ -584,8 +593,30 @@ def _defined_term(paren: str) -> tuple[bool, str | None]:
     return bool(re.match(r"(?i)(?:a|an|formerly|f/k/a|and\s+its|together|collectively)\b", bare)), None
 
 
+# What introduces a name that is not a party of its own: an example of a party's group ("the
+# Company includes its subsidiaries, including, without limitation, Acme Ltd."), or another name of
+# a party ("Acme, Inc. d/b/a Widgets", "f/k/a Beta Corp.", "also known as Acme Wealth").
+_ASIDE = re.compile(
+    r"(?i)\b(?:(?:including|such\s+as)(?:[\s,]+(?:but\s+not\s+limited\s+to|without\s+limitation))?|"
+    r"dba|d/b/a|f/k/a|a/k/a|(?:formerly|also)\s+known\s+as|formerly|doing\s+business\s+as)[\s,:]*\Z"
+)
+
+
+def _aside(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is introduced as an example or another name of a party."""
+    return bool(_ASIDE.search(text, max(0, start - 40), start))
+
+
 def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
-    """(start, end, strength, kind, defined term) for each party-like name in ``text[:limit]``."""
+    """(start, end, strength, kind, defined term) for each party-like name in ``text[:limit]``,
+    but for the names introduced as examples or other names of a party."""
+    for start, end, strength, kind, term in _all_mentions(text, limit):
+        if not _aside(text, start):
+            yield start, end, strength, kind, term
+
+
+def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
+    """Each defined, described or listed name in ``text[:limit]``."""
     for m in _MENTION.finditer(text, 0, limit):
         term, kind = None, "described"
         if m.group("paren") is not None:
@@ -596,8 +627,9 @@ def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
-    for m in _LISTED.finditer(text, 0, limit):
-        for listed in (m, _AND_NEXT.match(text, m.end(), limit)):
+    for m in [*_LISTED.finditer(text, 0, limit), *_UNNAMED.finditer(text, 0, limit)]:
+        first = m if m.re is _LISTED else None  # "between the undersigned" lists no name itself
+        for listed in (first, _AND_NEXT.match(text, m.end(), limit)):
             bounds = listed and _trim(text, listed.start("name"), listed.end("name"))
             if bounds:
                 yield bounds[0], bounds[1], 0.75, "listed", None
@@ -627,6 +659,12 @@ _WITNESS = re.compile(r"(?i)\b(?:witness(?!\s+whereof)|attest)")
 _BLOCK_LEAD = re.compile(r"[ \t]*(?:\(\d+\)[ \t]*)?")
 _BLOCK_TAIL = re.compile(r"(?i)[ \t]+d/b/a\b.*|,[ \t]*an?[ \t]+[\w \t]+?(?:corporation|company)\b.*|[ \t:,]+$")
 SIGN_GAP = 1500  # characters without a signature line that end the run of signature blocks
+# A block headed by an individual's role ("EMPLOYEE:", "SECOND PARTY"): its "By:" introduces the
+# person's own signature, not an officer's.
+_PERSON_ROLE = re.compile(
+    r"(?i)[ \t]*[\"“]?(?:the[ \t]+)?(?:employee|executive|associate|consultant|individual|advisor|contractor|"
+    r"(?:second|other)[ \t]+party)[\"”]?[ \t]*:?[ \t]*$"
+)
 
 
 def _signature_region(text: str) -> tuple[int, int] | None:
@@ -643,16 +681,29 @@ def _signature_region(text: str) -> tuple[int, int] | None:
     return max(0, anchors[0] - 400), min(len(text), last + 300)
 
 
+def _under_person_role(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` signs in a block headed by an individual's role: the role is on the line
+    or above it, with only signature lines ("By:", "/s/") between."""
+    for s, e in reversed(lines[max(0, i - 3) : i + 1]):
+        if _PERSON_ROLE.match(text, s, e):
+            return True
+        if not (_SIGN_ANCHOR.search(text, s, e) or _NAME_LABEL.match(text, s, e)):
+            return False
+    return False
+
+
 def _signs_for_another(text: str, lines: list[tuple[int, int]], i: int, name: str) -> bool:
-    """Whether ``name`` (signing on line ``i``) witnesses, or signs for a company: after "By",
-    or with a title on its line or the next two."""
+    """Whether ``name`` (signing on line ``i``) witnesses, or signs for a company: after "By"
+    (but under an individual's role), or with a title on its line or the next two."""
     if not _is_org(name) and _WITNESS.search(text, lines[i - 1][0] if i else lines[i][0], lines[i][1]):
         return True
+    for_self = not _is_org(name) and _under_person_role(text, lines, i)
     for j, (s, e) in enumerate(lines):
         at = text.lower().find(name.lower(), s, e)
         if at < 0:
             continue
-        if _BY.match(text, s, e) or (j and re.fullmatch(r"(?i)\s*by\s*:?\s*", text[slice(*lines[j - 1])])):
+        by = _BY.match(text, s, e) or (j and re.fullmatch(r"(?i)\s*by\s*:?\s*", text[slice(*lines[j - 1])]))
+        if by and not for_self:
             return True
         if _is_org(name):
             continue  # a company's block has a title line under it; only "By: Acme GP, LLC" is signing for another
@@ -690,8 +741,11 @@ def _signatures(text: str) -> Iterator[tuple[int, int, float, str]]:
     lines = [(region[0] + m.start(), region[0] + m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[slice(*region)])]
     for i, (s, e) in enumerate(lines):
         signed = _SIGNED.search(text, s, e) or _NAME_LABEL.match(text, s, e)
-        if signed:  # a person: the name after "/s/" or "Name:"
-            m = re.compile(_NAME).match(text, signed.end(), e)
+        if signed:  # a person: the name after "/s/" or "Name:", or under a label alone on its line
+            at, stop = signed.end(), e
+            if signed.re is _NAME_LABEL and not text[at:e].strip() and i + 1 < len(lines):
+                at, stop = lines[i + 1]  # "EMPLOYEE:" alone on its line, the printed name under it
+            m = re.compile(_NAME).match(text, at, stop)
             bounds = m and _trim(text, m.start(), m.end())
             name = bounds and _clean_name(text[bounds[0] : bounds[1]])
             if name and _person_like(name) and not _signs_for_another(text, lines, i, name):

@@ -240,6 +240,65 @@ def test_a_person_signing_merges_with_the_preamble_name():
     assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]  # the preamble's spelling
 
 
+def test_party_with_its_group_before_the_defined_term():
+    text = (
+        "In consideration of your employment with or services to Delta Widgets, Inc. and its\n"
+        'affiliates (collectively, the "Company"), you agree as follows:\n1. Secrecy.\n'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Delta Widgets, Inc."]
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        'This Agreement is made between Jane Roe ("Ms. Roe") and Omega Tools, Inc., and their affiliates.',
+        'This Agreement is made by and between the undersigned ("Employee") and Omega Tools, Inc.,\nand its '
+        "subsidiaries.",
+    ],
+)
+def test_the_party_after_and_in_a_between_list(preamble):
+    values = [p.value for p in proposals("party", preamble)[1]]
+    assert "Omega Tools, Inc." in values and all("Employee" not in v for v in values)
+
+
+def test_examples_and_other_names_of_a_party_are_not_parties():
+    text = (
+        'This Agreement is between Kappa Holdings, Inc. (the "Company") and Lambda Retail Corp. dba '
+        'Lambda Outlet Company ("Lambda"). The term "Company" includes its subsidiaries, including, without '
+        'limitation, Kappa Foods LLC ("Foods"), and its advisors, including Mu Capital LLC ("Mu").'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Kappa Holdings, Inc.", "Lambda Retail Corp."]
+
+
+def test_preliminary_statement_ends_the_preamble():
+    text = (
+        "CONSULTING, NON-COMPETITION AND CONFIDENTIALITY AGREEMENT\n"
+        'This Consulting Agreement (the "Agreement") is made as of the 5th day of June 2011 by and between Nu Parts '
+        'Company, a Delaware corporation ("Buyer"), and Xi Metals, Inc., an Ohio corporation ("Seller").\n'
+        'PRELIMINARY STATEMENT\nBuyer acquired Omicron Wire Company, a Texas corporation ("Omicron"), from Seller.'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Nu Parts Company", "Xi Metals, Inc."]
+
+
+def test_a_statute_is_not_a_party():
+    text = 'This Agreement is between Rho Labs LLC ("Rho") and complies with the Americans with Disabilities Act.'
+    assert [p.value for p in proposals("party", text)[1]] == ["Rho Labs LLC"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "SECOND PARTY\nBy:\n/s/ John Q. Smith\n",
+        "EMPLOYEE:\n/s/ John Q. Smith\nBy: John Q. Smith\n",
+        "EMPLOYEE:\nJohn Q. Smith\nDate:\n",
+    ],
+)
+def test_an_individual_signing_under_a_role_label_is_a_party(block):
+    blocks = "ACME WIDGETS, INC.\nBy: /s/ Mary Major\nTitle: Chief Executive Officer\n" + block
+    values = [p.value for p in proposals("party", EMPLOYEE_PREAMBLE + blocks)[1]]
+    assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
+
+
 def test_defined_terms_and_places_are_not_parties():
     text = (
         'This Agreement (the "Agreement") dated as of May 1, 2013 (the "Effective Date") concerns '
