@@ -404,8 +404,9 @@ _ORG_SUFFIX = re.compile(
     r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
     r"Stores|Systems|Enterprises|Solutions|Technologies|Pharmaceuticals|Associates)\b\.?\s*$"
 )
-# A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay").
-_TOKEN = r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?|\.(?=\w))*(?:\s?\.(?=[\s,A-Za-z]))?)"
+# A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
+# may follow an OCR gap ("Build-A -Bear").
+_TOKEN = r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*(?:\s?\.(?=[\s,A-Za-z]))?)"
 _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
@@ -526,6 +527,9 @@ def _clean_name(raw: str) -> str:
     s = re.sub(r"-\s*\n\s*", "-", raw)
     s = re.sub(r"\s+", " ", s).strip()
     s = re.sub(r"\s+\.", ".", s)  # OCR gaps: "Inc ." -> "Inc."
+    s = re.sub(r"(?<=\w) -(?=[A-Za-z])", "-", s)  # and "Build-A -Bear" -> "Build-A-Bear"
+    if (doubled := re.search(r"(?i)\b(\w+\.?),?\s+\1$", s)) and _ORG_SUFFIX.search(doubled.group(1)):
+        s = s[: doubled.end(1)]  # a suffix typed twice: "Acme, Inc. Inc."
     s = _TITLE.sub("", s).strip(" ,;:")
     while _DEGREE.search(s):
         s = _DEGREE.sub("", s).strip(" ,;:")
@@ -572,6 +576,8 @@ def _opening_end(text: str) -> int:
     m = re.compile(
         r"\b(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY\s+STATEMENTS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|"
         r"NOW,?\s+THEREFORE)\b"
+        # the first numbered section, unless it names the parties ("1. Parties. This Agreement is between")
+        r"|\n[ \t]*(?:ARTICLE|Article|SECTION|Section)?[ \t]*(?:1|I|ONE)[ \t]*[.:)][ \t]*\n?[ \t]*(?!PARTIES|Parties)[A-Z]"
     ).search(text, 200, OPENING)
     return m.start() if m else min(len(text), OPENING)
 
@@ -775,7 +781,7 @@ def find_parties(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             continue
         if not (_is_org(value) or _person_like(value)):
             strength *= 0.8
-        new = _Party(key, value, start, end, strength, {kind}, {term} if term else set())
+        new = _Party(key, value, start, end, strength, {kind}, {_clean_name(term)} if term else set())
         if _merge(parties, new):
             parties.append(new)
     named = len(parties)

@@ -299,6 +299,32 @@ def test_an_individual_signing_under_a_role_label_is_a_party(block):
     assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
 
 
+def test_ocr_gaps_and_doubled_suffixes_are_cleaned():
+    text = (
+        'This Agreement is entered into by and between Pick-A -Pet Stores, Inc., a Delaware corporation ("Pets"), '
+        'and Sigma Labs, Inc. Inc., an Ohio corporation ("Sigma").'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Pick-A-Pet Stores, Inc.", "Sigma Labs, Inc."]
+
+
+def test_a_party_named_by_its_title_and_surname_merges():
+    text = 'This Agreement is between Paul T. Stone ("Mr. Stone") and Tau Foods LLC ("Tau"). Tau has agreed the fees with Stone.'
+    assert [p.value for p in proposals("party", _padded(text))[1]] == ["Paul T. Stone", "Tau Foods LLC"]
+
+
+def test_the_first_numbered_section_ends_the_preamble():
+    text = _padded(
+        'This Agreement is made between Phi Systems, Inc. ("Phi") and Chi Data LLC ("Chi").\n'
+        "1. Consideration. Phi grants Chi options of Psi Holdings Corporation (\u201cPsi\u201d).\n"
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Phi Systems, Inc.", "Chi Data LLC"]
+
+
+def _padded(preamble: str) -> str:
+    """A preamble under a title long enough for the recitals' search (it starts 200 characters in)."""
+    return "NON-DISCLOSURE AGREEMENT\n" + "(Execution version of the confidentiality undertaking.)\n" * 4 + preamble
+
+
 def test_defined_terms_and_places_are_not_parties():
     text = (
         'This Agreement (the "Agreement") dated as of May 1, 2013 (the "Effective Date") concerns '
