@@ -406,13 +406,20 @@ _ORG_SUFFIX = re.compile(
 )
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
 # may follow an OCR gap ("Build-A -Bear").
-_TOKEN = r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*(?:\s?\.(?=[\s,A-Za-z]))?)"
+_TOKEN = (
+    r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*"
+    r"(?:\s?\.(?=[\s,A-Za-z]))?)"
+)
 _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
 )
-# Words join on a line, across "&", or across a line break (names wrap; addresses start with digits).
-_JOIN = rf"(?:(?:[ \t]*\n[ \t]*|[ \t]+)(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]*&[ \t\n]*)"
+# Words join on a line, across "&", or across a line break (names wrap; addresses start with digits,
+# so a number joins only on the line, short and before a word: "Back 2 Basics Ltd.", "Pier 9 Imports").
+_JOIN = (
+    rf"(?:[ \t]*\n[ \t]*(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]+(?:{_CONNECTOR}[ \t]+)*(?![0-9](?!\d?[ \t]+[A-Z][a-z]))"
+    rf"|[ \t]*&[ \t\n]*)"
+)
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
 
 # What follows a party's name in a preamble: its defined term, its description, its address.
@@ -433,7 +440,9 @@ _LISTED = re.compile(
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
 # "between A and B", also past A's defined term: "between A ("Seller") and B"
-_AND_NEXT = re.compile(rf"(?:[ \t]*,?\s*\([^()]{{1,160}}\))?[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())")
+_AND_NEXT = re.compile(
+    rf"(?:[ \t]*,?\s*\([^()]{{1,160}}\))?[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())"
+)
 # A party the preamble names by the signature page: "between the undersigned ("Employee") and B".
 _UNNAMED = re.compile(r"(?i)\b(?:between|among)\s+(?:the\s+undersigned(?:\s+[a-z]+)?|you|me)\b")
 # Defined terms that name something other than a party.
@@ -450,20 +459,30 @@ _BREAK_WORD = re.compile(
     r"non-?disclosure|nondisclosure|confidentiality|strictly|private|personal|execution|version|logo|form|"
     r"recitals|now|therefore|witnesseth|in|as|i|you|we|name|title|its|his|her|their|our|your|any|all|each|"
     r"such|said|undersigned|hereto|is|or|at|will|shall|may|no|not|be|are|from|upon|without|unless|if|when|"
-    r"which|who|herein|hereby|ex-[\d.]+|[\d.()]+|\w+\.htm|\w+\.txt|corporate|letterhead|dex\w+)$"
+    r"which|who|herein|hereby|ex-[\d.]+|\d*[.()][\d.()]*|\d{3,}|\w+\.htm|\w+\.txt|corporate|letterhead|dex\w+|"
+    r"release|settlement|amendment|addendum|waiver|"  # the document's kind, in titles above the name
+    r"address|signature|notices?)$"  # and form furniture: "COMPANY ADDRESS"
 )
 # Words that alone are a role, not a name ("the Company", "Employee").
+# Break words that also sit inside names ("Boston Private Bank", "Mutual Benefit Co."): they break
+# only in capitals, as the headings print them ("PRIVATE AND CONFIDENTIAL", "MUTUAL NDA").
+_NAME_ADJECTIVE = re.compile(r"(?i)^(?:private|personal|mutual)$")
 _ROLE_WORD = re.compile(
     r"(?i)^(?:the|company|employee|employer|executive|recipient|discloser|consultant|contractor|buyer|"
     r"seller|parent|counterparty|investor|purchaser|bank|corporation|inc|corp|llc|ltd|co|and|or|of|a|an|"
     r"mr|mrs|ms|dr|distributor|provider|supplier|customer|client|licensee|licensor|vendor|sellers|buyers|"
     r"companies|transaction|holder|stockholder|shareholder|member|director|employees|affiliates|"
-    r"subsidiaries|representatives|manufacturer|agent|advisor|adviser|lender|borrower)$"
+    r"subsidiaries|representatives|manufacturer|agent|advisor|adviser|lender|borrower|for)$"  # "FOR THE COMPANY"
+)
+# A block's role label glued before the name it heads: "EMPLOYEE NIKE, Inc.", "CONSULTANT: Jane Roe".
+_LABEL_LEAD = re.compile(
+    r"^(?:EMPLOYEE|EMPLOYER|EXECUTIVE|CONSULTANT|CONTRACTOR|RECIPIENT|DISCLOSER|COUNTERPARTY|ASSOCIATE|"
+    r"LICENSEE|LICENSOR|BUYER|SELLER|PURCHASER|INVESTOR|ADVISOR|COMPANY)\b:?\s+(?=\S+\s*\S)"
 )
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
 _DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
 _ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.")  # whole words: "Inc.", "J.", "U.S."
-_CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de)\s+)+")
+_CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de|\d+)\s+)+")  # and numbers: "EXHIBIT 10 Acme Inc."
 
 
 @dataclass
@@ -510,7 +529,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             words = [w for w in words if w.start() < m.end()]
             break
     for m in reversed(words):
-        if _BREAK_WORD.match(m.group().strip(",.:;()“”\"'")):
+        word = m.group().strip(",.:;()“”\"'")
+        if _BREAK_WORD.match(word) and not (_NAME_ADJECTIVE.match(word) and not word.isupper()):
             start += m.end()
             break
     while start < end and not (text[start].isalnum() or text[start] == "¢"):
@@ -531,6 +551,7 @@ def _clean_name(raw: str) -> str:
     if (doubled := re.search(r"(?i)\b(\w+\.?),?\s+\1$", s)) and _ORG_SUFFIX.search(doubled.group(1)):
         s = s[: doubled.end(1)]  # a suffix typed twice: "Acme, Inc. Inc."
     s = _TITLE.sub("", s).strip(" ,;:")
+    s = _LABEL_LEAD.sub("", s)
     while _DEGREE.search(s):
         s = _DEGREE.sub("", s).strip(" ,;:")
     return s
@@ -577,7 +598,8 @@ def _opening_end(text: str) -> int:
         r"\b(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY\s+STATEMENTS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|"
         r"NOW,?\s+THEREFORE)\b"
         # the first numbered section, unless it names the parties ("1. Parties. This Agreement is between")
-        r"|\n[ \t]*(?:ARTICLE|Article|SECTION|Section)?[ \t]*(?:1|I|ONE)[ \t]*[.:)][ \t]*\n?[ \t]*(?!PARTIES|Parties)[A-Z]"
+        r"|\n[ \t]*(?:ARTICLE|Article|SECTION|Section)?[ \t]*(?:1|I|ONE)[ \t]*[.:)][ \t]*\n?[ \t]*"
+        r"(?!PARTIES|Parties)[A-Z]"
     ).search(text, 200, OPENING)
     return m.start() if m else min(len(text), OPENING)
 
@@ -600,24 +622,30 @@ def _defined_term(paren: str) -> tuple[bool, str | None]:
 
 
 # What introduces a name that is not a party of its own: an example of a party's group ("the
-# Company includes its subsidiaries, including, without limitation, Acme Ltd."), or another name of
-# a party ("Acme, Inc. d/b/a Widgets", "f/k/a Beta Corp.", "also known as Acme Wealth").
+# Company includes its subsidiaries, including, without limitation, Acme Ltd.", "and its
+# subsidiary, Acme Ltd."), or another name of a party ("Acme, Inc. d/b/a Widgets", "f/k/a Beta
+# Corp.", "also known as Acme Wealth").
 _ASIDE = re.compile(
     r"(?i)\b(?:(?:including|such\s+as)(?:[\s,]+(?:but\s+not\s+limited\s+to|without\s+limitation))?|"
-    r"dba|d/b/a|f/k/a|a/k/a|(?:formerly|also)\s+known\s+as|formerly|doing\s+business\s+as)[\s,:]*\Z"
+    r"(?:its|their)\s+(?:wholly[\s-]owned\s+)?(?:subsidiary|subsidiaries|affiliates?)|"
+    r"dba|d/b/a|f/k/a|a/k/a|(?:formerly|also)\s+known\s+as|formerly|doing\s+business\s+as|"
+    r"an?(?=\s+\Z))[\s,:]*\Z"  # and an article: "a Japanese corporation" describes a party, it names none
 )
-
-
-def _aside(text: str, start: int) -> bool:
-    """Whether the name at ``start`` is introduced as an example or another name of a party."""
-    return bool(_ASIDE.search(text, max(0, start - 40), start))
+# What may run between the names of one series: their defined terms, commas, "and", other names.
+_SERIES = re.compile(rf"(?:[\s,]*(?:\([^()]*\)|(?:and\s+)?{_NAME}))*[\s,]*(?:and\s+)?")
 
 
 def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
     """(start, end, strength, kind, defined term) for each party-like name in ``text[:limit]``,
-    but for the names introduced as examples or other names of a party."""
-    for start, end, strength, kind, term in _all_mentions(text, limit):
-        if not _aside(text, start):
+    but for the names introduced as examples or other names of a party, and the rest of their
+    series ("including A (the "Advisor"), B and C")."""
+    aside_end = -1
+    for start, end, strength, kind, term in sorted(_all_mentions(text, limit)):
+        if _ASIDE.search(text, max(0, start - 40), start) or (
+            0 <= aside_end <= start and start - aside_end < 300 and _SERIES.fullmatch(text, aside_end, start)
+        ):
+            aside_end = max(aside_end, end)
+        else:
             yield start, end, strength, kind, term
 
 

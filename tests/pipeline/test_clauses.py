@@ -206,6 +206,16 @@ EMPLOYEE_PREAMBLE = (
 )
 
 
+def signing_parties(blocks: str) -> list[str]:
+    """The parties of the one-party employee preamble followed by ``blocks``."""
+    return [p.value for p in proposals("party", EMPLOYEE_PREAMBLE + blocks)[1]]
+
+
+def padded(preamble: str) -> str:
+    """A preamble under a title long enough for the recitals' search (it starts 200 characters in)."""
+    return "NON-DISCLOSURE AGREEMENT\n" + "(Execution version of the confidentiality undertaking.)\n" * 4 + preamble
+
+
 def test_party_who_only_signs_is_added_when_the_preamble_names_one():
     blocks = (
         "IN WITNESS WHEREOF, the parties have executed this Agreement.\n"
@@ -295,8 +305,7 @@ def test_a_statute_is_not_a_party():
 )
 def test_an_individual_signing_under_a_role_label_is_a_party(block):
     blocks = "ACME WIDGETS, INC.\nBy: /s/ Mary Major\nTitle: Chief Executive Officer\n" + block
-    values = [p.value for p in proposals("party", EMPLOYEE_PREAMBLE + blocks)[1]]
-    assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
+    assert signing_parties(blocks) == ["Acme Widgets, Inc.", "John Q. Smith"]
 
 
 def test_ocr_gaps_and_doubled_suffixes_are_cleaned():
@@ -308,21 +317,50 @@ def test_ocr_gaps_and_doubled_suffixes_are_cleaned():
 
 
 def test_a_party_named_by_its_title_and_surname_merges():
-    text = 'This Agreement is between Paul T. Stone ("Mr. Stone") and Tau Foods LLC ("Tau"). Tau has agreed the fees with Stone.'
-    assert [p.value for p in proposals("party", _padded(text))[1]] == ["Paul T. Stone", "Tau Foods LLC"]
+    text = 'This Agreement is between Paul T. Stone ("Mr. Stone") and Tau Foods LLC ("Tau"). Tau met with Stone.'
+    assert [p.value for p in proposals("party", padded(text))[1]] == ["Paul T. Stone", "Tau Foods LLC"]
 
 
 def test_the_first_numbered_section_ends_the_preamble():
-    text = _padded(
+    text = padded(
         'This Agreement is made between Phi Systems, Inc. ("Phi") and Chi Data LLC ("Chi").\n'
         "1. Consideration. Phi grants Chi options of Psi Holdings Corporation (\u201cPsi\u201d).\n"
     )
     assert [p.value for p in proposals("party", text)[1]] == ["Phi Systems, Inc.", "Chi Data LLC"]
 
 
-def _padded(preamble: str) -> str:
-    """A preamble under a title long enough for the recitals' search (it starts 200 characters in)."""
-    return "NON-DISCLOSURE AGREEMENT\n" + "(Execution version of the confidentiality undertaking.)\n" * 4 + preamble
+def test_a_whole_series_of_examples_is_no_party():
+    text = (
+        'This Agreement is between Sable Bancorp, Inc. (the "Company") and Ann B. Lee ("Lee"). "Company" includes '
+        'its affiliates, including, without limitation, Kestrel Advisors LLC (the "Advisor"), Heron Capital Inc. '
+        '("HCI") and Wren Finance Corp. ("WFC"), and its subsidiary, Ibis Trust Company ("ITC").'
+    )
+    assert sorted(p.value for p in proposals("party", text)[1]) == ["Ann B. Lee", "Sable Bancorp, Inc."]
+
+
+def test_descriptions_titles_and_labels_are_not_names():
+    text = (
+        "CONSULTING AGREEMENT\nAND GENERAL RELEASE\nBETA ROBOTICS, INC., a Delaware corporation, and Kiyo Sato "
+        '(the "Consultant"), for its supplier, a Japanese corporation ("Supplier").\n'
+    )
+    assert sorted(p.value for p in proposals("party", text)[1]) == ["BETA ROBOTICS, INC.", "Kiyo Sato"]
+
+
+def test_form_furniture_and_block_labels_in_signatures():
+    blocks = (
+        "FOR THE COMPANY:\nBy: /s/ Mary Major\nTitle: President\nCOMPANY ADDRESS\nBy: /s/ Mary Major\n"
+        "CONSULTANT DELTA LABS, INC.\nBy: /s/ Ann Roe\nTitle: President\n"
+    )
+    assert signing_parties(blocks) == ["Acme Widgets, Inc.", "DELTA LABS, INC."]
+
+
+def test_short_numbers_and_adjectives_inside_names():
+    text = (
+        'This Agreement is made by and between Back 4 More, Ltd. ("B4M"), EXHIBIT 10 Zeta Corp. ("Zeta") and '
+        'Boston Private Data Holdings, Inc. ("BPDH").'
+    )
+    values = sorted(p.value for p in proposals("party", text)[1])
+    assert values == ["Back 4 More, Ltd.", "Boston Private Data Holdings, Inc.", "Zeta Corp."]
 
 
 def test_defined_terms_and_places_are_not_parties():
