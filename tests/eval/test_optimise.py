@@ -25,7 +25,7 @@ RECEIPT = get_schema("receipt")
 
 
 def receipts(n: int, seed: int = 0) -> list[dict]:
-    """Receipts whose total is printed after a label none of the schema's aliases name."""
+    """Receipts whose total is printed after a label none of the schema's aliases name, and no change line confirms it."""
     rng = random.Random(seed)
     rows = []
     for i in range(n):
@@ -34,7 +34,7 @@ def receipts(n: int, seed: int = 0) -> list[dict]:
         total, paid = sum(prices), sum(prices) + rng.randint(1, 50)
         lines = [" ".join(rng.sample(WORDS, 2)) + " SDN BHD", f"NO {rng.randint(1, 99)} JALAN {rng.choice(WORDS)}",
                  f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2019", *(f"{it} {p:.2f}" for it, p in zip(items, prices)),
-                 f"BAYARAN AKHIR {total:.2f}", f"CASH {paid:.2f}", f"CHANGE {paid - total:.2f}"]
+                 f"BAYARAN AKHIR {total:.2f}", f"CASH {paid:.2f}"]
         rows.append({"id": i, "text": "\n".join(lines), "gold": {"total": f"{total:.2f}"}})
     return rows
 
