@@ -41,7 +41,13 @@ def dataset(name: str):
     return importlib.import_module(f"eval.datasets.{name}")
 
 
+SPLITS = ("train", "test")
+
+
 def examples(name: str, root: Path = DEFAULT_ROOT, split: str | None = None) -> Iterator[Example]:
+    """The examples of a dataset, or of one split of it (None: all)."""
+    if split is not None and split not in SPLITS:  # a typo must not read as an empty dataset
+        raise ValueError(f"unknown split {split!r}; known: {', '.join(SPLITS)} (omit it for all examples)")
     for ex in dataset(name).load(root / name):
         if split is None or split_of(ex.id) == split:
             yield ex

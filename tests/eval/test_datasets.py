@@ -26,6 +26,11 @@ def test_sroie_counts_and_splits(receipts):
     assert all(split_of(i) == "test" for i in test)
 
 
+def test_an_unknown_split_is_an_error_not_an_empty_dataset():
+    with pytest.raises(ValueError, match="unknown split 'all'"):
+        next(examples("sroie", DATA, split="all"))
+
+
 def test_sroie_documents_keep_offsets(receipts):
     for r in receipts:
         doc = r.parsed
