@@ -27,8 +27,9 @@ def learning_curve(report: StreamReport, path: Path) -> Path:
     top.grid(alpha=0.3)
     top.legend(loc="lower left")
     seeded = f", seeded from {report.seed_split}" if report.seed_split else ", cold start"
+    audit = f", audit {report.audit:.0%}" if report.audit else ""
     top.set_title(
-        f"{report.dataset} {report.split or 'all'} stream ({'+'.join(report.extractors)}{seeded}; "
+        f"{report.dataset} {report.split or 'all'} stream ({'+'.join(report.extractors)}{seeded}; {report.policy} policy{audit}; "
         f"windows of {report.window}, re-fit every {report.batch})",
         fontsize=9,
     )
