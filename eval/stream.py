@@ -39,7 +39,7 @@ from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remem
 from pipeline.route import AUDIT
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, FieldStatus
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 
 @dataclass

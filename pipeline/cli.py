@@ -104,7 +104,7 @@ def run_cmd(
 @app.command("schemas")
 def schemas_cmd(name: str = typer.Argument(None, help="Show one type's JSON Schema.")) -> None:
     """List document types (and their JSON Schema)."""
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     types = registry()
     if name:

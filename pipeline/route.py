@@ -18,7 +18,7 @@ import hashlib
 from typing import Any
 
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
 AUDIT = "audit sample"

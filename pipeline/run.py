@@ -23,7 +23,7 @@ from pipeline.route import route
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
 from pipeline.store import Store, run_key
-from schemas.registry import get_schema
+from pipeline.schemas import get_schema
 
 AUTO = "auto"
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec, field_specs, get_schema
+from pipeline.schemas import FieldSpec, field_specs, get_schema
 
 FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors", "rest")
 

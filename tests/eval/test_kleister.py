@@ -11,7 +11,7 @@ from eval.datasets import examples, kleister_nda, split_of
 from eval.metrics import Counts, compare
 from pipeline.extractors.base import ExtractionRequest
 from pipeline.extractors.rules import Proposal, RulesExtractor
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 

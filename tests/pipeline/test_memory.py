@@ -11,7 +11,7 @@ from pipeline.config import Settings
 from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, header, remember, typed
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, ParsedDocument
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.conftest import DATASETS, make_document
 
 KINDS = {s.name: s.kind for s in field_specs(get_schema("receipt"))}

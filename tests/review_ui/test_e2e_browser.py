@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from pipeline.store import FieldRow, ReviewRow, RunRow, Store
 from review_ui import review
-from schemas.registry import FieldSpec
+from pipeline.schemas import FieldSpec
 from tests.conftest import ROOT
 from tests.review_ui.conftest import invoice_files, seed
 
