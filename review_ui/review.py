@@ -28,7 +28,7 @@ from pipeline.run import write_export
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ParsedDocument, Span
 from pipeline.store import FieldRow, ReviewRow, RunRow, Store, utcnow
 from review_ui.queries import PENDING, claimable, document_content
-from schemas.registry import FieldSpec, field_specs, get_schema
+from pipeline.schemas import FieldSpec, field_specs, get_schema
 
 REVIEW_EXTRACTOR = "review"  # the extractor named in the export for a value a person typed
 

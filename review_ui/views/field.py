@@ -25,7 +25,7 @@ from pipeline.config import get_settings
 from pipeline.state import BBox, Page, Span
 from review_ui import queries, render, review
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
-from schemas.registry import FieldSpec, get_schema
+from pipeline.schemas import FieldSpec, get_schema
 
 FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
 CORRECTION_KEY = "correction_value"
