@@ -25,7 +25,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from eval import prompts
+from pipeline import prompts
 from eval.evalsets import EvalSet, text_document
 from pipeline.extractors.layout import norm
 from pipeline.ground import locate

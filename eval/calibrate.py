@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from eval.calibration import Calibration, Outcome, fit
+from eval.calibration import Outcome, fit
+from pipeline.confidence import Calibration
 from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
 from pipeline.config import Settings

@@ -122,7 +122,8 @@ def _store():
 
 def _run_set(name: str, version: int | None, prompt_version: str | None, split: str | None, extractors: list[str], progress, task, console) -> Report:
     """An eval set split under a prompt version; the run is stored in ``eval_runs``."""
-    from eval import evalsets, prompts
+    from eval import evalsets
+    from pipeline import prompts
 
     store = _store()
     evalset = evalsets.load(store, name, version)

@@ -118,10 +118,8 @@ def kind_normaliser(schema: str) -> Normaliser:
 
 def from_reviews(store: Store, schema: str) -> list[Item]:
     """Reviewed documents of ``schema``: the last decision per field, the stored run's text."""
-    from review_ui.queries import gold
-
     labels: dict[str, dict[str, Any]] = defaultdict(dict)
-    for row in gold(store, schema):
+    for row in store.gold(schema):
         labels[row["document"]["id"]][row["field"]] = None if row["action"] == "rejected" else row["value"]
     items = []
     with store.session() as s:
@@ -312,7 +310,7 @@ def summary(report: Report) -> dict[str, Any]:
 
 def record_run(store: Store, evalset: EvalSet, split: str | None, version: str, report: Report) -> int:
     """Store a run's metrics (``eval_runs``) and keep its summary with the prompt version."""
-    from eval.prompts import record_results
+    from pipeline.prompts import record_results
 
     metrics = summary(report)
     with store.session.begin() as s:

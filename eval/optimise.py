@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import bootstrap
 
-from eval import prompts
+from pipeline import prompts
 from eval.evalsets import EvalSet, evaluate_set, labelled_fields, record_run
 from eval.metrics import Report
 from pipeline.config import Settings

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.calibrate import field_outcomes
-from eval.calibration import NEVER, CalibratedScorer, Outcome, fit
+from eval.calibration import NEVER, Outcome, fit
+from pipeline.confidence import CalibratedScorer
 from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
 from eval.run import run_example

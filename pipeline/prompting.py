@@ -94,7 +94,7 @@ class Demonstration(BaseModel):
 
 
 class PromptConfig(BaseModel):
-    """Everything about how extraction is asked that the learning loop (``eval.prompts``) may change.
+    """Everything about how extraction is asked that the learning loop (``pipeline.prompts``) may change.
 
     The default is the built-in prompt (``PROMPT_VERSION``); stored versions carry
     their own id in ``version``. Keyed by schema name, then field name.

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.chunk import chunk
+from pipeline import confidence
 from pipeline.classify import classify
 from pipeline.config import Settings
 from pipeline.export import PIPELINE_VERSION, export
@@ -19,6 +20,7 @@ from pipeline.ground import ground
 from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.prompting import PromptConfig
+from pipeline.prompts import assign, serving
 from pipeline.route import route
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
@@ -69,8 +71,6 @@ class Pipeline:
         """The version this document runs: the active one, or an A/B candidate chosen by content hash."""
         if not self.trials:
             return self.prompt
-        from eval.ab import assign
-
         return assign(state.sha256, self.prompt, self.trials)
 
     def prompt_version(self, state: DocumentState) -> str:
@@ -153,10 +153,7 @@ def build_pipeline(
 ) -> Pipeline:
     """A pipeline with the newest calibration (the shipped one, overridden by ``home/calibrations``)
     and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
-    from eval import calibration
-    from eval.prompts import serving
-
-    scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
+    scorer = confidence.load([confidence.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
     names = extractor_names if extractor_names is not None else ["rules", "memory", "llm"]
     if settings.llm_provider == "none":

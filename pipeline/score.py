@@ -72,7 +72,7 @@ def default_scorer() -> Scorer:
 
 
 def set_default_scorer(scorer: Scorer) -> None:
-    """Install a fitted scorer (eval.calibration does this when a calibration is loaded)."""
+    """Install a fitted scorer (pipeline.confidence builds one when calibrations are loaded)."""
     global _default_scorer
     _default_scorer = scorer
 

@@ -190,6 +190,46 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 
 
 
+# -- text after a label ------------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"^[\s:#.\-–—=|]*")
+
+
+def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any], word: bool = False) -> list[Proposal]:
+    """The text printed after one of the field's labels (same line, else the line below),
+    read with ``parse`` (the kind's parser); with ``word``, only its first word (an
+    identifier), typed only when it holds a digit."""
+    out = []
+    for hit in ctx.labels(spec):
+        line = hit.line
+        rest = ctx.text[hit.end : line.end]
+        lead = _SEPARATOR.match(rest).end()
+        segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
+        start, layout = hit.end + lead, 1.0
+        if not segment:
+            below = [ln for r in ctx.layout.next_rows(line, 1) for ln in r.lines if stacked(line, ln)]
+            if not below:
+                continue
+            nxt = below[0]
+            segment = nxt.text.strip()
+            start, layout = nxt.start + nxt.text.index(segment), 0.75
+        if word:
+            segment = segment.split()[0] if segment.split() else ""
+        value = parse(segment)
+        if not segment or value is None:
+            continue
+        rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
+        typed = 1.0 if not word or re.search(r"\d", segment) else 0.5
+        out.append(
+            Proposal(
+                value=value if isinstance(value, str) else str(value),
+                spans=[(start, start + len(segment))],
+                signals={"match": hit.ratio * (0.2 if rivals else 1.0), "typed": typed, "layout": layout},
+            )
+        )
+    return out
+
+
 def rank(
     proposals: list[Proposal], limit: int = MAX_CANDIDATES, keep: float = RIVAL_SHARE, many: bool = False
 ) -> list[Proposal]:

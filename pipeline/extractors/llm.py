@@ -238,7 +238,7 @@ class LLMExtractor(Extractor):
     ):
         self.settings = settings or get_settings()
         self.provider = provider or get_provider(self.settings)
-        self.prompt = prompt or PromptConfig()  # the prompt version in use (eval.prompts picks the active one)
+        self.prompt = prompt or PromptConfig()  # the prompt version in use (pipeline.prompts picks the active one)
         self._providers: dict[str, Provider] = {self.provider.model: self.provider}
         if cache is True:
             cache = SqliteAnswerCache(self.settings.home / "cache" / "llm_answers.sqlite3")

@@ -10,10 +10,12 @@ another package under the entry-point group ``docloop.kinds``
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from pipeline.kinds.base import Kind
 from pipeline.plugins import Registry
+
+if TYPE_CHECKING:  # the base imports the finder framework, which reads field specs, which name kinds
+    from pipeline.kinds.base import Kind
 
 KINDS = Registry(
     "docloop.kinds",
@@ -32,10 +34,10 @@ KINDS = Registry(
     },
 )
 
-_instances: dict[str, Kind] = {}
+_instances: dict[str, "Kind"] = {}
 
 
-def get_kind(name: str) -> Kind | None:
+def get_kind(name: str) -> "Kind | None":
     """The kind named ``name`` (one instance per kind), or None when no kind has that name."""
     if name not in _instances:
         if name not in KINDS:
@@ -44,7 +46,7 @@ def get_kind(name: str) -> Kind | None:
     return _instances[name]
 
 
-def register_kind(cls: type[Kind]) -> type[Kind]:
+def register_kind(cls: type["Kind"]) -> type["Kind"]:
     """Add (or replace) a kind from a class; packages use the entry-point group instead."""
     KINDS.add(cls.name, cls)
     _instances.pop(cls.name, None)
@@ -68,4 +70,4 @@ def is_typed(name: str) -> bool:
     return kind is not None and kind.grounding is not None
 
 
-__all__ = ["KINDS", "Kind", "get_kind", "is_typed", "parser", "register_kind", "unregister_kind"]
+__all__ = ["KINDS", "get_kind", "is_typed", "parser", "register_kind", "unregister_kind"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pipeline.extractors.finding import Context, Proposal, find_labelled_text
 from schemas.types import clean_text
 
 if TYPE_CHECKING:
-    from pipeline.extractors.finding import Context, Proposal
     from pipeline.schemas import FieldSpec
 
 
@@ -33,9 +33,7 @@ class Kind:
 
     def find(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
         """Proposals for a single value; by default the text printed after one of the field's labels."""
-        from pipeline.kinds.text import find_labelled_text
-
-        return find_labelled_text(ctx, spec)
+        return find_labelled_text(ctx, spec, self.parse or clean_text)
 
     def find_many(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
         """Proposals for the items of a list field; None (no generic finder) by default."""

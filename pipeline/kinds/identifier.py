@@ -1,7 +1,7 @@
 """Identifiers (invoice numbers, references): the first word after a label."""
 
+from pipeline.extractors.finding import find_labelled_text
 from pipeline.kinds.base import Kind
-from pipeline.kinds.text import find_labelled_text
 from schemas.types import Identifier
 
 
@@ -10,4 +10,4 @@ class IdentifierKind(Kind):
     json_type = Identifier
 
     def find(self, ctx, spec):
-        return find_labelled_text(ctx, spec, word=True)
+        return find_labelled_text(ctx, spec, self.parse, word=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from eval import ab, evalsets, optimise, prompts
+from eval import ab, evalsets, optimise
+from pipeline import prompts
 from eval.evalsets import text_document
 from pipeline.config import Settings
 from pipeline.prompting import PROMPT_VERSION, PromptConfig, build_messages

@@ -10,7 +10,6 @@ import pytest
 from pipeline.extractors.base import ExtractionRequest
 from pipeline.extractors.rules import RulesExtractor
 from pipeline.state import PAGE_BREAK, Candidate, Page, ParsedDocument, Word
-from schemas.base import DocumentSchema, field
 from pipeline.schemas import field_specs, get_schema
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
