@@ -170,6 +170,17 @@ def build_pipeline(
     )
 
 
+def export_stem(state: DocumentState, out_dir: Path) -> str:
+    """The source's file stem, unless ``out_dir`` holds another source's export under it:
+    then the stem and the document id, so two sources with one stem never overwrite each other."""
+    stem = Path(state.source).stem
+    try:
+        owner = json.loads((out_dir / f"{stem}.json").read_text())["document"]["source"]
+    except (OSError, ValueError, KeyError, TypeError):  # no export there yet (or not ours to read)
+        return stem
+    return stem if owner == state.source else f"{stem}-{state.id}"
+
+
 def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
     """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
