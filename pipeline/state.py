@@ -31,6 +31,20 @@ class Word(BaseModel):
     end: int
     bbox: BBox | None = None
     confidence: float | None = None  # OCR confidence 0..1, None for a text layer
+    visible: bool = True  # False: a person cannot see it (see Page.styles for why)
+    style: int | None = None  # index into Page.styles, for PDF text-layer words
+
+
+class TextStyle(BaseModel):
+    """How one PDF text object is drawn (``pipeline.parsers.visibility``)."""
+
+    render_mode: int = 0
+    fill: str | None = None  # "#rrggbb", the colour the text shows in
+    background: str | None = None  # the colour beneath it, None where unknown (an image)
+    font_size: float | None = None  # points, after the transform
+    in_crop: bool = True
+    covered: bool = False  # an opaque shape or image is painted over it
+    hidden: list[str] = Field(default_factory=list)  # why a person cannot see it; empty: visible
 
 
 class Page(BaseModel):
@@ -41,6 +55,13 @@ class Page(BaseModel):
     height: float | None = None
     ocr: bool = False
     words: list[Word] = Field(default_factory=list)
+    styles: list[TextStyle] = Field(default_factory=list)
+
+    def hidden_reasons(self, word: Word) -> list[str]:
+        """Why ``word`` cannot be seen (empty when it can)."""
+        if word.visible:
+            return []
+        return self.styles[word.style].hidden if word.style is not None else ["not visible"]
 
 
 class ParsedDocument(BaseModel):
