@@ -12,7 +12,9 @@ that string, so ``parsed.text[span.start:span.end] == span.text`` always holds.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -70,6 +72,17 @@ class ParsedDocument(BaseModel):
     parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "docx"
     metadata: dict[str, Any] = Field(default_factory=dict)
 
+    @cached_property
+    def hidden_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word a person cannot see, in order (words never change after parsing)."""
+        return [(w.start, w.end) for p in self.pages for w in p.words if not w.visible]
+
+    def visible(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` touches no invisible word."""
+        spans = self.hidden_spans
+        i = bisect_left(spans, (end,))  # spans[:i] start before ``end``; words do not overlap
+        return i == 0 or spans[i - 1][1] <= start
+
     def page_at(self, offset: int) -> Page:
         """The page holding character ``offset``."""
         for page in self.pages:
@@ -96,6 +109,7 @@ class Span(BaseModel):
     end: int
     text: str
     bbox: BBox | None = None
+    visible: bool = True  # False: some of it is text a person cannot see
 
 
 class Candidate(BaseModel):
