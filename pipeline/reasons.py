@@ -16,6 +16,7 @@ class Reason(StrEnum):
     validator_failed = "validator failed"
     disagree = "extractors or candidates disagree"
     weak = "weak evidence"
+    low_confidence = "confidence below the threshold"  # nothing else wrong: just not sure enough
     further_items = "uncertain further items"
     audit = "audit sample"
     cross_field = "cross-field check failed"

@@ -61,6 +61,8 @@ def route(
         accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
+        if not accept and not result.reasons:  # every field sent to a person says why
+            result = result.model_copy(update={"reasons": [Reason.low_confidence]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
         fields[spec.name] = result.model_copy(update={"status": status})
 

@@ -37,7 +37,7 @@ def _hidden(element: Any) -> bool:
     if _HIDING.search(style):
         return True
     if _WHITE_TEXT.search(style):  # white text shows only on a painted background
-        return not any(_BACKGROUND.search(e.get("style") or "") or e.get("bgcolor") for e in element.iterancestors(None))
+        return not any(_BACKGROUND.search(e.get("style") or "") or e.get("bgcolor") for e in (element, *element.iterancestors(None)))
     return False
 
 
