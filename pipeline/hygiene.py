@@ -11,6 +11,8 @@
 - Instruction-like text ("ignore previous instructions", "you are now...") is
   aimed at a model, never at a reader of a receipt: a value read from or next
   to it, or any model answer for a document holding it, is flagged.
+- A value read from words that the OCR of the rendered page does not show
+  (``pipeline.parsers.visibility.cross_check``) is flagged.
 - Markup in a value (HTML tags, ``javascript:`` links, Markdown links) is kept
   as the data it is, and flagged.
 
@@ -122,6 +124,8 @@ def field_reasons(parsed: ParsedDocument, result: FieldResult, injections: list[
         reasons.append(Reason.hidden_characters)
     if any(_foreign_digits(s.text) for s in result.evidence) or any(_foreign_digits(str(v)) for v in values):
         reasons.append(Reason.foreign_digits)
+    if not all(parsed.ocr_agrees(s.start, s.end) for s in result.evidence):
+        reasons.append(Reason.ocr_mismatch)
     near = any(s < ie and e > is_ for s, e in lines for is_, ie in injections)
     from_model = "llm" in (result.extractor or "").split(",")
     if injections and (near or from_model):

@@ -35,6 +35,7 @@ class Word(BaseModel):
     confidence: float | None = None  # OCR confidence 0..1, None for a text layer
     visible: bool = True  # False: a person cannot see it (see Page.styles for why)
     style: int | None = None  # index into Page.styles, for PDF text-layer words
+    ocr_agrees: bool | None = None  # the OCR cross-check: False where the page image does not show it
 
 
 class TextStyle(BaseModel):
@@ -58,12 +59,19 @@ class Page(BaseModel):
     ocr: bool = False
     words: list[Word] = Field(default_factory=list)
     styles: list[TextStyle] = Field(default_factory=list)
+    ocr_checked: bool = False  # its text layer was compared with an OCR of its rendering
 
     def hidden_reasons(self, word: Word) -> list[str]:
         """Why ``word`` cannot be seen (empty when it can)."""
         if word.visible:
             return []
         return self.styles[word.style].hidden if word.style is not None else ["not visible"]
+
+
+def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted, not overlapping each other)."""
+    i = bisect_left(spans, (end,))  # spans[:i] start before ``end``
+    return i > 0 and spans[i - 1][1] > start
 
 
 class ParsedDocument(BaseModel):
@@ -77,11 +85,18 @@ class ParsedDocument(BaseModel):
         """(start, end) of every word a person cannot see, in order (words never change after parsing)."""
         return [(w.start, w.end) for p in self.pages for w in p.words if not w.visible]
 
+    @cached_property
+    def ocr_mismatch_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every visible word that the OCR of its page did not read."""
+        return [(w.start, w.end) for p in self.pages for w in p.words if w.ocr_agrees is False]
+
     def visible(self, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` touches no invisible word."""
-        spans = self.hidden_spans
-        i = bisect_left(spans, (end,))  # spans[:i] start before ``end``; words do not overlap
-        return i == 0 or spans[i - 1][1] <= start
+        """Whether ``text[start:end]`` touches no invisible word, nor one the page image does not show."""
+        return not _touches(self.hidden_spans, start, end) and self.ocr_agrees(start, end)
+
+    def ocr_agrees(self, start: int, end: int) -> bool:
+        """Whether the page images show ``text[start:end]`` as the text layer has it (where checked)."""
+        return not _touches(self.ocr_mismatch_spans, start, end)
 
     def page_at(self, offset: int) -> Page:
         """The page holding character ``offset``."""

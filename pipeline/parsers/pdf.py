@@ -135,7 +135,7 @@ def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOption
     finally:
         textpage.close()
     builder.end_page(width=right - left, height=top - bottom)
-    mark_words(builder.pages[-1], *styles)
+    mark_words(builder.pages[-1], page, options, *styles)
 
 
 def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:

@@ -17,6 +17,9 @@ Limits, where pdfium does not tell: the colour beneath text is known only for
 filled shapes (an image below gives no colour, so no contrast verdict), a shape
 counts as opaque only when it is a simple box-like path or an image without
 transparency, and text inside form XObjects is judged by its own style only.
+Where a page has hidden text, or text on an image (colour unknown), its
+rendering is read by tesseract and the text layer's visible words are checked
+against that reading (``cross_check``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from rapidfuzz import fuzz, process
+
+from pipeline.parsers import ParseOptions
+from pipeline.parsers.image import ocr_lines
 
 INVISIBLE_MODES = {3: "render mode 3 (invisible)", 7: "render mode 7 (clip only)"}
 STROKE_MODES = {1, 5}  # stroke-only text: its stroke colour is what shows
@@ -37,6 +44,7 @@ MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is the same colour, black on whi
 BOX_TOLERANCE = 1.0  # points a box may stick out of a cover, or out of the crop box
 MAX_BOX_SEGMENTS = 6  # a filled path with more segments may be any shape: not a cover
 WHITE = (255, 255, 255)
+OCR_MATCH = 75.0  # rapidfuzz ratio: a text-layer word and an OCR token this alike are the same word
 _WORD = re.compile(r"\S+")  # the parser's words: runs of non-space characters
 
 
@@ -201,12 +209,41 @@ def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, chars: str) 
     return styles, indices
 
 
-def mark_words(page: dict[str, Any], styles: list[dict[str, Any]], indices: list[int | None]) -> None:
-    """Annotate a built page (``TextBuilder.pages`` entry): its styles, and each word's style and verdict."""
-    page["styles"] = styles
-    for word, index in zip(page["words"], indices, strict=False):
+def mark_words(
+    built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptions, styles: list[dict[str, Any]], indices: list[int | None]
+) -> None:
+    """Annotate a built page (``TextBuilder.pages`` entry): its styles, each word's style and
+    verdict, and, where the page gives reason to doubt its text layer, the OCR cross-check."""
+    built["styles"] = styles
+    for word, index in zip(built["words"], indices, strict=False):
         if index is None:
             continue
         word["style"] = index
         if styles[index]["hidden"]:
             word["visible"] = False
+    if any(s["hidden"] or s["background"] is None for s in styles):
+        cross_check(built, page, options)
+
+
+def _token(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptions) -> None:
+    """Compare the visible words of the text layer with an OCR of the rendered page.
+
+    A word the text layer says is visible but the page image does not show (no
+    OCR token within ``OCR_MATCH`` similarity) gets ``ocr_agrees = False``: the
+    text layer lies there in a way the checks above could not see (white text
+    on a white image, a cover drawn in a way pdfium does not report).
+    """
+    scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
+    lines = ocr_lines(page.render(scale=scale, grayscale=True).to_pil(), options.ocr_lang)
+    seen = {t for line in lines for w in line if (t := _token(w.text))}
+    for word in built["words"]:
+        token = _token(word["text"])
+        if word.get("visible") is False or not token:
+            continue
+        agrees = token in seen or process.extractOne(token, seen, scorer=fuzz.ratio, score_cutoff=OCR_MATCH) is not None
+        word["ocr_agrees"] = agrees
+    built["ocr_checked"] = True

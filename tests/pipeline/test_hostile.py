@@ -218,3 +218,12 @@ def test_ocr_free_documents_keep_their_words_visible(tmp_path: Path) -> None:
     """HTML without hiding markup, and DOCX/text, get no invisible words."""
     doc = parse_bytes(b"<html><body><p style='color:#fff;background:#000'>TOTAL 7.00</p></body></html>", "text/html", ParseOptions())
     assert doc.hidden_spans == [] and "TOTAL 7.00" in doc.text
+
+
+def test_ocr_cross_check_flags_text_the_page_image_does_not_show() -> None:
+    case = next(c for c in CASES if c.name == "pdf-white-on-image")
+    page = parse_bytes(case.data, case.media_type, ParseOptions()).pages[0]
+    agrees = {w.text: w.ocr_agrees for w in page.words}
+    assert page.ocr_checked
+    assert agrees["01/01/2030"] is False and agrees["9999.99"] is False
+    assert agrees["SUNRISE"] is True and agrees["BAKERY"] is True
