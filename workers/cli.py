@@ -81,6 +81,7 @@ def watch_cmd(
         def submit(key: str) -> None:
             if (run_id := flow.admit(key)) is not None:
                 flow.drive(run_id)
+                flow.link(run_id, key)  # the same content under a second key gets its own result
 
     console.print(f"watching {target.uri}/inbox/")
     total = watch(target, store, submit, interval or worker.watch_interval_s, once=once)
