@@ -182,9 +182,14 @@ def export_stem(state: DocumentState, out_dir: Path) -> str:
 
 
 def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
-    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
+    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file).
+
+    ``stem`` is sanitised (``pipeline.bucket.safe_segment``): the file is always directly in ``out_dir``.
+    """
+    from pipeline.bucket import safe_segment
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{stem}.json"
+    target = out_dir / f"{safe_segment(stem)}.json"
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(export(state), indent=2, ensure_ascii=False, default=str))
     tmp.replace(target)
