@@ -57,13 +57,15 @@ def extract_cmd(
     failed = 0
     summary = Table("file", "schema", "status", "fields auto-accepted", "error")
     for path in track(files, description="extracting", console=console):
-        state = pipe.process(path.read_bytes(), str(path), schema)
         from pipeline.run import write_export
 
-        write_export(state, out, path.stem)
-        auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
-        failed += state.status == "failed"
-        summary.add_row(path.name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
+        # an e-mail's attachments follow it as documents of their own: <stem>.attachment-<n>.json
+        for index, state in enumerate(pipe.process_with_attachments(path.read_bytes(), str(path), schema)):
+            write_export(state, out, f"{path.stem}.attachment-{index}" if index else path.stem)
+            auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
+            failed += state.status == "failed"
+            name = f"{path.name} #{index}" if index else path.name
+            summary.add_row(name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
     console.print(summary)
     raise typer.Exit(1 if failed or len(files) < len(paths) else 0)
 

@@ -43,11 +43,37 @@ class Page(BaseModel):
     words: list[Word] = Field(default_factory=list)
 
 
+class Cell(BaseModel):
+    """One cell of a table element, at its offsets in the text."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+    bbox: BBox | None = None
+
+
+class Element(BaseModel):
+    """A typed block of the document (from ``unstructured``): where it is and what it is.
+
+    ``type`` is e.g. ``title``, ``narrative_text``, ``list_item``, ``table``,
+    ``header``, ``footer``; a table lists its cells.
+    """
+
+    type: str
+    start: int
+    end: int
+    page: int
+    bbox: BBox | None = None
+    cells: list[Cell] = Field(default_factory=list)
+
+
 class ParsedDocument(BaseModel):
     text: str
     pages: list[Page]
     parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "docx"
     metadata: dict[str, Any] = Field(default_factory=dict)
+    elements: list[Element] = Field(default_factory=list)  # empty for formats parsed into words only
 
     def page_at(self, offset: int) -> Page:
         """The page holding character ``offset``."""
