@@ -17,7 +17,7 @@ import puremagic
 from pipeline.config import Settings
 from pipeline.errors import EmptyDocument, TooLarge, UnsupportedType
 from pipeline.parsers import DOCX, PARSERS, PDF
-from pipeline.parsers.containers import office_type
+from pipeline.parsers.containers import ZIP_EXTENSIONS, is_zip, office_type
 from pipeline.state import DocumentState
 from schemas.registry import registry
 
@@ -43,7 +43,8 @@ def _is_text(data: bytes) -> bool:
 
 
 def sniff(data: bytes, source: str) -> str:
-    """The media type of ``data``, from its content; the extension only decides between text formats."""
+    """The media type of ``data``, from its content; the extension only decides between text formats
+    and names an office package too broken to open (so it fails as corrupt)."""
     try:
         guessed = puremagic.from_string(data, mime=True)
     except puremagic.PureError:
@@ -51,13 +52,13 @@ def sniff(data: bytes, source: str) -> str:
     guessed = _ALIASES.get(guessed, guessed)
     if office := office_type(data):
         return office
-    if guessed == DOCX:  # puremagic calls any ZIP an Office file
-        return "application/zip"
+    extension = PurePath(source).suffix.lower()
+    if guessed == DOCX:  # puremagic calls any ZIP an Office file; an unreadable one is named by its extension
+        return ZIP_EXTENSIONS.get(extension, "application/zip") if not is_zip(data) else "application/zip"
     if guessed in PARSERS:
         return guessed
     if b"%PDF-" in data[:1024]:  # PDF readers accept junk before the header
         return PDF
-    extension = PurePath(source).suffix.lower()
     if _is_text(data) and (extension in TEXT_EXTENSIONS or not guessed):
         return TEXT_EXTENSIONS.get(extension, "text/plain")
     return guessed or "application/octet-stream"

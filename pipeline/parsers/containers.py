@@ -27,6 +27,14 @@ _ZIP_MARKERS = {
     "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ppt/presentation.xml": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+# a package that cannot be opened is still named by its extension, so it fails as corrupt, not unsupported
+ZIP_EXTENSIONS = {
+    ".docx": _ZIP_MARKERS["word/document.xml"],
+    ".xlsx": _ZIP_MARKERS["xl/workbook.xml"],
+    ".pptx": _ZIP_MARKERS["ppt/presentation.xml"],
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".epub": "application/epub+zip",
+}
 _ODF_EPUB = {"application/vnd.oasis.opendocument.text", "application/epub+zip"}
 MAX_RATIO = 200  # deflate tops out near 1000:1 on zeros; real office parts stay far below 100:1
 MAX_INFLATED = 512 * 2**20  # bytes a package may inflate to in all
@@ -41,6 +49,14 @@ def _zip(data: bytes) -> zipfile.ZipFile | None:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
         return None
+
+
+def is_zip(data: bytes) -> bool:
+    """Whether ``data`` opens as a ZIP archive."""
+    archive = _zip(data)
+    if archive is not None:
+        archive.close()
+    return archive is not None
 
 
 def _ole_streams(data: bytes) -> list[str]:
