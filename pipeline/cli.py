@@ -49,7 +49,7 @@ def extract_cmd(
     paths: list[Path] = typer.Argument(..., help="Files or folders."),
     schema: str = typer.Option("auto", help="Document type, or 'auto' to classify."),
     out: Path = typer.Option(Path("out"), help="Folder for <input stem>.json."),
-    extractors: str = typer.Option("rules,memory,llm", help="Extractors in cascade order."),
+    extractors: str = typer.Option("rules,tables,memory,llm", help="Extractors in cascade order."),
 ) -> None:
     """Extract every input to OUT/<stem>.json. Exit 1 when some input failed."""
     pipe = _pipeline(extractors)
@@ -75,7 +75,7 @@ def run_cmd(
     bucket: Path = typer.Option(None, help="Folder to watch (default: DOCLOOP_BUCKET or var/bucket)."),
     out: Path = typer.Option(Path("out"), help="Where JSON results go."),
     schema: str = typer.Option("auto"),
-    extractors: str = typer.Option("rules,memory,llm"),
+    extractors: str = typer.Option("rules,tables,memory,llm"),
     interval: float = typer.Option(2.0, help="Seconds between scans."),
     once: bool = typer.Option(False, help="Process what is there now, then exit."),
 ) -> None:

@@ -54,7 +54,7 @@ def build_extractors(names: list[str], settings: Settings, **options: Any) -> li
 
 def _extractor_class(name: str) -> Any:
     # the registry maps names to classes; importing the built-ins registers them
-    from pipeline.extractors import llm, memory, rules  # noqa: F401
+    from pipeline.extractors import llm, memory, rules, tables  # noqa: F401
 
     try:
         return extractors_base._REGISTRY[name]

@@ -178,7 +178,7 @@ def build_pipeline(
 
     scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
-    names = extractor_names if extractor_names is not None else ["rules", "memory", "llm"]
+    names = extractor_names if extractor_names is not None else ["rules", "tables", "memory", "llm"]
     if settings.llm_provider == "none":
         names = [n for n in names if n != "llm"]
     active, trials = (prompt, []) if prompt is not None or store is None else serving(store)

@@ -101,6 +101,7 @@ class Span(BaseModel):
     end: int
     text: str
     bbox: BBox | None = None
+    path: str | None = None  # inside a record: its field, e.g. "amount"; "0.amount" once placed in a list
 
 
 class Candidate(BaseModel):

@@ -58,7 +58,7 @@ def register(name: str):
 
 def create(name: str, **options: Any) -> Extractor:
     # importing the built-in modules registers them
-    from pipeline.extractors import llm, memory, rules  # noqa: F401
+    from pipeline.extractors import llm, memory, rules, tables  # noqa: F401
 
     if name not in _REGISTRY:
         raise KeyError(f"unknown extractor {name!r}; known: {', '.join(sorted(_REGISTRY))}")
