@@ -12,6 +12,8 @@ whose evidence is one span per cell, named by the record field it fills.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
 from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
@@ -20,11 +22,22 @@ from schemas.base import DocumentSchema
 from schemas.registry import FieldSpec, field_specs
 
 
-def _item_schema(schema: type[DocumentSchema], spec: FieldSpec) -> dict:
-    js = schema.model_json_schema()
+def stop_labels(schema: type[DocumentSchema]) -> tuple[str, ...]:
+    """Labels that end a table: those of the schema's single money fields (subtotal, tax, total)."""
+    return tuple(a.casefold() for s in field_specs(schema) if s.kind == "money" and not s.many for a in s.aliases)
+
+
+def record_spec(schema: type[DocumentSchema], spec: FieldSpec) -> tuple[dict[str, RecordField], str, str | None] | None:
+    """A list-of-records field's record fields, the field that makes a row (its last money
+    field) and the one wrapped lines continue (its first text field); None if it has no money field."""
+    if not (spec.many and spec.kind == "object"):
+        return None
+    js: dict[str, Any] = schema.model_json_schema()
     ref = spec.json_schema.get("items", {}).get("$ref", "")
-    item = js.get("$defs", {}).get(ref.split("/")[-1], {})
-    return {**item, "$defs": js.get("$defs", {})}
+    fields = record_fields({**js.get("$defs", {}).get(ref.split("/")[-1], {}), "$defs": js.get("$defs", {})})
+    money = [name for name, f in fields.items() if f.kind == "money"]
+    text = [name for name, f in fields.items() if f.kind in TEXT_KINDS]
+    return (fields, money[-1], text[0] if text else None) if money else None
 
 
 def find_grids(document: ParsedDocument, fields: dict[str, RecordField], stops: tuple[str, ...]) -> list[grids.Grid]:
@@ -41,25 +54,17 @@ class TablesExtractor(Extractor):
 
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
         candidates: list[Candidate] = []
-        specs = field_specs(request.schema)
-        stops = tuple(a.casefold() for s in specs if s.kind == "money" and not s.many for a in s.aliases)
+        stops = stop_labels(request.schema)
         for spec in request.fields:
-            if not (spec.many and spec.kind == "object"):
+            found = record_spec(request.schema, spec)
+            if found is None:
                 continue
-            fields = record_fields(_item_schema(request.schema, spec))
-            money = [name for name, f in fields.items() if f.kind == "money"]
-            text = [name for name, f in fields.items() if f.kind in TEXT_KINDS]
-            if not money:
-                continue
+            fields, amount, description = found
             for table in find_grids(request.document, fields, stops):
                 share = label_share(table, fields)
-                for record in read(table, fields, money[-1], text[0] if text else None, stops):
+                for record in read(table, fields, amount, description, stops):
                     candidates.append(Candidate(
-                        field=spec.name,
-                        value=record.value(fields),
-                        raw=None,
-                        extractor=self.name,
-                        evidence=record.evidence(request.document),
-                        signals={"table": 1.0, "header": round(share, 3)},
+                        field=spec.name, value=record.value(fields), extractor=self.name,
+                        evidence=record.evidence(request.document), signals={"table": 1.0, "header": round(share, 3)},
                     ))
         return ExtractionResult(candidates=candidates)

@@ -7,8 +7,8 @@ scans only have word boxes; there a table is found in three steps:
 2. segments: runs of words in a line separated by less than a gap of one word
    height (column gaps are wider than word spaces);
 3. columns: a header line, whose segments match the labels of the record's
-   fields, defines one band per column (split halfway between header
-   segments); the lines below are cut into those bands until a line starts with
+   fields, defines the columns; each segment of the lines below goes to the
+   column whose header it overlaps most (else the nearest), until a line starts with
    a label that ends the table (subtotal, total: the schema's other fields) or
    the text leaves the page. A table continues onto the next page when its
    header is printed again, or when it did not end on the page before.
@@ -151,29 +151,33 @@ def is_stop(text: str, stops: tuple[str, ...]) -> bool:
     )
 
 
-def _bands(header: list[list[Word]]) -> list[tuple[float, float]]:
-    """One band per header segment, split halfway between neighbours."""
-    spans = [(run[0].bbox[0], run[-1].bbox[2]) for run in header]  # type: ignore[index]
-    cuts = [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])]
-    lows = [float("-inf"), *cuts]
-    highs = [*cuts, float("inf")]
-    return list(zip(lows, highs))
+def _spans(header: list[list[Word]]) -> list[tuple[float, float]]:
+    """The horizontal extent of each header segment: one per column."""
+    return [(run[0].bbox[0], run[-1].bbox[2]) for run in header]  # type: ignore[index]
 
 
-def _row(document: ParsedDocument, runs: list[list[Word]], bands: list[tuple[float, float]]) -> list[Cell | None]:
-    row: list[list[Word]] = [[] for _ in bands]
+def _column(x0: float, x1: float, columns: list[tuple[float, float]]) -> int:
+    """The column a segment belongs to: the header it overlaps most, else the nearest one.
+    Segments, not words: a long description line stays in its column even where it reaches
+    past the midpoint to the next header, and right-aligned numbers sit under theirs."""
+    overlaps = [min(x1, high) - max(x0, low) for low, high in columns]
+    best = max(range(len(columns)), key=lambda i: overlaps[i])
+    if overlaps[best] > 0:
+        return best
+    return min(range(len(columns)), key=lambda i: max(columns[i][0] - x1, x0 - columns[i][1]))
+
+
+def _row(document: ParsedDocument, runs: list[list[Word]], columns: list[tuple[float, float]]) -> list[Cell | None]:
+    row: list[list[Word]] = [[] for _ in columns]
     for run in runs:
-        for word in run:
-            centre = (word.bbox[0] + word.bbox[2]) / 2  # type: ignore[index]
-            column = next(i for i, (low, high) in enumerate(bands) if low <= centre < high)
-            row[column].append(word)
+        row[_column(run[0].bbox[0], run[-1].bbox[2], columns)] += run  # type: ignore[index]
     return [_cell(document, ws) if ws else None for ws in row]
 
 
 def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> list[Grid]:
     """Tables found on the pages' word boxes, one grid per page a table is on."""
     grids: list[Grid] = []
-    bands: list[tuple[float, float]] | None = None  # of a table still open from the page before
+    columns: list[tuple[float, float]] | None = None  # of a table still open from the page before
     header_texts: list[str] = []
     for page in document.pages:
         rows: list[list[Cell | None]] = []
@@ -185,17 +189,17 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
                 if rows:
                     grids.append(Grid(page.number, rows, header_texts, tops, heights))
                     rows, tops, heights = [], [], []
-                bands = _bands(runs)
+                columns = _spans(runs)
                 header_texts = [" ".join(w.text for w in run) for run in runs]
                 continue
-            if bands is None:
+            if columns is None:
                 continue
             if is_stop(" ".join(w.text for w in runs[0]), stops):
                 if rows:
                     grids.append(Grid(page.number, rows, header_texts, tops, heights))
-                rows, tops, heights, bands = [], [], [], None
+                rows, tops, heights, columns = [], [], [], None
                 continue
-            rows.append(_row(document, runs, bands))
+            rows.append(_row(document, runs, columns))
             tops.append(line.top)
             heights.append(line.height)
         if rows:
