@@ -20,6 +20,7 @@ from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.sandbox import run_isolated
 from pipeline.state import DocStatus, DocumentState, Stage
+from tests.conftest import docx_bytes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 BAD = DATA / "bad_pdfs"
@@ -187,13 +188,7 @@ def test_sandbox_passes_typed_errors_and_wraps_others() -> None:
 
 
 def _docx_bytes() -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("Invoice 42, total 15.00 EUR")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes("Invoice 42, total 15.00 EUR")
 
 
 def _xlsx_bytes() -> bytes:
