@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.attachments import CONTAINERS, attachments_of
 from pipeline.chunk import chunk
 from pipeline import confidence
 from pipeline.classify import classify
 from pipeline.config import Settings
 from pipeline.export import PIPELINE_VERSION, export
 from pipeline.extract import build_extractors, extract
+from pipeline.errors import DocloopError
 from pipeline.extractors.base import Extractor
 from pipeline.ground import ground
 from pipeline.ingest import ingest
@@ -22,6 +24,7 @@ from pipeline.parse import parse
 from pipeline.prompting import PromptConfig
 from pipeline.prompts import assign, serving
 from pipeline.route import route
+from pipeline.sandbox import run_isolated
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
 from pipeline.store import Store, run_key
@@ -120,6 +123,23 @@ class Pipeline:
             state = state.model_copy(update={"schema_name": "unknown"})
         return self._record(state)
 
+    def process_with_attachments(self, data: bytes, source: str, schema: str) -> list[DocumentState]:
+        """The document, then each e-mail attachment as its own document linked to it (``parent``)."""
+        parent = self.process(data, source, schema)
+        if parent.media_type not in CONTAINERS or parent.status == DocStatus.failed:
+            return [parent]
+        try:
+            found = run_isolated(attachments_of, data, parent.media_type, timeout_s=self.settings.parse_timeout_s,
+                                 memory_mb=self.settings.parse_memory_mb)
+        except DocloopError:  # the message itself parsed; its attachments stay unread, as the export says
+            found = []
+        children = []
+        for index, (name, content) in enumerate(found, 1):
+            child = self.process(content, f"{source}#attachment/{index}/{name}", schema)
+            children.append(child.model_copy(update={"provenance": dict(child.provenance, parent=parent.id)}))
+        parent = parent.model_copy(update={"provenance": dict(parent.provenance, attachments=[c.id for c in children])})
+        return [parent, *children]
+
     def process_parsed(self, parsed: ParsedDocument, source: str, schema: str) -> DocumentState:
         """For documents that come already as text (datasets shipped with OCR)."""
         import hashlib
@@ -155,7 +175,7 @@ def build_pipeline(
     and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
     scorer = confidence.load([confidence.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
-    names = extractor_names if extractor_names is not None else ["rules", "memory", "llm"]
+    names = extractor_names if extractor_names is not None else ["rules", "tables", "memory", "llm"]
     if settings.llm_provider == "none":
         names = [n for n in names if n != "llm"]
     active, trials = (prompt, []) if prompt is not None or store is None else serving(store)
