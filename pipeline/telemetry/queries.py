@@ -92,3 +92,10 @@ def costs(store: Store, by: str) -> list[dict[str, Any]]:
          "cost_usd": round(float(u or 0.0), 6), "cost_per_document_usd": round(float(u or 0.0) / d, 6) if d else 0.0}
         for k, d, c, i, o, u, h in rows
     ]
+
+
+def calls_for_field(store: Store, run_id: int, field: str) -> list[ModelCallRow]:
+    """The model calls of a run that were asked for ``field``, in order (what the review page shows)."""
+    with store.session() as s:
+        rows = s.scalars(select(ModelCallRow).where(ModelCallRow.run_id == run_id).order_by(ModelCallRow.seq)).all()
+    return [r for r in rows if field in (r.fields or [])]
