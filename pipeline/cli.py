@@ -130,10 +130,13 @@ def _mount() -> None:
     from review_ui.cli import register as register_review
     from workers.cli import register as register_workers
 
+    from pipeline.telemetry.cli import register as register_telemetry
+
     from eval.cli import app as eval_app
     from eval.prompts_cli import register as register_prompts
 
     register_workers(app)
+    register_telemetry(app)
     register_review(app)
     app.add_typer(eval_app, name="eval")
     register_prompts(app)

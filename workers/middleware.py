@@ -80,6 +80,7 @@ class Breakers:
                     throw_new_error_on_trip=False,  # the failure that trips it surfaces as itself (and its cost is kept)
                     listeners=[BreakerGauge()],
                 )
+                BreakerGauge.closed(provider)
             return self._breakers[provider]
 
 

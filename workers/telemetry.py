@@ -131,5 +131,9 @@ class QueueDepth(Collector):
 
 
 class BreakerGauge(pybreaker.CircuitBreakerListener):
+    @staticmethod
+    def closed(provider: str) -> None:
+        metrics.BREAKER_OPEN.labels(provider).set(0)
+
     def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
         metrics.BREAKER_OPEN.labels(cb.name).set(1 if new_state.name == pybreaker.STATE_OPEN else 0)
