@@ -13,10 +13,12 @@ from rich.progress import track
 from rich.table import Table
 
 from pipeline.config import get_settings
+from pipeline.telemetry.logs import configure as configure_logging
 
 # A model answer that fails validation is recorded on its ModelCall; instructor's own
 # log line for it would only clutter the progress output.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
+configure_logging(get_settings().log_format)
 
 app = typer.Typer(help="Documents in, schema-typed JSON with confidence and evidence out.", no_args_is_help=True)
 console = Console(stderr=True)

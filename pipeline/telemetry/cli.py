@@ -59,17 +59,20 @@ def replay_cmd(
     raise typer.Exit(1 if differ else 0)
 
 
-def costs_cmd(by: str = typer.Option("schema", help="schema | day | prompt-version"), as_json: bool = typer.Option(False, "--json")) -> None:
+def costs_cmd(by: str = typer.Option("schema", help="schema | day | prompt-version | document | field"), as_json: bool = typer.Option(False, "--json")) -> None:
     """Model tokens and cost kept in the store, per schema, day or prompt version (and per document)."""
     from pipeline.telemetry.queries import costs
 
-    rows = costs(_store(), by)
+    try:
+        rows = costs(_store(), by)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
     if as_json:
         print(json.dumps(rows, indent=2))
         return
     table = Table(by, "documents", "calls", "cache hits", "input tokens", "output tokens", "cost USD", "USD / document")
     for r in rows:
-        table.add_row(r[by], str(r["documents"]), str(r["calls"]), str(r["cache_hits"]), str(r["input_tokens"]), str(r["output_tokens"]),
+        table.add_row(r[by], str(r["documents"]), str(r["calls"]), str(r.get("cache_hits", "")), str(r["input_tokens"]), str(r["output_tokens"]),
                       f"{r['cost_usd']:.6f}", f"{r['cost_per_document_usd']:.6f}")
     Console().print(table)
 

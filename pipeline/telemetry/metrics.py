@@ -26,10 +26,12 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
 STAGE_SECONDS = Histogram("docloop_stage_seconds", "Time spent in a pipeline stage.", ["stage"], buckets=LATENCY_BUCKETS)
 STAGE_ERRORS = Counter("docloop_stage_errors_total", "Stage calls that raised.", ["stage"])
 DOCUMENTS = Counter("docloop_documents_total", "Documents finished, by final status.", ["schema", "status"])
+BUDGET_STOPS = Counter("docloop_budget_stops_total", "Documents whose model calls a token budget stopped (per document or per day).", ["schema"])
 MODEL_CALLS = Counter("docloop_model_calls_total", "Model calls (cache hits included).", ["provider", "model", "outcome"])
 MODEL_SECONDS = Histogram("docloop_model_call_seconds", "Latency of model calls (not cache hits).", ["provider", "model"], buckets=LATENCY_BUCKETS)
 MODEL_TOKENS = Counter("docloop_model_tokens_total", "Model tokens spent.", ["schema", "direction"])
 MODEL_COST = Counter("docloop_model_cost_usd_total", "Model cost in USD.", ["schema"])
+FIELD_COST = Counter("docloop_field_cost_usd_total", "Model cost in USD per field (a call's cost shared by its fields).", ["schema", "field"])
 RETRIES = Counter("docloop_message_retries_total", "Queue messages run again after a failure.", ["queue"])
 DEAD_LETTERS = Counter("docloop_dead_letters_total", "Queue messages dead-lettered.", ["queue"])
 BREAKER_OPEN = Gauge("docloop_breaker_open", "1 while a provider's circuit breaker is open.", ["provider"])
@@ -43,7 +45,7 @@ AUTO_ACCEPTED_CORRECTED = "docloop_auto_accepted_reviews"
 DEAD_LETTERS_WAITING = "docloop_dead_letters_waiting"
 STORED_COST = "docloop_stored_cost_usd"
 
-_LIVE = (STAGE_SECONDS, STAGE_ERRORS, DOCUMENTS, MODEL_CALLS, MODEL_SECONDS, MODEL_TOKENS, MODEL_COST, RETRIES, DEAD_LETTERS, BREAKER_OPEN)
+_LIVE = (STAGE_SECONDS, STAGE_ERRORS, DOCUMENTS, BUDGET_STOPS, MODEL_CALLS, MODEL_SECONDS, MODEL_TOKENS, MODEL_COST, FIELD_COST, RETRIES, DEAD_LETTERS, BREAKER_OPEN)
 _SUFFIXES = {"histogram": ("_bucket", "_sum", "_count"), "counter": ("_total",), "gauge": ("",)}
 
 

@@ -61,15 +61,42 @@ def stored_cost(store: Store) -> list[tuple[str, float]]:
         return [(schema, float(usd)) for schema, usd in s.execute(q).all()]
 
 
+def field_costs(store: Store) -> list[dict[str, Any]]:
+    """Model cost per (schema, field): a call's tokens and cost shared equally by the fields it asked for."""
+    q = select(RunRow.schema_name, RunRow.document_id, ModelCallRow.fields, ModelCallRow.input_tokens, ModelCallRow.output_tokens, ModelCallRow.cost_usd).join(
+        RunRow, RunRow.id == ModelCallRow.run_id
+    )
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    with store.session() as s:
+        for schema, document, fields, tokens_in, tokens_out, usd in s.execute(q):
+            for name in fields or []:
+                t = totals.setdefault((schema, name), {"documents": set(), "calls": 0, "input_tokens": 0.0, "output_tokens": 0.0, "cost_usd": 0.0})
+                share = len(fields)
+                t["documents"].add(document)
+                t["calls"] += 1
+                t["input_tokens"] += tokens_in / share
+                t["output_tokens"] += tokens_out / share
+                t["cost_usd"] += usd / share
+    return [
+        {"field": f"{schema}.{name}", "documents": len(t["documents"]), "calls": t["calls"], "input_tokens": round(t["input_tokens"]),
+         "output_tokens": round(t["output_tokens"]), "cost_usd": round(t["cost_usd"], 6), "cost_per_document_usd": round(t["cost_usd"] / len(t["documents"]), 6)}
+        for (schema, name), t in sorted(totals.items())
+    ]
+
+
 def costs(store: Store, by: str) -> list[dict[str, Any]]:
-    """Model cost, tokens, calls and documents grouped by ``schema``, ``day`` or ``prompt-version``."""
+    """Model cost, tokens, calls and documents grouped by ``schema``, ``day``, ``prompt-version``,
+    ``document`` or ``field``."""
+    if by == "field":
+        return field_costs(store)
     keys = {
+        "document": RunRow.document_id,
         "schema": RunRow.schema_name,
         "day": func.date(ModelCallRow.created_at),
         "prompt-version": ModelCallRow.prompt_version,
     }
     if by not in keys:
-        raise ValueError(f"--by must be one of {', '.join(keys)}, not {by!r}")
+        raise ValueError(f"--by must be one of {', '.join([*keys, 'field'])}, not {by!r}")
     key = keys[by]
     q = (
         select(

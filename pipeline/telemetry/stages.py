@@ -19,6 +19,7 @@ from opentelemetry.trace import Span
 from pipeline.state import DocumentState, ModelCall
 from pipeline.telemetry import metrics
 from pipeline.telemetry.exchanges import attach, capturing, prompt_version_of
+from pipeline.telemetry.logs import working_on
 from pipeline.telemetry.tracing import tracer
 
 T = TypeVar("T")
@@ -37,6 +38,8 @@ def annotate(span: Span, state: DocumentState) -> None:
     span.set_attribute("docloop.document.stage", state.stage.value)
     if state.error:
         span.set_attribute("docloop.error.code", state.error.code)
+    if stopped := (state.provenance.get("extract") or {}).get("stopped"):
+        span.set_attribute("docloop.budget.stopped", stopped)
     for name, result in state.fields.items():
         span.set_attribute(f"docloop.field.{name}.status", result.status.value)
         span.set_attribute(f"docloop.field.{name}.confidence", result.confidence)
@@ -50,6 +53,8 @@ def finished(state: DocumentState) -> None:
     """Count a document that reached its end (exported)."""
     if state.status.value in FINAL:
         metrics.DOCUMENTS.labels(state.schema_name, state.status.value).inc()
+        if (state.provenance.get("extract") or {}).get("stopped"):
+            metrics.BUDGET_STOPS.labels(state.schema_name).inc()
 
 
 def stage(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -57,7 +62,7 @@ def stage(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     with tracer().start_as_current_span(f"docloop.{name}", attributes={"openinference.span.kind": "CHAIN", "docloop.stage": name}) as span:
         if (before := _state_in(args)) is not None:
             annotate(span, before)
-        with metrics.STAGE_SECONDS.labels(name).time():
+        with metrics.STAGE_SECONDS.labels(name).time(), working_on(before.id if before is not None else None):
             try:
                 result = fn(*args, **kwargs)
             except BaseException:
@@ -124,6 +129,8 @@ def extractor_call(extractor: Any, schema: str, fields: list[str], chunks: list[
                 metrics.MODEL_TOKENS.labels(schema, "input").inc(call.input_tokens)
                 metrics.MODEL_TOKENS.labels(schema, "output").inc(call.output_tokens)
                 metrics.MODEL_COST.labels(schema).inc(call.cost_usd)
+                for name in call.fields:
+                    metrics.FIELD_COST.labels(schema, name).inc(call.cost_usd / len(call.fields))
                 if call.cache_hit:
                     metrics.MODEL_CALLS.labels(call.provider, call.model, "cache_hit").inc()
                     _cache_hit_span(call, schema)

@@ -95,6 +95,8 @@ def test_docloop_metrics_reports_the_embedded_run(tmp_path):
     assert row["schema"] == "receipt" and row["documents"] == 3 and row["input_tokens"] > 0
     assert abs(row["cost_usd"] - families["docloop_stored_cost_usd"][0].value) < 1e-6
     assert abs(row["cost_per_document_usd"] - row["cost_usd"] / 3) < 1e-6
-    for by in ("day", "prompt-version"):
+    fields = json.loads(subprocess.run([sys.executable, "-m", "pipeline.cli", "costs", "--by", "field", "--json"], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT, check=True).stdout)
+    assert fields and all(r["field"].startswith("receipt.") for r in fields)
+    for by in ("day", "prompt-version", "document", "field"):
         rows = json.loads(subprocess.run([sys.executable, "-m", "pipeline.cli", "costs", "--by", by, "--json"], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT, check=True).stdout)
         assert abs(sum(r["cost_usd"] for r in rows) - row["cost_usd"]) < 1e-6
