@@ -39,6 +39,32 @@ _captured: ContextVar[list[dict[str, Any]] | None] = ContextVar("docloop_exchang
 _prompt_version: ContextVar[str | None] = ContextVar("docloop_prompt_version", default=None)
 
 
+def model_call_attributes(provider: str, model: str, prompt_version: str, cache_hit: bool) -> dict[str, Any]:
+    """What a model-call span says before the answer: OpenInference and GenAI names."""
+    return {
+        "openinference.span.kind": "LLM",
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": provider,
+        "gen_ai.request.model": model,
+        "llm.model_name": model,
+        "docloop.prompt.version": prompt_version,
+        "docloop.model_call.cache_hit": cache_hit,
+    }
+
+
+def usage_attributes(tokens_in: int, tokens_out: int, latency_s: float, cost_usd: float) -> dict[str, Any]:
+    """What it cost: tokens (both conventions), latency, USD."""
+    return {
+        "gen_ai.usage.input_tokens": tokens_in,
+        "gen_ai.usage.output_tokens": tokens_out,
+        "llm.token_count.prompt": tokens_in,
+        "llm.token_count.completion": tokens_out,
+        "llm.token_count.total": tokens_in + tokens_out,
+        "docloop.model_call.latency_s": round(latency_s, 3),
+        "docloop.model_call.cost_usd": cost_usd,
+    }
+
+
 def request_digest(provider: str, model: str, messages: list[dict[str, str]], response_model: type[BaseModel]) -> str:
     """Same backend, model, messages and answer schema: the same question (replay's lookup key)."""
     parts = [provider, model, messages, response_model.model_json_schema()]
@@ -107,15 +133,7 @@ def observed(provider: Provider, messages: list[dict[str, str]], response_model:
     """``call()`` (the provider's structured completion) with its span, metrics and exchange record."""
     from pipeline.providers.base import ProviderError
 
-    attributes = {
-        "openinference.span.kind": "LLM",
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": provider.name,
-        "gen_ai.request.model": provider.model,
-        "llm.model_name": provider.model,
-        "docloop.prompt.version": _prompt_version.get() or "",
-        "docloop.model_call.cache_hit": False,
-    }
+    attributes = model_call_attributes(provider.name, provider.model, _prompt_version.get() or "", cache_hit=False)
     mode = provider.settings.store_prompts
     with tracer().start_as_current_span("docloop.model_call", attributes=attributes) as span:
         start = time.perf_counter()
@@ -135,15 +153,7 @@ def observed(provider: Provider, messages: list[dict[str, str]], response_model:
             metrics.MODEL_CALLS.labels(provider.name, provider.model, outcome).inc()
             metrics.MODEL_SECONDS.labels(provider.name, provider.model).observe(latency)
             cost = provider.cost(tokens_in, tokens_out)
-            span.set_attributes({
-                "gen_ai.usage.input_tokens": tokens_in,
-                "gen_ai.usage.output_tokens": tokens_out,
-                "llm.token_count.prompt": tokens_in,
-                "llm.token_count.completion": tokens_out,
-                "llm.token_count.total": tokens_in + tokens_out,
-                "docloop.model_call.latency_s": round(latency, 3),
-                "docloop.model_call.cost_usd": cost,
-            })
+            span.set_attributes(usage_attributes(tokens_in, tokens_out, latency, cost))
             if source is not None and (captured := _captured.get()) is not None:
                 content = done.content if done else error.content
                 logprobs = done.token_logprobs if done else error.token_logprobs

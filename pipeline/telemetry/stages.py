@@ -18,7 +18,7 @@ from opentelemetry.trace import Span
 
 from pipeline.state import DocumentState, ModelCall
 from pipeline.telemetry import metrics
-from pipeline.telemetry.exchanges import attach, capturing, prompt_version_of
+from pipeline.telemetry.exchanges import attach, capturing, model_call_attributes, prompt_version_of, usage_attributes
 from pipeline.telemetry.logs import working_on
 from pipeline.telemetry.tracing import tracer
 
@@ -91,28 +91,14 @@ def document(method: Callable[..., DocumentState]) -> Callable[..., DocumentStat
 
 
 def _cache_hit_span(call: ModelCall, schema: str) -> None:
-    with tracer().start_as_current_span("docloop.model_call", attributes=call_attributes(call)) as span:
-        span.set_attribute("docloop.schema", schema)
-
-
-def call_attributes(call: ModelCall) -> dict[str, Any]:
-    return {
-        "openinference.span.kind": "LLM",
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": call.provider,
-        "gen_ai.request.model": call.model,
-        "llm.model_name": call.model,
-        "docloop.prompt.version": call.prompt_version,
-        "gen_ai.usage.input_tokens": call.input_tokens,
-        "gen_ai.usage.output_tokens": call.output_tokens,
-        "llm.token_count.prompt": call.input_tokens,
-        "llm.token_count.completion": call.output_tokens,
-        "llm.token_count.total": call.input_tokens + call.output_tokens,
-        "docloop.model_call.latency_s": call.latency_s,
-        "docloop.model_call.cache_hit": call.cache_hit,
-        "docloop.model_call.cost_usd": call.cost_usd,
+    """A call answered from the extractor's cache never reaches the provider: its span is made here."""
+    attributes = {
+        **model_call_attributes(call.provider, call.model, call.prompt_version, cache_hit=True),
+        **usage_attributes(call.input_tokens, call.output_tokens, call.latency_s, call.cost_usd),
         "docloop.model_call.fields": call.fields,
+        "docloop.schema": schema,
     }
+    tracer().start_span("docloop.model_call", attributes=attributes).end()
 
 
 @contextmanager
