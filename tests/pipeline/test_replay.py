@@ -3,7 +3,10 @@ model call; a window replayed with a changed prompt reports the fields it change
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -17,6 +20,7 @@ from pipeline.store import FieldRow, ModelCallRow, RunRow, Store
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest
 from tests.workers.stack import receipt
 
+ROOT = Path(__file__).resolve().parents[2]
 MARK = "Prefer the last line that fits."
 
 
@@ -80,6 +84,15 @@ def test_replay_reports_a_changed_stored_answer(tmp_path, model_server):
         run_id = call.run_id
     result = replay_stored(store, settings, run_id)
     assert not result.identical and field in result.changed_fields
+
+    # the command: exit 1 when an export differs, 0 when all are the same (named by document id)
+    with store.session() as s:
+        others = [d for r, d in s.execute(select(RunRow.id, RunRow.document_id)) if r != run_id]
+    env = {"DOCLOOP_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "pipeline.cli", "replay"]
+    assert subprocess.run([*cli, *others], env=env, cwd=ROOT, capture_output=True, timeout=300).returncode == 0
+    differs = subprocess.run([*cli, str(run_id)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert differs.returncode == 1 and field in differs.stderr + differs.stdout
 
 
 def test_hash_mode_keeps_no_prompt_and_none_mode_cannot_replay(tmp_path, model_server):
