@@ -60,13 +60,14 @@ def finished(state: DocumentState) -> None:
 def stage(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` as pipeline stage ``name``: a span and a latency observation."""
     with tracer().start_as_current_span(f"docloop.{name}", attributes={"openinference.span.kind": "CHAIN", "docloop.stage": name}) as span:
-        if (before := _state_in(args)) is not None:
-            annotate(span, before)
+        before = _state_in(args)
         with metrics.STAGE_SECONDS.labels(name).time(), working_on(before.id if before is not None else None):
             try:
                 result = fn(*args, **kwargs)
             except BaseException:
                 metrics.STAGE_ERRORS.labels(name).inc()
+                if before is not None:
+                    annotate(span, before)  # the document a failed stage was working on
                 raise
         state = result if isinstance(result, DocumentState) else before
         if state is not None:
