@@ -13,10 +13,12 @@ from rich.progress import track
 from rich.table import Table
 
 from pipeline.config import get_settings
+from pipeline.telemetry.logs import configure as configure_logging
 
 # A model answer that fails validation is recorded on its ModelCall; instructor's own
 # log line for it would only clutter the progress output.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
+configure_logging(get_settings().log_format)
 
 app = typer.Typer(help="Documents in, schema-typed JSON with confidence and evidence out.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -134,10 +136,13 @@ def _mount() -> None:
     from review_ui.cli import register as register_review
     from workers.cli import register as register_workers
 
+    from pipeline.telemetry.cli import register as register_telemetry
+
     from eval.cli import app as eval_app
     from eval.prompts_cli import register as register_prompts
 
     register_workers(app)
+    register_telemetry(app)
     register_review(app)
     app.add_typer(eval_app, name="eval")
     register_prompts(app)

@@ -6,6 +6,7 @@ arguments, so tests can pass their own without touching the environment.
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,12 @@ class Settings(BaseSettings):
         description="Share of would-be auto-accepted fields sent to review anyway: unbiased outcomes for re-fits, and a check on drift.",
     )
     token_budget_per_document: int = 20_000
+
+    # observability (traces themselves are configured by the standard OTEL_* variables)
+    store_prompts: Literal["full", "hash", "none"] = Field(
+        "full", description="What each stored model call keeps: full request and answer, the request's hash only, or neither."
+    )
+    log_format: Literal["text", "json"] = Field("text", description="json: one JSON object per log line, with trace and document ids.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -34,6 +34,7 @@ from pipeline.config import Settings
 from pipeline.extractors.base import ExtractionRequest, Extractor, create, extractor_class
 from pipeline.score import candidate_confidence
 from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
+from pipeline.telemetry.stages import extractor_call
 from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs
 
@@ -132,7 +133,9 @@ def extract(
                     {"extractor": extractor.name, "chunk": request.chunks[0].index, "fields": [f.name for f in request.fields]}
                 )
                 continue
-            result = extractor.extract(request)
+            with extractor_call(extractor, schema.name, [f.name for f in request.fields], [c.index for c in request.chunks]) as done:
+                result = extractor.extract(request)
+                done(result)
             for c in result.candidates:
                 candidates[c.field].append(c)
             calls += result.model_calls

@@ -29,6 +29,8 @@ from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
 from pipeline.store import Store, run_key
 from pipeline.schemas import get_schema
+from pipeline.telemetry import stage
+from pipeline.telemetry.stages import document
 
 AUTO = "auto"
 
@@ -42,7 +44,7 @@ def with_schema(state: DocumentState, name: str) -> DocumentState:
 def classify_if_auto(state: DocumentState) -> DocumentState:
     if state.schema_name != AUTO or state.parsed is None:
         return state
-    name, probability = classify(state.parsed)
+    name, probability = stage("classify", classify, state.parsed)
     state = with_schema(state, name)
     return state.model_copy(update={"provenance": dict(state.provenance, classifier={"schema": name, "probability": probability})})
 
@@ -92,26 +94,27 @@ class Pipeline:
         if anchors := prompt.anchors.get(state.schema_name):
             hints["anchors"] = anchors
         state = state.model_copy(update={"provenance": dict(state.provenance, prompt_version=prompt.version)})
-        state = chunk(state, self.settings.chunk_chars)
-        state = extract(state, self.extractors_for(prompt), get_schema(state.schema_name), self.settings, hints)
-        state = ground(state)
-        state = score(state, self.scorer)
-        return route(state, self.settings.review_threshold, self.thresholds.get(state.schema_name), self.settings.audit_rate)
+        state = stage("chunk", chunk, state, self.settings.chunk_chars)
+        state = stage("extract", extract, state, self.extractors_for(prompt), get_schema(state.schema_name), self.settings, hints)
+        state = stage("ground", ground, state)
+        state = stage("score", score, state, self.scorer)
+        return stage("route", route, state, self.settings.review_threshold, self.thresholds.get(state.schema_name), self.settings.audit_rate)
 
+    @document
     def process(self, data: bytes, source: str, schema: str) -> DocumentState:
         """One document from bytes to its final state (stored when a store is set).
 
         Re-processing the same bytes with the same schema and versions returns the
         stored result instead of extracting again.
         """
-        state = ingest(data, source, schema, self.settings)
+        state = stage("ingest", ingest, data, source, schema, self.settings)
         if state.status != DocStatus.failed:
             if schema != AUTO:
                 state = with_schema(state, schema)
                 done = self._already_done(state)
                 if done is not None:
                     return done
-            state = parse(state, data, self.settings)
+            state = stage("parse", parse, state, data, self.settings)
         if state.status != DocStatus.failed:
             state = classify_if_auto(state)
             if schema == AUTO:
@@ -140,6 +143,7 @@ class Pipeline:
         parent = parent.model_copy(update={"provenance": dict(parent.provenance, attachments=[c.id for c in children])})
         return [parent, *children]
 
+    @document
     def process_parsed(self, parsed: ParsedDocument, source: str, schema: str) -> DocumentState:
         """For documents that come already as text (datasets shipped with OCR)."""
         import hashlib

@@ -231,6 +231,8 @@ class ModelCall(BaseModel):
     cache_hit: bool = False
     ok: bool = True
     error: str | None = None
+    # what was sent and received (pipeline.telemetry.exchanges); kept in its own columns, not in the state
+    exchange: dict[str, Any] | None = Field(default=None, exclude=True)
 
 
 class DocumentState(BaseModel):

@@ -140,6 +140,15 @@ class ModelCallRow(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the exchange itself (pipeline.telemetry.exchanges), as much as DOCLOOP_STORE_PROMPTS keeps
+    request_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    request: Mapped[list[Any] | None] = mapped_column(JSONType, nullable=True)
+    response: Mapped[str | None] = mapped_column(Text)
+    parsed: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    logprobs: Mapped[list[Any] | None] = mapped_column(JSONType, nullable=True)
+    error_permanent: Mapped[bool | None] = mapped_column(Boolean)
+    model_sha256: Mapped[str | None] = mapped_column(String(64))
+    store_mode: Mapped[str | None] = mapped_column(String(8))
 
 
 class DeadLetterRow(Base):
@@ -343,7 +352,7 @@ class Store:
         known = s.scalar(select(ModelCallRow.seq).where(ModelCallRow.run_id == run_id).order_by(ModelCallRow.seq.desc()).limit(1))
         for seq, call in enumerate(state.model_calls):
             if known is None or seq > known:
-                s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump()))
+                s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump(), **(call.exchange or {})))
 
     def record_export(self, key: str, target: str) -> None:
         """Note where a run's export was written (``provenance["export"]``), so a later

@@ -17,12 +17,14 @@ from pybreaker import CircuitBreakerError
 
 from pipeline.config import get_settings
 from pipeline.store import Store
+from pipeline.telemetry.logs import configure as configure_logging
 from workers.broker import make_broker
 from workers.flow import STEPS, Busy, Flow, build_flow
 from workers.middleware import retry_after_ms
 from workers.settings import get_worker_settings
 
 settings, worker = get_settings(), get_worker_settings()
+configure_logging(settings.log_format)  # dramatiq set up this process's handlers; JSON lines if asked
 if not settings.broker_url:
     raise RuntimeError("DOCLOOP_BROKER_URL is not set: the queue workers need amqp://... or redis://...")
 

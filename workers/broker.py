@@ -16,17 +16,20 @@ from dramatiq.middleware import AgeLimit, Callbacks, CurrentMessage, Pipelines, 
 
 from pipeline.store import Store
 from workers.middleware import DeadLetters
+from workers.telemetry import QueueMetrics, TraceContext
 from workers.settings import WorkerSettings
 
 
 def make_broker(url: str, settings: WorkerSettings, store: Callable[[], Store]) -> dramatiq.Broker:
     middleware = [
+        TraceContext(),  # first: its span is current while the others and the actor run
         AgeLimit(),
         TimeLimit(),
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),
         DeadLetters(store),  # before Retries: its after-hook then runs once Retries has decided
+        QueueMetrics(settings.metrics_port, store),
         Retries(max_retries=settings.max_retries, min_backoff=settings.min_backoff_ms, max_backoff=settings.max_backoff_ms),
         CurrentMessage(),
     ]

@@ -22,6 +22,7 @@ from urllib.parse import unquote_plus
 
 from pipeline.bucket import INBOX, S3Bucket
 from pipeline.store import Store
+from pipeline.telemetry.metrics import CONTENT_TYPE_LATEST, exposition
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,14 @@ def make_server(receiver: EventReceiver, host: str, port: int, token: str | None
             self.wfile.write(data)
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self.path.split("?")[0] == "/metrics":
+                data = exposition(lambda: receiver.store)
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", CONTENT_TYPE_LATEST)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             self._reply(HTTPStatus.OK, {"ok": True})
 
         def do_HEAD(self) -> None:  # noqa: N802

@@ -37,6 +37,7 @@ from pipeline.providers import ProviderError
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
 from pipeline.store import Progress, Store
 from pipeline.schemas import registry
+from pipeline.telemetry import stage
 from workers.middleware import Breakers
 from workers.settings import WorkerSettings, get_worker_settings
 
@@ -108,7 +109,7 @@ class Flow:
             log.warning("%s", e)
             return None
         schema = schema_for(key, info.metadata, registry())
-        state = ingest(data, self.bucket.uri_of(key), schema, self.pipeline.settings)
+        state = stage("ingest", ingest, data, self.bucket.uri_of(key), schema, self.pipeline.settings)
         origin = {"bucket_key": key, "bucket_etag": info.etag, "bucket_version": info.version}
         state = state.model_copy(update={"provenance": {**state.provenance, **origin}})
         if schema != AUTO and state.status != DocStatus.failed:
@@ -183,7 +184,7 @@ class Flow:
         data, _ = self.bucket.fetch(origin["bucket_key"], origin.get("bucket_version"))
         if hashlib.sha256(data).hexdigest() != state.sha256:
             raise Superseded(f"{origin['bucket_key']} was replaced before it was parsed; the new content has its own run")
-        return classify_if_auto(parse(state, data, self.pipeline.settings))
+        return classify_if_auto(stage("parse", parse, state, data, self.pipeline.settings))
 
     def _extract(self, run_id: int, state: DocumentState) -> DocumentState:
         """The cascade (which keeps to the per-document token budget itself, counting the cost of
@@ -225,7 +226,7 @@ class Flow:
             # newer content under this key has its own run, which writes this key's result
             log.info("%s was replaced; result of the older content not written", key)
         else:
-            self.bucket.put_json(result_key(key), export(state))
+            self.bucket.put_json(result_key(key), stage("export", export, state))
         return state.model_copy(update={"stage": Stage.exported})
 
 

@@ -21,6 +21,7 @@ from dramatiq import Middleware
 from pipeline.errors import DocloopError
 from pipeline.providers.base import RETRY_AFTER_MAX_S, retry_after_s
 from pipeline.store import Store
+from workers.telemetry import BreakerGauge
 
 
 class DeadLetters(Middleware):
@@ -77,7 +78,9 @@ class Breakers:
                 self._breakers[provider] = pybreaker.CircuitBreaker(
                     fail_max=self.fail_max, reset_timeout=self.reset_s, exclude=[permanent], name=provider,
                     throw_new_error_on_trip=False,  # the failure that trips it surfaces as itself (and its cost is kept)
+                    listeners=[BreakerGauge()],
                 )
+                BreakerGauge.closed(provider)
             return self._breakers[provider]
 
 

@@ -50,6 +50,7 @@ class WorkerSettings(BaseSettings):
     events_host: str = "0.0.0.0"
     events_port: int = 8088
     events_token: str | None = Field(None, description="Bearer token the event sender must present, if set.")
+    metrics_port: int = Field(9464, description="/metrics of each worker process (the next free port when taken).")
 
 
 @lru_cache

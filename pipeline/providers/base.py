@@ -16,6 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 import instructor
@@ -217,8 +218,18 @@ class Provider(ABC):
             rest.insert(0, {"role": "user", "content": system})
         return rest
 
+    def model_file(self) -> Path | None:
+        """The weights file of a local model (its hash is kept with every call); None for an API."""
+        return None
+
     def complete(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> Completion:
-        """One structured call: validated answer, tokens, latency; ``ProviderError`` on failure."""
+        """One structured call: validated answer, tokens, latency; ``ProviderError`` on failure.
+        Traced, measured and recorded for the store (``pipeline.telemetry.exchanges``)."""
+        from pipeline.telemetry.exchanges import observed
+
+        return observed(self, messages, response_model, lambda: self._complete(messages, response_model))
+
+    def _complete(self, messages: list[dict[str, str]], response_model: type[BaseModel]) -> Completion:
         seen = _Usage()
         hooks = Hooks()
 

