@@ -1,10 +1,11 @@
 """Finds document types: every module in this package, plus user files.
 
 User types live in the folders named by ``DOCLOOP_SCHEMA_PATH`` (``:``-separated),
-as Python modules defining a ``DocumentSchema`` subclass or as JSON Schema files
-(``*.json`` with ``title``/``x-name``, ``properties`` and optional ``x-kind``,
-``x-aliases``, ``x-review-threshold`` per property). Nothing in the pipeline
-names a document type.
+as Python modules defining a ``DocumentSchema`` subclass or any plain pydantic
+model, or as JSON Schema files (``*.json`` with ``title``/``x-name``, ``properties``
+and optional ``x-kind``, ``x-aliases``, ``x-review-threshold`` per property). A
+plain schema needs none of the ``x-`` keys: kinds and labels are read from the
+field names (``schemas.infer``). Nothing in the pipeline names a document type.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import create_model
+from pydantic import BaseModel, create_model
 
 import schemas
 from schemas import types as T
 from schemas.base import DocumentSchema
+from schemas.infer import infer_kind, label_from_name, words
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,8 @@ def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
-def _kind(prop: dict[str, Any]) -> str:
-    if "x-kind" in prop:
-        return prop["x-kind"]
-    if prop.get("format") == "date":
-        return "date"
-    if prop.get("type") in ("number", "integer"):
-        return "money"
-    if prop.get("type") == "object" or "properties" in prop:
-        return "object"
-    return "text"
+def _kind(name: str, prop: dict[str, Any]) -> str:
+    return prop["x-kind"] if "x-kind" in prop else infer_kind(name, prop)
 
 
 def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
@@ -75,7 +69,7 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
             FieldSpec(
                 name=name,
                 description=prop.get("description", ""),
-                kind=_kind(item) if many else _kind(prop),
+                kind=_kind(name, item) if many else _kind(name, prop),
                 many=many,
                 aliases=tuple(prop.get("x-aliases", ())),
                 review_threshold=prop.get("x-review-threshold"),
@@ -97,17 +91,22 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
     fields: dict[str, Any] = {}
-    for name, prop in js.get("properties", {}).items():
+    defs = js.get("$defs", {})
+    for name, raw in js.get("properties", {}).items():
+        prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
-        typ = _JSON_TYPES.get(_kind(prop.get("items", {}) if many else prop), T.Text)
+        typ = _JSON_TYPES.get(_kind(name, _resolve(prop.get("items", {}), defs) if many else prop), T.Text)
+        examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
+        described = prop.get("description", label_from_name(name))
         spec = field(
-            prop.get("description", name),
-            aliases=prop.get("x-aliases"),
+            f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
+            # a plain schema prints its fields' names as labels ("Invoice number")
+            aliases=prop.get("x-aliases") or [label_from_name(name)],
             review_threshold=prop.get("x-review-threshold"),
             many=many,
         )
         fields[name] = (list[typ] if many else typ | None, spec)
-    name = js.get("x-name") or js["title"].lower().replace(" ", "_")
+    name = js.get("x-name") or "_".join(words(js["title"]))
     model = create_model(js.get("title", name).replace(" ", ""), __base__=DocumentSchema, **fields)
     model.name = name
     model.version = str(js.get("x-version", "1"))
@@ -122,6 +121,19 @@ def _classes_in(module) -> list[type[DocumentSchema]]:
         for obj in vars(module).values()
         if inspect.isclass(obj) and issubclass(obj, DocumentSchema) and "name" in vars(obj)
     ]
+
+
+def _plain_models_in(module) -> list[type[DocumentSchema]]:
+    """A user module's own pydantic models that no other model of it uses as a field type
+    (those are records inside a document, not documents), as document types."""
+    own = [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj) and issubclass(obj, BaseModel) and not issubclass(obj, DocumentSchema)
+        and obj.__module__ == module.__name__
+    ]
+    nested = {ref for obj in own for ref in obj.model_json_schema().get("$defs", {})}
+    return [model_from_json_schema(obj.model_json_schema()) for obj in own if obj.__name__ not in nested]
 
 
 def _user_dirs() -> list[Path]:
@@ -141,7 +153,7 @@ def registry() -> dict[str, type[DocumentSchema]]:
             spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            for cls in _classes_in(module):
+            for cls in _classes_in(module) + _plain_models_in(module):
                 found[cls.name] = cls
         for path in sorted(folder.glob("*.json")):
             cls = model_from_json_schema(json.loads(path.read_text()))
