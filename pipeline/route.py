@@ -2,7 +2,9 @@
 
 A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
-in the document is never accepted without a person, whatever its score. "Not in
+in the document is never accepted without a person, whatever its score, and neither
+is one not plausibly of its kind (``pipeline.plausible``: an identifier that is a
+word, an amount printed like a page number). "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pipeline.plausible import implausible
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from schemas.registry import field_specs, get_schema
 
@@ -53,6 +56,8 @@ def route(
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
         accept = result.confidence >= threshold and (empty or _grounded(result))
+        if accept and (reason := implausible(spec.kind, result)):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, reason]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
