@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from pipeline.config import Settings
 from pipeline.extractors import base as extractors_base
 from pipeline.extractors.base import ExtractionRequest, Extractor, create
+from pipeline.retrieve import bm25_scores
 from pipeline.score import candidate_confidence
 from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
 from schemas.base import DocumentSchema
@@ -100,7 +101,10 @@ def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candi
     """At most ``cap`` chunks likely to hold the field, best first: those scoring at least half
     the best score; the document's first chunks when nothing points anywhere (headers)."""
     near = [span.start for c in candidates for span in c.evidence]
-    scored = sorted(((relevance(spec, ch, near), ch) for ch in chunks), key=lambda t: (-t[0], t[1].index))
+    bm25 = bm25_scores(spec, tuple(ch.text for ch in chunks))
+    scored = sorted(
+        ((relevance(spec, ch, near) + b, ch) for ch, b in zip(chunks, bm25)), key=lambda t: (-t[0], t[1].index)
+    )
     best = scored[0][0] if scored else 0.0
     if best <= 0:
         return chunks[:cap]
@@ -130,13 +134,15 @@ def extract(
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
     for extractor in extractors:
-        # an extractor marked ``every_field`` (cheap, its agreement is evidence: memory) sees all fields
-        weak = specs if getattr(extractor, "every_field", False) else weak_fields(specs, candidates, settings)
+        # an opt-in class attribute (LLMExtractor sets it), so other extractors need not know it
+        metered = getattr(extractor, "spends_tokens", False)
+        # an extractor marked ``every_field`` (cheap, its agreement is evidence: memory) sees all fields,
+        # and so does the model under the "check" policy (a second reader before anything is auto-accepted)
+        every = getattr(extractor, "every_field", False) or (metered and settings.llm_policy == "check")
+        weak = specs if every else weak_fields(specs, candidates, settings)
         if not weak:
             continue
         plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
-        # an opt-in class attribute (LLMExtractor sets it), so other extractors need not know it
-        metered = getattr(extractor, "spends_tokens", False)
         asked = log["asked"].setdefault(extractor.name, [])
         for request in _requests(state, schema, weak, plan, hints or {}, per_chunk=metered):
             if metered and spent(calls) >= budget:

@@ -4,7 +4,8 @@ A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
 in the document is never accepted without a person, whatever its score, and neither
 is one not plausibly of its kind (``pipeline.plausible``: an identifier that is a
-word, an amount printed like a page number). "Not in
+word, an amount printed like a page number), nor one the model was asked about and
+read differently. "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -37,6 +38,13 @@ def _grounded(result: FieldResult) -> bool:
     return bool(result.evidence) and "not grounded in the document" not in result.reasons
 
 
+def _witness_disagrees(result: FieldResult) -> str | None:
+    """The model, asked about this field, read another value: two readers disagree."""
+    if result.features.get("model_asked") and not result.features.get("model_agrees"):
+        return "the model reads another value"
+    return None
+
+
 def route(
     state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None, audit_rate: float = 0.0
 ) -> DocumentState:
@@ -56,7 +64,7 @@ def route(
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
         accept = result.confidence >= threshold and (empty or _grounded(result))
-        if accept and (reason := implausible(spec.kind, result)):
+        if accept and (reason := implausible(spec.kind, result) or _witness_disagrees(result)):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, reason]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
