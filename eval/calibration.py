@@ -263,9 +263,18 @@ class CalibratedScorer:
         self.fallback = HeuristicScorer()
         self.version = "calibrated:" + ",".join(f"{s}@{c.version}" for s, c in sorted(calibrations.items()))
 
+    def _field(self, schema: str, field: str) -> FieldCalibration | None:
+        """The field's own calibration; for a schema without one, its kind's (``eval.transfer``)."""
+        if (cal := self.calibrations.get(schema)) is not None:
+            return cal.fields.get(field)
+        from eval.transfer import KINDS, kind_of
+
+        kinds = self.calibrations.get(KINDS)
+        kind = kind_of(schema, field) if kinds else None
+        return kinds.fields.get(kind) if kinds and kind else None
+
     def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
-        cal = self.calibrations.get(schema)
-        fc = cal.fields.get(field) if cal else None
+        fc = self._field(schema, field)
         # a calibration fitted without "not in the document" outcomes cannot vouch for one
         if fc is None or ("absent" in features and "absent" not in fc.weights):
             return self.fallback.confidence(schema, field, features)
@@ -273,7 +282,18 @@ class CalibratedScorer:
         return 1.0 / (1.0 + math.exp(-z))
 
     def thresholds(self) -> dict[str, dict[str, float]]:
-        return {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items()}
+        """Per schema and field; schemas without their own calibration get their kinds' thresholds."""
+        from eval.transfer import KINDS
+        from schemas.registry import field_specs, registry
+
+        out = {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items() if s != KINDS}
+        if KINDS in self.calibrations:
+            for name, model in registry().items():
+                if name not in out:
+                    fcs = {spec.name: self._field(name, spec.name) for spec in field_specs(model)}
+                    # a kind no labelled schema has shown to transfer is never auto-accepted
+                    out[name] = {f: fc.threshold if fc is not None else NEVER for f, fc in fcs.items()}
+        return out
 
 
 def load(folders: list[Path] | None = None) -> CalibratedScorer | None:
