@@ -86,6 +86,15 @@ _JSON_TYPES = {
 }
 
 
+def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseModel]:
+    """A nested record (an invoice line) as a model of optional parts, each typed by its kind."""
+    parts = {
+        part: (_JSON_TYPES.get(_kind(part, _resolve(p, defs)), T.Text) | None, None)
+        for part, p in js.get("properties", {}).items()
+    }
+    return create_model(js.get("title", name).replace(" ", ""), **parts)
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     """A DocumentSchema subclass built from a JSON Schema document type."""
     from schemas.base import field
@@ -95,7 +104,8 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     for name, raw in js.get("properties", {}).items():
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
-        typ = _JSON_TYPES.get(_kind(name, _resolve(prop.get("items", {}), defs) if many else prop), T.Text)
+        value = _resolve(prop.get("items", {}), defs) if many else prop
+        typ = _record(name, value, defs) if _kind(name, value) == "object" else _JSON_TYPES.get(_kind(name, value), T.Text)
         examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
         spec = field(
