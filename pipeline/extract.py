@@ -40,6 +40,7 @@ from schemas.base import DocumentSchema
 from schemas.registry import FieldSpec, field_specs
 
 CHUNKS_PER_FIELD = 2
+OPENING_BONUS = 0.5
 ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a chunk
 
 
@@ -88,13 +89,15 @@ def _words(text: str) -> frozenset[str]:
 
 def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:
     """How likely ``chunk`` holds ``spec``: printed label (0..1), description words (0..0.5),
-    and +1 when an earlier extractor placed a candidate for it there."""
+    +1 when an earlier extractor placed a candidate for it there, +0.5 for the document's opening."""
     folded = chunk.text.casefold()
     label = max((fuzz.partial_ratio(a.casefold(), folded, score_cutoff=ALIAS_MIN) for a in spec.aliases), default=0.0)
     wanted = _words(f"{spec.name.replace('_', ' ')} {spec.description}")
     words = len(wanted & _words(chunk.text)) / len(wanted) if wanted else 0.0
     placed = any(chunk.start <= at < chunk.end for at in near)
-    return label / 100.0 + 0.5 * words + (1.0 if placed else 0.0)
+    # the opening states what most documents are about (title, parties, dates, numbers)
+    opening = OPENING_BONUS if chunk.index == 0 else 0.0
+    return label / 100.0 + 0.5 * words + (1.0 if placed else 0.0) + opening
 
 
 def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candidate], cap: int) -> list[Chunk]:
