@@ -6,27 +6,23 @@ one was wrong; "not in the document" is an outcome too). Each field also gets
 the auto-accept threshold with the most coverage that meets a target, chosen on
 cross-validated predictions and guarded for small samples: either the precision
 of that field's accepted values, or the accuracy of everything exported. Stored as plain JSON (weights, thresholds), so a
-calibration is versioned, diffable and loads without scikit-learn.
+calibration is versioned, diffable and loads without scikit-learn; serving reads
+it through :mod:`pipeline.confidence`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from pipeline.score import FEATURES, HeuristicScorer
-
-SHIPPED = Path(__file__).parent / "calibrations"
-NEVER = 1.01  # a threshold no probability reaches: the field always goes to review
-
+from pipeline.confidence import NEVER, Calibration, FieldCalibration
+from pipeline.score import FEATURES
 
 @dataclass
 class Outcome:
@@ -38,44 +34,7 @@ class Outcome:
     # auto-accepted field stands for all the unaudited ones like it)
     weight: float = 1.0
 
-
-@dataclass
-class FieldCalibration:
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-    samples: int
-    positive_rate: float
-    precision_at_threshold: float | None
-    coverage_at_threshold: float
-
-
-@dataclass
-class Calibration:
-    schema: str
-    version: str
-    source: str
-    target_precision: float
-    fields: dict[str, FieldCalibration] = field(default_factory=dict)
-    # "precision": every field's auto-accepted values are target-precise on their own;
-    # "exported": all fields together, what is exported (reviewed or not) is target-accurate
-    policy: str = "precision"
-
-    def save(self, folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.schema}.json"
-        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True))
-        return path
-
-    @classmethod
-    def load(cls, path: Path) -> Calibration:
-        raw = json.loads(path.read_text())
-        raw["fields"] = {k: FieldCalibration(**v) for k, v in raw["fields"].items()}
-        return cls(**raw)
-
-
 POLICIES = ("precision", "exported")
-
 
 def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     """Lower bound of the Wilson score interval (one-sided 95% by default)."""
@@ -87,7 +46,6 @@ def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return (centre - margin) / denom
 
-
 def _cuts(probabilities: np.ndarray, correct: np.ndarray, weights: np.ndarray | None):
     """Per possible cut, most probable first: (threshold, accepted count, weighted accepted,
     weighted right among them), cutting only between distinct probabilities."""
@@ -98,7 +56,6 @@ def _cuts(probabilities: np.ndarray, correct: np.ndarray, weights: np.ndarray | 
     for i in range(len(p_sorted)):
         if i + 1 == len(p_sorted) or p_sorted[i + 1] != p_sorted[i]:
             yield float(p_sorted[i]), i + 1, float(accepted[i]), float(hits[i])
-
 
 def choose_threshold(
     probabilities: np.ndarray, correct: np.ndarray, target: float, min_accepted: int = 30, slack: float = 0.03,
@@ -119,13 +76,11 @@ def choose_threshold(
             best = (threshold, precision, accepted / total)
     return best
 
-
 def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([[o.features.get(f, 0.0) for f in names] for o in outcomes], dtype=float)
     y = np.array([o.correct for o in outcomes], dtype=bool)
     w = np.array([o.weight for o in outcomes], dtype=float)
     return x, y, w
-
 
 @dataclass
 class _Fitted:
@@ -151,7 +106,6 @@ class _Fitted:
         precision = float(np.average(self.correct[accepted], weights=w[accepted])) if accepted.any() else None
         return self.calibration(threshold, precision, float(w[accepted].sum() / w.sum()))
 
-
 def _fit_model(outcomes: list[Outcome]) -> _Fitted:
     # every feature any outcome has: the scorer's own and each extractor signal
     names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
@@ -171,12 +125,10 @@ def _fit_model(outcomes: list[Outcome]) -> _Fitted:
     model.fit(x, y, sample_weight=w)
     return _Fitted({f: float(c) for f, c in zip(names, model.coef_[0])}, float(model.intercept_[0]), probabilities, y, w)
 
-
 def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) -> FieldCalibration:
     """A field's calibration with its own threshold (the "precision" policy)."""
     fitted = _fit_model(outcomes)
     return fitted.calibration(*choose_threshold(fitted.probabilities, fitted.correct, target, min_accepted, weights=fitted.sample_weights))
-
 
 def _hull(fitted: _Fitted, floor: float) -> list[tuple[float, float, float]]:
     """A field's ways to accept as (threshold, weighted accepted, weighted errors), most
@@ -196,7 +148,6 @@ def _hull(fitted: _Fitted, floor: float) -> list[tuple[float, float, float]]:
                 break
         hull.append((threshold, accepted, errors))
     return hull
-
 
 def _budgeted(fitted: dict[str, _Fitted], target: float, min_samples: int, floor: float, slack: float = 0.0) -> dict[str, FieldCalibration]:
     """The "exported" policy: each field's threshold chosen so that all fields together
@@ -231,7 +182,6 @@ def _budgeted(fitted: dict[str, _Fitted], target: float, min_samples: int, floor
         chosen[name] = threshold
     return {name: f.at(chosen.get(name, NEVER)) for name, f in fitted.items()}
 
-
 def fit(
     outcomes: list[Outcome], source: str, target: float = 0.99, min_accepted: int = 30, policy: str = "precision",
     floor: float = 0.9,
@@ -253,54 +203,3 @@ def fit(
             fitted = {name: _fit_model(rows) for name, rows in sorted(rows_by_field.items())}
             cal.fields = _budgeted(fitted, target, min_accepted, floor)
     return calibrations
-
-
-class CalibratedScorer:
-    """A Scorer with fitted weights per schema and field; the heuristic for anything unfitted."""
-
-    def __init__(self, calibrations: dict[str, Calibration]):
-        self.calibrations = calibrations
-        self.fallback = HeuristicScorer()
-        self.version = "calibrated:" + ",".join(f"{s}@{c.version}" for s, c in sorted(calibrations.items()))
-
-    def _field(self, schema: str, field: str) -> FieldCalibration | None:
-        """The field's own calibration; for a schema without one, its kind's (``eval.transfer``)."""
-        if (cal := self.calibrations.get(schema)) is not None:
-            return cal.fields.get(field)
-        from eval.transfer import KINDS, kind_of
-
-        kinds = self.calibrations.get(KINDS)
-        kind = kind_of(schema, field) if kinds else None
-        return kinds.fields.get(kind) if kinds and kind else None
-
-    def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
-        fc = self._field(schema, field)
-        # a calibration fitted without "not in the document" outcomes cannot vouch for one
-        if fc is None or ("absent" in features and "absent" not in fc.weights):
-            return self.fallback.confidence(schema, field, features)
-        z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def thresholds(self) -> dict[str, dict[str, float]]:
-        """Per schema and field; schemas without their own calibration get their kinds' thresholds."""
-        from eval.transfer import KINDS
-        from schemas.registry import field_specs, registry
-
-        out = {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items() if s != KINDS}
-        if KINDS in self.calibrations:
-            for name, model in registry().items():
-                if name not in out:
-                    fcs = {spec.name: self._field(name, spec.name) for spec in field_specs(model)}
-                    # a kind no labelled schema has shown to transfer is never auto-accepted
-                    out[name] = {f: fc.threshold if fc is not None else NEVER for f, fc in fcs.items()}
-        return out
-
-
-def load(folders: list[Path] | None = None) -> CalibratedScorer | None:
-    """The calibrations found in ``folders`` (later folders override earlier), if any."""
-    found: dict[str, Calibration] = {}
-    for folder in folders if folders is not None else [SHIPPED]:
-        for path in sorted(Path(folder).glob("*.json")):
-            cal = Calibration.load(path)
-            found[cal.schema] = cal
-    return CalibratedScorer(found) if found else None

@@ -9,7 +9,7 @@ and applied to it. A kind keeps its auto-accept threshold only if, in every held
 schema with enough outcomes of that kind, what the threshold accepts is ``target``
 precise; otherwise its threshold is NEVER and its fields always go to a person.
 Stored as one calibration named ``KINDS`` (its "fields" are kinds), served by
-:class:`eval.calibration.CalibratedScorer` for schemas without their own.
+:class:`pipeline.confidence.CalibratedScorer` for schemas without their own.
 """
 
 from __future__ import annotations
@@ -19,22 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eval.calibration import NEVER, Calibration, Outcome, _fit_model, choose_threshold
-from schemas.registry import field_specs, get_schema
-
-KINDS = "_kinds"  # the calibration's schema name: no document type can be called this
+from eval.calibration import Outcome, _fit_model, choose_threshold
+from pipeline.confidence import KINDS, NEVER, Calibration, kind_of
 MIN_HELD_OUT = 10  # outcomes of a kind a held-out schema needs for its verdict to count
-
-
-def kind_of(schema: str, field: str) -> str | None:
-    """The calibration kind of a field: its value kind, ``[]`` added for a list (a list's
-    confidence is that of its weakest item, another question than one value's)."""
-    try:
-        specs = {s.name: s for s in field_specs(get_schema(schema))}
-    except KeyError:  # an unknown schema (e.g. removed since) has no kinds
-        return None
-    spec = specs.get(field)
-    return None if spec is None else spec.kind + ("[]" if spec.many else "")
 
 
 @dataclass

@@ -58,9 +58,10 @@ def extract_cmd(
     summary = Table("file", "schema", "status", "fields auto-accepted", "error")
     for path in track(files, description="extracting", console=console):
         state = pipe.process(path.read_bytes(), str(path), schema)
-        from pipeline.run import write_export
+        from pipeline.run import export_stem, write_export
 
-        write_export(state, out, path.stem)
+        target = write_export(state, out, export_stem(state, out))
+        pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
         auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
         failed += state.status == "failed"
         summary.add_row(path.name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
@@ -104,7 +105,7 @@ def run_cmd(
 @app.command("schemas")
 def schemas_cmd(name: str = typer.Argument(None, help="Show one type's JSON Schema.")) -> None:
     """List document types (and their JSON Schema)."""
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     types = registry()
     if name:

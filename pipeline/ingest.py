@@ -20,7 +20,7 @@ from pipeline.config import Settings
 from pipeline.errors import EmptyDocument, TooLarge, UnsupportedType
 from pipeline.parsers import DOCX, PARSERS, PDF
 from pipeline.state import DocumentState
-from schemas.registry import registry
+from pipeline.schemas import registry
 
 # formats without reliable magic numbers: trusted by extension when the bytes are text
 TEXT_EXTENSIONS = {

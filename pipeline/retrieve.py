@@ -14,8 +14,8 @@ from functools import lru_cache
 from rank_bm25 import BM25Okapi
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from schemas.infer import words
-from schemas.registry import FieldSpec
+from pipeline.infer import words
+from pipeline.schemas import FieldSpec
 
 
 def tokens(text: str) -> list[str]:

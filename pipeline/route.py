@@ -2,10 +2,11 @@
 
 A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
-in the document is never accepted without a person, whatever its score, and neither
-is one not plausibly of its kind (``pipeline.plausible``: an identifier that is a
-word, an amount printed like a page number), nor one the model was asked about and
-read differently. "Not in
+in the document, or only in text a person cannot see, is never accepted without
+a person, whatever its score; so is one with a hygiene flag (``pipeline.hygiene``:
+hidden characters, foreign digits, instruction-like text, markup), one not plausibly
+of its kind (``pipeline.plausible``: an identifier that is a word, an amount printed
+like a page number), and one the model was asked about and read differently. "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -20,12 +21,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pipeline.hygiene import BLOCKING, flag_fields
 from pipeline.plausible import implausible
+from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
-AUDIT = "audit sample"
+AUDIT = Reason.audit
 
 
 def audited(document: str, field: str, rate: float) -> bool:
@@ -35,14 +38,18 @@ def audited(document: str, field: str, rate: float) -> bool:
 
 
 def _grounded(result: FieldResult) -> bool:
-    return bool(result.evidence) and "not grounded in the document" not in result.reasons
+    """Read from the document, where a person can see it."""
+    return bool(result.evidence) and all(s.visible for s in result.evidence) and not BLOCKING.intersection(result.reasons)
 
 
-def _witness_disagrees(result: FieldResult) -> str | None:
-    """The model, asked about this field, read another value: two readers disagree."""
+def _doubts(kind: str, result: FieldResult) -> list[str]:
+    """Why a confident, grounded value is still not accepted alone: not plausibly of its kind
+    (the typed reason, then the detail), or the model, asked about it, read another value."""
+    if detail := implausible(kind, result):
+        return [Reason.implausible, detail]
     if result.features.get("model_asked") and not result.features.get("model_agrees"):
-        return "the model reads another value"
-    return None
+        return [Reason.model_disagrees]
+    return []
 
 
 def route(
@@ -55,19 +62,22 @@ def route(
     """
     model = get_schema(state.schema_name)
     thresholds = thresholds or {}
+    flagged = flag_fields(state.parsed, state.fields)  # hidden characters, foreign digits, injections, markup
     fields: dict[str, FieldResult] = {}
     for spec in field_specs(model):
-        result = state.fields.get(spec.name) or FieldResult()
+        result = flagged.get(spec.name) or FieldResult()
         if result.status in REVIEWED:
             fields[spec.name] = result
             continue
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
-        accept = result.confidence >= threshold and (empty or _grounded(result))
-        if accept and (reason := implausible(spec.kind, result) or _witness_disagrees(result)):
-            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, reason]})
+        accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
+        if accept and (doubts := _doubts(spec.kind, result)):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, *doubts]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
+        if not accept and not result.reasons:  # every field sent to a person says why
+            result = result.model_copy(update={"reasons": [Reason.low_confidence]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
         fields[spec.name] = result.model_copy(update={"status": status})
 
@@ -78,7 +88,7 @@ def route(
                 r = fields[name]
                 if r.status == FieldStatus.auto_accepted:
                     r = r.model_copy(update={"status": FieldStatus.needs_review})
-                fields[name] = r.model_copy(update={"reasons": [*r.reasons, f"cross-field check failed: {check.message}"]})
+                fields[name] = r.model_copy(update={"reasons": [*r.reasons, f"{Reason.cross_field}: {check.message}"]})
 
     pending = any(r.status == FieldStatus.needs_review for r in fields.values())
     status = DocStatus.needs_review if pending else DocStatus.completed

@@ -18,6 +18,7 @@ class Invoice(DocumentSchema):
     name = "invoice"
     version = "1"
     title = "Invoice"
+    cues = ["invoices_eu"]
     checks = [sums_to(("subtotal", "tax"), "total"), in_order("date", "due_date")]
     keywords = ["invoice", "rechnung", "bill to", "due date", "vat", "ust", "subtotal", "payment"]
 

@@ -26,6 +26,7 @@ from docx import Document
 from docx.table import Table
 
 from pipeline.parsers import DOCX, ParseOptions, PlainDocument, TextBuilder, plain
+from pipeline.parsers.html_visibility import end_page_with_hidden, take_hidden
 from pipeline.parsers.text import decode
 
 _HEADERS = ("Subject", "From", "To", "Cc", "Date")
@@ -33,11 +34,17 @@ _HEADERS = ("Subject", "From", "To", "Cc", "Date")
 
 def html_to_text(data: bytes | str) -> str:
     """Visible text of an HTML document, block elements on their own lines."""
+    return html_parts(data)[0]
+
+
+def html_parts(data: bytes | str) -> tuple[str, list[str]]:
+    """The visible text of an HTML document, and the texts it hides (``html_visibility``)."""
     try:
         tree = lxml.html.document_fromstring(data)  # from bytes, lxml honours <meta charset>
     except (lxml.etree.ParserError, ValueError):  # nothing but whitespace or comments
-        return ""
-    return plain(html_text.extract_text(tree))
+        return "", []
+    hidden = take_hidden(tree)
+    return plain(html_text.extract_text(tree)), hidden
 
 
 def _docx_pages(data: bytes) -> Iterator[list[str]]:
@@ -76,6 +83,7 @@ def _email_text(data: bytes) -> tuple[str, list[str]]:
 def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     builder = TextBuilder()
     metadata: dict[str, object] = {}
+    hidden: list[str] = []
     if media_type == DOCX:
         pages = ["\n".join(lines) for lines in _docx_pages(data)]
         parser = "docx"
@@ -83,9 +91,10 @@ def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
         text, metadata["attachments"] = _email_text(data)
         pages, parser = [text], "email"
     else:
-        pages, parser = [html_to_text(data)], "html"
+        text, hidden = html_parts(data)
+        pages, parser = [text], "html"
     for page in pages:
         builder.begin_page()
         builder.text(plain(page))
-        builder.end_page()
+        end_page_with_hidden(builder, hidden)  # hidden HTML text: kept, as words nobody sees
     return builder.build(parser, metadata)

@@ -3,9 +3,10 @@
 import json
 import random
 
-from eval.calibration import NEVER, CalibratedScorer, Outcome
-from eval.transfer import KINDS, fit_kinds, kind_of
-from schemas import registry as reg
+from eval.calibration import Outcome
+from eval.transfer import fit_kinds
+from pipeline import schemas as reg
+from pipeline.confidence import KINDS, NEVER, CalibratedScorer, kind_of
 
 
 def _outcomes(schema, field, n, honest, rng):

@@ -16,7 +16,7 @@ from pipeline.config import Settings
 from pipeline.ingest import ingest, sniff
 from pipeline.parsers import DOCX, PDF
 from pipeline.state import DocStatus, Stage
-from schemas.registry import get_schema
+from pipeline.schemas import get_schema
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 INVOICE_PDF = sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))[0]

@@ -3,8 +3,8 @@
 import json
 import textwrap
 
-from schemas import registry as reg
-from schemas.infer import infer_kind, label_from_name
+from pipeline import schemas as reg
+from pipeline.infer import infer_kind, label_from_name
 
 
 def test_kinds_from_names_and_json_types():

@@ -1,0 +1,58 @@
+"""The base of every value kind; see :mod:`pipeline.kinds`."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pipeline.extractors.finding import Context, Proposal, find_labelled_text
+from schemas.types import clean_text
+
+if TYPE_CHECKING:
+    from pipeline.schemas import FieldSpec
+
+
+class Kind:
+    """One kind of value. Subclasses set the class attributes and override what differs.
+
+    - ``parse(text)``: the typed value printed as ``text``, or None when it is not of this kind;
+    - ``json_type``: the pydantic type of a value (for document types written as JSON Schema);
+    - ``grounding``: a regex of substrings worth parsing when locating a typed value in the
+      text; None for text kinds, which are located by their words;
+    - ``hint``: how the prompt describes the value to a model (None: the description suffices);
+    - ``find`` / ``find_many``: the generic finder for a single value / a list (any document
+      type; cue packs add region- or document-specific ones before it);
+    - ``implausible(value, printed)``: why a value, printed as it was, is not plausibly of this
+      kind (then it is never auto-accepted, see ``pipeline.plausible``); None when it is.
+    """
+
+    name: ClassVar[str]
+    json_type: ClassVar[Any] = None
+    grounding: ClassVar[str | None] = None
+    hint: ClassVar[str | None] = None
+
+    def parse(self, text: Any) -> Any:
+        return clean_text(text)
+
+    def find(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
+        """Proposals for a single value; by default the text printed after one of the field's labels."""
+        return find_labelled_text(ctx, spec, self.parse or clean_text)
+
+    def find_many(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
+        """Proposals for the items of a list field; None (no generic finder) by default."""
+        return None
+
+    def implausible(self, value: Any, printed: str) -> str | None:
+        return None
+
+
+def implausible_name(value: Any) -> str | None:
+    """A name (party, company, place) has letters and is not a lone common word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    text = str(value).strip()
+    if not re.search(r"[^\W\d_]{2}", text):
+        return "name without letters"
+    if text.casefold() in ENGLISH_STOP_WORDS:
+        return "name is a common word"
+    return None
