@@ -46,6 +46,9 @@ class Kind:
         return None
 
 
+MAX_NAME_WORDS = 15  # longer is a sentence a model copied, not a name
+
+
 def implausible_name(value: Any) -> str | None:
     """A name (party, company, place) has letters and is not a lone common word."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -55,4 +58,6 @@ def implausible_name(value: Any) -> str | None:
         return "name without letters"
     if text.casefold() in ENGLISH_STOP_WORDS:
         return "name is a common word"
+    if len(text.split()) > MAX_NAME_WORDS:
+        return "a sentence, not a name"
     return None

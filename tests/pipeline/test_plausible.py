@@ -18,6 +18,8 @@ def test_words_are_no_identifiers_and_page_numbers_no_amounts():
     assert implausible("money", _result("1200", "$1200")) is None
     assert implausible("organization", _result(["Acme Inc.", "the"], "Acme Inc. the"))
     assert implausible("organization", _result(["Acme Inc."], "Acme Inc.")) is None
+    sentence = "MA agrees to use its best efforts to market and license the Technology to Clients consistent with the terms."
+    assert implausible("organization", _result([sentence], sentence))
     assert implausible("date", _result("2020-01-01", "1 Jan 2020")) is None  # no check for dates
 
 
