@@ -9,6 +9,7 @@ from schemas.types import Identifier
 
 class IdentifierKind(Kind):
     name = "identifier"
+    hint = "the code or number exactly as printed, without its label"
     json_type = Identifier
 
     def find(self, ctx, spec):

@@ -205,6 +205,7 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 
 class OrganizationKind(Kind):
     name = "organization"
+    hint = 'a full name as printed, not a defined term such as "the Company"'
     json_type = Organization
 
     def find(self, ctx, spec):
