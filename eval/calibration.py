@@ -21,11 +21,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from pipeline.confidence import Calibration, FieldCalibration
+from pipeline.confidence import NEVER, Calibration, FieldCalibration
 from pipeline.score import FEATURES
-
-NEVER = 1.01  # a threshold no probability reaches: the field always goes to review
-
 
 @dataclass
 class Outcome:
@@ -37,9 +34,7 @@ class Outcome:
     # auto-accepted field stands for all the unaudited ones like it)
     weight: float = 1.0
 
-
 POLICIES = ("precision", "exported")
-
 
 def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     """Lower bound of the Wilson score interval (one-sided 95% by default)."""
@@ -51,7 +46,6 @@ def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
     margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return (centre - margin) / denom
 
-
 def _cuts(probabilities: np.ndarray, correct: np.ndarray, weights: np.ndarray | None):
     """Per possible cut, most probable first: (threshold, accepted count, weighted accepted,
     weighted right among them), cutting only between distinct probabilities."""
@@ -62,7 +56,6 @@ def _cuts(probabilities: np.ndarray, correct: np.ndarray, weights: np.ndarray | 
     for i in range(len(p_sorted)):
         if i + 1 == len(p_sorted) or p_sorted[i + 1] != p_sorted[i]:
             yield float(p_sorted[i]), i + 1, float(accepted[i]), float(hits[i])
-
 
 def choose_threshold(
     probabilities: np.ndarray, correct: np.ndarray, target: float, min_accepted: int = 30, slack: float = 0.03,
@@ -83,13 +76,11 @@ def choose_threshold(
             best = (threshold, precision, accepted / total)
     return best
 
-
 def _matrix(outcomes: list[Outcome], names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([[o.features.get(f, 0.0) for f in names] for o in outcomes], dtype=float)
     y = np.array([o.correct for o in outcomes], dtype=bool)
     w = np.array([o.weight for o in outcomes], dtype=float)
     return x, y, w
-
 
 @dataclass
 class _Fitted:
@@ -115,7 +106,6 @@ class _Fitted:
         precision = float(np.average(self.correct[accepted], weights=w[accepted])) if accepted.any() else None
         return self.calibration(threshold, precision, float(w[accepted].sum() / w.sum()))
 
-
 def _fit_model(outcomes: list[Outcome]) -> _Fitted:
     # every feature any outcome has: the scorer's own and each extractor signal
     names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
@@ -135,12 +125,10 @@ def _fit_model(outcomes: list[Outcome]) -> _Fitted:
     model.fit(x, y, sample_weight=w)
     return _Fitted({f: float(c) for f, c in zip(names, model.coef_[0])}, float(model.intercept_[0]), probabilities, y, w)
 
-
 def fit_field(outcomes: list[Outcome], target: float, min_accepted: int = 30) -> FieldCalibration:
     """A field's calibration with its own threshold (the "precision" policy)."""
     fitted = _fit_model(outcomes)
     return fitted.calibration(*choose_threshold(fitted.probabilities, fitted.correct, target, min_accepted, weights=fitted.sample_weights))
-
 
 def _hull(fitted: _Fitted, floor: float) -> list[tuple[float, float, float]]:
     """A field's ways to accept as (threshold, weighted accepted, weighted errors), most
@@ -160,7 +148,6 @@ def _hull(fitted: _Fitted, floor: float) -> list[tuple[float, float, float]]:
                 break
         hull.append((threshold, accepted, errors))
     return hull
-
 
 def _budgeted(fitted: dict[str, _Fitted], target: float, min_samples: int, floor: float, slack: float = 0.0) -> dict[str, FieldCalibration]:
     """The "exported" policy: each field's threshold chosen so that all fields together
@@ -194,7 +181,6 @@ def _budgeted(fitted: dict[str, _Fitted], target: float, min_samples: int, floor
         errors += cost
         chosen[name] = threshold
     return {name: f.at(chosen.get(name, NEVER)) for name, f in fitted.items()}
-
 
 def fit(
     outcomes: list[Outcome], source: str, target: float = 0.99, min_accepted: int = 30, policy: str = "precision",

@@ -231,6 +231,37 @@ def calibrate_rollback_command(
     Console().print(f"{schema}: now {version}" + (f" from {path}" if path else " (no calibration: the heuristic scorer)"))
 
 
+@app.command("calibrate-kinds")
+def calibrate_kinds_command(
+    datasets: str = typer.Option("sroie,kleister_nda,parsee_invoices", "--datasets", help="Labelled schemas to pool."),
+    split: str = typer.Option("train", "--split"),
+    target: float = typer.Option(0.99, "--target", help="Precision a kind's accepted values must keep on every held-out schema."),
+    out: Path = typer.Option(None, "--out", help="Folder for _kinds.json (default: DOCLOOP_HOME/calibrations)."),
+) -> None:
+    """Fit the per-kind calibration for schemas without reviews; print its leave-one-schema-out check."""
+    from eval.calibrate import collect
+    from eval.transfer import fit_kinds
+    from pipeline.config import get_settings
+
+    console = Console()
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    folder = out or get_settings().home / "calibrations"
+    with _progress(console) as progress:
+        task = progress.add_task("documents", total=None)
+        outcomes = collect(names, split=split, on_document=lambda _: progress.advance(task))
+    cal, held_out = fit_kinds(outcomes, f"{'+'.join(names)}:{split}", target)
+    cal.save(folder)
+    loso = Table("kind", "held-out schema", "outcomes", "accepted", "precision", title="leave one schema out")
+    for h in held_out:
+        loso.add_row(h.kind, h.schema, str(h.outcomes), str(h.accepted), "" if h.precision is None else f"{h.precision:.3f}")
+    console.print(loso)
+    kinds = Table("kind", "samples", "threshold", "precision", "coverage", title=f"kinds in {folder}")
+    for kind, fc in sorted(cal.fields.items()):
+        kinds.add_row(kind, str(fc.samples), "never" if fc.threshold > 1 else f"{fc.threshold:.3f}",
+                      "" if fc.precision_at_threshold is None else f"{fc.precision_at_threshold:.3f}", f"{fc.coverage_at_threshold:.1%}")
+    console.print(kinds)
+
+
 @app.command("stream")
 def stream_command(
     dataset: str = typer.Option(..., "--dataset", help=f"One of: {', '.join(NAMES)}."),

@@ -13,6 +13,7 @@ candidate, with no statuses.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from itertools import islice
@@ -118,6 +119,18 @@ def _schema_fields(schema: str) -> list[str]:
     return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
 
 
+def user_schemas(module: Any) -> None:
+    """A dataset read with a user's schema file (``SCHEMA_DIR``) finds it as a user would:
+    on ``DOCLOOP_SCHEMA_PATH``."""
+    folder = getattr(module, "SCHEMA_DIR", None)
+    paths = [p for p in os.environ.get("DOCLOOP_SCHEMA_PATH", "").split(os.pathsep) if p]
+    if folder is not None and str(folder) not in paths:
+        os.environ["DOCLOOP_SCHEMA_PATH"] = os.pathsep.join([*paths, str(folder)])
+        from pipeline.schemas import registry
+
+        registry.cache_clear()
+
+
 def _pipeline_available() -> bool:
     try:
         import pipeline.run  # noqa: F401
@@ -144,6 +157,7 @@ def evaluate(
     prediction as it is made (for progress bars).
     """
     module = dataset(name)
+    user_schemas(module)
     settings = settings or Settings(llm_provider="none" if "llm" not in extractors else Settings().llm_provider)
     mode = mode or ("pipeline" if _pipeline_available() else "extractors")
     build = pipeline_runner if mode == "pipeline" else extractor_runner

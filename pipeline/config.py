@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     llm_price_in_per_mtok: float = 0.0
     llm_price_out_per_mtok: float = 0.0
+    llm_policy: str = Field(
+        "weak",
+        description="weak: the model reads only fields the rules left weak; check: it also reads the fields "
+        "about to be auto-accepted, and a disagreement sends them to review.",
+    )
     chunk_chars: int = 1500
     review_threshold: float = 0.9
     audit_rate: float = Field(

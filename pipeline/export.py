@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pipeline.state import DocumentState
+from pipeline.usage import usage
 
 PIPELINE_VERSION = "0.1.0"
 
@@ -90,6 +91,7 @@ def export(state: DocumentState) -> dict[str, Any]:
             "pipeline_version": PIPELINE_VERSION,
             "models": sorted({f"{c.provider}:{c.model}" for c in state.model_calls}),
             "prompt_version": next((c.prompt_version for c in state.model_calls), None),
+            "usage": usage(state.model_calls),  # tokens and cost, per document and per field
             **state.provenance,
         },
     }

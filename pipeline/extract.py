@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.config import Settings
 from pipeline.extractors.base import ExtractionRequest, Extractor, create, extractor_class
+from pipeline.retrieve import bm25_scores
 from pipeline.score import candidate_confidence
 from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
 from pipeline.telemetry.stages import extractor_call
@@ -39,6 +40,7 @@ from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs
 
 CHUNKS_PER_FIELD = 2
+OPENING_BONUS = 0.5
 ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a chunk
 
 
@@ -76,20 +78,25 @@ def _words(text: str) -> frozenset[str]:
 
 def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:
     """How likely ``chunk`` holds ``spec``: printed label (0..1), description words (0..0.5),
-    and +1 when an earlier extractor placed a candidate for it there."""
+    +1 when an earlier extractor placed a candidate for it there, +0.5 for the document's opening."""
     folded = chunk.text.casefold()
     label = max((fuzz.partial_ratio(a.casefold(), folded, score_cutoff=ALIAS_MIN) for a in spec.aliases), default=0.0)
     wanted = _words(f"{spec.name.replace('_', ' ')} {spec.description}")
     words = len(wanted & _words(chunk.text)) / len(wanted) if wanted else 0.0
     placed = any(chunk.start <= at < chunk.end for at in near)
-    return label / 100.0 + 0.5 * words + (1.0 if placed else 0.0)
+    # the opening states what most documents are about (title, parties, dates, numbers)
+    opening = OPENING_BONUS if chunk.index == 0 else 0.0
+    return label / 100.0 + 0.5 * words + (1.0 if placed else 0.0) + opening
 
 
 def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candidate], cap: int) -> list[Chunk]:
     """At most ``cap`` chunks likely to hold the field, best first: those scoring at least half
     the best score; the document's first chunks when nothing points anywhere (headers)."""
     near = [span.start for c in candidates for span in c.evidence]
-    scored = sorted(((relevance(spec, ch, near), ch) for ch in chunks), key=lambda t: (-t[0], t[1].index))
+    bm25 = bm25_scores(spec, tuple(ch.text for ch in chunks))
+    scored = sorted(
+        ((relevance(spec, ch, near) + b, ch) for ch, b in zip(chunks, bm25)), key=lambda t: (-t[0], t[1].index)
+    )
     best = scored[0][0] if scored else 0.0
     if best <= 0:
         return chunks[:cap]
@@ -119,12 +126,14 @@ def extract(
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
     for extractor in extractors:
-        # an extractor declaring ``every_field`` (cheap, its agreement is evidence: memory) sees all fields
-        weak = specs if extractor.every_field else weak_fields(specs, candidates, settings)
+        metered = extractor.spends_tokens
+        # an extractor declaring ``every_field`` (cheap, its agreement is evidence: memory) sees all fields,
+        # and so does the model under the "check" policy (a second reader before anything is auto-accepted)
+        every = extractor.every_field or (metered and settings.llm_policy == "check")
+        weak = specs if every else weak_fields(specs, candidates, settings)
         if not weak:
             continue
         plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
-        metered = extractor.spends_tokens
         asked = log["asked"].setdefault(extractor.name, [])
         for request in _requests(state, schema, weak, plan, hints or {}, per_chunk=metered):
             if metered and spent(calls) >= budget:

@@ -4,7 +4,9 @@ A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
 in the document, or only in text a person cannot see, is never accepted without
 a person, whatever its score; so is one with a hygiene flag (``pipeline.hygiene``:
-hidden characters, foreign digits, instruction-like text, markup). "Not in
+hidden characters, foreign digits, instruction-like text, markup), one not plausibly
+of its kind (``pipeline.plausible``: an identifier that is a word, an amount printed
+like a page number), and one the model was asked about and read differently. "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -20,6 +22,7 @@ import hashlib
 from typing import Any
 
 from pipeline.hygiene import BLOCKING, flag_fields
+from pipeline.plausible import implausible
 from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from pipeline.schemas import field_specs, get_schema
@@ -37,6 +40,16 @@ def audited(document: str, field: str, rate: float) -> bool:
 def _grounded(result: FieldResult) -> bool:
     """Read from the document, where a person can see it."""
     return bool(result.evidence) and all(s.visible for s in result.evidence) and not BLOCKING.intersection(result.reasons)
+
+
+def _doubts(kind: str, result: FieldResult) -> list[str]:
+    """Why a confident, grounded value is still not accepted alone: not plausibly of its kind
+    (the typed reason, then the detail), or the model, asked about it, read another value."""
+    if detail := implausible(kind, result):
+        return [Reason.implausible, detail]
+    if result.features.get("model_asked") and not result.features.get("model_agrees"):
+        return [Reason.model_disagrees]
+    return []
 
 
 def route(
@@ -59,6 +72,8 @@ def route(
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
         accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
+        if accept and (doubts := _doubts(spec.kind, result)):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, *doubts]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
         if not accept and not result.reasons:  # every field sent to a person says why

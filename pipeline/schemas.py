@@ -2,10 +2,12 @@
 
 Document types are found in the ``schemas`` package (every module), the
 ``docloop.schemas`` entry-point group, and user files. User types live in the folders named by ``DOCLOOP_SCHEMA_PATH`` (``:``-separated),
-as Python modules defining a ``DocumentSchema`` subclass or as JSON Schema files
-(``*.json`` with ``title``/``x-name``, ``properties`` and optional ``x-kind``,
-``x-aliases``, ``x-review-threshold`` per property, ``x-cues`` for the cue packs
-it selects). Nothing in the pipeline names a document type.
+as Python modules defining a ``DocumentSchema`` subclass or any plain pydantic
+model, or as JSON Schema files (``*.json`` with ``title``/``x-name``, ``properties``
+and optional ``x-kind``, ``x-aliases``, ``x-review-threshold`` per property, ``x-cues``
+for the cue packs it selects). A plain schema needs none of the ``x-`` keys: kinds and
+labels are read from the field names (``pipeline.infer``). Nothing in the pipeline
+names a document type.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import create_model
+from pydantic import BaseModel, create_model
 
 import schemas
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
+from pipeline.infer import infer_kind, label_from_name, words
 from schemas.types import Text
 
 
@@ -54,16 +57,8 @@ def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
-def _kind(prop: dict[str, Any]) -> str:
-    if "x-kind" in prop:
-        return prop["x-kind"]
-    if prop.get("format") == "date":
-        return "date"
-    if prop.get("type") in ("number", "integer"):
-        return "money"
-    if prop.get("type") == "object" or "properties" in prop:
-        return "object"
-    return "text"
+def _kind(name: str, prop: dict[str, Any]) -> str:
+    return prop["x-kind"] if "x-kind" in prop else infer_kind(name, prop)
 
 
 def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
@@ -79,7 +74,7 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
             FieldSpec(
                 name=name,
                 description=prop.get("description", ""),
-                kind=_kind(item) if many else _kind(prop),
+                kind=_kind(name, item) if many else _kind(name, prop),
                 many=many,
                 aliases=tuple(prop.get("x-aliases", ())),
                 review_threshold=prop.get("x-review-threshold"),
@@ -95,22 +90,37 @@ def _json_type(kind_name: str) -> Any:
     return kind.json_type if kind is not None and kind.json_type is not None else Text
 
 
+def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseModel]:
+    """A nested record (an invoice line) as a model of optional parts, each typed by its kind."""
+    parts = {
+        part: (_json_type(_kind(part, _resolve(p, defs))) | None, None)
+        for part, p in js.get("properties", {}).items()
+    }
+    return create_model(js.get("title", name).replace(" ", ""), **parts)
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     """A DocumentSchema subclass built from a JSON Schema document type."""
     from schemas.base import field
 
     fields: dict[str, Any] = {}
-    for name, prop in js.get("properties", {}).items():
+    defs = js.get("$defs", {})
+    for name, raw in js.get("properties", {}).items():
+        prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
-        typ = _json_type(_kind(prop.get("items", {}) if many else prop))
+        value = _resolve(prop.get("items", {}), defs) if many else prop
+        typ = _record(name, value, defs) if _kind(name, value) == "object" else _json_type(_kind(name, value))
+        examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
+        described = prop.get("description", label_from_name(name))
         spec = field(
-            prop.get("description", name),
-            aliases=prop.get("x-aliases"),
+            f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
+            # a plain schema prints its fields' names as labels ("Invoice number")
+            aliases=prop.get("x-aliases") or [label_from_name(name)],
             review_threshold=prop.get("x-review-threshold"),
             many=many,
         )
         fields[name] = (list[typ] if many else typ | None, spec)
-    name = js.get("x-name") or js["title"].lower().replace(" ", "_")
+    name = js.get("x-name") or "_".join(words(js["title"]))
     model = create_model(js.get("title", name).replace(" ", ""), __base__=DocumentSchema, **fields)
     model.name = name
     model.version = str(js.get("x-version", "1"))
@@ -126,6 +136,19 @@ def _classes_in(module) -> list[type[DocumentSchema]]:
         for obj in vars(module).values()
         if inspect.isclass(obj) and issubclass(obj, DocumentSchema) and "name" in vars(obj)
     ]
+
+
+def _plain_models_in(module) -> list[type[DocumentSchema]]:
+    """A user module's own pydantic models that no other model of it uses as a field type
+    (those are records inside a document, not documents), as document types."""
+    own = [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj) and issubclass(obj, BaseModel) and not issubclass(obj, DocumentSchema)
+        and obj.__module__ == module.__name__
+    ]
+    nested = {ref for obj in own for ref in obj.model_json_schema().get("$defs", {})}
+    return [model_from_json_schema(obj.model_json_schema()) for obj in own if obj.__name__ not in nested]
 
 
 def _user_dirs() -> list[Path]:
@@ -149,7 +172,7 @@ def registry() -> dict[str, type[DocumentSchema]]:
             spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-            for cls in _classes_in(module):
+            for cls in _classes_in(module) + _plain_models_in(module):
                 found[cls.name] = cls
         for path in sorted(folder.glob("*.json")):
             cls = model_from_json_schema(json.loads(path.read_text()))

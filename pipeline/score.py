@@ -115,6 +115,7 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
                 signals[k] = max(v, signals.get(k, v))
     return {
         **{f"signal.{k}": v for k, v in signals.items()},
+        **witness(chosen, all_candidates, exclusive),
         "grounded": chosen.signals.get("grounded", 0.0),
         "strength": own,
         "agreement": len(agreeing) / len(extractors) if extractors else 0.0,
@@ -122,6 +123,19 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
         "validated": 1.0 if validated else 0.0,
         "n_extractors": float(len(agreeing)),
     }
+
+
+MODEL_WITNESS = "llm"  # the extractor that reads the document independently of the rules
+
+
+def witness(chosen: Candidate, all_candidates: list[Candidate], exclusive: bool = True) -> dict[str, float]:
+    """The model as a second, independent reader: whether it was asked about this field and
+    whether its own reading is this value (its top value; for a list, any of its items)."""
+    read = [c for c in all_candidates if c.extractor == MODEL_WITNESS]
+    if not read:
+        return {}
+    mine = [_top(all_candidates, MODEL_WITNESS)] if exclusive else read
+    return {"model_asked": 1.0, "model_agrees": float(any(_key(c.value) == _key(chosen.value) for c in mine))}
 
 
 def _top(candidates: list[Candidate], extractor: str) -> Candidate:

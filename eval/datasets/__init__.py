@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from pipeline.state import ParsedDocument
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
-NAMES = ("sroie", "kleister_nda", "parsee_invoices")
+NAMES = ("sroie", "kleister_nda", "parsee_invoices", "cuad")
 
 
 @dataclass

@@ -15,6 +15,22 @@ from pathlib import Path
 from pipeline.score import HeuristicScorer
 
 SHIPPED = Path(__file__).parent / "calibrations"
+NEVER = 1.01  # a threshold no probability reaches: the field always goes to review
+KINDS = "_kinds"  # the per-kind calibration's schema name (eval.transfer): no document type is called this
+
+
+def kind_of(schema: str, field: str) -> str | None:
+    """The calibration kind of a field: its value kind, ``[]`` added for a list (a list's
+    confidence is that of its weakest item, another question than one value's)."""
+    from pipeline.errors import UnknownSchema
+    from pipeline.schemas import field_specs, get_schema
+
+    try:
+        specs = {s.name: s for s in field_specs(get_schema(schema))}
+    except UnknownSchema:  # e.g. a schema removed since
+        return None
+    spec = specs.get(field)
+    return None if spec is None else spec.kind + ("[]" if spec.many else "")
 
 
 @dataclass
@@ -60,9 +76,17 @@ class CalibratedScorer:
         self.fallback = HeuristicScorer()
         self.version = "calibrated:" + ",".join(f"{s}@{c.version}" for s, c in sorted(calibrations.items()))
 
+    def _field(self, schema: str, field: str) -> FieldCalibration | None:
+        """The field's own calibration; for a schema without one, its kind's (fitted across
+        labelled schemas by ``eval.transfer``)."""
+        if (cal := self.calibrations.get(schema)) is not None:
+            return cal.fields.get(field)
+        kinds = self.calibrations.get(KINDS)
+        kind = kind_of(schema, field) if kinds else None
+        return kinds.fields.get(kind) if kinds and kind else None
+
     def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
-        cal = self.calibrations.get(schema)
-        fc = cal.fields.get(field) if cal else None
+        fc = self._field(schema, field)
         # a calibration fitted without "not in the document" outcomes cannot vouch for one
         if fc is None or ("absent" in features and "absent" not in fc.weights):
             return self.fallback.confidence(schema, field, features)
@@ -70,7 +94,17 @@ class CalibratedScorer:
         return 1.0 / (1.0 + math.exp(-z))
 
     def thresholds(self) -> dict[str, dict[str, float]]:
-        return {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items()}
+        """Per schema and field; schemas without their own calibration get their kinds' thresholds."""
+        from pipeline.schemas import field_specs, registry
+
+        out = {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items() if s != KINDS}
+        if KINDS in self.calibrations:
+            for name, model in registry().items():
+                if name not in out:
+                    fcs = {spec.name: self._field(name, spec.name) for spec in field_specs(model)}
+                    # a kind no labelled schema has shown to transfer is never auto-accepted
+                    out[name] = {f: fc.threshold if fc is not None else NEVER for f, fc in fcs.items()}
+        return out
 
 
 def load(folders: list[Path] | None = None) -> CalibratedScorer | None:

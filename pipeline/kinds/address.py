@@ -7,7 +7,7 @@ import re
 
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.extractors.layout import norm
-from pipeline.kinds.base import Kind
+from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import POSTCODE, Look, address_score, line_rel, look, name_score, names_party, opens
 from pipeline.schemas import FieldSpec
 from schemas.types import Address, clean_text
@@ -74,3 +74,7 @@ class AddressKind(Kind):
 
     def find(self, ctx, spec):
         return find_addresses(ctx, spec)
+
+    def implausible(self, value, printed):
+        return implausible_name(value)
+

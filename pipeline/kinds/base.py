@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pipeline.extractors.finding import Context, Proposal, find_labelled_text
@@ -20,7 +21,9 @@ class Kind:
       text; None for text kinds, which are located by their words;
     - ``hint``: how the prompt describes the value to a model (None: the description suffices);
     - ``find`` / ``find_many``: the generic finder for a single value / a list (any document
-      type; cue packs add region- or document-specific ones before it).
+      type; cue packs add region- or document-specific ones before it);
+    - ``implausible(value, printed)``: why a value, printed as it was, is not plausibly of this
+      kind (then it is never auto-accepted, see ``pipeline.plausible``); None when it is.
     """
 
     name: ClassVar[str]
@@ -38,3 +41,23 @@ class Kind:
     def find_many(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
         """Proposals for the items of a list field; None (no generic finder) by default."""
         return None
+
+    def implausible(self, value: Any, printed: str) -> str | None:
+        return None
+
+
+MAX_NAME_WORDS = 15  # longer is a sentence a model copied, not a name
+
+
+def implausible_name(value: Any) -> str | None:
+    """A name (party, company, place) has letters and is not a lone common word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    text = str(value).strip()
+    if not re.search(r"[^\W\d_]{2}", text):
+        return "name without letters"
+    if text.casefold() in ENGLISH_STOP_WORDS:
+        return "name is a common word"
+    if len(text.split()) > MAX_NAME_WORDS:
+        return "a sentence, not a name"
+    return None

@@ -1,10 +1,14 @@
 """Jurisdictions (a governing law's state or country). Generically the text after a label;
 contract phrasings ("governed by the laws of ...") are the ``contracts_us`` cue pack's."""
 
-from pipeline.kinds.base import Kind
+from pipeline.kinds.base import Kind, implausible_name
 from schemas.types import Jurisdiction
 
 
 class JurisdictionKind(Kind):
     name = "jurisdiction"
     json_type = Jurisdiction
+
+    def implausible(self, value, printed):
+        return implausible_name(value)
+

@@ -27,6 +27,10 @@ _AMOUNT = re.compile(
 )
 
 
+_FORMATTED = re.compile(r"\d[.,']\d{1,3}(?!\d)")
+_CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b", re.I)
+
+
 def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
     """Printed amounts with their values (dates, times, percentages and ids left out)."""
     out = []
@@ -175,3 +179,10 @@ class MoneyKind(Kind):
 
     def find(self, ctx, spec):
         return find_money(ctx, spec)
+
+    def implausible(self, value, printed):
+        """An amount is printed as one: with decimals, thousands or a currency mark. A bare
+        small integer ("3" of "page 3 of 5", a quantity, a clause number) is not taken on trust."""
+        if _FORMATTED.search(printed) or _CURRENCY_MARK.search(printed):
+            return None
+        return "amount printed without decimals or currency"

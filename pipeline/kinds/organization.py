@@ -7,7 +7,7 @@ import re
 
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.extractors.layout import LabelHit, Line, find_aliases, norm
-from pipeline.kinds.base import Kind
+from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
 )
@@ -205,7 +205,12 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 
 class OrganizationKind(Kind):
     name = "organization"
+    hint = 'a full name as printed, not a defined term such as "the Company"'
     json_type = Organization
 
     def find(self, ctx, spec):
         return find_organisations(ctx, spec)
+
+    def implausible(self, value, printed):
+        return implausible_name(value)
+

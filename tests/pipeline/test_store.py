@@ -17,7 +17,7 @@ def store(any_store):
 
 def routed():
     s = route(score(state([cand("total", "106.00", "106.00", match=1.0, layout=1.0)])))
-    call = ModelCall(provider="embedded", model="gemma", prompt_version="p1", fields=["issuer"], input_tokens=10, output_tokens=5)
+    call = ModelCall(provider="embedded", model="qwen2.5-coder-1.5b-instruct-q4_k_m", prompt_version="p1", fields=["issuer"], input_tokens=10, output_tokens=5)
     return s.model_copy(update={"model_calls": [call]})
 
 

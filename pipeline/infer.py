@@ -1,0 +1,60 @@
+"""What a plain schema's field holds, read from its name, description and JSON type.
+
+A user's JSON Schema or pydantic model says ``"parties": {"type": "array", "items":
+{"type": "string"}}`` and nothing docloop-specific. The words of the field's name and
+description choose the value kind (``x-kind`` still wins when given), so parties get the
+organisation finders, a governing law the jurisdiction finder, an expiration date the
+date parser and grounding, an invoice number the identifier checks. The name itself,
+in words, becomes a printed label to look for when the schema gives no ``x-aliases``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Checked in order: the first kind whose words occur wins ("payment date" is a date,
+# "amount currency" a currency, "tax rate" a percentage).
+_NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("date", frozenset("date dated day dob birthday deadline".split())),
+    ("currency", frozenset("currency currencies".split())),
+    ("percent", frozenset("percent percentage rate".split())),
+    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue".split())),
+    ("term", frozenset("term duration period".split())),
+    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax balance salary payment".split())),
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban vat".split())),
+    ("address", frozenset("address addresses".split())),
+    (
+        "organization",
+        frozenset(
+            "party parties company companies issuer vendor vendors seller buyer supplier customer client "
+            "organization organisation employer merchant licensor licensee lessor lessee contractor".split()
+        ),
+    ),
+)
+
+
+def words(text: str) -> list[str]:
+    """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
+
+
+def infer_kind(name: str, prop: dict[str, Any]) -> str:
+    """The value kind of a field without ``x-kind``: its JSON type first, then its name's words."""
+    if prop.get("format") in ("date", "date-time"):
+        return "date"
+    if prop.get("type") == "object" or "properties" in prop:
+        return "object"
+    named = set(words(name))
+    for kind, vocabulary in _NAME_WORDS:
+        if named & vocabulary:
+            return kind
+    if prop.get("type") in ("number", "integer"):
+        return "money"
+    return "text"
+
+
+def label_from_name(name: str) -> str:
+    """The field name as it would be printed: ``agreement_date`` -> ``agreement date``."""
+    return " ".join(words(name))

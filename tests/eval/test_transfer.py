@@ -1,0 +1,56 @@
+"""Per-kind calibration for unreviewed schemas: kept only where leave-one-schema-out holds."""
+
+import json
+import random
+
+from eval.calibration import Outcome
+from eval.transfer import fit_kinds
+from pipeline import schemas as reg
+from pipeline.confidence import KINDS, NEVER, CalibratedScorer, kind_of
+
+
+def _outcomes(schema, field, n, honest, rng):
+    """``honest``: the grounded feature tells right from wrong; else it says the opposite."""
+    out = []
+    for _ in range(n):
+        right = rng.random() < 0.7
+        grounded = float(right if honest else not right)
+        out.append(Outcome(schema, field, {"grounded": grounded, "strength": rng.random()}, right))
+    return out
+
+
+def test_kinds_keep_thresholds_only_where_every_held_out_schema_agrees():
+    rng = random.Random(0)
+    outcomes = (
+        _outcomes("receipt", "date", 120, True, rng) + _outcomes("invoice", "date", 120, True, rng)
+        + _outcomes("nda", "effective_date", 120, True, rng)
+        # amounts: honest on receipts, the signal misleads on invoices
+        + _outcomes("receipt", "total", 120, True, rng) + _outcomes("invoice", "total", 120, False, rng)
+    )
+    cal, held_out = fit_kinds(outcomes, "test", target=0.95)
+    assert cal.schema == KINDS
+    assert cal.fields["date"].threshold < 1  # transfers to each schema left out
+    assert cal.fields["money"].threshold == NEVER  # fails on one held-out schema
+    date_checks = [h for h in held_out if h.kind == "date"]
+    assert {h.schema for h in date_checks} == {"receipt", "invoice", "nda"}
+    assert all(h.precision is None or h.precision >= 0.95 for h in date_checks)
+
+
+def test_a_new_schema_is_scored_and_thresholded_by_its_kinds(tmp_path, monkeypatch):
+    (tmp_path / "letter.json").write_text(json.dumps({
+        "title": "Letter", "properties": {"sent_on": {"type": "string", "format": "date"}, "note": {"type": "string"}},
+    }))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        assert kind_of("letter", "sent_on") == "date" and kind_of("nda", "party") == "organization[]"
+        rng = random.Random(1)
+        outcomes = sum((_outcomes(s, f, 120, True, rng) for s, f in [("receipt", "date"), ("invoice", "date"), ("nda", "effective_date")]), [])
+        cal, _ = fit_kinds(outcomes, "test", target=0.95)
+        scorer = CalibratedScorer({KINDS: cal})
+        assert scorer.confidence("letter", "sent_on", {"grounded": 1.0}) > scorer.confidence("letter", "sent_on", {"grounded": 0.0})
+        thresholds = scorer.thresholds()["letter"]
+        assert thresholds["sent_on"] == cal.fields["date"].threshold < 1
+        assert thresholds["note"] == NEVER  # a text field: no labelled schema vouches for its kind
+    finally:
+        reg.registry.cache_clear()
