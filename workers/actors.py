@@ -18,7 +18,8 @@ from pybreaker import CircuitBreakerError
 from pipeline.config import get_settings
 from pipeline.store import Store
 from workers.broker import make_broker
-from workers.flow import STEPS, Busy, Flow, build_flow
+from pipeline.stages import STEPS
+from workers.flow import Busy, Flow, build_flow
 from workers.middleware import retry_after_ms
 from workers.settings import get_worker_settings
 
