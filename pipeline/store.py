@@ -345,6 +345,15 @@ class Store:
             if known is None or seq > known:
                 s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump()))
 
+    def record_export(self, key: str, target: str) -> None:
+        """Note where a run's export was written (``provenance["export"]``), so a later
+        export of it (after review) replaces that file; no-op for an unknown run."""
+        with self.session.begin() as s:
+            run = s.scalar(select(RunRow).where(RunRow.run_key == key))
+            if run is not None:
+                run.state = {**run.state, "provenance": {**run.state.get("provenance", {}), "export": target}}
+                run.exported_at = utcnow()
+
     def load(self, run_id: int) -> DocumentState:
         with self.session() as s:
             run = s.get(RunRow, run_id)

@@ -31,6 +31,8 @@ def review_cmd(
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
         "--server.enableStaticServing", "false",
+        "--server.enableXsrfProtection", "true",  # widget uploads and actions need the session's XSRF token
+        "--server.enableCORS", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--global.developmentMode", "false",

@@ -55,6 +55,7 @@ EXTRACTORS = Registry(
         "rules": "pipeline.extractors.rules:RulesExtractor",
         "memory": "pipeline.extractors.memory:MemoryExtractor",
         "llm": "pipeline.extractors.llm:LLMExtractor",
+        "tables": "pipeline.extractors.tables:TablesExtractor",
     },
 )
 """Extractors by name (``--extractors rules,llm``); packages add theirs under ``docloop.extractors``."""

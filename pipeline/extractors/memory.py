@@ -374,6 +374,8 @@ class MemoryExtractor(Extractor):
         for spec in request.fields:
             for p in propose(document, lines, spec, neighbours):
                 span = span_at(document, p.start, p.end)
+                if is_typed(spec.kind) and _key(spec.kind, typed(spec.kind, span.text)) != _key(spec.kind, p.value):
+                    continue  # not grounded here: the evidence reads as something else (8.10 inside a date 8.10.2019)
                 signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in p.signals.items()}
                 candidates.append(
                     Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals)
