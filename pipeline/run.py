@@ -12,7 +12,6 @@ from typing import Any
 from pipeline.attachments import CONTAINERS, attachments_of
 from pipeline.chunk import chunk
 from pipeline import confidence
-from pipeline.classify import classify
 from pipeline.config import Settings
 from pipeline.export import PIPELINE_VERSION, export
 from pipeline.extract import build_extractors, extract
@@ -20,7 +19,6 @@ from pipeline.errors import DocloopError
 from pipeline.extractors.base import Extractor
 from pipeline.ground import ground
 from pipeline.ingest import ingest
-from pipeline.parse import parse
 from pipeline.prompting import PromptConfig
 from pipeline.prompts import assign, serving
 from pipeline.route import route
@@ -31,22 +29,7 @@ from pipeline.store import Store, run_key
 from pipeline.schemas import get_schema
 from pipeline.telemetry import stage
 from pipeline.telemetry.stages import document
-
-AUTO = "auto"
-
-
-def with_schema(state: DocumentState, name: str) -> DocumentState:
-    """The state bound to a document type (after ``--schema auto`` picked one)."""
-    model = get_schema(name)
-    return state.model_copy(update={"schema_name": model.name, "schema_version": model.version})
-
-
-def classify_if_auto(state: DocumentState) -> DocumentState:
-    if state.schema_name != AUTO or state.parsed is None:
-        return state
-    name, probability = stage("classify", classify, state.parsed)
-    state = with_schema(state, name)
-    return state.model_copy(update={"provenance": dict(state.provenance, classifier={"schema": name, "probability": probability})})
+from pipeline.stages import AUTO, classify_if_auto, next_step, parse_step, settle_schema, with_schema
 
 
 @dataclass
@@ -61,6 +44,7 @@ class Pipeline:
     hints: dict[str, Any] = field(default_factory=dict)
     prompt: PromptConfig = field(default_factory=PromptConfig)  # the active prompt/program version
     trials: list[tuple[PromptConfig, float]] = field(default_factory=list)  # A/B candidates, share of traffic
+    extractor_options: dict[str, Any] = field(default_factory=dict)  # to the constructors that take them
     _extractors: dict[str, list[Extractor]] = field(default_factory=dict)
 
     @property
@@ -69,7 +53,9 @@ class Pipeline:
 
     def extractors_for(self, prompt: PromptConfig) -> list[Extractor]:
         if prompt.version not in self._extractors:
-            self._extractors[prompt.version] = build_extractors(self.extractor_names, self.settings, prompt=prompt)
+            self._extractors[prompt.version] = build_extractors(
+                self.extractor_names, self.settings, prompt=prompt, **self.extractor_options
+            )
         return self._extractors[prompt.version]
 
     def prompt_for(self, state: DocumentState) -> PromptConfig:
@@ -102,28 +88,27 @@ class Pipeline:
 
     @document
     def process(self, data: bytes, source: str, schema: str) -> DocumentState:
-        """One document from bytes to its final state (stored when a store is set).
+        """One document from bytes to its final state (stored when a store is set), walking
+        the steps of :mod:`pipeline.stages` in this process.
 
         Re-processing the same bytes with the same schema and versions returns the
         stored result instead of extracting again.
         """
         state = stage("ingest", ingest, data, source, schema, self.settings)
-        if state.status != DocStatus.failed:
-            if schema != AUTO:
-                state = with_schema(state, schema)
+        if state.status != DocStatus.failed and schema != AUTO:
+            state = with_schema(state, schema)
+            done = self._already_done(state)
+            if done is not None:
+                return done
+        steps = {"parse": lambda s: parse_step(s, data, self.settings), "extract": self.extract_fields, "finalise": settle_schema}
+        step = next_step(state.stage, state.status, exported=False)
+        while step is not None:
+            if step == "extract" and schema == AUTO:  # the type is known only now
                 done = self._already_done(state)
                 if done is not None:
                     return done
-            state = stage("parse", parse, state, data, self.settings)
-        if state.status != DocStatus.failed:
-            state = classify_if_auto(state)
-            if schema == AUTO:
-                done = self._already_done(state)
-                if done is not None:
-                    return done
-            state = self.extract_fields(state)
-        if state.schema_name == AUTO:  # failed before a type was known
-            state = state.model_copy(update={"schema_name": "unknown"})
+            state = steps[step](state)
+            step = None if step == "finalise" else next_step(state.stage, state.status, exported=False)
         return self._record(state)
 
     def process_with_attachments(self, data: bytes, source: str, schema: str) -> list[DocumentState]:
@@ -173,10 +158,15 @@ class Pipeline:
 
 
 def build_pipeline(
-    settings: Settings, extractor_names: list[str] | None = None, store: Store | None = None, prompt: PromptConfig | None = None
+    settings: Settings,
+    extractor_names: list[str] | None = None,
+    store: Store | None = None,
+    prompt: PromptConfig | None = None,
+    extractor_options: dict[str, Any] | None = None,
 ) -> Pipeline:
     """A pipeline with the newest calibration (the shipped one, overridden by ``home/calibrations``)
-    and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
+    and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both).
+    ``extractor_options`` go to the extractors whose constructors take them."""
     scorer = confidence.load([confidence.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
     names = extractor_names if extractor_names is not None else ["rules", "tables", "memory", "llm"]
@@ -191,6 +181,7 @@ def build_pipeline(
         thresholds=scorer.thresholds() if scorer else {},
         prompt=active or PromptConfig(),
         trials=trials,
+        extractor_options=extractor_options or {},
     )
 
 

@@ -8,9 +8,12 @@ settings given with :func:`field`:
   used by the rules extractor as anchors;
 - ``review_threshold``: confidence below which the field goes to a person.
 
+The type itself may select cue packs (``cues``, see ``pipeline.cues``): regional
+or document-specific knowledge the rules extractor uses for it alone.
+
 The pipeline reads all of this from the model's JSON Schema (``x-kind``,
-``x-aliases``, ``x-review-threshold``), so a type written as a JSON Schema file
-works exactly like one written in Python.
+``x-aliases``, ``x-review-threshold``; ``x-cues`` at the top), so a type written
+as a JSON Schema file works exactly like one written in Python.
 """
 
 from __future__ import annotations

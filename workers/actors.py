@@ -19,7 +19,8 @@ from pipeline.config import get_settings
 from pipeline.store import Store
 from pipeline.telemetry.logs import configure as configure_logging
 from workers.broker import make_broker
-from workers.flow import STEPS, Busy, Flow, build_flow
+from pipeline.stages import STEPS
+from workers.flow import Busy, Flow, build_flow
 from workers.middleware import retry_after_ms
 from workers.settings import get_worker_settings
 

@@ -29,10 +29,9 @@ from pipeline.bucket import Bucket, ObjectMissing, open_bucket, result_key, sche
 from pipeline.config import Settings, get_settings
 from pipeline.errors import DocloopError
 from pipeline.export import PIPELINE_VERSION, export
-from pipeline.extractors.llm import LLMExtractor
 from pipeline.ingest import ingest
-from pipeline.parse import parse
-from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_schema
+from pipeline.run import Pipeline, build_pipeline
+from pipeline.stages import AUTO, STEPS, next_step as step_due, parse_step, settle_schema, with_schema
 from pipeline.providers import ProviderError
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
 from pipeline.store import Progress, Store
@@ -42,9 +41,6 @@ from workers.middleware import Breakers
 from workers.settings import WorkerSettings, get_worker_settings
 
 log = logging.getLogger(__name__)
-
-STEPS = ("parse", "extract", "finalise")
-
 
 class Superseded(DocloopError):
     code = "superseded"
@@ -57,14 +53,8 @@ class Busy(Exception):
 
 
 def next_step(p: Progress) -> str | None:
-    """The step a run needs next, from its stored stage and status; None once exported."""
-    if p.exported or p.stage == Stage.exported:
-        return None
-    if p.status == DocStatus.failed or p.stage == Stage.routed:
-        return "finalise"
-    if p.stage == Stage.ingested:
-        return "parse"
-    return "extract"
+    """The step a stored run needs next (see ``pipeline.stages``); None once exported."""
+    return step_due(p.stage, p.status, p.exported)
 
 
 def with_review_reason(state: DocumentState, reason: str) -> DocumentState:
@@ -87,6 +77,9 @@ class Flow:
 
     def __post_init__(self) -> None:
         self.breakers = Breakers(self.worker.breaker_fail_max, self.worker.breaker_reset_s)
+        # what each step of pipeline.stages does here: where it reads from, what it guards
+        self.actions = {"parse": self._parse, "extract": self._extract, "finalise": self._finalise}
+        assert tuple(self.actions) == STEPS
 
     @property
     def store(self) -> Store:
@@ -158,7 +151,7 @@ class Flow:
             self.store.note_attempt(run_id)
             state = self.store.load(run_id)
             try:
-                new = getattr(self, f"_{name}")(run_id, state)
+                new = self.actions[name](run_id, state)
             except DocloopError as e:
                 if not e.permanent:
                     raise
@@ -184,7 +177,7 @@ class Flow:
         data, _ = self.bucket.fetch(origin["bucket_key"], origin.get("bucket_version"))
         if hashlib.sha256(data).hexdigest() != state.sha256:
             raise Superseded(f"{origin['bucket_key']} was replaced before it was parsed; the new content has its own run")
-        return classify_if_auto(stage("parse", parse, state, data, self.pipeline.settings))
+        return parse_step(state, data, self.pipeline.settings)
 
     def _extract(self, run_id: int, state: DocumentState) -> DocumentState:
         """The cascade (which keeps to the per-document token budget itself, counting the cost of
@@ -215,8 +208,7 @@ class Flow:
         return with_review_reason(self.frugal.extract_fields(state), reason)
 
     def _finalise(self, run_id: int, state: DocumentState) -> DocumentState:
-        if state.schema_name == AUTO:  # failed before a type was known
-            state = state.model_copy(update={"schema_name": "unknown"})
+        state = settle_schema(state)
         key = state.provenance["bucket_key"]
         try:
             replaced = self.bucket.head(key).etag != state.provenance.get("bucket_etag")
@@ -232,14 +224,9 @@ class Flow:
 
 def worker_pipeline(settings: Settings, extractor_names: list[str], store: Store) -> Pipeline:
     """The embedded pipeline, except that a transient model failure surfaces instead of being
-    recorded and skipped: here the broker retries the whole stage (with backoff, Retry-After,
-    a circuit breaker), and the answer cache spares the chunks already answered."""
-    pipeline = build_pipeline(settings, extractor_names, store)
-    for prompt in [pipeline.prompt, *(candidate for candidate, _ in pipeline.trials)]:
-        for extractor in pipeline.extractors_for(prompt):
-            if isinstance(extractor, LLMExtractor):
-                extractor.raise_transient = True
-    return pipeline
+    recorded and skipped (``Extractor.raise_transient``): here the broker retries the whole stage
+    (with backoff, Retry-After, a circuit breaker), and the answer cache spares the chunks already answered."""
+    return build_pipeline(settings, extractor_names, store, extractor_options={"raise_transient": True})
 
 
 def build_flow(store: Store) -> Flow:

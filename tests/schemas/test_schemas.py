@@ -78,3 +78,22 @@ def test_user_types_from_json_schema_and_module(tmp_path, monkeypatch):
         assert reg.field_specs(reg.get_schema("payslip"))[0].kind == "money"
     finally:
         reg.registry.cache_clear()
+
+
+def test_installed_packages_add_types_through_the_entry_point_group(tmp_path, monkeypatch):
+    """``[docloop.schemas] leases = "leasepkg:Lease"`` in an installed package's metadata."""
+    (tmp_path / "leasepkg.py").write_text(
+        "from schemas.base import DocumentSchema, field\nfrom schemas.types import Date\n"
+        "class Lease(DocumentSchema):\n    name = 'lease_test'\n    cues = ['contracts_us']\n"
+        "    start: Date | None = field('Start', aliases=['commencement date'])\n")
+    dist = tmp_path / "leasepkg-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: leasepkg\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[docloop.schemas]\nleases = leasepkg:Lease\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        lease = reg.get_schema("lease_test")
+        assert lease.cues == ["contracts_us"] and reg.field_specs(lease)[0].kind == "date"
+    finally:
+        reg.registry.cache_clear()

@@ -1,0 +1,95 @@
+"""Cue packs are chosen by the document type: regional words reach only the types that select them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.cues import PACKS, Cues, cues_for
+from pipeline.extractors.finding import Context
+from pipeline.extractors.rules import propose
+from pipeline.schemas import field_specs, get_schema, model_from_json_schema
+from tests.conftest import make_document
+
+RECEIPT = get_schema("receipt")
+
+MALAY_RECEIPT = """\
+KEDAI RUNCIT MAJU SDN BHD
+(538358-H)
+NO 2, JALAN BAYU 4,
+TAMAN SERI ALAM,
+81750 MASAI, JOHOR
+TARIKH: 15/01/2019
+JUMLAH 22.65
+TUNAI 50.00
+BAKI 27.35
+TERIMA KASIH"""
+
+
+def plain_receipt():
+    """The receipt type's fields, selecting no cue pack."""
+    return model_from_json_schema(
+        {
+            "title": "Plain receipt",
+            "x-name": "plain_receipt_test",
+            "properties": {
+                s.name: {"x-kind": s.kind, "description": s.description, "x-aliases": list(s.aliases)}
+                for s in field_specs(RECEIPT)
+            },
+        }
+    )
+
+
+def proposals(model, field: str):
+    doc = make_document(MALAY_RECEIPT)
+    spec = next(s for s in field_specs(model) if s.name == field)
+    return propose(Context(doc, model), spec)
+
+
+def best(model, field: str):
+    found = proposals(model, field)
+    return max(found, key=lambda p: p.strength) if found else None
+
+
+def test_types_select_their_packs_by_name():
+    assert cues_for(RECEIPT).names == ("receipts_my",)
+    assert cues_for(get_schema("invoice")).names == ("invoices_eu",)
+    assert cues_for(plain_receipt()).names == ()
+    assert set(PACKS.names()) >= {"receipts_my", "invoices_eu", "contracts_us"}
+
+
+def test_json_schema_types_select_packs_with_x_cues():
+    model = model_from_json_schema({"title": "Slip", "x-cues": ["receipts_my"], "properties": {"total": {"x-kind": "money"}}})
+    assert cues_for(model).names == ("receipts_my",)
+
+
+def test_malay_words_confirm_a_total_only_for_the_type_that_selects_them():
+    paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total")}
+    assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35
+    generic = {p.value: p.signals["paid"] for p in proposals(plain_receipt(), "total")}
+    assert set(generic.values()) == {0.5}  # no tender or change word it knows: nothing says
+
+
+def test_malaysian_legal_forms_and_company_numbers_only_with_the_pack():
+    assert best(RECEIPT, "company").value == "KEDAI RUNCIT MAJU SDN BHD"
+    assert best(RECEIPT, "company").signals["legal"] == 1.0
+    generic = best(plain_receipt(), "company")
+    assert generic is None or generic.signals["legal"] < 1.0
+
+
+def test_malaysian_streets_and_states_only_with_the_pack():
+    chosen = best(RECEIPT, "address")
+    assert chosen.value == "NO 2, JALAN BAYU 4, TAMAN SERI ALAM, 81750 MASAI, JOHOR"
+    generic = best(plain_receipt(), "address")
+    assert generic is None or generic.signals["cues"] < chosen.signals["cues"]
+
+
+def test_packs_merge_words_and_patterns_in_the_order_chosen():
+    both = Cues(("receipts_my", "invoices_eu"))
+    assert {"tunai", "gesamt"} <= both.words("tender") | both.words("total")
+    assert both.words("street", frozenset({"street"})) >= {"street", "jalan", "strasse"}
+    assert both.alternatives("region")[0] == "selangor"
+
+
+def test_an_unknown_pack_is_a_clear_error():
+    with pytest.raises(KeyError, match="unknown cue 'nowhere'"):
+        Cues(("nowhere",)).words("street")
