@@ -34,6 +34,13 @@ def _grounded(result: FieldResult) -> bool:
     return bool(result.evidence) and "not grounded in the document" not in result.reasons
 
 
+def _why_not(result: FieldResult, threshold: float) -> str:
+    if result.confidence < threshold:
+        bar = "never auto-accepted" if threshold > 1 else f"below this field's threshold {threshold:.2f}"
+        return f"confidence {result.confidence:.2f}, {bar}"
+    return "the value is not found in the document"
+
+
 def route(
     state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None, audit_rate: float = 0.0
 ) -> DocumentState:
@@ -55,6 +62,8 @@ def route(
         accept = result.confidence >= threshold and (empty or _grounded(result))
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
+        elif not accept:  # the reviewer sees why
+            result = result.model_copy(update={"reasons": [*result.reasons, _why_not(result, threshold)]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
         fields[spec.name] = result.model_copy(update={"status": status})
 

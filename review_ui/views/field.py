@@ -1,9 +1,10 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
-Keyboard: A accepts, X marks not present, S skips, D opens the whole document,
+Keyboard: A accepts, X marks not present, S or N skips (moves on), D opens the whole document,
 E jumps into the correction input (a table's first cell), where Enter saves (from a
 date picker: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside
 the inputs). Each decision claims and opens the next field, this document's first.
+The URL names the field shown (``?field=<id>``), so a field can be linked to.
 Everything from the document is shown as plain text.
 """
 
@@ -31,6 +32,7 @@ FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
 # inputs inside are keyed per field, so no page starts with what was typed on another.
 CORRECTION_KEY, QUOTE_KEY = "correction_value", "correction_quote"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
+LINK_PARAM = "field"
 SPARE_ROWS = 3  # empty rows under a table's items, for the items the extraction missed
 
 me, db, cfg = reviewer(), store(), settings()
@@ -64,6 +66,7 @@ def claim_next(prefer_run: int | None = None) -> int | None:
 
 def next_field(prefer_run: int | None) -> None:
     st.session_state[FIELD_KEY] = claim_next(prefer_run)
+    st.query_params.pop(LINK_PARAM, None)  # the old link would bring the old field back
     st.rerun()
 
 
@@ -186,6 +189,10 @@ if flash:
     if flash[1]:
         st.text(f"Exported to {flash[1]}")
 
+# A deep link (?field=<id>) names the field; the page's URL always names the one shown.
+linked = st.query_params.get(LINK_PARAM, "")
+if linked.isdigit() and int(linked) != st.session_state.get(FIELD_KEY):
+    st.session_state[FIELD_KEY] = int(linked)
 field_id = st.session_state.get(FIELD_KEY)
 view = queries.field_view(db, field_id) if field_id else None
 if view is None:
@@ -210,6 +217,7 @@ if not queries.claim(db, view.id, me, cfg.claim_minutes):
     st.stop()
 
 spec = review.spec_for(view.schema_name, view.name)
+st.query_params[LINK_PARAM] = str(view.id)
 
 # ------------------------------------------------------------------ the page
 
@@ -234,6 +242,7 @@ with right:
             accept = st.button("Accept", type="primary", shortcut="A")
             absent = st.button("Not present", shortcut="X", help="The document does not hold this field.")
             skip = st.button("Skip", shortcut="S", help="Leave it for later or someone else.")
+            onward = st.button("Next", shortcut="N", help="Go on to the next field, leaving this one (as Skip).")
             whole = st.button("Document", shortcut="D", help="Every field of this document.")
             edit = st.button("Edit", shortcut="E", help="Jump into the correction input.")
         st.caption("Enter saves a typed correction (in a table: Tab from cell to cell). From a date, Tab on to the evidence box, then Enter.")
@@ -241,7 +250,7 @@ with right:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
         if absent:
             decided(review.reject(db, view.id, me, cfg.out, expect_status=view.status), f"Marked {view.name} not present")
-        if skip:
+        if skip or onward:
             queries.release(db, view.id, me)
             st.session_state.setdefault(SKIPPED_KEY, set()).add(view.id)
             next_field(view.run_id)

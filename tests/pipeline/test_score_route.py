@@ -49,7 +49,8 @@ def test_disagreement_lowers_confidence_and_keeps_the_other_candidate():
 def test_missing_field_needs_review_with_reason():
     s = route(score(state([])))
     assert s.fields["total"].value is None and s.fields["total"].status == FieldStatus.needs_review
-    assert s.fields["total"].reasons == ["not found"]
+    [found, why] = s.fields["total"].reasons
+    assert found == "not found" and why == f"confidence {s.fields['total'].confidence:.2f}, below this field's threshold 0.90"
 
 
 def test_cross_field_check_sends_fields_to_review():
