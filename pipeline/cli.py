@@ -57,7 +57,9 @@ def extract_cmd(
     pipe = _pipeline(extractors)
     files = _inputs(paths)
     failed = 0
-    summary = Table("file", "schema", "status", "fields auto-accepted", "error")
+    summary = Table()
+    for heading in ("file", "schema", "status", "fields auto-accepted", "error"):
+        summary.add_column(heading, overflow="fold")  # whole names, wrapped, never cut to "…"
     for path in track(files, description="extracting", console=console):
         from pipeline.run import export_stem, write_export
 

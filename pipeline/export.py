@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from pipeline.state import DocumentState
+from pipeline.errors import UnknownSchema
+from pipeline.schemas import get_schema
+from pipeline.state import DocumentState, FieldStatus
 from pipeline.usage import usage
 
 PIPELINE_VERSION = "0.1.0"
@@ -62,13 +64,32 @@ class Export(BaseModel):
     provenance: dict[str, Any]
 
 
+def as_typed(schema_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Each value as the document type's own field type writes it in JSON (ISO dates, amounts
+    and rates in plain decimal notation, never "2E+1"), whichever extractor or person gave it;
+    a value the type does not accept stays as it is."""
+    try:
+        model = get_schema(schema_name)
+    except UnknownSchema:  # failed before a type was known
+        return values
+    typed = {}
+    for name, value in values.items():
+        try:
+            typed[name] = model.model_validate({name: value}).model_dump(mode="json")[name]
+        except ValidationError:
+            typed[name] = value
+    return typed
+
+
 def export(state: DocumentState) -> dict[str, Any]:
-    """The export of a document in any end state (failed ones included)."""
+    """The export of a document in any end state (failed ones included). A corrected field's
+    value is the reviewer's: its confidence is 1.0, not the one its replaced value had."""
     status = state.status.value if state.status.value != "pending" else "needs_review"
+    values = as_typed(state.schema_name, {name: r.value for name, r in state.fields.items()})
     fields = {
         name: {
-            "value": r.value,
-            "confidence": r.confidence,
+            "value": values[name],
+            "confidence": 1.0 if r.status == FieldStatus.corrected else r.confidence,
             "status": r.status.value,
             "evidence": [s.model_dump(mode="json") for s in r.evidence],
             "extractor": r.extractor,
@@ -84,7 +105,7 @@ def export(state: DocumentState) -> dict[str, Any]:
         },
         "schema": {"name": state.schema_name, "version": state.schema_version},
         "status": status,
-        "data": {name: r.value for name, r in state.fields.items()},
+        "data": values,
         "fields": fields,
         "error": state.error.model_dump() if state.error else None,
         "provenance": {

@@ -41,6 +41,10 @@ class InvalidValue(ValueError):
     """A correction the document type's field type does not accept."""
 
 
+class NotACorrection(InvalidValue):
+    """A correction that changes nothing, or empties a list (most likely a stray Enter): never saved."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     field_id: int
@@ -108,8 +112,13 @@ def correct(
     where ``quote`` or the new value occurs in the document."""
     run_id, schema_name, name = _identify(store, field_id)
     clean = validate(schema_name, name, value)
+    spec = spec_for(schema_name, name)
+    filled = [v for v in clean if (any(v.values()) if isinstance(v, dict) else v not in (None, ""))] if spec.many else clean
+    if spec.many and not filled:  # what an empty table sent by a stray Enter looks like
+        raise NotACorrection("An empty table is not saved as a correction: Not present (X) says the document has none.")
+    if clean == _current(store, field_id):  # a "correction" would tell calibration the value was wrong
+        raise NotACorrection("Nothing changed: Accept (A) keeps the value as it is.")
     if evidence is None:
-        spec = spec_for(schema_name, name)
         evidence = locate_evidence(document_content(store, run_id).parsed, spec.kind, clean, quote)
     return _decide(store, field_id, reviewer, FieldStatus.corrected, clean, evidence, out, expect_status)
 
@@ -129,6 +138,11 @@ def _identify(store: Store, field_id: int) -> tuple[int, str, str]:
     if row is None:
         raise Conflict(f"field {field_id} does not exist")
     return row[0], row[1], row[2]
+
+
+def _current(store: Store, field_id: int) -> Any:
+    with store.session() as s:
+        return s.scalar(select(FieldRow.value).where(FieldRow.id == field_id))
 
 
 def _decide(

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import dateparser
 from price_parser import Price
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, PlainSerializer
 
 _DATE_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
@@ -77,6 +77,9 @@ def parse_currency(text: Any) -> str | None:
     return None
 
 
+_SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
+
+
 def parse_money(text: Any) -> Decimal | None:
     """An amount from printed money ("RM 1,234.50", "1.234,50 €", "8000") as a Decimal."""
     if text is None:
@@ -88,6 +91,8 @@ def parse_money(text: Any) -> Decimal | None:
     s = str(text).strip()
     if not re.search(r"\d", s) or len(s) > 40:
         return None
+    if _SCIENTIFIC.fullmatch(s):
+        return Decimal(s).quantize(Decimal("0.01"))
     amount = Price.fromstring(s).amount
     if amount is None:
         return None
@@ -100,6 +105,10 @@ def parse_money(text: Any) -> Decimal | None:
 def parse_percent(text: Any) -> Decimal | None:
     if text is None:
         return None
+    if isinstance(text, (int, float, Decimal)):
+        return Decimal(str(text))
+    if _SCIENTIFIC.fullmatch(str(text).strip()):  # "2E+1" is 20, not the 2 read before the E
+        return Decimal(str(text).strip())
     m = re.search(r"(\d+(?:[.,]\d+)?)\s*%?", str(text))
     return Decimal(m.group(1).replace(",", ".")) if m else None
 
@@ -162,11 +171,13 @@ Address = Annotated[str, BeforeValidator(clean_text), _kind("address")]
 Identifier = Annotated[str, BeforeValidator(clean_text), _kind("identifier")]
 Jurisdiction = Annotated[str, BeforeValidator(clean_text), _kind("jurisdiction")]
 Date = Annotated[date, BeforeValidator(_strict(parse_date)), _kind("date")]
-Money = Annotated[Decimal, BeforeValidator(_strict(parse_money)), _kind("money")]
+# plain decimal notation in JSON ("20", never "2E+1", which a reader may take for 2)
+_PLAIN = PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")
+Money = Annotated[Decimal, BeforeValidator(_strict(parse_money)), _PLAIN, _kind("money")]
 Currency = Annotated[
     str, BeforeValidator(_strict(parse_currency)), Field(pattern=r"^[A-Z]{3}$"), _kind("currency")
 ]
-Percent = Annotated[Decimal, BeforeValidator(_strict(parse_percent)), _kind("percent")]
+Percent = Annotated[Decimal, BeforeValidator(_strict(parse_percent)), _PLAIN, _kind("percent")]
 Term = Annotated[
     str,
     BeforeValidator(_strict(parse_term)),

@@ -23,7 +23,7 @@ def find_percent(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         # a rate printed inside its own label ("VAT 19%") has the alias just before it
         out.append(
             Proposal(
-                value=str(value.normalize()) if value == value.to_integral() else str(value),
+                value=format(value.to_integral_value(), "f") if value == value.to_integral() else str(value),
                 spans=[(m.start(), m.end())],
                 signals={"match": link.match, "typed": 1.0, "layout": link.layout},
             )

@@ -1,10 +1,10 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
-Keyboard: A accepts, X marks not present, S skips, D opens the whole document,
-E jumps into the correction input, where Enter saves (from a date picker or a
-table: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside the
-inputs). Beside a table editor the letters need Alt, as the table takes plain
-letters. Each decision claims and opens the next field, this document's first.
+Keyboard: A accepts, X marks not present, S or N skips (moves on), D opens the whole document,
+E jumps into the correction input (a table's first cell), where Enter saves (from a
+date picker: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside
+the inputs). Each decision claims and opens the next field, this document's first.
+The URL names the field shown (``?field=<id>``), so a field can be linked to.
 Everything from the document is shown as plain text.
 """
 
@@ -33,6 +33,8 @@ FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
 # inputs inside are keyed per field, so no page starts with what was typed on another.
 CORRECTION_KEY, QUOTE_KEY = "correction_value", "correction_quote"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
+LINK_PARAM = "field"
+SPARE_ROWS = 3  # empty rows under a table's items, for the items the extraction missed
 
 me, db, cfg = reviewer(), store(), settings()
 
@@ -65,6 +67,7 @@ def claim_next(prefer_run: int | None = None) -> int | None:
 
 def next_field(prefer_run: int | None) -> None:
     st.session_state[FIELD_KEY] = claim_next(prefer_run)
+    st.query_params.pop(LINK_PARAM, None)  # the old link would bring the old field back
     st.rerun()
 
 
@@ -76,9 +79,12 @@ def decided(outcome: review.Outcome, what: str) -> None:
 
 
 def save_correction(view: queries.FieldView, spec: FieldSpec, value: Any, what: str, **evidence: Any) -> None:
-    """Correct the field, or say why the value is not one of its type."""
+    """Correct the field, or say why the value is not one of its type (or no correction at all)."""
     try:
         outcome = review.correct(db, view.id, me, value, cfg.out, expect_status=view.status, **evidence)
+    except review.NotACorrection as e:
+        st.error(str(e))  # our own words
+        return
     except review.InvalidValue as e:
         st.error(f"Not a valid {spec.kind}.")
         st.text(str(e))  # it quotes what was typed: plain text
@@ -145,10 +151,7 @@ def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
         if record is None:  # a list of values: one a line
             lines = st.text_area("Correct values, one a line", value="\n".join(str(v) for v in view.value or []), key=key)
             return [line.strip() for line in lines.splitlines() if line.strip()]
-        frame = pd.DataFrame(view.value or [], columns=list(record.model_fields), dtype="string")
-        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key, width="stretch")
-        rows = [{k: v for k, v in row.items() if pd.notna(v) and v != ""} for row in edited.to_dict("records")]
-        return [r for r in rows if r]
+        return table_input(view.value or [], list(record.model_fields), key)
     if spec.kind == "date":
         try:
             current = review.validate(view.schema_name, view.name, view.value) if view.value else None
@@ -164,6 +167,25 @@ def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
         amount = st.number_input("Correct value", value=current, step=0.01, format="%.2f", key=key)
         return None if amount is None else f"{amount:.2f}"
     return st.text_input("Correct value", value="" if view.value is None else str(view.value), key=key)
+
+
+def table_input(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[dict[str, str]]:
+    """Records as a table of plain inputs: typing goes into a cell (never into a shortcut),
+    Tab moves on along the row, Enter saves. Empty rows are dropped; ``SPARE_ROWS`` empty
+    ones at the end take new items."""
+    for cell, name in zip(st.columns(len(columns)), columns):
+        cell.caption(name)
+    out = []
+    for i, row in enumerate([*rows, *[{}] * SPARE_ROWS]):
+        cells = st.columns(len(columns))
+        typed_row = {
+            name: cell.text_input(name, value="" if row.get(name) is None else str(row.get(name)), key=f"{key}-{i}-{name}",
+                                  label_visibility="collapsed").strip()
+            for cell, name in zip(cells, columns)
+        }
+        if any(typed_row.values()):
+            out.append({k: v for k, v in typed_row.items() if v})
+    return out
 
 
 def focus_correction() -> None:
@@ -187,6 +209,10 @@ if flash:
     if flash[1]:
         st.text(f"Exported to {flash[1]}")
 
+# A deep link (?field=<id>) names the field; the page's URL always names the one shown.
+linked = st.query_params.get(LINK_PARAM, "")
+if linked.isdigit() and int(linked) != st.session_state.get(FIELD_KEY):
+    st.session_state[FIELD_KEY] = int(linked)
 field_id = st.session_state.get(FIELD_KEY)
 view = queries.field_view(db, field_id) if field_id else None
 if view is None:
@@ -211,6 +237,7 @@ if not queries.claim(db, view.id, me, cfg.claim_minutes):
     st.stop()
 
 spec = review.spec_for(view.schema_name, view.name)
+st.query_params[LINK_PARAM] = str(view.id)
 
 # ------------------------------------------------------------------ the page
 
@@ -232,21 +259,19 @@ with right:
     show_model_calls(view)
 
     try:
-        # A table editor takes plain letters as cell input without counting as a text box,
-        # so beside one the decisions need a modifier.
-        key = "Alt+{}".format if spec.many and item_type(view.schema_name, view.name) else str
         with st.container(horizontal=True, gap="small"):
-            accept = st.button("Accept", type="primary", shortcut=key("A"))
-            absent = st.button("Not present", shortcut=key("X"), help="The document does not hold this field.")
-            skip = st.button("Skip", shortcut=key("S"), help="Leave it for later or someone else.")
-            whole = st.button("Document", shortcut=key("D"), help="Every field of this document.")
-            edit = st.button("Edit", shortcut=key("E"), help="Jump into the correction input.")
-        st.caption("Enter saves a typed correction. From a date or a table, Tab on to the evidence box, then Enter.")
+            accept = st.button("Accept", type="primary", shortcut="A")
+            absent = st.button("Not present", shortcut="X", help="The document does not hold this field.")
+            skip = st.button("Skip", shortcut="S", help="Leave it for later or someone else.")
+            onward = st.button("Next", shortcut="N", help="Go on to the next field, leaving this one (as Skip).")
+            whole = st.button("Document", shortcut="D", help="Every field of this document.")
+            edit = st.button("Edit", shortcut="E", help="Jump into the correction input.")
+        st.caption("Enter saves a typed correction (in a table: Tab from cell to cell). From a date, Tab on to the evidence box, then Enter.")
         if accept:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
         if absent:
             decided(review.reject(db, view.id, me, cfg.out, expect_status=view.status), f"Marked {view.name} not present")
-        if skip:
+        if skip or onward:
             queries.release(db, view.id, me)
             st.session_state.setdefault(SKIPPED_KEY, set()).add(view.id)
             next_field(view.run_id)

@@ -91,3 +91,18 @@ def test_embedded_model_extraction_records_its_calls(tmp_path):
         calls = db.execute("select provider, input_tokens, output_tokens from model_calls").fetchall()
     assert calls and all(c[0] == "embedded" and c[1] > 0 and c[2] > 0 for c in calls)
     assert doc["provenance"]["models"] and doc["provenance"]["prompt_version"]
+
+
+def test_extract_table_shows_whole_file_names_in_a_narrow_terminal(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    name = "Invoice-Storyblok-april23-76253815-0004-a-rather-long-file-name.txt"
+    (tmp_path / name).write_text("INVOICE\nTotal 10.00\n")
+    env = {**os.environ, "COLUMNS": "60", "DOCLOOP_HOME": str(tmp_path), "DOCLOOP_LLM_PROVIDER": "none",
+           "DOCLOOP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(tmp_path / name), "--schema", "invoice",
+                           "--extractors", "rules", "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=300)
+    first_cells = "".join(line.split("│")[1].strip() for line in done.stderr.splitlines() if line.startswith("│"))
+    assert "…" not in done.stderr and first_cells == name

@@ -169,5 +169,5 @@ def is_table(spec: FieldSpec) -> bool:
 
 
 def mark_absent(page: Page, store: Store, field: FieldRow, spec: FieldSpec) -> None:
-    page.keyboard.press("Alt+x" if is_table(spec) else "x")
+    page.keyboard.press("x")
     done(page, store, field, "rejected", f"Marked {field.name} not present.")

@@ -4,12 +4,16 @@ before (another field, another document)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from review_ui import review
-from tests.review_ui.browser import CORRECTION, QUOTE, WAIT_MS, browser_page, done, held, login, mark_absent, on_field, serve, start_reviewing
+from tests.review_ui.browser import (
+    CORRECTION, QUOTE, WAIT_MS, browser_page, done, held, login, mark_absent, on_field, serve, start_reviewing, status_of,
+    wait_until,
+)
 from tests.review_ui.conftest import invoice_files, seed
 
 TYPED_VALUE, TYPED_QUOTE = "Stale Example Holdings", "no such words in the document"
@@ -59,3 +63,16 @@ def test_each_field_page_starts_with_its_own_value(tmp_path):
         assert len({s[0] for s in later}) == 2  # pages of both documents came after the correction
         assert [(run, name, box) for run, name, box, _, _ in later] == [(run, name, want) for run, name, _, want, _ in later]
         assert [quote for *_, quote in later] == [""] * len(later)
+
+
+def test_a_field_has_its_own_link_and_n_moves_on(tmp_path):
+    with serve(tmp_path, lambda store, env: seed(store, tmp_path, invoice_files(1))) as server, browser_page() as page:
+        store = server.store
+        login(page, server.url)
+        first = start_reviewing(page, store)
+        expect(page).to_have_url(re.compile(rf"[?&]field={first.id}\b"), timeout=WAIT_MS)
+        page.keyboard.press("n")
+        wait_until(lambda: (f := held(store)) is not None and f.id != first.id, "N to move on")
+        second = on_field(page, store)
+        assert second.id != first.id and status_of(store, first.id) == "needs_review"
+        expect(page).to_have_url(re.compile(rf"[?&]field={second.id}\b"), timeout=WAIT_MS)

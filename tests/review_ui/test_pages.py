@@ -192,9 +192,23 @@ def test_date_is_corrected_with_a_date_picker(app_env):
 def test_list_field_is_edited_as_rows(app_env):
     items = field(app_env.store, name="line_items")
     at = open_field(app(), items.id)
-    assert at.get("arrow_data_frame") or at.dataframe  # the editable table is there
+    first = len(items.value or [])  # the first spare row under the extracted items
+    at.text_input(key=f"correction_value-{items.id}-{first}-description").input("Freight")
+    at.text_input(key=f"correction_value-{items.id}-{first}-amount").input("12.5")
     button(at, "Save correction").click().run()
-    assert field(app_env.store, name="line_items").status == "corrected"
+    after = field(app_env.store, name="line_items")
+    assert (after.status, after.value[-1]) == ("corrected", {"description": "Freight", "quantity": None, "unit_price": None, "amount": "12.50"})
+
+
+def test_an_empty_table_is_never_saved_as_a_correction(app_env):
+    items = field(app_env.store, name="line_items")
+    at = open_field(app(), items.id)
+    for i, row in enumerate(items.value or []):
+        for name in row:
+            at.text_input(key=f"correction_value-{items.id}-{i}-{name}").input("")
+    button(at, "Save correction").click().run()
+    assert at.error and "empty table" in at.error[0].value
+    assert field(app_env.store, name="line_items").status == "needs_review" and reviews(app_env.store) == []
 
 
 def test_taking_another_candidate_keeps_its_evidence(app_env):

@@ -52,12 +52,23 @@ def test_correction_is_typed_by_the_schema(seeded):
     fields = fields_of(store, first_run(store))
     review.correct(store, fields["date"].id, "alice", "31 December 2023", seeded.out)
     review.correct(store, fields["total"].id, "alice", "1.234,50 €", seeded.out)
-    review.correct(store, fields["currency"].id, "alice", "€", seeded.out)
+    review.correct(store, fields["currency"].id, "alice", "£", seeded.out)
     now = fields_of(store, first_run(store))
-    assert (now["date"].value, now["total"].value, now["currency"].value) == ("2023-12-31", "1234.50", "EUR")
+    assert (now["date"].value, now["total"].value, now["currency"].value) == ("2023-12-31", "1234.50", "GBP")
     assert now["total"].status == "corrected" and now["total"].extractor == review.REVIEW_EXTRACTOR
     [r] = reviews_of(store, fields["total"].id)
     assert (r.action, r.before, r.after) == ("corrected", fields["total"].value, "1234.50")
+
+
+def test_a_correction_that_changes_nothing_or_empties_a_table_is_refused(seeded):
+    """Saved, either would tell calibration a right value was wrong (a stray Enter)."""
+    store = seeded.store
+    fields = fields_of(store, first_run(store))
+    with pytest.raises(review.NotACorrection):
+        review.correct(store, fields["currency"].id, "alice", fields["currency"].value, seeded.out)
+    with pytest.raises(review.NotACorrection):
+        review.correct(store, fields["line_items"].id, "alice", [{}], seeded.out)
+    assert reviews_of(store, fields["currency"].id) == reviews_of(store, fields["line_items"].id) == []
 
 
 def test_invalid_correction_is_refused_and_nothing_is_stored(seeded):
@@ -73,8 +84,8 @@ def test_correction_evidence_is_found_in_the_document(seeded):
     store = seeded.store
     run_id = first_run(store)
     text = seeded.states[0].parsed.text
-    quote = next(line.strip() for line in text.splitlines() if len(line.strip()) > 8)
     field = fields_of(store, run_id)["issuer"]
+    quote = next(line.strip() for line in text.splitlines() if len(line.strip()) > 8 and line.strip() != field.value)
     review.correct(store, field.id, "alice", quote, seeded.out, quote=quote)
     [span] = fields_of(store, run_id)["issuer"].evidence
     assert span["text"] == quote and text[span["start"]:span["end"]] == quote
