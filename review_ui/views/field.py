@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from pipeline.config import get_settings
 from pipeline.state import BBox, Page, Span
 from review_ui import queries, render, review
-from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
+from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, require_schema, reviewer, settings, store
 from schemas.registry import FieldSpec, get_schema
 
 FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
@@ -175,6 +175,7 @@ if view is None:
         next_field(None)
     st.page_link(QUEUE, label="Back to the queue", icon=":material/list:")
     st.stop()
+require_schema(view.schema_name)
 if not queries.claim(db, view.id, me, cfg.claim_minutes):
     st.title("Review fields")
     st.warning("Another reviewer is working on this field.")
