@@ -22,25 +22,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.kinds import get_kind, parser
+from pipeline.schemas import field_specs, get_schema
 from pipeline.state import Candidate, DocumentState, ParsedDocument, Span, Stage
-from schemas.registry import field_specs, get_schema
-from schemas.types import PARSERS
 
 FUZZY_MIN = 90.0  # partial_ratio below this is not the same text
-TYPED_KINDS = {"date", "money", "percent", "term", "currency"}
-
-# Substrings worth parsing when looking for a typed value.
-_TYPED_PATTERNS = {
-    "money": r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])",
-    "percent": r"\d+(?:[.,]\d+)?\s?%",
-    "currency": r"\b[A-Z]{3}\b|[$€£¥]|\bRM\b",
-    "term": r"\b(?:\w+(?:-\w+)?\s+)?(?:\(\s*\d+\s*\)\s*)?(?:years?|months?|weeks?|days?)\b",
-    "date": (
-        r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
-        r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b"
-        r"|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
-    ),
-}
 
 
 def span_at(document: ParsedDocument, start: int, end: int) -> Span:
@@ -70,11 +56,11 @@ def _closest(document: ParsedDocument, starts: list[tuple[int, int]], near: int 
 
 
 def _same_value(kind: str, text: str, value: Any) -> bool:
-    parser = PARSERS.get(kind)
-    if parser is None or value is None:
+    parse = parser(kind)
+    if parse is None or value is None:
         return False
-    parsed = parser(text)
-    return parsed is not None and _as_json(parsed) == _as_json(parser(value) or value)
+    parsed = parse(text)
+    return parsed is not None and _as_json(parsed) == _as_json(parse(value) or value)
 
 
 def _as_json(value: Any) -> str:
@@ -101,14 +87,16 @@ def locate(
     kind's shape; the text case-insensitively; a fuzzy alignment.
     """
     doc = document.text
+    known = get_kind(kind)
+    pattern = known.grounding if known is not None else None  # typed kinds: substrings of the kind's shape
     if text:
         hits = [(m.start(), m.end()) for m in re.finditer(re.escape(text), doc)]
         if hits:
             return span_at(document, *_closest(document, hits, near)), 1.0
-    if kind in TYPED_KINDS and value is not None:
+    if pattern is not None and value is not None:
         hits = [
             (m.start(), m.end())
-            for m in re.finditer(_TYPED_PATTERNS[kind], doc, re.IGNORECASE)
+            for m in re.finditer(pattern, doc, re.IGNORECASE)
             if _same_value(kind, m.group(0).strip(), value)
         ]
         if hits:
@@ -116,7 +104,7 @@ def locate(
             while doc[s].isspace():
                 s += 1
             return span_at(document, s, e), 1.0
-    needle = text or (str(value) if value is not None and kind not in TYPED_KINDS else None)
+    needle = text or (str(value) if value is not None and pattern is None else None)
     if not needle or len(needle) < 2:
         return None
     folded = _folded(doc)

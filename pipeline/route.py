@@ -22,7 +22,7 @@ from typing import Any
 from pipeline.hygiene import BLOCKING, flag_fields
 from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
 AUDIT = Reason.audit

@@ -19,7 +19,7 @@ from pipeline.hygiene import comparable
 from pipeline.reasons import Reason
 from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec, field_specs, get_schema
+from pipeline.schemas import FieldSpec, field_specs, get_schema
 
 FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors", "rest")
 
@@ -79,7 +79,7 @@ def default_scorer() -> Scorer:
 
 
 def set_default_scorer(scorer: Scorer) -> None:
-    """Install a fitted scorer (eval.calibration does this when a calibration is loaded)."""
+    """Install a fitted scorer (pipeline.confidence builds one when calibrations are loaded)."""
     global _default_scorer
     _default_scorer = scorer
 
@@ -214,7 +214,11 @@ def _choose_many(spec, candidates, model, scorer) -> FieldResult:
         value=[best.value for _, _, best in kept],
         confidence=scorer.confidence(model.name, spec.name, weakest),
         features=weakest,
-        evidence=[s for _, _, best in kept for s in best.evidence],
+        # a record's cell spans name their field; prefixed with the item's place in the list
+        evidence=[
+            s.model_copy(update={"path": f"{i}.{s.path}"}) if s.path else s
+            for i, (_, _, best) in enumerate(kept) for s in best.evidence
+        ],
         extractor=",".join(sorted({best.extractor for _, _, best in kept})),
         reasons=reasons,
         candidates=[best for _, _, best in dropped],
@@ -257,5 +261,23 @@ def score(state: DocumentState, scorer: Scorer | None = None) -> DocumentState:
         spec.name: choose(spec, state.candidates.get(spec.name, []), model, scorer)
         for spec in field_specs(model)
     }
+    fields = _with_checks(model, fields, scorer)
     provenance = dict(state.provenance, scorer=scorer.version)
     return state.model_copy(update={"fields": fields, "stage": Stage.scored, "provenance": provenance})
+
+
+def _with_checks(model: type[DocumentSchema], fields: dict[str, FieldResult], scorer: Scorer) -> dict[str, FieldResult]:
+    """Each field in a cross-field check that could be evaluated gets the feature ``cross_check``
+    (1 when it held, 0 when not), and its confidence again: a fitted calibration learns how much
+    a sum that adds up is worth. Failed checks also send their fields to review (``route``)."""
+    values = {name: r.value for name, r in fields.items()}
+    outcome: dict[str, float] = {}
+    for check in model.checks:
+        if all(values.get(f) not in (None, []) for f in check.fields):
+            held = 0.0 if check.failed(values) else 1.0
+            for name in check.fields:
+                outcome[name] = min(outcome.get(name, 1.0), held)
+    for name, held in outcome.items():
+        feats = dict(fields[name].features, cross_check=held)
+        fields[name] = fields[name].model_copy(update={"features": feats, "confidence": scorer.confidence(model.name, name, feats)})
+    return fields

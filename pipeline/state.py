@@ -74,11 +74,37 @@ def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return i > 0 and spans[i - 1][1] > start
 
 
+class Cell(BaseModel):
+    """One cell of a table element, at its offsets in the text."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+    bbox: BBox | None = None
+
+
+class Element(BaseModel):
+    """A typed block of the document (from ``unstructured``): where it is and what it is.
+
+    ``type`` is e.g. ``title``, ``narrative_text``, ``list_item``, ``table``,
+    ``header``, ``footer``; a table lists its cells.
+    """
+
+    type: str
+    start: int
+    end: int
+    page: int
+    bbox: BBox | None = None
+    cells: list[Cell] = Field(default_factory=list)
+
+
 class ParsedDocument(BaseModel):
     text: str
     pages: list[Page]
     parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "docx"
     metadata: dict[str, Any] = Field(default_factory=dict)
+    elements: list[Element] = Field(default_factory=list)  # empty for formats parsed into words only
 
     @cached_property
     def hidden_spans(self) -> list[tuple[int, int]]:
@@ -125,6 +151,7 @@ class Span(BaseModel):
     text: str
     bbox: BBox | None = None
     visible: bool = True  # False: some of it is text a person cannot see
+    path: str | None = None  # inside a record: its field, e.g. "amount"; "0.amount" once placed in a list
 
 
 class Candidate(BaseModel):

@@ -36,7 +36,7 @@ from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_
 from pipeline.providers import ProviderError
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
 from pipeline.store import Progress, Store
-from schemas.registry import registry
+from pipeline.schemas import registry
 from workers.middleware import Breakers
 from workers.settings import WorkerSettings, get_worker_settings
 

@@ -14,7 +14,7 @@ class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCLOOP_", env_file=".env", extra="ignore")
 
     queue_prefix: str = Field("", description="Prepended to every queue name (several stacks on one broker).")
-    extractors: str = Field("rules,memory,llm", description="Extractors in cascade order for the extract stage.")
+    extractors: str = Field("rules,tables,memory,llm", description="Extractors in cascade order for the extract stage.")
 
     # retries: transient faults back off exponentially from min to max; then the message is dead-lettered
     max_retries: int = 5
