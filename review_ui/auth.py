@@ -34,11 +34,19 @@ FAILED_LOGIN_DELAY_S = 1.0  # slows password guessing from one session
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
 
 
+ROLES = ("reviewer", "admin")
+
+
 @dataclass(frozen=True)
 class Account:
     username: str
     name: str
     password_hash: str
+    role: str = "reviewer"  # admin: every schema and the dashboard
+    schemas: tuple[str, ...] = ()  # a reviewer's document types; empty: all of them
+
+    def sees(self, schema: str) -> bool:
+        return self.role == "admin" or not self.schemas or schema in self.schemas
 
 
 def hash_password(password: str) -> str:
@@ -51,17 +59,27 @@ def load_accounts(path: Path) -> dict[str, Account]:
     data = yaml.safe_load(path.read_text()) or {}
     users = (data.get("credentials") or {}).get("usernames") or {}
     return {
-        name: Account(name, str(entry.get("name") or name), str(entry["password"]))
+        name: Account(
+            name, str(entry.get("name") or name), str(entry.get("password") or ""),
+            str(entry.get("role") or "reviewer"), tuple(entry.get("schemas") or ()),
+        )
         for name, entry in users.items()
-        if entry and entry.get("password")
+        if entry
     }
 
 
-def save_account(path: Path, username: str, password: str, name: str | None = None) -> None:
+def save_account(
+    path: Path, username: str, password: str, name: str | None = None, role: str = "reviewer", schemas: list[str] | None = None
+) -> None:
     """Add or replace a local account (the file keeps any other keys it has)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
     data = (yaml.safe_load(path.read_text()) if path.is_file() else None) or {}
     users = data.setdefault("credentials", {}).setdefault("usernames", {})
-    users[username] = {**(users.get(username) or {}), "name": name or username, "password": hash_password(password)}
+    users[username] = {
+        **(users.get(username) or {}), "name": name or username, "password": hash_password(password),
+        "role": role, "schemas": list(schemas or []),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=True))
     path.chmod(0o600)
@@ -69,8 +87,16 @@ def save_account(path: Path, username: str, password: str, name: str | None = No
 
 def verify(accounts: dict[str, Account], username: str, password: str) -> Account | None:
     account = accounts.get(username)
+    if account is not None and not account.password_hash:  # listed for its role only (an OIDC identity)
+        account = None
     ok = bcrypt.checkpw(password.encode(), (account.password_hash if account else _DUMMY_HASH).encode())
     return account if ok and account else None
+
+
+def account_of(users_file: Path, name: str) -> Account:
+    """The logged-in reviewer's account: roles and schemas from the accounts file (an OIDC
+    identity may be listed there by its email, without a password); else a plain reviewer."""
+    return load_accounts(users_file).get(name) or Account(name, name, "")
 
 
 def oidc_configured() -> bool:

@@ -47,13 +47,15 @@ def review_user_cmd(
     name: str = typer.Option(None, help="Display name."),
     users_file: Path = typer.Option(None, help="Accounts file (default as for `docloop review`)."),
     password: str = typer.Option(..., prompt=True, confirmation_prompt=True, hide_input=True, envvar="DOCLOOP_REVIEW_PASSWORD"),
+    role: str = typer.Option("reviewer", help="reviewer or admin (admins see every document type and the dashboard)."),
+    schema: list[str] = typer.Option(None, help="A document type this reviewer may see (repeat; none: all)."),
 ) -> None:
     """Add or reset a local reviewer account (the password is stored as a bcrypt hash)."""
     from review_ui.auth import save_account
     from review_ui.config import get_review_settings
 
     path = users_file or get_review_settings().resolved_users_file
-    save_account(path, username, password, name)
+    save_account(path, username, password, name, role, schema)
     typer.echo(f"{username} saved in {path}")
 
 

@@ -6,6 +6,8 @@ lives in ``queries``, ``review`` and ``render``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from pipeline.config import get_settings
@@ -40,8 +42,44 @@ def reviewer() -> str:
     return name
 
 
+def account() -> auth.Account:
+    return auth.account_of(settings().resolved_users_file, reviewer())
+
+
+def visible_schemas(names: list[str]) -> list[str]:
+    """Of ``names``, the document types this reviewer may see."""
+    me = account()
+    return [n for n in names if me.sees(n)]
+
+
+def require_schema(schema: str) -> None:
+    """Stop the page when this reviewer may not see documents of ``schema``."""
+    if not account().sees(schema):
+        st.error("This document type is not among yours.")
+        st.stop()
+
+
+def require_every_schema() -> None:
+    """Stop a page that spans all document types for a reviewer limited to some (admins see all)."""
+    me = account()
+    if me.role != "admin" and me.schemas:
+        st.error("This page covers every document type; ask an admin.")
+        st.stop()
+
+
+def scoped(flt: QueueFilter, all_schemas: list[str]) -> QueueFilter:
+    """``flt`` narrowed to this reviewer's document types (no schema chosen means all of *those*)."""
+    allowed = visible_schemas(all_schemas)
+    if len(allowed) == len(all_schemas) and not flt.schemas:
+        return flt
+    chosen = tuple(s for s in flt.schemas if s in allowed) or tuple(allowed) or ("",)  # ("",) matches nothing
+    return replace(flt, schemas=chosen)
+
+
 def queue_filter() -> QueueFilter:
-    return st.session_state.get(FILTER_KEY) or QueueFilter()
+    from review_ui.queries import schema_names
+
+    return scoped(st.session_state.get(FILTER_KEY) or QueueFilter(), schema_names(store()))
 
 
 def open_field(field_id: int) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -140,8 +141,18 @@ def _hex(rgb: tuple[int, int, int] | None) -> str | None:
     return None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def _style(obj: Any, paint_index: int | None, fills: _Fills, crop: tuple[float, float, float, float]) -> dict[str, Any]:
-    """What a person would see of one text object: its style and the reasons it is hidden."""
+@dataclass
+class _Own:
+    """What a text object says of itself."""
+
+    mode: int
+    rgb: tuple[int, int, int]
+    alpha: int
+    font_size: float
+    box: tuple[float, float, float, float] | None
+
+
+def _own(obj: Any) -> _Own:
     mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
     getter = pdfium_c.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else pdfium_c.FPDFPageObj_GetFillColor
     rgba = _colour(getter, obj) or (0, 0, 0, 255)
@@ -149,41 +160,66 @@ def _style(obj: Any, paint_index: int | None, fills: _Fills, crop: tuple[float, 
     pdfium_c.FPDFTextObj_GetFontSize(obj, size)
     m = pdfium_c.FS_MATRIX()
     scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if pdfium_c.FPDFPageObj_GetMatrix(obj, m) else 1.0
-    font_size = round(size.value * scale, 2)
-    box = _bounds(obj)
+    return _Own(mode, rgba[:3], rgba[3], round(size.value * scale, 2), _bounds(obj))
+
+
+_ROWS = 4096  # text objects per vectorised block: blocks x fills booleans stay small
+
+
+def _beneath(own: list[_Own], paint: list[int | None], fills: _Fills) -> list[tuple[tuple[int, int, int] | None, bool]]:
+    """(colour beneath, covered) of each text object: the last opaque box painted under it
+    (white, the page, if none), and whether one is painted over it. Vectorised over the page."""
+    out: list[tuple[tuple[int, int, int] | None, bool]] = [(WHITE, False)] * len(own)
+    rows = [i for i, (o, p) in enumerate(zip(own, paint, strict=True)) if o.box is not None and p is not None]
+    if not rows or not len(fills.order):
+        return out
+    t = BOX_TOLERANCE
+    for block in range(0, len(rows), _ROWS):
+        idx = rows[block : block + _ROWS]
+        boxes = np.array([own[i].box for i in idx], dtype=float)
+        order = np.array([paint[i] for i in idx], dtype=int)[:, None]
+        f = fills.boxes
+        contains = (
+            (f[None, :, 0] <= boxes[:, None, 0] + t) & (f[None, :, 1] <= boxes[:, None, 1] + t)
+            & (f[None, :, 2] >= boxes[:, None, 2] - t) & (f[None, :, 3] >= boxes[:, None, 3] - t)
+        )
+        covered = (contains & (fills.order[None, :] > order)).any(axis=1)
+        below = np.where(contains & (fills.order[None, :] < order), fills.order[None, :], -1)
+        last = below.argmax(axis=1)
+        for row, i in enumerate(idx):
+            background = fills.colours[int(last[row])] if below[row, last[row]] >= 0 else WHITE
+            out[i] = (background, bool(covered[row]))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _verdict(
+    own: tuple[int, tuple[int, int, int], int, float, bool], background: tuple[int, int, int] | None, covered: bool
+) -> tuple[tuple[str, Any], ...]:
+    """The style a person sees, and why it is hidden (cached: a page repeats a few styles)."""
+    mode, rgb, alpha, font_size, in_crop = own
     hidden = []
     if mode in INVISIBLE_MODES:
         hidden.append(INVISIBLE_MODES[mode])
-    if rgba[3] == 0:
+    if alpha == 0:
         hidden.append("fully transparent")
     if font_size < MIN_FONT_PT:
         hidden.append(f"font {font_size:g} pt")
-    in_crop = box is None or (
-        box[0] >= crop[0] - BOX_TOLERANCE and box[1] >= crop[1] - BOX_TOLERANCE
-        and box[2] <= crop[2] + BOX_TOLERANCE and box[3] <= crop[3] + BOX_TOLERANCE
-    )
     if not in_crop:
         hidden.append("outside the crop box")
-    background: tuple[int, int, int] | None = WHITE
-    covered = False
-    if box is not None and paint_index is not None and len(fills.order):
-        t = BOX_TOLERANCE
-        contains = (
-            (fills.boxes[:, 0] <= box[0] + t) & (fills.boxes[:, 1] <= box[1] + t)
-            & (fills.boxes[:, 2] >= box[2] - t) & (fills.boxes[:, 3] >= box[3] - t)
-        )
-        covered = bool((contains & (fills.order > paint_index)).any())
-        below = np.flatnonzero(contains & (fills.order < paint_index))
-        if len(below):  # the last box painted beneath the text is what shows around it
-            background = fills.colours[int(below[fills.order[below].argmax()])]
     if covered:
         hidden.append("covered by an opaque shape or image")
-    if background is not None and contrast(rgba[:3], background) < MIN_CONTRAST:
-        hidden.append(f"colour {_hex(rgba[:3])} on {_hex(background)}")
-    return {
-        "render_mode": mode, "fill": _hex(rgba[:3]), "background": _hex(background),
-        "font_size": font_size, "in_crop": in_crop, "covered": covered, "hidden": hidden,
-    }
+    if background is not None and contrast(rgb, background) < MIN_CONTRAST:
+        hidden.append(f"colour {_hex(rgb)} on {_hex(background)}")
+    return (
+        ("render_mode", mode), ("fill", _hex(rgb)), ("background", _hex(background)),
+        ("font_size", font_size), ("in_crop", in_crop), ("covered", covered), ("hidden", tuple(hidden)),
+    )
+
+
+def _inside(box: tuple[float, float, float, float] | None, crop: tuple[float, float, float, float]) -> bool:
+    t = BOX_TOLERANCE
+    return box is None or (box[0] >= crop[0] - t and box[1] >= crop[1] - t and box[2] <= crop[2] + t and box[3] <= crop[3] + t)
 
 
 def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, chars: str) -> tuple[list[dict[str, Any]], list[int | None]]:
@@ -193,20 +229,33 @@ def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, chars: str) 
     """
     texts, fills = _page_objects(page)
     crop = page.get_bbox()
-    styles: list[dict[str, Any]] = []
-    by_object: dict[int, int] = {}
-    indices: list[int | None] = []
+    slot_of: dict[int, int] = {}  # text object address -> its slot
+    handles: list[Any] = []
+    slots: list[int | None] = []  # per word
+    get_object, raw, as_pointer = pdfium_c.FPDFText_GetTextObject, textpage.raw, ctypes.c_void_p
     for m in _WORD.finditer(chars):
-        obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, m.start())
-        address = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
-        if address is None:  # a character pdfium generated (no object behind it)
-            indices.append(None)
+        obj = get_object(raw, m.start())
+        if not obj:  # a character pdfium generated (no object behind it)
+            slots.append(None)
             continue
-        if address not in by_object:
-            by_object[address] = len(styles)
-            styles.append(_style(obj, texts.get(address), fills, crop))
-        indices.append(by_object[address])
-    return styles, indices
+        address = ctypes.cast(obj, as_pointer).value
+        slot = slot_of.get(address)
+        if slot is None:
+            slot = slot_of[address] = len(handles)
+            handles.append(obj)
+        slots.append(slot)
+    own = [_own(h) for h in handles]
+    beneath = _beneath(own, [texts.get(a) for a in slot_of], fills)
+    styles: list[dict[str, Any]] = []
+    style_of: dict[tuple[tuple[str, Any], ...], int] = {}
+    object_style = []
+    for o, (background, covered) in zip(own, beneath, strict=True):
+        verdict = _verdict((o.mode, o.rgb, o.alpha, o.font_size, _inside(o.box, crop)), background, covered)
+        if verdict not in style_of:
+            style_of[verdict] = len(styles)
+            styles.append({k: list(v) if k == "hidden" else v for k, v in verdict})
+        object_style.append(style_of[verdict])
+    return styles, [None if slot is None else object_style[slot] for slot in slots]
 
 
 def mark_words(
@@ -240,7 +289,7 @@ def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptio
     scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
     try:
         image = page.render(scale=scale, grayscale=True).to_pil()
-    except ValueError:  # a page too small to render (a broken box): nothing to compare against
+    except (ValueError, pdfium.PdfiumError):  # a broken page box: its text layer stays unchecked, as parsed
         return
     lines = ocr_lines(image, options.ocr_lang)
     seen = {t for line in lines for w in line if (t := _token(w.text))}

@@ -11,9 +11,10 @@ import streamlit as st
 from pipeline.state import FieldStatus
 from pipeline.store import utcnow
 from review_ui import queries
-from review_ui.context import reviewer, store
+from review_ui.context import require_every_schema, reviewer, store
 
 reviewer()
+require_every_schema()
 db = store()
 
 st.title("Dashboard")

@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from review_ui import queries, review
-from review_ui.context import RUN_KEY, open_field, reviewer, settings, store
+from review_ui.context import RUN_KEY, open_field, require_schema, reviewer, settings, store, visible_schemas
 
 me, db, cfg = reviewer(), store(), settings()
 
 st.title("Document")
-runs = queries.recent_runs(db)
+allowed = set(visible_schemas(queries.schema_names(db)))
+runs = [r for r in queries.recent_runs(db) if r[2] in allowed]
 if not runs:
     st.info("No documents processed yet.")
     st.stop()
@@ -27,6 +28,7 @@ run_id = st.selectbox("Document", ids, index=ids.index(current) if current in id
 st.session_state[RUN_KEY] = run_id
 
 summary = queries.run_summary(db, run_id)
+require_schema(summary["schema_name"])
 lines = [
     f"Source:    {summary['source']}",
     f"Schema:    {summary['schema_name']} v{summary['schema_version']}",

@@ -25,7 +25,7 @@ from pipeline.config import get_settings
 from pipeline.state import BBox, Page, Span
 from pipeline.telemetry.queries import calls_for_field
 from review_ui import queries, render, review
-from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
+from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, require_schema, reviewer, settings, store
 from pipeline.schemas import FieldSpec, get_schema
 
 FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
@@ -228,6 +228,7 @@ if view is None:
         next_field(None)
     st.page_link(QUEUE, label="Back to the queue", icon=":material/list:")
     st.stop()
+require_schema(view.schema_name)
 if not queries.claim(db, view.id, me, cfg.claim_minutes):
     st.title("Review fields")
     st.warning("Another reviewer is working on this field.")

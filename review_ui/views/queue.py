@@ -10,7 +10,7 @@ import streamlit as st
 from pipeline.state import FieldStatus
 from pipeline.store import utcnow
 from review_ui import queries
-from review_ui.context import FILTER_KEY, open_document, open_field, queue_filter, reviewer, settings, store
+from review_ui.context import FILTER_KEY, open_document, open_field, queue_filter, reviewer, scoped, settings, store, visible_schemas
 
 me, db, cfg = reviewer(), store(), settings()
 st.title("Review queue")
@@ -24,12 +24,12 @@ for key, value in (("f_schemas", list(saved.schemas)), ("f_status", saved.status
     st.session_state.setdefault(key, value)
 
 c1, c2, c3, c4 = st.columns([2, 1.2, 2, 2])
-schemas = c1.multiselect("Schema", queries.schema_names(db), key="f_schemas")
+schemas = c1.multiselect("Schema", visible_schemas(queries.schema_names(db)), key="f_schemas")
 status = c2.selectbox("Field status", [s.value for s in FieldStatus], key="f_status")
 source = c3.text_input("Source contains", key="f_source")
 days = c4.date_input("Processed between", min_value=date(2000, 1, 1), format="YYYY-MM-DD", key="f_days")
 since, until = (tuple(days) + (None, None))[:2] if isinstance(days, tuple) else (days, None)
-flt = queries.QueueFilter(status, tuple(schemas), source.strip(), since, until)
+flt = scoped(queries.QueueFilter(status, tuple(schemas), source.strip(), since, until), queries.schema_names(db))
 st.session_state[FILTER_KEY] = flt
 
 counts = queries.queue_counts(db, flt)

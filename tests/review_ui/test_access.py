@@ -153,3 +153,30 @@ def test_hostile_values_are_text_in_every_view(app_env) -> None:
     assert any(company == str(v) for d in at.dataframe for v in d.value.astype(str).values.ravel())
     for page in (QUEUE, DASHBOARD):
         _no_markup(app().switch_page(page).run())
+
+
+def _queue_sources(at) -> set[str]:
+    return {str(v) for d in at.dataframe for v in d.value["source"]} if at.dataframe else set()
+
+
+def test_a_reviewer_sees_only_the_schemas_allowed(app_env) -> None:
+    users = app_env.settings.home / "reviewers.yaml"
+    auth.save_account(users, "rita", PASSWORD, role="reviewer", schemas=["receipt"])
+    auth.save_account(users, "ada", PASSWORD, role="admin", schemas=["receipt"])
+    fields = _seed_hostile(app_env)
+    with app_env.store.session() as s:
+        invoice = s.scalars(select(FieldRow).where(FieldRow.run_id != fields["company"].run_id)).first()
+
+    at = app("rita").run()
+    assert _queue_sources(at) and all(src.startswith("inbox/") for src in _queue_sources(at))  # the receipt only
+    at = open_field(app("rita"), invoice.id)
+    assert at.error[0].value == "This document type is not among yours." and not at.code
+    at = app("rita")
+    at.session_state["run_id"] = invoice.run_id
+    at.switch_page(DOCUMENT).run()
+    assert at.error[0].value == "This document type is not among yours." and not at.dataframe
+    assert app("rita").switch_page(DASHBOARD).run().error[0].value.startswith("This page covers every document type")
+
+    at = app("ada").run()  # an admin sees every type, whatever schemas the account lists
+    assert any(not src.startswith("inbox/") for src in _queue_sources(at))
+    assert open_field(app("ada"), invoice.id).code and not app("ada").switch_page(DASHBOARD).run().error
