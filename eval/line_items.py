@@ -122,7 +122,7 @@ def compare_finders(count: int) -> dict[str, Any]:
     from pipeline.parse import parse
     from pipeline.tables.grid import Cell, Grid, label_of
     from pipeline.tables.records import read
-    from schemas.registry import field_specs, get_schema
+    from pipeline.schemas import field_specs, get_schema
 
     schema = get_schema("invoice")
     fields, amount, description = record_spec(schema, next(s for s in field_specs(schema) if s.name == "line_items"))

@@ -57,11 +57,13 @@ def extract_cmd(
     failed = 0
     summary = Table("file", "schema", "status", "fields auto-accepted", "error")
     for path in track(files, description="extracting", console=console):
-        from pipeline.run import write_export
+        from pipeline.run import export_stem, write_export
 
         # an e-mail's attachments follow it as documents of their own: <stem>.attachment-<n>.json
         for index, state in enumerate(pipe.process_with_attachments(path.read_bytes(), str(path), schema)):
-            write_export(state, out, f"{path.stem}.attachment-{index}" if index else path.stem)
+            stem = export_stem(state, out)
+            target = write_export(state, out, f"{stem}.attachment-{index}" if index else stem)
+            pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
             auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
             failed += state.status == "failed"
             name = f"{path.name} #{index}" if index else path.name
@@ -106,7 +108,7 @@ def run_cmd(
 @app.command("schemas")
 def schemas_cmd(name: str = typer.Argument(None, help="Show one type's JSON Schema.")) -> None:
     """List document types (and their JSON Schema)."""
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     types = registry()
     if name:

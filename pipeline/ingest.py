@@ -19,7 +19,7 @@ from pipeline.errors import EmptyDocument, TooLarge, UnsupportedType
 from pipeline.parsers import DOCX, PARSERS, PDF
 from pipeline.parsers.containers import ZIP_EXTENSIONS, is_zip, office_type
 from pipeline.state import DocumentState
-from schemas.registry import registry
+from pipeline.schemas import registry
 
 # formats without reliable magic numbers: trusted by extension when the bytes are text
 TEXT_EXTENSIONS = {

@@ -11,6 +11,7 @@ from typing import Any
 
 from pipeline.attachments import CONTAINERS, attachments_of
 from pipeline.chunk import chunk
+from pipeline import confidence
 from pipeline.classify import classify
 from pipeline.config import Settings
 from pipeline.export import PIPELINE_VERSION, export
@@ -21,12 +22,13 @@ from pipeline.ground import ground
 from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.prompting import PromptConfig
+from pipeline.prompts import assign, serving
 from pipeline.route import route
 from pipeline.sandbox import run_isolated
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
 from pipeline.store import Store, run_key
-from schemas.registry import get_schema
+from pipeline.schemas import get_schema
 
 AUTO = "auto"
 
@@ -72,8 +74,6 @@ class Pipeline:
         """The version this document runs: the active one, or an A/B candidate chosen by content hash."""
         if not self.trials:
             return self.prompt
-        from eval.ab import assign
-
         return assign(state.sha256, self.prompt, self.trials)
 
     def prompt_version(self, state: DocumentState) -> str:
@@ -173,10 +173,7 @@ def build_pipeline(
 ) -> Pipeline:
     """A pipeline with the newest calibration (the shipped one, overridden by ``home/calibrations``)
     and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
-    from eval import calibration
-    from eval.prompts import serving
-
-    scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
+    scorer = confidence.load([confidence.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
     names = extractor_names if extractor_names is not None else ["rules", "tables", "memory", "llm"]
     if settings.llm_provider == "none":
@@ -193,10 +190,26 @@ def build_pipeline(
     )
 
 
+def export_stem(state: DocumentState, out_dir: Path) -> str:
+    """The source's file stem, unless ``out_dir`` holds another source's export under it:
+    then the stem and the document id, so two sources with one stem never overwrite each other."""
+    stem = Path(state.source).stem
+    try:
+        owner = json.loads((out_dir / f"{stem}.json").read_text())["document"]["source"]
+    except (OSError, ValueError, KeyError, TypeError):  # no export there yet (or not ours to read)
+        return stem
+    return stem if owner == state.source else f"{stem}-{state.id}"
+
+
 def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
-    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
+    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file).
+
+    ``stem`` is sanitised (``pipeline.bucket.safe_segment``): the file is always directly in ``out_dir``.
+    """
+    from pipeline.bucket import safe_segment
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{stem}.json"
+    target = out_dir / f"{safe_segment(stem)}.json"
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(export(state), indent=2, ensure_ascii=False, default=str))
     tmp.replace(target)

@@ -22,6 +22,9 @@ class WorkerSettings(BaseSettings):
     max_backoff_ms: int = 300_000
 
     busy_retry_ms: int = Field(2_000, description="When another worker holds a run, look again after this long.")
+    link_retry_ms: int = Field(
+        10_000, description="A key whose content another key's run is still processing: look again after this long."
+    )
 
     # per-stage time limits, seconds
     time_limit_ingest_s: float = 60

@@ -19,7 +19,7 @@ from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
 from pipeline.tables.records import TEXT_KINDS, RecordField, label_share, read, record_fields
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec, field_specs
+from pipeline.schemas import FieldSpec, field_specs
 
 
 def stop_labels(schema: type[DocumentSchema]) -> tuple[str, ...]:

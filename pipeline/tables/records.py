@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.state import ParsedDocument, Span
 from pipeline.tables.grid import Cell, Grid, is_stop, label_of
-from schemas.types import PARSERS
+from pipeline.kinds import parser
 
 TEXT_KINDS = {"text", "organization", "address", "identifier"}
 
@@ -46,7 +46,7 @@ class Record:
             elif spec.kind in TEXT_KINDS:
                 out[name] = " ".join(c.text for c in cells)
             else:
-                parsed = PARSERS[spec.kind](" ".join(c.text for c in cells))
+                parsed = parser(spec.kind)(" ".join(c.text for c in cells))
                 out[name] = None if parsed is None else str(parsed)
         return out
 
@@ -59,7 +59,7 @@ class Record:
 
 def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
     """The fields of a nested record from its JSON Schema (kinds and aliases, as for top-level fields)."""
-    from schemas.registry import _kind, _resolve
+    from pipeline.schemas import _kind, _resolve
 
     defs = item_schema.get("$defs", {})
     return {
@@ -73,7 +73,7 @@ def _kind_of(values: list[str]) -> str | None:
     if not values:
         return None
     for kind in ("percent", "money"):
-        if sum(PARSERS[kind](v) is not None for v in values) * 3 >= len(values) * 2:
+        if sum(parser(kind)(v) is not None for v in values) * 3 >= len(values) * 2:
             if kind == "money" or all("%" in v for v in values):
                 return kind
     return "text"
@@ -111,7 +111,7 @@ def label_share(grid: Grid, fields: dict[str, RecordField]) -> float:
 
 
 def _money(cell: Cell | None) -> Decimal | None:
-    return PARSERS["money"](cell.text) if cell is not None else None
+    return parser("money")(cell.text) if cell is not None else None
 
 
 def read(grid: Grid, fields: dict[str, RecordField], amount: str, description: str | None, stops: tuple[str, ...]) -> list[Record]:

@@ -15,7 +15,7 @@ from pipeline.config import Settings
 from pipeline.ingest import ingest, sniff
 from pipeline.parsers import DOCX, PDF
 from pipeline.state import DocStatus, Stage
-from schemas.registry import get_schema
+from pipeline.schemas import get_schema
 from tests.conftest import docx_bytes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"

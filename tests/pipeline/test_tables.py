@@ -77,7 +77,7 @@ def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
     document = ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=800, words=words)], parser="test")
     from pipeline.extractors.base import ExtractionRequest
     from pipeline.extractors.tables import TablesExtractor
-    from schemas.registry import field_specs
+    from pipeline.schemas import field_specs
 
     spec = [s for s in field_specs(Invoice) if s.name == "line_items"]
     rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates]
