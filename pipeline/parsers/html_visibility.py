@@ -1,9 +1,9 @@
 """Text of an HTML document that a browser would not show.
 
-html-text extracts every text node, including ones a page hides with the
+An HTML partitioner reads every text node, including ones a page hides with the
 ``hidden`` attribute or an inline style (``display:none``, ``visibility:hidden``,
 zero font size or opacity, white text where no ancestor paints a background).
-Those elements are taken out of the tree before extraction; their text is kept
+Those elements are taken out of the tree before partitioning; their text is kept
 at the end of the page as words marked invisible, so it stays in the document
 but is never evidence for an accepted value (like hidden PDF text).
 
