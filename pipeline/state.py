@@ -150,8 +150,8 @@ class Span(BaseModel):
     end: int
     text: str
     bbox: BBox | None = None
-    path: str | None = None  # inside a record: its field, e.g. "amount"; "0.amount" once placed in a list
     visible: bool = True  # False: some of it is text a person cannot see
+    path: str | None = None  # inside a record: its field, e.g. "amount"; "0.amount" once placed in a list
 
 
 class Candidate(BaseModel):

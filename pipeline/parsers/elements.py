@@ -13,10 +13,6 @@ Plain text and Markdown keep their own characters as the document text (a
 reader, or model, understands the markup, and offsets point into the file);
 their elements are located in it where their words appear in order.
 
-HTML (a page, or an e-mail's HTML part) loses the elements a browser would not
-show before it is partitioned; their text is kept at the end of the page as
-words marked invisible (``html_visibility``), never evidence for an accepted value.
-
 Attachments of e-mails are not partitioned here: ``pipeline.attachments`` hands
 them on as documents of their own, linked to the message.
 """
@@ -33,7 +29,7 @@ from pipeline.attachments import CONTAINERS, attachments_of
 from pipeline.errors import TooManyPages, UnsupportedType
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder, plain
 from pipeline.parsers.containers import guard_container
-from pipeline.parsers.html_visibility import end_page_with_hidden, take_hidden
+from pipeline.parsers.html_visibility import end_page_with_hidden, strip_hidden, strip_hidden_email
 from pipeline.parsers.unstructured_setup import offline_unstructured
 
 # media type -> (unstructured.partition module, function, keyword arguments, parser name)
@@ -47,8 +43,7 @@ PARTITIONERS: dict[str, tuple[str, str, dict[str, Any], str]] = {
     "application/rtf": ("rtf", "partition_rtf", {}, "rtf"),
     "application/epub+zip": ("epub", "partition_epub", {}, "epub"),
     "text/html": ("html", "partition_html", {}, "html"),
-    # the plain body first, like a mail client without HTML (an HTML part may hide text)
-    "message/rfc822": ("email", "partition_email", {"process_attachments": False, "content_source": "text/plain"}, "email"),
+    "message/rfc822": ("email", "partition_email", {"process_attachments": False}, "email"),
     "application/vnd.ms-outlook": ("msg", "partition_msg", {"process_attachments": False}, "msg"),
     "text/markdown": ("md", "partition_md", {}, "markdown"),
     "text/plain": ("text", "partition_text", {}, "text"),
@@ -151,50 +146,17 @@ def _email_headers(data: bytes) -> list[str]:
     return [f"{name}: {plain(str(message[name]))}" for name in _HEADERS if message[name]]
 
 
-def _visible_html(html: bytes | str) -> tuple[bytes, list[str]]:
-    """The HTML without the elements a browser would not show (``html_visibility``), and their texts."""
-    import lxml.etree
-    import lxml.html
-
-    try:
-        tree = lxml.html.document_fromstring(html)  # from bytes, lxml honours <meta charset>
-    except (lxml.etree.ParserError, ValueError):  # nothing but whitespace or comments
-        return (html.encode() if isinstance(html, str) else html), []
-    hidden = take_hidden(tree)
-    for element in tree.iter(None):  # alternative texts and tooltips are not page text (unstructured reads alt)
-        for attribute in ("alt", "title"):
-            element.attrib.pop(attribute, None)
-    return lxml.html.tostring(tree, encoding="utf-8"), hidden
-
-
-def _visible_email(data: bytes) -> tuple[bytes, list[str]]:
-    """The message whose body is read (plain text, else HTML) cleaned like an HTML page, and the hidden texts."""
-    import email
-    import email.policy
-    from email.message import EmailMessage
-
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    body = message.get_body(preferencelist=("plain", "html")) if isinstance(message, EmailMessage) else None
-    if body is None or body.get_content_type() != "text/html":
-        return data, []
-    try:
-        visible, hidden = _visible_html(body.get_content())
-    except (LookupError, UnicodeError):  # an unknown charset: partitioned as it is
-        return data, []
-    body.set_content(visible.decode("utf-8"), subtype="html")
-    return message.as_bytes(), hidden
-
-
 def _written(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     writer = _Writer(options.max_pages)
     hidden: list[str] = []
     if media_type == "text/html":
-        data, hidden = _visible_html(data)
+        data, hidden = strip_hidden(data)
+    elif media_type == "message/rfc822":
+        data, hidden = strip_hidden_email(data)
     if media_type == "message/rfc822":
         writer.turn_to(1)
         for header in _email_headers(data):
             writer.line(header, "email_header")  # not a page header: it names sender and date
-        data, hidden = _visible_email(data)
     for element in _partition(data, media_type):
         kind = element_type(element.category)
         writer.turn_to(element.metadata.page_number or 1)

@@ -56,6 +56,43 @@ def take_hidden(tree: Any) -> list[str]:
     return texts
 
 
+def strip_hidden(data: bytes) -> tuple[bytes, list[str]]:
+    """The HTML without its hidden elements, and their texts (a page with no elements comes back as it is)."""
+    try:
+        tree = lxml.html.document_fromstring(data)  # from bytes, lxml honours <meta charset>
+    except (lxml.etree.ParserError, ValueError):  # nothing but whitespace or comments
+        return data, []
+    hidden = take_hidden(tree)
+    # alt and title texts are no text of the page (html-text never read them; unstructured does)
+    labelled = [e for e in tree.iter(None) if isinstance(e.tag, str) and (e.get("alt") is not None or e.get("title") is not None)]
+    for element in labelled:
+        element.attrib.pop("alt", None)
+        element.attrib.pop("title", None)
+    changed = bool(hidden or labelled)
+    return (lxml.html.tostring(tree, encoding="utf-8") if changed else data), hidden
+
+
+def strip_hidden_email(data: bytes) -> tuple[bytes, list[str]]:
+    """An e-mail with the hidden elements of its HTML parts taken out, and their texts."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    texts: list[str] = []
+    for part in message.walk():
+        if part.get_content_type() != "text/html" or part.get_filename():
+            continue  # attachments are documents of their own
+        try:
+            content = part.get_content()
+        except (LookupError, UnicodeError):  # an unknown or wrong charset: partitioned as it is
+            continue
+        html, hidden = strip_hidden(content.encode("utf-8"))
+        if hidden:
+            part.set_content(html.decode("utf-8"), subtype="html")
+            texts += hidden
+    return (message.as_bytes() if texts else data), texts
+
+
 def end_page_with_hidden(builder: TextBuilder, texts: list[str]) -> None:
     """End the page after writing ``texts`` on their own lines, as words a person cannot see."""
     written = 0

@@ -238,7 +238,11 @@ def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptio
     on a white image, a cover drawn in a way pdfium does not report).
     """
     scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
-    lines = ocr_lines(page.render(scale=scale, grayscale=True).to_pil(), options.ocr_lang)
+    try:
+        image = page.render(scale=scale, grayscale=True).to_pil()
+    except ValueError:  # a page too small to render (a broken box): nothing to compare against
+        return
+    lines = ocr_lines(image, options.ocr_lang)
     seen = {t for line in lines for w in line if (t := _token(w.text))}
     for word in built["words"]:
         token = _token(word["text"])

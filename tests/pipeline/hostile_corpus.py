@@ -178,7 +178,7 @@ CASES: list[Case] = [
     Case("pdf-white-on-image", "white text on a white image (colour beneath unknown: OCR cross-check)", PDF, _pdf(_white_on_image), Reason.ocr_mismatch),
     Case("html-display-none", "display:none", HTML, _html(f'<p style="display:none">{HIDDEN_LINES[0]}<br>{HIDDEN_LINES[1]}</p>'), Reason.invisible),
     Case("html-white", "white text, 0-px text", HTML, _html(f'<p style="color:#fff">{HIDDEN_LINES[0]}</p><p style="font-size:0">{HIDDEN_LINES[1]}</p>'), Reason.invisible),
-    Case("email-hidden-html", "hidden span in an HTML mail part, value in a header", EMAIL, _email(f'<span hidden>{HIDDEN_LINES[0]}</span>'), Reason.not_found),
+    Case("email-hidden-html", "hidden span in an HTML mail part, value in a header", EMAIL, _email(f'<span hidden>{HIDDEN_LINES[0]}</span>'), Reason.invisible),  # kept as invisible words, as in HTML files
     # values where no text is
     Case("pdf-metadata", "title, subject, keywords", PDF, _pdf(_metadata), Reason.not_found),
     Case("pdf-form-fields", "AcroForm text fields", PDF, _pdf(_form_field), Reason.not_found),

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
 from pipeline.store import FieldRow, Store
-from schemas.registry import FieldSpec
+from pipeline.schemas import FieldSpec
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
