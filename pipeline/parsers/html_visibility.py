@@ -1,9 +1,9 @@
 """Text of an HTML document that a browser would not show.
 
-html-text extracts every text node, including ones a page hides with the
+An HTML partitioner reads every text node, including ones a page hides with the
 ``hidden`` attribute or an inline style (``display:none``, ``visibility:hidden``,
 zero font size or opacity, white text where no ancestor paints a background).
-Those elements are taken out of the tree before extraction; their text is kept
+Those elements are taken out of the tree before partitioning; their text is kept
 at the end of the page as words marked invisible, so it stays in the document
 but is never evidence for an accepted value (like hidden PDF text).
 
@@ -82,7 +82,11 @@ def strip_hidden_email(data: bytes) -> tuple[bytes, list[str]]:
     for part in message.walk():
         if part.get_content_type() != "text/html" or part.get_filename():
             continue  # attachments are documents of their own
-        html, hidden = strip_hidden(part.get_content().encode("utf-8"))
+        try:
+            content = part.get_content()
+        except (LookupError, UnicodeError):  # an unknown or wrong charset: partitioned as it is
+            continue
+        html, hidden = strip_hidden(content.encode("utf-8"))
         if hidden:
             part.set_content(html.decode("utf-8"), subtype="html")
             texts += hidden
