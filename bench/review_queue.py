@@ -35,7 +35,7 @@ from sqlalchemy import insert, update
 from pipeline.store import DocumentRow, FieldRow, RunRow, Store, utcnow
 from review_ui import queries
 from review_ui.queries import QueueFilter
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,37 +1,18 @@
 """A/B: a share of traffic runs a candidate prompt version; review outcomes compared per version.
 
-Assignment is by document content hash, so the same document always runs the same
-version (re-processing is still a no-op) and the split needs no state. Outcomes come
+Assignment (``pipeline.prompts.assign``) is by document content hash. Outcomes come
 from the reviews table: per prompt version (as recorded on the run), how many
 reviewed fields were accepted as extracted and how many were corrected.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from pipeline.prompting import PromptConfig
+from pipeline.prompts import CANDIDATE, record_event
 from pipeline.store import FieldRow, PromptVersionRow, ReviewRow, RunRow, Store
-
-from eval.prompts import CANDIDATE, record_event
-
-
-def bucket(sha256: str) -> float:
-    """A document's stable position in [0, 1)."""
-    return int(hashlib.sha256(f"ab:{sha256}".encode()).hexdigest()[:12], 16) / float(1 << 48)
-
-
-def assign(sha256: str, active: PromptConfig, trials: list[tuple[PromptConfig, float]]) -> PromptConfig:
-    """The candidate whose slice of [0, 1) the document falls in, else the active version."""
-    at, start = bucket(sha256), 0.0
-    for config, share in trials:
-        if start <= at < start + share:
-            return config
-        start += share
-    return active
 
 
 def set_share(store: Store, version: str, share: float, actor: str) -> None:

@@ -25,13 +25,14 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from eval import prompts
+from pipeline import prompts
 from eval.evalsets import EvalSet, text_document
 from pipeline.extractors.layout import norm
-from pipeline.ground import TYPED_KINDS, locate
+from pipeline.ground import locate
+from pipeline.kinds import is_typed
 from pipeline.prompting import PromptConfig
 from pipeline.store import Store
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from schemas.types import parse_currency
 
 MAX_WORDS = 4  # a label is a few words; more is a sentence, not a label
@@ -56,7 +57,7 @@ def _label(before: str) -> str | None:
 def labels_before(text: str, kind: str, value: Any) -> set[str]:
     """Labels printed just before where ``value`` is printed in ``text``."""
     document = text_document(text)
-    hit = locate(document, None, kind, value) if kind in TYPED_KINDS else locate(document, str(value), kind)
+    hit = locate(document, None, kind, value) if is_typed(kind) else locate(document, str(value), kind)
     if hit is None or hit[1] < 0.9:
         return set()
     start = hit[0].start

@@ -6,25 +6,24 @@ one was wrong; "not in the document" is an outcome too). Each field also gets
 the auto-accept threshold with the most coverage that meets a target, chosen on
 cross-validated predictions and guarded for small samples: either the precision
 of that field's accepted values, or the accuracy of everything exported. Stored as plain JSON (weights, thresholds), so a
-calibration is versioned, diffable and loads without scikit-learn.
+calibration is versioned, diffable and loads without scikit-learn; serving reads
+it through :mod:`pipeline.confidence`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from pipeline.score import FEATURES, HeuristicScorer
+from pipeline.confidence import Calibration, FieldCalibration
+from pipeline.score import FEATURES
 
-SHIPPED = Path(__file__).parent / "calibrations"
 NEVER = 1.01  # a threshold no probability reaches: the field always goes to review
 
 
@@ -37,41 +36,6 @@ class Outcome:
     # how many fields this one stands for: 1 / the chance it was looked at (an audited
     # auto-accepted field stands for all the unaudited ones like it)
     weight: float = 1.0
-
-
-@dataclass
-class FieldCalibration:
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-    samples: int
-    positive_rate: float
-    precision_at_threshold: float | None
-    coverage_at_threshold: float
-
-
-@dataclass
-class Calibration:
-    schema: str
-    version: str
-    source: str
-    target_precision: float
-    fields: dict[str, FieldCalibration] = field(default_factory=dict)
-    # "precision": every field's auto-accepted values are target-precise on their own;
-    # "exported": all fields together, what is exported (reviewed or not) is target-accurate
-    policy: str = "precision"
-
-    def save(self, folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.schema}.json"
-        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True))
-        return path
-
-    @classmethod
-    def load(cls, path: Path) -> Calibration:
-        raw = json.loads(path.read_text())
-        raw["fields"] = {k: FieldCalibration(**v) for k, v in raw["fields"].items()}
-        return cls(**raw)
 
 
 POLICIES = ("precision", "exported")
@@ -253,34 +217,3 @@ def fit(
             fitted = {name: _fit_model(rows) for name, rows in sorted(rows_by_field.items())}
             cal.fields = _budgeted(fitted, target, min_accepted, floor)
     return calibrations
-
-
-class CalibratedScorer:
-    """A Scorer with fitted weights per schema and field; the heuristic for anything unfitted."""
-
-    def __init__(self, calibrations: dict[str, Calibration]):
-        self.calibrations = calibrations
-        self.fallback = HeuristicScorer()
-        self.version = "calibrated:" + ",".join(f"{s}@{c.version}" for s, c in sorted(calibrations.items()))
-
-    def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
-        cal = self.calibrations.get(schema)
-        fc = cal.fields.get(field) if cal else None
-        # a calibration fitted without "not in the document" outcomes cannot vouch for one
-        if fc is None or ("absent" in features and "absent" not in fc.weights):
-            return self.fallback.confidence(schema, field, features)
-        z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def thresholds(self) -> dict[str, dict[str, float]]:
-        return {s: {f: fc.threshold for f, fc in c.fields.items()} for s, c in self.calibrations.items()}
-
-
-def load(folders: list[Path] | None = None) -> CalibratedScorer | None:
-    """The calibrations found in ``folders`` (later folders override earlier), if any."""
-    found: dict[str, Calibration] = {}
-    for folder in folders if folders is not None else [SHIPPED]:
-        for path in sorted(Path(folder).glob("*.json")):
-            cal = Calibration.load(path)
-            found[cal.schema] = cal
-    return CalibratedScorer(found) if found else None

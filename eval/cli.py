@@ -122,7 +122,8 @@ def _store():
 
 def _run_set(name: str, version: int | None, prompt_version: str | None, split: str | None, extractors: list[str], progress, task, console) -> Report:
     """An eval set split under a prompt version; the run is stored in ``eval_runs``."""
-    from eval import evalsets, prompts
+    from eval import evalsets
+    from pipeline import prompts
 
     store = _store()
     evalset = evalsets.load(store, name, version)
@@ -176,8 +177,12 @@ def calibrate_command(
         "precision", "--policy", help="precision: each field's accepted values reach --target; exported: all that is exported does."
     ),
     out: Path = typer.Option(None, "--out", help="Folder for <schema>.json (default: DOCLOOP_HOME/calibrations)."),
+    min_outcomes: int = typer.Option(
+        30, "--min-outcomes", help="Fields with fewer outcomes keep their previous calibration; a schema with none fitted is left as it was."
+    ),
 ) -> None:
-    """Fit per-field confidence calibrations and auto-accept thresholds from labelled data."""
+    """Fit per-field confidence calibrations and auto-accept thresholds from labelled data and/or reviews.
+    The calibration replaced is kept (see `calibrate-rollback`)."""
     from eval.calibrate import calibrate, review_outcomes
     from pipeline.config import get_settings
     from pipeline.store import Store
@@ -189,17 +194,41 @@ def calibrate_command(
     reviewed = review_outcomes(Store(settings.resolved_database_url), settings.audit_rate) if reviews else []
     with _progress(console) as progress:
         task = progress.add_task("documents", total=None)
-        cals = calibrate(names, folder, target=target, policy=policy, reviewed=reviewed, split=split,
-                         extractors=[e.strip() for e in extractors.split(",") if e.strip()],
-                         on_document=lambda _: progress.advance(task))
+        saved = calibrate(names, folder, target=target, policy=policy, reviewed=reviewed, split=split, min_outcomes=min_outcomes,
+                          extractors=[e.strip() for e in extractors.split(",") if e.strip()],
+                          on_document=lambda _: progress.advance(task))
     table = Table("schema", "field", "samples", "right", "threshold", "precision", "coverage", title=f"calibrations in {folder}")
-    for schema, cal in sorted(cals.items()):
-        for name, fc in sorted(cal.fields.items()):
-            table.add_row(schema, name, str(fc.samples), f"{fc.positive_rate:.3f}",
+    for done in saved:
+        for name, fc in sorted(done.calibration.fields.items()) if done.calibration else []:
+            kept = " (kept: too few outcomes)" if name in done.fallback else ""
+            table.add_row(done.schema, name + kept, str(fc.samples), f"{fc.positive_rate:.3f}",
                           "never" if fc.threshold > 1 else f"{fc.threshold:.3f}",
                           "" if fc.precision_at_threshold is None else f"{fc.precision_at_threshold:.3f}",
                           f"{fc.coverage_at_threshold:.1%}")
     console.print(table)
+    for done in saved:
+        if done.calibration is None:
+            console.print(f"{done.schema}: refused, fewer than {min_outcomes} outcomes for every field; {done.path} still serves")
+            continue
+        console.print(f"{done.schema}: wrote {done.path}, replacing {done.replaced}"
+                      + (f"; the replaced one is kept at {done.kept}" if done.kept else "")
+                      + f"; undo with `docloop eval calibrate-rollback {done.schema}`")
+
+
+@app.command("calibrate-rollback")
+def calibrate_rollback_command(
+    schema: str = typer.Argument(..., help="Document type whose calibration goes back one version."),
+    out: Path = typer.Option(None, "--out", help="The calibrations folder (default: DOCLOOP_HOME/calibrations)."),
+) -> None:
+    """Serve the calibration before the current one again (the newest kept, else the shipped one)."""
+    from eval.calibrate import rollback
+    from pipeline.config import get_settings
+
+    try:
+        path, version = rollback(schema, out or get_settings().home / "calibrations")
+    except FileNotFoundError as e:
+        raise typer.BadParameter(str(e)) from None
+    Console().print(f"{schema}: now {version}" + (f" from {path}" if path else " (no calibration: the heuristic scorer)"))
 
 
 @app.command("stream")

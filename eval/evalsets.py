@@ -41,8 +41,8 @@ from pipeline.config import Settings
 from pipeline.prompting import PromptConfig
 from pipeline.state import Page, ParsedDocument
 from pipeline.store import EvalRunRow, EvalSetRow, RunRow, Store
-from schemas.registry import field_specs, get_schema
-from schemas.types import PARSERS
+from pipeline.schemas import field_specs, get_schema
+from pipeline.kinds import parser
 
 SPLITS = (("train", 0.6), ("dev", 0.2), ("test", 0.2))
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine from which two documents count as one
@@ -105,8 +105,8 @@ def kind_normaliser(schema: str) -> Normaliser:
     def normalise(name: str, value: Any) -> str | None:
         if value is None or value == "":
             return None
-        parser = PARSERS.get(kinds.get(name, "text"))
-        parsed = parser(value) if parser else value
+        parse = parser(kinds.get(name, "text"))
+        parsed = parse(value) if parse else value
         folded = re.sub(r"[\W_]+", "", str(parsed if parsed is not None else value)).casefold()
         return folded or None
 
@@ -118,10 +118,8 @@ def kind_normaliser(schema: str) -> Normaliser:
 
 def from_reviews(store: Store, schema: str) -> list[Item]:
     """Reviewed documents of ``schema``: the last decision per field, the stored run's text."""
-    from review_ui.queries import gold
-
     labels: dict[str, dict[str, Any]] = defaultdict(dict)
-    for row in gold(store, schema):
+    for row in store.gold(schema):
         labels[row["document"]["id"]][row["field"]] = None if row["action"] == "rejected" else row["value"]
     items = []
     with store.session() as s:
@@ -312,7 +310,7 @@ def summary(report: Report) -> dict[str, Any]:
 
 def record_run(store: Store, evalset: EvalSet, split: str | None, version: str, report: Report) -> int:
     """Store a run's metrics (``eval_runs``) and keep its summary with the prompt version."""
-    from eval.prompts import record_results
+    from pipeline.prompts import record_results
 
     metrics = summary(report)
     with store.session.begin() as s:

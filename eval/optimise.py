@@ -23,14 +23,15 @@ from typing import Any
 import numpy as np
 from scipy.stats import bootstrap
 
-from eval import prompts
+from pipeline import prompts
 from eval.evalsets import EvalSet, evaluate_set, labelled_fields, record_run
 from eval.metrics import Report
 from pipeline.config import Settings
-from pipeline.ground import TYPED_KINDS, locate
+from pipeline.ground import locate
+from pipeline.kinds import is_typed
 from pipeline.prompting import Demonstration, PromptConfig
 from pipeline.store import Store
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 DEMO_CHARS = 1500  # a demonstration is about one chunk of its document
 POOL = 24
@@ -47,7 +48,7 @@ def _quote(text: str, kind: str, value: Any) -> str | None:
     from eval.evalsets import text_document
 
     document = text_document(text)
-    hit = locate(document, None, kind, value) if kind in TYPED_KINDS else locate(document, str(value), kind)
+    hit = locate(document, None, kind, value) if is_typed(kind) else locate(document, str(value), kind)
     return hit[0].text if hit and hit[1] >= 0.9 else None
 
 

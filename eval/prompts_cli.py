@@ -30,7 +30,7 @@ def _actor(by: str | None) -> str:
 @app.command("list")
 def list_cmd() -> None:
     """Every stored version with its status, A/B share, parent and results."""
-    from eval import prompts
+    from pipeline import prompts
 
     store = _store()
     table = Table("version", "status", "A/B share", "parent", "created", "by", "results", "note")
@@ -45,7 +45,7 @@ def list_cmd() -> None:
 @app.command("show")
 def show_cmd(version: str = typer.Argument(..., help="A version id.")) -> None:
     """A version's configuration, results and history."""
-    from eval import prompts
+    from pipeline import prompts
 
     store = _store()
     config = prompts.get(store, version)
@@ -62,7 +62,7 @@ def show_cmd(version: str = typer.Argument(..., help="A version id.")) -> None:
 @app.command("promote")
 def promote_cmd(version: str = typer.Argument(...), by: str = ACTOR, reason: str = typer.Option("", help="Why.")) -> None:
     """Make VERSION the one extraction uses."""
-    from eval import prompts
+    from pipeline import prompts
 
     prompts.promote(_store(), version, _actor(by), reason)
     console.print(f"active: {version}")
@@ -71,7 +71,7 @@ def promote_cmd(version: str = typer.Argument(...), by: str = ACTOR, reason: str
 @app.command("rollback")
 def rollback_cmd(by: str = ACTOR, reason: str = typer.Option("", help="Why.")) -> None:
     """Retire the active version and restore the one it replaced."""
-    from eval import prompts
+    from pipeline import prompts
 
     restored = prompts.rollback(_store(), _actor(by), reason)
     console.print(f"active: {restored.version}")
@@ -110,7 +110,8 @@ def optimise_cmd(
     by: str = ACTOR,
 ) -> None:
     """Make a candidate from the active version; promote it only if it beats it by more than noise."""
-    from eval import anchors, evalsets, optimise, prompts
+    from eval import anchors, evalsets, optimise
+    from pipeline import prompts
     from pipeline.config import get_settings
 
     store, settings, actor = _store(), get_settings(), _actor(by)

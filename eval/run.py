@@ -76,8 +76,8 @@ def pipeline_runner(schema: str, extractors: list[str], settings: Settings) -> R
 def extractor_runner(schema: str, extractors: list[str], settings: Settings) -> Runner:
     """Each example through the extractors alone: the strongest candidate per field."""
     from pipeline.extractors.base import ExtractionRequest, create
-    from pipeline.extractors.rules import Proposal
-    from schemas.registry import field_specs, get_schema
+    from pipeline.extractors.finding import Proposal
+    from pipeline.schemas import field_specs, get_schema
 
     model = get_schema(schema)
     specs = field_specs(model)
@@ -113,7 +113,7 @@ def extractor_runner(schema: str, extractors: list[str], settings: Settings) -> 
 
 def _schema_fields(schema: str) -> list[str]:
     """Every scalar or list field of a document type (a dataset that labels them all)."""
-    from schemas.registry import field_specs, get_schema
+    from pipeline.schemas import field_specs, get_schema
 
     return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
 

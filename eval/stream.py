@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.calibrate import field_outcomes
-from eval.calibration import NEVER, CalibratedScorer, Outcome, fit
+from eval.calibration import NEVER, Outcome, fit
+from pipeline.confidence import CalibratedScorer
 from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
 from eval.run import run_example
@@ -39,7 +40,7 @@ from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remem
 from pipeline.route import AUDIT
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, FieldStatus
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -193,6 +194,26 @@ def schema_for(key: str, metadata: Mapping[str, str], known: Iterable[str], defa
     return default
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # NUL, control characters, line separators
+
+
+def safe_segment(name: str) -> str:
+    """One path segment made safe: control characters replaced, no separators, never ``.``/``..``/empty."""
+    name = _UNSAFE.sub("_", name).replace("/", "_").replace("\\", "_")
+    return name if name.strip(". ") else "_"
+
+
+def safe_key(key: str) -> str:
+    """A relative key that stays where it is put: ``..``, ``.`` and empty segments dropped,
+    absolute and backslash paths made relative, control characters (NUL included) replaced."""
+    parts = [safe_segment(p) for p in re.split(r"[/\\]+", _UNSAFE.sub("_", key)) if p.strip(". ")]
+    return "/".join(parts) or "_"
+
+
 def result_key(key: str) -> str:
-    """Where an input's JSON goes: ``inbox/invoice/a.pdf`` -> ``out/invoice/a.pdf.json``."""
-    return f"{OUTBOX}{key.removeprefix(INBOX)}.json"
+    """Where an input's JSON goes: ``inbox/invoice/a.pdf`` -> ``out/invoice/a.pdf.json``.
+
+    Derived from the sanitised key only, so no object key can place a result
+    outside ``out/`` (``inbox/../../x``, ``/etc/x``, NUL or control characters).
+    """
+    return f"{OUTBOX}{safe_key(key.removeprefix(INBOX))}.json"

@@ -11,7 +11,7 @@ import math
 import re
 
 from pipeline.state import ParsedDocument
-from schemas.registry import field_specs, registry
+from pipeline.schemas import field_specs, registry
 
 SAMPLE_CHARS = 6000  # the first pages say what a document is
 TEMPERATURE = 2.0

@@ -51,7 +51,7 @@ def extract_cmd(
     paths: list[Path] = typer.Argument(..., help="Files or folders."),
     schema: str = typer.Option("auto", help="Document type, or 'auto' to classify."),
     out: Path = typer.Option(Path("out"), help="Folder for <input stem>.json."),
-    extractors: str = typer.Option("rules,memory,llm", help="Extractors in cascade order."),
+    extractors: str = typer.Option("rules,tables,memory,llm", help="Extractors in cascade order."),
 ) -> None:
     """Extract every input to OUT/<stem>.json. Exit 1 when some input failed."""
     pipe = _pipeline(extractors)
@@ -59,13 +59,17 @@ def extract_cmd(
     failed = 0
     summary = Table("file", "schema", "status", "fields auto-accepted", "error")
     for path in track(files, description="extracting", console=console):
-        state = pipe.process(path.read_bytes(), str(path), schema)
-        from pipeline.run import write_export
+        from pipeline.run import export_stem, write_export
 
-        write_export(state, out, path.stem)
-        auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
-        failed += state.status == "failed"
-        summary.add_row(path.name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
+        # an e-mail's attachments follow it as documents of their own: <stem>.attachment-<n>.json
+        for index, state in enumerate(pipe.process_with_attachments(path.read_bytes(), str(path), schema)):
+            stem = export_stem(state, out)
+            target = write_export(state, out, f"{stem}.attachment-{index}" if index else stem)
+            pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
+            auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
+            failed += state.status == "failed"
+            name = f"{path.name} #{index}" if index else path.name
+            summary.add_row(name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
     console.print(summary)
     raise typer.Exit(1 if failed or len(files) < len(paths) else 0)
 
@@ -75,7 +79,7 @@ def run_cmd(
     bucket: Path = typer.Option(None, help="Folder to watch (default: DOCLOOP_BUCKET or var/bucket)."),
     out: Path = typer.Option(Path("out"), help="Where JSON results go."),
     schema: str = typer.Option("auto"),
-    extractors: str = typer.Option("rules,memory,llm"),
+    extractors: str = typer.Option("rules,tables,memory,llm"),
     interval: float = typer.Option(2.0, help="Seconds between scans."),
     once: bool = typer.Option(False, help="Process what is there now, then exit."),
 ) -> None:
@@ -106,7 +110,7 @@ def run_cmd(
 @app.command("schemas")
 def schemas_cmd(name: str = typer.Argument(None, help="Show one type's JSON Schema.")) -> None:
     """List document types (and their JSON Schema)."""
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     types = registry()
     if name:
@@ -136,12 +140,14 @@ def _mount() -> None:
 
     from eval.cli import app as eval_app
     from eval.prompts_cli import register as register_prompts
+    from eval.replay_gate import register as register_replay_gate
 
     register_workers(app)
     register_telemetry(app)
     register_review(app)
     app.add_typer(eval_app, name="eval")
     register_prompts(app)
+    register_replay_gate(app)
 
 
 _mount()

@@ -35,6 +35,7 @@ class ExportEvidence(BaseModel):
     end: int
     text: str
     bbox: tuple[float, float, float, float] | None = None
+    path: str | None = Field(None, description="Inside a list of records: '<item index>.<field>', e.g. '0.amount'.")
 
 
 class ExportField(BaseModel):

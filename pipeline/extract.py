@@ -31,13 +31,12 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.config import Settings
-from pipeline.extractors import base as extractors_base
-from pipeline.extractors.base import ExtractionRequest, Extractor, create
+from pipeline.extractors.base import ExtractionRequest, Extractor, create, extractor_class
 from pipeline.score import candidate_confidence
 from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
 from pipeline.telemetry.stages import extractor_call
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec, field_specs
+from pipeline.schemas import FieldSpec, field_specs
 
 CHUNKS_PER_FIELD = 2
 ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a chunk
@@ -48,20 +47,9 @@ def build_extractors(names: list[str], settings: Settings, **options: Any) -> li
     (e.g. ``prompt``) its constructor takes."""
     extractors = []
     for name in names:
-        params = inspect.signature(_extractor_class(name)).parameters
+        params = inspect.signature(extractor_class(name)).parameters
         extractors.append(create(name, **{k: v for k, v in {"settings": settings, **options}.items() if k in params}))
     return extractors
-
-
-def _extractor_class(name: str) -> Any:
-    # the registry maps names to classes; importing the built-ins registers them
-    from pipeline.extractors import llm, memory, rules  # noqa: F401
-
-    try:
-        return extractors_base._REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(extractors_base._REGISTRY))
-        raise KeyError(f"unknown extractor {name!r}; known: {known}") from None
 
 
 def threshold(spec: FieldSpec, settings: Settings) -> float:
@@ -131,13 +119,12 @@ def extract(
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
     for extractor in extractors:
-        # an extractor marked ``every_field`` (cheap, its agreement is evidence: memory) sees all fields
-        weak = specs if getattr(extractor, "every_field", False) else weak_fields(specs, candidates, settings)
+        # an extractor declaring ``every_field`` (cheap, its agreement is evidence: memory) sees all fields
+        weak = specs if extractor.every_field else weak_fields(specs, candidates, settings)
         if not weak:
             continue
         plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
-        # an opt-in class attribute (LLMExtractor sets it), so other extractors need not know it
-        metered = getattr(extractor, "spends_tokens", False)
+        metered = extractor.spends_tokens
         asked = log["asked"].setdefault(extractor.name, [])
         for request in _requests(state, schema, weak, plan, hints or {}, per_chunk=metered):
             if metered and spent(calls) >= budget:

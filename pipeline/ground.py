@@ -6,6 +6,12 @@ compared as typed values ("$8,000.00" grounds 8000, "25 DEC 2018" grounds
 (rapidfuzz alignment, for quotes with OCR noise or re-flowed whitespace). An
 ungrounded value keeps its place but gets ``grounded = 0``, which the scorer
 turns into low confidence, so a value the model invented is never auto-accepted.
+
+Visible text wins: of several places a value occurs, one a person can see is
+chosen, and evidence in invisible text (``pipeline.parsers.visibility``) is
+swapped for a visible occurrence of the same value where there is one. A
+candidate left with invisible evidence gets ``visible = 0``; scoring ranks it
+below every visible rival and routing never accepts it without a person.
 """
 
 from __future__ import annotations
@@ -16,25 +22,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from pipeline.kinds import get_kind, parser
+from pipeline.schemas import field_specs, get_schema
 from pipeline.state import Candidate, DocumentState, ParsedDocument, Span, Stage
-from schemas.registry import field_specs, get_schema
-from schemas.types import PARSERS
 
 FUZZY_MIN = 90.0  # partial_ratio below this is not the same text
-TYPED_KINDS = {"date", "money", "percent", "term", "currency"}
-
-# Substrings worth parsing when looking for a typed value.
-_TYPED_PATTERNS = {
-    "money": r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])",
-    "percent": r"\d+(?:[.,]\d+)?\s?%",
-    "currency": r"\b[A-Z]{3}\b|[$€£¥]|\bRM\b",
-    "term": r"\b(?:\w+(?:-\w+)?\s+)?(?:\(\s*\d+\s*\)\s*)?(?:years?|months?|weeks?|days?)\b",
-    "date": (
-        r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
-        r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b"
-        r"|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
-    ),
-}
 
 
 def span_at(document: ParsedDocument, start: int, end: int) -> Span:
@@ -49,21 +41,26 @@ def span_at(document: ParsedDocument, start: int, end: int) -> Span:
             max(b[2] for b in boxes),
             max(b[3] for b in boxes),
         )
-    return Span(page=page.number, start=start, end=end, text=document.text[start:end], bbox=bbox)
+    return Span(
+        page=page.number, start=start, end=end, text=document.text[start:end], bbox=bbox,
+        visible=document.visible(start, end),
+    )
 
 
-def _closest(starts: list[tuple[int, int]], near: int | None) -> tuple[int, int]:
+def _closest(document: ParsedDocument, starts: list[tuple[int, int]], near: int | None) -> tuple[int, int]:
+    """The occurrence nearest ``near`` (else the first), among the visible ones if any is."""
+    starts = [se for se in starts if document.visible(*se)] or starts
     if near is None:
         return starts[0]
     return min(starts, key=lambda se: abs(se[0] - near))
 
 
 def _same_value(kind: str, text: str, value: Any) -> bool:
-    parser = PARSERS.get(kind)
-    if parser is None or value is None:
+    parse = parser(kind)
+    if parse is None or value is None:
         return False
-    parsed = parser(text)
-    return parsed is not None and _as_json(parsed) == _as_json(parser(value) or value)
+    parsed = parse(text)
+    return parsed is not None and _as_json(parsed) == _as_json(parse(value) or value)
 
 
 def _as_json(value: Any) -> str:
@@ -90,28 +87,30 @@ def locate(
     kind's shape; the text case-insensitively; a fuzzy alignment.
     """
     doc = document.text
+    known = get_kind(kind)
+    pattern = known.grounding if known is not None else None  # typed kinds: substrings of the kind's shape
     if text:
         hits = [(m.start(), m.end()) for m in re.finditer(re.escape(text), doc)]
         if hits:
-            return span_at(document, *_closest(hits, near)), 1.0
-    if kind in TYPED_KINDS and value is not None:
+            return span_at(document, *_closest(document, hits, near)), 1.0
+    if pattern is not None and value is not None:
         hits = [
             (m.start(), m.end())
-            for m in re.finditer(_TYPED_PATTERNS[kind], doc, re.IGNORECASE)
+            for m in re.finditer(pattern, doc, re.IGNORECASE)
             if _same_value(kind, m.group(0).strip(), value)
         ]
         if hits:
-            s, e = _closest(hits, near)
+            s, e = _closest(document, hits, near)
             while doc[s].isspace():
                 s += 1
             return span_at(document, s, e), 1.0
-    needle = text or (str(value) if value is not None and kind not in TYPED_KINDS else None)
+    needle = text or (str(value) if value is not None and pattern is None else None)
     if not needle or len(needle) < 2:
         return None
     folded = _folded(doc)
     hits = [(m.start(), m.end()) for m in re.finditer(re.escape(needle.casefold()), folded)]
     if hits:
-        return span_at(document, *_closest(hits, near)), 0.95
+        return span_at(document, *_closest(document, hits, near)), 0.95
     # Whitespace-insensitive fuzzy alignment; bounded so long documents stay fast.
     if len(needle) >= 4:
         alignment = fuzz.partial_ratio_alignment(needle.casefold(), folded, score_cutoff=FUZZY_MIN)
@@ -131,7 +130,8 @@ def verify(document: ParsedDocument, span: Span) -> bool:
 def ground_candidate(document: ParsedDocument, candidate: Candidate, kind: str) -> Candidate:
     """The candidate with verified evidence and a ``grounded`` signal in 0..1."""
     values = candidate.value if isinstance(candidate.value, list) else [candidate.value]
-    evidence = [s for s in candidate.evidence if verify(document, s)]
+    # an extractor's spans are checked, and told whether a person can see them
+    evidence = [s.model_copy(update={"visible": document.visible(s.start, s.end)}) for s in candidate.evidence if verify(document, s)]
     score = 1.0 if evidence and len(evidence) >= len([v for v in values if v is not None]) else 0.0
     if not evidence:
         found = []
@@ -144,7 +144,14 @@ def ground_candidate(document: ParsedDocument, candidate: Candidate, kind: str) 
         evidence = [span for span, _ in found]
         if found:
             score = min(s for _, s in found) * len(found) / max(1, len(values))
+    if len(values) == 1 and any(not s.visible for s in evidence):
+        # read from hidden text: the same value where a person can see it, if it is printed
+        hit = locate(document, candidate.raw, kind, values[0]) or locate(document, None, kind, values[0])
+        if hit is not None and hit[0].visible:
+            evidence = [hit[0]]
     signals = dict(candidate.signals, grounded=round(score, 3))
+    if evidence:
+        signals["visible"] = 1.0 if all(s.visible for s in evidence) else 0.0
     return candidate.model_copy(update={"evidence": evidence, "signals": signals})
 
 

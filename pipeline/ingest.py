@@ -10,8 +10,6 @@ with a typed code. The bytes themselves are only read.
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from pathlib import PurePath
 
 import puremagic
@@ -19,8 +17,9 @@ import puremagic
 from pipeline.config import Settings
 from pipeline.errors import EmptyDocument, TooLarge, UnsupportedType
 from pipeline.parsers import DOCX, PARSERS, PDF
+from pipeline.parsers.containers import ZIP_EXTENSIONS, is_zip, office_type
 from pipeline.state import DocumentState
-from schemas.registry import registry
+from pipeline.schemas import registry
 
 # formats without reliable magic numbers: trusted by extension when the bytes are text
 TEXT_EXTENSIONS = {
@@ -30,6 +29,7 @@ TEXT_EXTENSIONS = {
     ".html": "text/html",
     ".htm": "text/html",
     ".eml": "message/rfc822",
+    ".csv": "text/csv",
 }
 _ALIASES = {"image/jpg": "image/jpeg", "image/x-png": "image/png", "image/x-ms-bmp": "image/bmp"}
 _PRINTABLE = bytes(range(0x20, 0x100)) + b"\t\n\r\f"
@@ -42,29 +42,23 @@ def _is_text(data: bytes) -> bool:
     return b"\x00" not in controls and len(controls) * 100 <= len(sample)
 
 
-def _is_docx(data: bytes) -> bool:
-    """A ZIP holding a Word body (puremagic calls any ZIP an Office file)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError):
-        return False
-
-
 def sniff(data: bytes, source: str) -> str:
-    """The media type of ``data``, from its content; the extension only decides between text formats."""
+    """The media type of ``data``, from its content; the extension only decides between text formats
+    and names an office package too broken to open (so it fails as corrupt)."""
     try:
         guessed = puremagic.from_string(data, mime=True)
     except puremagic.PureError:
         guessed = ""
     guessed = _ALIASES.get(guessed, guessed)
-    if guessed == DOCX:
-        return DOCX if _is_docx(data) else "application/zip"
+    if office := office_type(data):
+        return office
+    extension = PurePath(source).suffix.lower()
+    if guessed == DOCX:  # puremagic calls any ZIP an Office file; an unreadable one is named by its extension
+        return ZIP_EXTENSIONS.get(extension, "application/zip") if not is_zip(data) else "application/zip"
     if guessed in PARSERS:
         return guessed
     if b"%PDF-" in data[:1024]:  # PDF readers accept junk before the header
         return PDF
-    extension = PurePath(source).suffix.lower()
     if _is_text(data) and (extension in TEXT_EXTENSIONS or not guessed):
         return TEXT_EXTENSIONS.get(extension, "text/plain")
     return guessed or "application/octet-stream"

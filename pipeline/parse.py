@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pipeline.config import Settings
 from pipeline.errors import DocloopError, NoText
+from pipeline.hygiene import strip_hidden_characters
 from pipeline.parsers import ParseOptions, parse_plain
 from pipeline.sandbox import run_isolated
 from pipeline.state import DocStatus, DocumentState, ParsedDocument, Stage
@@ -31,7 +32,7 @@ def parse(state: DocumentState, data: bytes, settings: Settings) -> DocumentStat
             parse_plain, data, state.media_type or "", ParseOptions.from_settings(settings),
             timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
         )
-        parsed = ParsedDocument.model_validate(plain)
+        parsed = strip_hidden_characters(ParsedDocument.model_validate(plain))  # bidi controls, zero-width
         if not parsed.text.strip():
             raise NoText("no text in the document, even after OCR")
     except DocloopError as exc:

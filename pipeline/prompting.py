@@ -22,8 +22,9 @@ from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
+from pipeline.kinds import get_kind
+from pipeline.schemas import FieldSpec
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec
 
 PROMPT_VERSION = "fields-v2"  # v2: no maxLength in the answer schema, blank values read as null
 
@@ -35,15 +36,6 @@ SYSTEM = (
     "shortest quote from the document that states it, exactly as printed, then give "
     "its value. If the document does not state a field, use null for both."
 )
-
-_KIND_HINTS = {
-    "date": "a date, as printed",
-    "money": "an amount, as printed",
-    "currency": "an ISO 4217 currency code",
-    "percent": "a percentage",
-    "term": 'a duration, e.g. "3 years"',
-}
-
 
 # No maxLength: llama-cpp-python expands it into deeply nested grammar rules that
 # make constrained decoding several times slower; the embedded provider bounds
@@ -102,7 +94,7 @@ class Demonstration(BaseModel):
 
 
 class PromptConfig(BaseModel):
-    """Everything about how extraction is asked that the learning loop (``eval.prompts``) may change.
+    """Everything about how extraction is asked that the learning loop (``pipeline.prompts``) may change.
 
     The default is the built-in prompt (``PROMPT_VERSION``); stored versions carry
     their own id in ``version``. Keyed by schema name, then field name.
@@ -130,7 +122,8 @@ def similar(pool: list[Demonstration], text: str, k: int) -> list[Demonstration]
 
 
 def describe(spec: FieldSpec, hint: str | None = None) -> str:
-    kind = _KIND_HINTS.get(spec.kind)
+    known = get_kind(spec.kind)
+    kind = known.hint if known is not None else None
     many = " (list every one)" if spec.many else ""
     return f"- {spec.name}: {spec.description}{f' ({kind})' if kind else ''}{many}{f' {hint}' if hint else ''}"
 

@@ -5,8 +5,8 @@
   byte the same: the proof that a stored run explains its result.
 - ``replay_window``: the documents of a time window re-run live with a candidate prompt version
   or model. Per field: what changed, and where a person reviewed the field, whether the old and
-  the new value are right; tokens, cost and time of the candidate. ``gate`` turns such a report
-  into the promotion decision (the same paired bootstrap as ``eval.optimise.gate``).
+  the new value are right; tokens, cost and time of the candidate. ``eval.replay_gate`` turns
+  such a report into the promotion decision.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pipeline.export import export
 from pipeline.extractors.llm import LLMExtractor
 from pipeline.providers import ProviderError, get_provider
 from pipeline.providers.base import Completion, Provider
+from pipeline import prompts
 from pipeline.prompting import PromptConfig
 from pipeline.run import Pipeline, build_pipeline
 from pipeline.state import DocStatus, DocumentState, Stage
@@ -78,8 +79,6 @@ def from_parse(stored: DocumentState) -> DocumentState:
 
 
 def _prompt(store: Store, version: str) -> PromptConfig:
-    from eval import prompts
-
     return prompts.get(store, version)
 
 
@@ -239,22 +238,3 @@ def replay_window(
         if truth:
             report.per_document[stored.id] = (right["before"] / len(truth), right["after"] / len(truth))
     return report
-
-
-def gate(store: Store, report: WindowReport, actor: str, promote: bool = True) -> tuple[bool, str]:
-    """Promote the candidate prompt version of ``report`` only if, on the reviewed fields of the
-    window, it is right more often than the version that ran, by more than noise."""
-    from eval import prompts
-    from eval.optimise import paired_gain
-
-    if report.candidate.startswith("model:"):
-        raise ValueError("a model replay is evidence for a prompt version that names the model, not a version itself")
-    before = {k: v[0] for k, v in report.per_document.items()}
-    after = {k: v[1] for k, v in report.per_document.items()}
-    gain, low, high = paired_gain(before, after)
-    better = low > 0
-    reason = f"replay of {report.documents} documents ({len(before)} reviewed): gain {gain:+.3f} per document, CI [{low:+.3f}, {high:+.3f}]"
-    prompts.record_results(store, report.candidate, "replay", {**report.as_dict(), "gain": gain, "low": low, "high": high, "promoted": better and promote})
-    if better and promote:
-        prompts.promote(store, report.candidate, actor, reason=reason)
-    return better and promote, reason

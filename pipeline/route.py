@@ -2,7 +2,9 @@
 
 A field is ``auto_accepted`` when its confidence reaches its threshold (the
 field's own, else the default) *and* it is grounded: a value that does not occur
-in the document is never accepted without a person, whatever its score. "Not in
+in the document, or only in text a person cannot see, is never accepted without
+a person, whatever its score; so is one with a hygiene flag (``pipeline.hygiene``:
+hidden characters, foreign digits, instruction-like text, markup). "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -17,11 +19,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pipeline.hygiene import BLOCKING, flag_fields
+from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
-AUDIT = "audit sample"
+AUDIT = Reason.audit
 
 
 def audited(document: str, field: str, rate: float) -> bool:
@@ -31,7 +35,8 @@ def audited(document: str, field: str, rate: float) -> bool:
 
 
 def _grounded(result: FieldResult) -> bool:
-    return bool(result.evidence) and "not grounded in the document" not in result.reasons
+    """Read from the document, where a person can see it."""
+    return bool(result.evidence) and all(s.visible for s in result.evidence) and not BLOCKING.intersection(result.reasons)
 
 
 def route(
@@ -44,17 +49,20 @@ def route(
     """
     model = get_schema(state.schema_name)
     thresholds = thresholds or {}
+    flagged = flag_fields(state.parsed, state.fields)  # hidden characters, foreign digits, injections, markup
     fields: dict[str, FieldResult] = {}
     for spec in field_specs(model):
-        result = state.fields.get(spec.name) or FieldResult()
+        result = flagged.get(spec.name) or FieldResult()
         if result.status in REVIEWED:
             fields[spec.name] = result
             continue
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
-        accept = result.confidence >= threshold and (empty or _grounded(result))
+        accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, AUDIT]})
+        if not accept and not result.reasons:  # every field sent to a person says why
+            result = result.model_copy(update={"reasons": [Reason.low_confidence]})
         status = FieldStatus.auto_accepted if accept else FieldStatus.needs_review
         fields[spec.name] = result.model_copy(update={"status": status})
 
@@ -65,7 +73,7 @@ def route(
                 r = fields[name]
                 if r.status == FieldStatus.auto_accepted:
                     r = r.model_copy(update={"status": FieldStatus.needs_review})
-                fields[name] = r.model_copy(update={"reasons": [*r.reasons, f"cross-field check failed: {check.message}"]})
+                fields[name] = r.model_copy(update={"reasons": [*r.reasons, f"{Reason.cross_field}: {check.message}"]})
 
     pending = any(r.status == FieldStatus.needs_review for r in fields.values())
     status = DocStatus.needs_review if pending else DocStatus.completed

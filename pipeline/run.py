@@ -9,23 +9,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.attachments import CONTAINERS, attachments_of
 from pipeline.chunk import chunk
+from pipeline import confidence
 from pipeline.classify import classify
 from pipeline.config import Settings
 from pipeline.export import PIPELINE_VERSION, export
 from pipeline.extract import build_extractors, extract
+from pipeline.errors import DocloopError
 from pipeline.extractors.base import Extractor
 from pipeline.ground import ground
 from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.prompting import PromptConfig
+from pipeline.prompts import assign, serving
 from pipeline.route import route
+from pipeline.sandbox import run_isolated
 from pipeline.score import Scorer, score
 from pipeline.state import DocStatus, DocumentState, ParsedDocument
 from pipeline.store import Store, run_key
+from pipeline.schemas import get_schema
 from pipeline.telemetry import stage
 from pipeline.telemetry.stages import document
-from schemas.registry import get_schema
 
 AUTO = "auto"
 
@@ -71,8 +76,6 @@ class Pipeline:
         """The version this document runs: the active one, or an A/B candidate chosen by content hash."""
         if not self.trials:
             return self.prompt
-        from eval.ab import assign
-
         return assign(state.sha256, self.prompt, self.trials)
 
     def prompt_version(self, state: DocumentState) -> str:
@@ -123,6 +126,23 @@ class Pipeline:
             state = state.model_copy(update={"schema_name": "unknown"})
         return self._record(state)
 
+    def process_with_attachments(self, data: bytes, source: str, schema: str) -> list[DocumentState]:
+        """The document, then each e-mail attachment as its own document linked to it (``parent``)."""
+        parent = self.process(data, source, schema)
+        if parent.media_type not in CONTAINERS or parent.status == DocStatus.failed:
+            return [parent]
+        try:
+            found = run_isolated(attachments_of, data, parent.media_type, timeout_s=self.settings.parse_timeout_s,
+                                 memory_mb=self.settings.parse_memory_mb)
+        except DocloopError:  # the message itself parsed; its attachments stay unread, as the export says
+            found = []
+        children = []
+        for index, (name, content) in enumerate(found, 1):
+            child = self.process(content, f"{source}#attachment/{index}/{name}", schema)
+            children.append(child.model_copy(update={"provenance": dict(child.provenance, parent=parent.id)}))
+        parent = parent.model_copy(update={"provenance": dict(parent.provenance, attachments=[c.id for c in children])})
+        return [parent, *children]
+
     @document
     def process_parsed(self, parsed: ParsedDocument, source: str, schema: str) -> DocumentState:
         """For documents that come already as text (datasets shipped with OCR)."""
@@ -157,12 +177,9 @@ def build_pipeline(
 ) -> Pipeline:
     """A pipeline with the newest calibration (the shipped one, overridden by ``home/calibrations``)
     and, with a store, its active prompt version and A/B candidates (``prompt`` overrides both)."""
-    from eval import calibration
-    from eval.prompts import serving
-
-    scorer = calibration.load([calibration.SHIPPED, settings.home / "calibrations"])
+    scorer = confidence.load([confidence.SHIPPED, settings.home / "calibrations"])
     # memory (learned anchors, kept in settings.home / "memory") proposes nothing until reviews fill it
-    names = extractor_names if extractor_names is not None else ["rules", "memory", "llm"]
+    names = extractor_names if extractor_names is not None else ["rules", "tables", "memory", "llm"]
     if settings.llm_provider == "none":
         names = [n for n in names if n != "llm"]
     active, trials = (prompt, []) if prompt is not None or store is None else serving(store)
@@ -177,10 +194,26 @@ def build_pipeline(
     )
 
 
+def export_stem(state: DocumentState, out_dir: Path) -> str:
+    """The source's file stem, unless ``out_dir`` holds another source's export under it:
+    then the stem and the document id, so two sources with one stem never overwrite each other."""
+    stem = Path(state.source).stem
+    try:
+        owner = json.loads((out_dir / f"{stem}.json").read_text())["document"]["source"]
+    except (OSError, ValueError, KeyError, TypeError):  # no export there yet (or not ours to read)
+        return stem
+    return stem if owner == state.source else f"{stem}-{state.id}"
+
+
 def write_export(state: DocumentState, out_dir: Path, stem: str) -> Path:
-    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file)."""
+    """``out_dir/<stem>.json``, written atomically (a reader never sees half a file).
+
+    ``stem`` is sanitised (``pipeline.bucket.safe_segment``): the file is always directly in ``out_dir``.
+    """
+    from pipeline.bucket import safe_segment
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{stem}.json"
+    target = out_dir / f"{safe_segment(stem)}.json"
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(export(state), indent=2, ensure_ascii=False, default=str))
     tmp.replace(target)

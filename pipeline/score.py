@@ -15,14 +15,21 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from pipeline.hygiene import comparable
+from pipeline.reasons import Reason
 from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec, field_specs, get_schema
+from pipeline.schemas import FieldSpec, field_specs, get_schema
 
 FEATURES = ("grounded", "strength", "agreement", "conflict", "validated", "n_extractors", "rest")
 
 # Signals that describe the candidate itself, not its context; their mean is "strength".
-_CONTEXT_SIGNALS = {"grounded", "agreement", "conflict", "validated", "n_extractors", "rest"}
+_CONTEXT_SIGNALS = {"grounded", "agreement", "conflict", "validated", "n_extractors", "rest", "visible"}
+
+
+def visible(candidate: Candidate) -> float:
+    """1 unless the candidate's only evidence is text a person cannot see (``pipeline.ground``)."""
+    return candidate.signals.get("visible", 1.0)
 
 
 def strength(candidate: Candidate) -> float:
@@ -72,15 +79,15 @@ def default_scorer() -> Scorer:
 
 
 def set_default_scorer(scorer: Scorer) -> None:
-    """Install a fitted scorer (eval.calibration does this when a calibration is loaded)."""
+    """Install a fitted scorer (pipeline.confidence builds one when calibrations are loaded)."""
     global _default_scorer
     _default_scorer = scorer
 
 
 def _key(value: Any) -> str:
     if isinstance(value, list):
-        return "|".join(sorted(str(v).casefold() for v in value))
-    return str(value).casefold()
+        return "|".join(sorted(comparable(v) for v in value))
+    return comparable(value)
 
 
 def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool = True, exclusive: bool = True) -> dict[str, float]:
@@ -94,7 +101,11 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
     # an extractor agrees when this is its own best value, not one of its runners-up
     agreeing = {c.extractor for c in same if not exclusive or _key(_top(all_candidates, c.extractor).value) == _key(c.value)}
     own = strength(chosen)
-    rivals = [strength(c) for c in all_candidates if exclusive and _key(c.value) != _key(chosen.value)]
+    # hidden text does not contest what a person can see
+    rivals = [
+        strength(c) for c in all_candidates
+        if exclusive and _key(c.value) != _key(chosen.value) and visible(c) >= visible(chosen)
+    ]
     # the signals of every candidate for this value (the strongest of each), so a calibration
     # can weigh what the rules saw even when memory proposed the same value more strongly
     signals: dict[str, float] = {}
@@ -136,16 +147,18 @@ def _validates(model: type[DocumentSchema], name: str, value: Any) -> bool:
     return True
 
 
-def _reasons(feats: dict[str, float]) -> list[str]:
+def _reasons(feats: dict[str, float], best: Candidate) -> list[str]:
     reasons = []
     if feats["grounded"] < 0.9:
-        reasons.append("not grounded in the document")
+        reasons.append(Reason.not_grounded)
     if not feats["validated"]:
-        reasons.append("validator failed")
+        reasons.append(Reason.validator_failed)
     if feats["conflict"] >= 0.8:
-        reasons.append("extractors or candidates disagree")
+        reasons.append(Reason.disagree)
     if feats["strength"] < 0.6:
-        reasons.append("weak evidence")
+        reasons.append(Reason.weak)
+    if visible(best) < 1:
+        reasons.append(Reason.invisible)
     return reasons
 
 
@@ -163,11 +176,12 @@ def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSche
         groups[_key(c.value)].append(c)
     ranked = []
     for group in groups.values():
-        best = max(group, key=lambda c: (c.signals.get("grounded", 0.0), strength(c)))
+        best = max(group, key=lambda c: (visible(c), c.signals.get("grounded", 0.0), strength(c)))
         value = [best.value] if spec.many else best.value
         feats = features(best, candidates, _validates(model, spec.name, value), exclusive)
         ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
-    return sorted(ranked, key=lambda t: t[0], reverse=True)
+    # a value a person can see wins over one read from hidden text, however strong
+    return sorted(ranked, key=lambda t: (visible(t[2]), t[0]), reverse=True)
 
 
 def _items(candidates: list[Candidate]) -> list[Candidate]:
@@ -188,19 +202,23 @@ LIST_ITEM_MIN = 0.5  # an item of a list field with a prior below this is left o
 
 def _choose_many(spec, candidates, model, scorer) -> FieldResult:
     ranked = _rank(spec, _items(candidates), model, exclusive=False)
-    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN] or ranked[:1]
+    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN and visible(t[2])] or ranked[:1]
     dropped = [t for t in ranked if t not in kept]
     weakest = dict(min(kept, key=lambda t: t[0])[1])
     # how close the best left-out item came to being kept: a list is only as sure as that call
     weakest["rest"] = max((t[0] for t in dropped), default=0.0)
-    reasons = sorted({r for _, feats, _ in kept for r in _reasons(feats)})
+    reasons = sorted({r for _, feats, best in kept for r in _reasons(feats, best)})
     if dropped:
-        reasons.append("uncertain further items")
+        reasons.append(Reason.further_items)
     return FieldResult(
         value=[best.value for _, _, best in kept],
         confidence=scorer.confidence(model.name, spec.name, weakest),
         features=weakest,
-        evidence=[s for _, _, best in kept for s in best.evidence],
+        # a record's cell spans name their field; prefixed with the item's place in the list
+        evidence=[
+            s.model_copy(update={"path": f"{i}.{s.path}"}) if s.path else s
+            for i, (_, _, best) in enumerate(kept) for s in best.evidence
+        ],
         extractor=",".join(sorted({best.extractor for _, _, best in kept})),
         reasons=reasons,
         candidates=[best for _, _, best in dropped],
@@ -218,7 +236,7 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
         absent = {"absent": 1.0}
         return FieldResult(
             value=[] if spec.many else None, confidence=scorer.confidence(model.name, spec.name, absent),
-            features=absent, reasons=["not found"],
+            features=absent, reasons=[Reason.not_found],
         )
     if spec.many:
         return _choose_many(spec, candidates, model, scorer)
@@ -230,7 +248,7 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
         features=feats,
         evidence=best.evidence,
         extractor=best.extractor,
-        reasons=_reasons(feats),
+        reasons=_reasons(feats, best),
         candidates=[c for _, _, c in ranked[1:]],
     )
 
@@ -243,5 +261,23 @@ def score(state: DocumentState, scorer: Scorer | None = None) -> DocumentState:
         spec.name: choose(spec, state.candidates.get(spec.name, []), model, scorer)
         for spec in field_specs(model)
     }
+    fields = _with_checks(model, fields, scorer)
     provenance = dict(state.provenance, scorer=scorer.version)
     return state.model_copy(update={"fields": fields, "stage": Stage.scored, "provenance": provenance})
+
+
+def _with_checks(model: type[DocumentSchema], fields: dict[str, FieldResult], scorer: Scorer) -> dict[str, FieldResult]:
+    """Each field in a cross-field check that could be evaluated gets the feature ``cross_check``
+    (1 when it held, 0 when not), and its confidence again: a fitted calibration learns how much
+    a sum that adds up is worth. Failed checks also send their fields to review (``route``)."""
+    values = {name: r.value for name, r in fields.items()}
+    outcome: dict[str, float] = {}
+    for check in model.checks:
+        if all(values.get(f) not in (None, []) for f in check.fields):
+            held = 0.0 if check.failed(values) else 1.0
+            for name in check.fields:
+                outcome[name] = min(outcome.get(name, 1.0), held)
+    for name, held in outcome.items():
+        feats = dict(fields[name].features, cross_check=held)
+        fields[name] = fields[name].model_copy(update={"features": feats, "confidence": scorer.confidence(model.name, name, feats)})
+    return fields

@@ -12,7 +12,9 @@ that string, so ``parsed.text[span.start:span.end] == span.text`` always holds.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -31,6 +33,21 @@ class Word(BaseModel):
     end: int
     bbox: BBox | None = None
     confidence: float | None = None  # OCR confidence 0..1, None for a text layer
+    visible: bool = True  # False: a person cannot see it (see Page.styles for why)
+    style: int | None = None  # index into Page.styles, for PDF text-layer words
+    ocr_agrees: bool | None = None  # the OCR cross-check: False where the page image does not show it
+
+
+class TextStyle(BaseModel):
+    """How one PDF text object is drawn (``pipeline.parsers.visibility``)."""
+
+    render_mode: int = 0
+    fill: str | None = None  # "#rrggbb", the colour the text shows in
+    background: str | None = None  # the colour beneath it, None where unknown (an image)
+    font_size: float | None = None  # points, after the transform
+    in_crop: bool = True
+    covered: bool = False  # an opaque shape or image is painted over it
+    hidden: list[str] = Field(default_factory=list)  # why a person cannot see it; empty: visible
 
 
 class Page(BaseModel):
@@ -41,6 +58,45 @@ class Page(BaseModel):
     height: float | None = None
     ocr: bool = False
     words: list[Word] = Field(default_factory=list)
+    styles: list[TextStyle] = Field(default_factory=list)
+    ocr_checked: bool = False  # its text layer was compared with an OCR of its rendering
+
+    def hidden_reasons(self, word: Word) -> list[str]:
+        """Why ``word`` cannot be seen (empty when it can)."""
+        if word.visible:
+            return []
+        return self.styles[word.style].hidden if word.style is not None else ["not visible"]
+
+
+def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted, not overlapping each other)."""
+    i = bisect_left(spans, (end,))  # spans[:i] start before ``end``
+    return i > 0 and spans[i - 1][1] > start
+
+
+class Cell(BaseModel):
+    """One cell of a table element, at its offsets in the text."""
+
+    row: int
+    col: int
+    start: int
+    end: int
+    bbox: BBox | None = None
+
+
+class Element(BaseModel):
+    """A typed block of the document (from ``unstructured``): where it is and what it is.
+
+    ``type`` is e.g. ``title``, ``narrative_text``, ``list_item``, ``table``,
+    ``header``, ``footer``; a table lists its cells.
+    """
+
+    type: str
+    start: int
+    end: int
+    page: int
+    bbox: BBox | None = None
+    cells: list[Cell] = Field(default_factory=list)
 
 
 class ParsedDocument(BaseModel):
@@ -48,6 +104,25 @@ class ParsedDocument(BaseModel):
     pages: list[Page]
     parser: str  # which parser produced it, e.g. "pdfium", "tesseract", "docx"
     metadata: dict[str, Any] = Field(default_factory=dict)
+    elements: list[Element] = Field(default_factory=list)  # empty for formats parsed into words only
+
+    @cached_property
+    def hidden_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word a person cannot see, in order (words never change after parsing)."""
+        return [(w.start, w.end) for p in self.pages for w in p.words if not w.visible]
+
+    @cached_property
+    def ocr_mismatch_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every visible word that the OCR of its page did not read."""
+        return [(w.start, w.end) for p in self.pages for w in p.words if w.ocr_agrees is False]
+
+    def visible(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` touches no invisible word, nor one the page image does not show."""
+        return not _touches(self.hidden_spans, start, end) and self.ocr_agrees(start, end)
+
+    def ocr_agrees(self, start: int, end: int) -> bool:
+        """Whether the page images show ``text[start:end]`` as the text layer has it (where checked)."""
+        return not _touches(self.ocr_mismatch_spans, start, end)
 
     def page_at(self, offset: int) -> Page:
         """The page holding character ``offset``."""
@@ -75,6 +150,8 @@ class Span(BaseModel):
     end: int
     text: str
     bbox: BBox | None = None
+    visible: bool = True  # False: some of it is text a person cannot see
+    path: str | None = None  # inside a record: its field, e.g. "amount"; "0.amount" once placed in a list
 
 
 class Candidate(BaseModel):

@@ -45,6 +45,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_NAMESPACE = 0x646C  # advisory-lock key space of run ids ("dl")
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without a zone; every stored time is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -174,7 +181,7 @@ class SeenObjectRow(Base):
 
 
 class PromptVersionRow(Base):
-    """A prompt/program configuration (eval.prompts), its lineage and what it scored."""
+    """A prompt/program configuration (pipeline.prompts), its lineage and what it scored."""
 
     __tablename__ = "prompt_versions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the version string runs record
@@ -347,6 +354,15 @@ class Store:
             if known is None or seq > known:
                 s.add(ModelCallRow(run_id=run_id, seq=seq, **call.model_dump(), **(call.exchange or {})))
 
+    def record_export(self, key: str, target: str) -> None:
+        """Note where a run's export was written (``provenance["export"]``), so a later
+        export of it (after review) replaces that file; no-op for an unknown run."""
+        with self.session.begin() as s:
+            run = s.scalar(select(RunRow).where(RunRow.run_key == key))
+            if run is not None:
+                run.state = {**run.state, "provenance": {**run.state.get("provenance", {}), "export": target}}
+                run.exported_at = utcnow()
+
     def load(self, run_id: int) -> DocumentState:
         with self.session() as s:
             run = s.get(RunRow, run_id)
@@ -453,6 +469,33 @@ class Store:
                 select(func.coalesce(func.sum(ModelCallRow.input_tokens + ModelCallRow.output_tokens), 0)).where(ModelCallRow.created_at >= since)
             )
         return int(total or 0)
+
+    def gold(self, schema: str | None = None) -> Iterator[dict[str, Any]]:
+        """The last review of every reviewed field, as a labelled example (oldest first)."""
+        last = select(func.max(ReviewRow.id).label("id")).group_by(ReviewRow.field_id).subquery()
+        q = (
+            select(ReviewRow, FieldRow.name, RunRow.schema_name, RunRow.schema_version, DocumentRow.id, DocumentRow.source, DocumentRow.sha256)
+            .join(last, last.c.id == ReviewRow.id)
+            .join(FieldRow, FieldRow.id == ReviewRow.field_id)
+            .join(RunRow, RunRow.id == FieldRow.run_id)
+            .join(DocumentRow, DocumentRow.id == RunRow.document_id)
+            .order_by(ReviewRow.id)
+        )
+        if schema:
+            q = q.where(RunRow.schema_name == schema)
+        with self.session() as s:
+            for review, name, schema_name, version, doc_id, source, sha in s.execute(q):
+                yield {
+                    "document": {"id": doc_id, "source": source, "sha256": sha},
+                    "schema": {"name": schema_name, "version": version},
+                    "field": name,
+                    "value": review.after,
+                    "action": review.action,
+                    "before": review.before,
+                    "evidence": review.evidence,
+                    "reviewer": review.reviewer,
+                    "at": aware(review.at).isoformat(),
+                }
 
 
 def _fill_field(row: FieldRow, result: FieldResult) -> None:

@@ -9,7 +9,9 @@
 - Neither configured: nobody gets in; the login page says how to configure one.
 
 The app asks :func:`reviewer` before it builds its navigation, so no page or
-action exists for a session that has not logged in.
+action exists for a session that has not logged in. Local logins are throttled
+and expire (``review_ui.guard``: lockout per account and per client after
+repeated failures, logged; a maximum session length and an idle timeout).
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ import bcrypt
 import streamlit as st
 import yaml
 
+from review_ui.config import get_review_settings
+from review_ui.guard import LoginGuard, SessionClock
+
 SESSION_KEY = "reviewer"
+LOGIN_AT, SEEN_AT = "reviewer_login_at", "reviewer_seen_at"  # monotonic seconds, for expiry
 FAILED_LOGIN_DELAY_S = 1.0  # slows password guessing from one session
 # Checked when the user is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
@@ -74,13 +80,38 @@ def oidc_configured() -> bool:
         return False
 
 
+@st.cache_resource
+def login_guard() -> LoginGuard:
+    """The server's one guard: every session's login attempts count together."""
+    cfg = get_review_settings()
+    return LoginGuard(cfg.max_failed_logins, cfg.lockout_minutes * 60, cfg.lockout_minutes * 60)
+
+
+def _clock() -> SessionClock:
+    cfg = get_review_settings()
+    return SessionClock(cfg.session_hours * 3600, cfg.idle_minutes * 60)
+
+
+def client_address() -> str:
+    return st.context.ip_address or "unknown"
+
+
 def reviewer() -> str | None:
-    """The logged-in reviewer's name, or None."""
+    """The logged-in reviewer's name, or None (also once the login has expired)."""
     if oidc_configured():
         if not st.user.is_logged_in:
             return None
         return str(st.user.get("email") or st.user.get("sub") or st.user.get("name"))
-    return st.session_state.get(SESSION_KEY)
+    name = st.session_state.get(SESSION_KEY)
+    if name is None:
+        return None
+    now = time.monotonic()
+    started = st.session_state.setdefault(LOGIN_AT, now)
+    if _clock().expired(started, st.session_state.get(SEEN_AT, now), now):
+        logout()
+        return None
+    st.session_state[SEEN_AT] = now
+    return name
 
 
 def logout() -> None:
@@ -88,7 +119,8 @@ def logout() -> None:
     if oidc_configured():
         st.logout()
     else:
-        st.session_state.pop(SESSION_KEY, None)
+        for key in (SESSION_KEY, LOGIN_AT, SEEN_AT):
+            st.session_state.pop(key, None)
 
 
 def login_page(users_file: Path) -> None:
@@ -108,10 +140,19 @@ def login_page(users_file: Path) -> None:
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
-        account = verify(accounts, username.strip(), password)
+        username, client, guard = username.strip(), client_address(), login_guard()
+        if guard.locked(username, client):  # the password is not even checked
+            guard.failed(username, client)
+            time.sleep(FAILED_LOGIN_DELAY_S)
+            st.error("Too many failed logins. Try again later.")
+            return
+        account = verify(accounts, username, password)
         if account is None:
+            guard.failed(username, client)
             time.sleep(FAILED_LOGIN_DELAY_S)
             st.error("Wrong username or password.")
             return
+        guard.succeeded(username, client)
         st.session_state[SESSION_KEY] = account.username
+        st.session_state[LOGIN_AT] = st.session_state[SEEN_AT] = time.monotonic()
         st.rerun()

@@ -31,6 +31,8 @@ def review_cmd(
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
         "--server.enableStaticServing", "false",
+        "--server.enableXsrfProtection", "true",  # widget uploads and actions need the session's XSRF token
+        "--server.enableCORS", "true",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
         "--global.developmentMode", "false",
@@ -63,11 +65,10 @@ def export_gold_cmd(
     document, schema, field, gold value, action, value before, evidence, reviewer, time."""
     from pipeline.config import get_settings
     from pipeline.store import Store
-    from review_ui.queries import gold
 
     store = Store(get_settings().resolved_database_url)
     store.migrate()
-    lines = (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in gold(store, schema))
+    lines = (json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in store.gold(schema))
     if str(out) == "-":
         sys.stdout.writelines(lines)
         return

@@ -26,6 +26,10 @@ class ReviewSettings(BaseSettings):
     )
     claim_minutes: float = Field(15.0, description="How long a claimed field stays with its reviewer.")
     page_size: int = Field(50, description="Documents per queue page.")
+    max_failed_logins: int = Field(5, description="Failed logins per account, and per client, before a lockout.")
+    lockout_minutes: float = Field(15.0, description="How long a lockout lasts (failures count over the same window).")
+    session_hours: float = Field(8.0, description="A login ends this long after it began.")
+    idle_minutes: float = Field(30.0, description="A login ends after this long without activity.")
 
     @property
     def resolved_users_file(self) -> Path:

@@ -15,22 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, update
 
 from pipeline.state import DocStatus, FieldStatus, ParsedDocument
-from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, utcnow
+from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, aware, utcnow
 
 PENDING = FieldStatus.needs_review.value
 CLAIM_SCAN = 20  # candidates tried per round when claiming the next field
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without a zone; every stored time is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 @dataclass(frozen=True)
@@ -403,31 +396,3 @@ def cost_by_schema(store: Store) -> list[tuple[str, int, float, int]]:
 
 
 # ---------------------------------------------------------------- gold labels
-
-
-def gold(store: Store, schema: str | None = None) -> Iterator[dict[str, Any]]:
-    """The last review of every reviewed field, as a labelled example (oldest first)."""
-    last = select(func.max(ReviewRow.id).label("id")).group_by(ReviewRow.field_id).subquery()
-    q = (
-        select(ReviewRow, FieldRow.name, RunRow.schema_name, RunRow.schema_version, DocumentRow.id, DocumentRow.source, DocumentRow.sha256)
-        .join(last, last.c.id == ReviewRow.id)
-        .join(FieldRow, FieldRow.id == ReviewRow.field_id)
-        .join(RunRow, RunRow.id == FieldRow.run_id)
-        .join(DocumentRow, DocumentRow.id == RunRow.document_id)
-        .order_by(ReviewRow.id)
-    )
-    if schema:
-        q = q.where(RunRow.schema_name == schema)
-    with store.session() as s:
-        for review, name, schema_name, version, doc_id, source, sha in s.execute(q):
-            yield {
-                "document": {"id": doc_id, "source": source, "sha256": sha},
-                "schema": {"name": schema_name, "version": version},
-                "field": name,
-                "value": review.after,
-                "action": review.action,
-                "before": review.before,
-                "evidence": review.evidence,
-                "reviewer": review.reviewer,
-                "at": aware(review.at).isoformat(),
-            }

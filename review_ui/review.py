@@ -24,11 +24,11 @@ from pipeline.bucket import open_bucket, result_key
 from pipeline.config import get_settings
 from pipeline.export import export
 from pipeline.ground import locate
-from pipeline.run import write_export
+from pipeline.run import export_stem, write_export
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ParsedDocument, Span
 from pipeline.store import FieldRow, ReviewRow, RunRow, Store, utcnow
 from review_ui.queries import PENDING, claimable, document_content
-from schemas.registry import FieldSpec, field_specs, get_schema
+from pipeline.schemas import FieldSpec, field_specs, get_schema
 
 REVIEW_EXTRACTOR = "review"  # the extractor named in the export for a value a person typed
 
@@ -71,12 +71,12 @@ def validate(schema_name: str, field: str, value: Any) -> Any:
 
 
 def locate_evidence(parsed: ParsedDocument | None, kind: str, value: Any, quote: str | None = None) -> list[Span]:
-    """Where a corrected value (or the reviewer's quote) is in the document; [] if nowhere."""
+    """Where the reviewer's quote is in the document, else where the corrected value is
+    (a quote that matches nothing does not erase the value's own evidence); [] if nowhere."""
     if parsed is None:
         return []
-    if quote:
-        hit = locate(parsed, quote.strip())
-        return [hit[0]] if hit else []
+    if quote and (hit := locate(parsed, quote.strip())):
+        return [hit[0]]
     items = value if isinstance(value, list) else [value]
     spans = []
     for item in items:
@@ -206,19 +206,22 @@ def _mark_completed(run: RunRow) -> None:
 
 
 def export_document(store: Store, run_id: int, out: Path) -> str:
-    """Write the document's export where the pipeline wrote it before; returns where.
+    """Write the document's export where the pipeline wrote it before, replacing it; returns where.
 
-    From the bucket: ``out/<key>.json`` in the bucket, as the workers do.
-    Otherwise ``out/<source stem>.json``, as ``docloop extract`` does.
+    From the bucket: ``out/<key>.json`` in the bucket, as the workers do. Else the file
+    ``docloop extract`` recorded; for a run with no recorded export, ``out/<source stem>.json``
+    (with the document id when another source's export holds that name).
     """
     state = store.load(run_id)
-    key = state.provenance.get("bucket_key")
+    key, recorded = state.provenance.get("bucket_key"), state.provenance.get("export")
     if key:
         bucket = open_bucket(get_settings().resolved_bucket)
         bucket.put_json(result_key(key), export(state))
         target = bucket.uri_of(result_key(key))
+    elif recorded:
+        target = str(write_export(state, Path(recorded).parent, Path(recorded).stem))
     else:
-        target = str(write_export(state, out, Path(state.source).stem))
+        target = str(write_export(state, out, export_stem(state, out)))
     with store.session.begin() as s:
         s.get(RunRow, run_id).exported_at = utcnow()
     return target

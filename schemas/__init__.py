@@ -1,1 +1,1 @@
-"""Document types: one module per type; see ``schemas.registry`` for discovery."""
+"""Document types: one module per type; see ``pipeline.schemas`` for discovery."""

@@ -49,4 +49,5 @@ class DocumentSchema(BaseModel):
     version: ClassVar[str] = "1"
     title: ClassVar[str] = ""
     keywords: ClassVar[list[str]] = []  # words typical of this type, for --schema auto
+    cues: ClassVar[list[str]] = []  # cue packs (pipeline.cues) with this type's regional knowledge
     checks: ClassVar[list[CrossCheck]] = []  # cross-field checks, see schemas.checks

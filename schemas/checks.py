@@ -37,3 +37,38 @@ def in_order(earlier: str, later: str) -> CrossCheck:
         return date.fromisoformat(str(a)) <= date.fromisoformat(str(b))
 
     return CrossCheck((earlier, later), holds, f"{earlier} is after {later}")
+
+
+def _amount(item: Any, part: str) -> Decimal | None:
+    value = item.get(part) if isinstance(item, dict) else getattr(item, part, None)
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def items_sum_to(items: str, part: str, total: str, tolerance: str = "0.02") -> CrossCheck:
+    """The ``part`` of every record in the list ``items`` adds up to ``total`` (line amounts -> subtotal).
+
+    Not checked while no record has the part: an empty table says nothing about the total.
+    """
+
+    def holds(records: list[Any], expected: Any) -> bool:
+        amounts = [a for a in (_amount(r, part) for r in records) if a is not None]
+        return not amounts or abs(sum(amounts) - Decimal(str(expected))) <= Decimal(tolerance)
+
+    return CrossCheck((items, total), holds, f"the {items} {part}s do not add up to {total}")
+
+
+def item_products(items: str, quantity: str, price: str, amount: str) -> CrossCheck:
+    """In every record with all three, ``quantity`` x ``price`` equals ``amount``.
+
+    A unit price printed to the cent may be rounded, so each unit may be off by half a cent.
+    """
+
+    def holds(records: list[Any]) -> bool:
+        for record in records:
+            q, p, a = (_amount(record, part) for part in (quantity, price, amount))
+            if q is not None and p is not None and a is not None:
+                if abs(q * p - a) > Decimal("0.01") + abs(q) * Decimal("0.005"):
+                    return False
+        return True
+
+    return CrossCheck((items,), holds, f"{quantity} x {price} is not the {amount} in some {items}")

@@ -3,22 +3,40 @@
 from pydantic import BaseModel
 
 from schemas.base import DocumentSchema, field
-from schemas.checks import in_order, sums_to
+from schemas.checks import in_order, item_products, items_sum_to, sums_to
 from schemas.types import Currency, Date, Identifier, Money, Organization, Percent, Text
 
 
 class LineItem(BaseModel):
-    description: Text | None = None
-    quantity: Money | None = None
-    unit_price: Money | None = None
-    amount: Money | None = None
+    """One line of an invoice; the aliases are the column headers a table prints for each part."""
+
+    description: Text | None = field(
+        "What was sold.",
+        aliases=["description", "item", "items", "product", "service", "article", "details", "bezeichnung", "beschreibung", "artikel", "leistung"],
+    )
+    quantity: Money | None = field("How many units.", aliases=["qty", "quantity", "units", "hours", "hrs", "menge", "anzahl", "stk"])
+    unit_price: Money | None = field(
+        "Price of one unit.",
+        aliases=["unit price", "price", "rate", "unit cost", "price per unit", "einzelpreis", "preis", "e-preis"],
+    )
+    amount: Money | None = field(
+        "The line's amount (quantity times unit price).",
+        aliases=["amount", "line total", "total", "net", "net amount", "betrag", "gesamt", "gesamtpreis", "summe"],
+    )
+    tax_rate: Percent | None = field("The line's tax rate.", aliases=["tax rate", "tax %", "vat %", "vat", "tax", "mwst", "ust"])
 
 
 class Invoice(DocumentSchema):
     name = "invoice"
     version = "1"
     title = "Invoice"
-    checks = [sums_to(("subtotal", "tax"), "total"), in_order("date", "due_date")]
+    cues = ["invoices_eu"]
+    checks = [
+        sums_to(("subtotal", "tax"), "total"),
+        in_order("date", "due_date"),
+        items_sum_to("line_items", "amount", "subtotal"),
+        item_products("line_items", "quantity", "unit_price", "amount"),
+    ]
     keywords = ["invoice", "rechnung", "bill to", "due date", "vat", "ust", "subtotal", "payment"]
 
     issuer: Organization | None = field(
@@ -44,7 +62,8 @@ class Invoice(DocumentSchema):
         "ISO 4217 code of the invoice currency.", aliases=["currency", "währung"]
     )
     subtotal: Money | None = field(
-        "Total before tax.", aliases=["subtotal", "sub total", "net amount", "nettobetrag", "netto"]
+        "Total before tax.",
+        aliases=["subtotal", "sub total", "net amount", "net total", "nettobetrag", "netto", "gesamtnetto", "zwischensumme"],
     )
     tax: Money | None = field(
         "Tax amount (VAT, GST, sales tax).",

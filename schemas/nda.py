@@ -8,6 +8,7 @@ class NDA(DocumentSchema):
     name = "nda"
     version = "1"
     title = "Non-disclosure agreement"
+    cues = ["contracts_us"]
     keywords = [
         "confidential information", "non-disclosure", "nondisclosure", "confidentiality agreement",
         "disclosing party", "receiving party", "governed by",

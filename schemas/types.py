@@ -1,8 +1,9 @@
 """Typed field values and the parsers that normalise printed text into them.
 
-The same parsers serve three places: schema validation, the rules extractor's
-typed matching, and grounding (which compares typed values, so "$8,000.00"
-grounds 8000). Each parser returns ``None`` when the text is not of its type.
+The same parsers serve schema validation and, through the value kinds
+(``pipeline.kinds``), the finders' typed matching and grounding (which compares
+typed values, so "$8,000.00" grounds 8000). Each parser returns ``None`` when
+the text is not of its type.
 """
 
 from __future__ import annotations
@@ -172,17 +173,3 @@ Term = Annotated[
     Field(pattern=r"^\d+ (year|month|week|day)s$"),
     _kind("term"),
 ]
-
-PARSERS = {
-    "text": clean_text,
-    "organization": clean_text,
-    "address": clean_text,
-    "identifier": clean_text,
-    "jurisdiction": clean_text,
-    "date": parse_date,
-    "money": parse_money,
-    "currency": parse_currency,
-    "percent": parse_percent,
-    "term": parse_term,
-}
-"""Kind name -> parser from printed text to the typed value (None if not of that kind)."""

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages docloop needs: an OCR engine, a PDF rasteriser for the review UI,
-# libmagic, and Chromium for the browser tests. Idempotent: installs only what is missing.
+# libmagic, LibreOffice Writer for .doc, and Chromium for the browser tests. Idempotent: installs only what is missing.
 set -euo pipefail
 need=()
 command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
+# .doc files: unstructured converts them with LibreOffice (headless, no GUI packages)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 # validates docker-compose.yml in the tests (no Docker engine runs here, the file is only checked)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || need+=(docker-compose)
 [ -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libmagic.so.1 ] || need+=(libmagic1)

@@ -46,6 +46,20 @@ def any_store(request, tmp_path) -> Iterator[Store]:
         s.engine.dispose()
 
 
+def docx_bytes(*paragraphs: str) -> bytes:
+    """A DOCX file holding these paragraphs, as python-docx writes it."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def make_document(*pages: str) -> ParsedDocument:
     """A parsed document from page texts, one Word (without boxes) per token."""
     import re

@@ -60,6 +60,8 @@ def ingest_object(key: str) -> None:
     run_id = flow().admit(key)
     if run_id is not None:
         send(flow().due(run_id), run_id)
+        if not flow().link(run_id, key):  # the same content under another key, still being processed
+            ingest_object.send_with_options(args=(key,), delay=worker.link_retry_ms)
 
 
 def _stage_actor(name: str) -> dramatiq.Actor:

@@ -81,6 +81,7 @@ def watch_cmd(
         def submit(key: str) -> None:
             if (run_id := flow.admit(key)) is not None:
                 flow.drive(run_id)
+                flow.link(run_id, key)  # the same content under a second key gets its own result
 
     console.print(f"watching {target.uri}/inbox/")
     total = watch(target, store, submit, interval or worker.watch_interval_s, once=once)
@@ -135,14 +136,14 @@ def export_batch_cmd(
     since: datetime = typer.Option(None, help="Only runs exported at or after this time (ISO)."),
 ) -> None:
     """Write the exports of finished runs as one JSONL file, out/batches/<name>.jsonl, in the bucket."""
-    from pipeline.bucket import OUTBOX, open_bucket
+    from pipeline.bucket import OUTBOX, open_bucket, safe_segment
     from pipeline.export import export
 
     store = _store()
     target = open_bucket(get_settings().resolved_bucket)
     start = since.astimezone() if since else None  # a time without zone is local
     done = [r.id for r in store.runs() if r.exported_at and (start is None or _utc(r.exported_at) >= start)]
-    key = f"{OUTBOX}batches/{name or datetime.now().strftime('%Y%m%dT%H%M%S')}.jsonl"
+    key = f"{OUTBOX}batches/{safe_segment(name or datetime.now().strftime('%Y%m%dT%H%M%S'))}.jsonl"
     count = target.put_jsonl(key, (export(store.load(run_id)) for run_id in done))
     console.print(f"{count} documents -> {target.uri_of(key)}")
 

@@ -36,8 +36,8 @@ from pipeline.run import AUTO, Pipeline, build_pipeline, classify_if_auto, with_
 from pipeline.providers import ProviderError
 from pipeline.state import DocStatus, DocumentState, FieldStatus, ModelCall, Stage
 from pipeline.store import Progress, Store
+from pipeline.schemas import registry
 from pipeline.telemetry import stage
-from schemas.registry import registry
 from workers.middleware import Breakers
 from workers.settings import WorkerSettings, get_worker_settings
 
@@ -119,6 +119,23 @@ class Flow:
                 state = state.failed(e.code, e.message)
         run_id, _ = self.store.claim(state, self.pipeline.key(state), PIPELINE_VERSION, self.pipeline.prompt_version(state))
         return run_id
+
+    def link(self, run_id: int, key: str) -> bool:
+        """Give ``key`` its own result when its content was admitted under another key: the first
+        run's export, with this key as its source and ``provenance.same_content_as`` naming the
+        first key and run. No second extraction. True once done (or when ``key`` is the run's own);
+        False while the first run is still going: ask again later."""
+        state = self.store.load(run_id)
+        first = state.provenance.get("bucket_key")
+        if first is None or first == key:
+            return True
+        progress = self.store.progress(run_id)
+        if progress is None or not (progress.exported or progress.stage == Stage.exported):
+            return False
+        provenance = {**state.provenance, "bucket_key": key, "same_content_as": {"key": first, "run_id": run_id}}
+        alias = state.model_copy(update={"source": self.bucket.uri_of(key), "provenance": provenance})
+        self.bucket.put_json(result_key(key), export(alias))
+        return True
 
     def due(self, run_id: int) -> str | None:
         progress = self.store.progress(run_id)

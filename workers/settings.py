@@ -14,7 +14,7 @@ class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCLOOP_", env_file=".env", extra="ignore")
 
     queue_prefix: str = Field("", description="Prepended to every queue name (several stacks on one broker).")
-    extractors: str = Field("rules,memory,llm", description="Extractors in cascade order for the extract stage.")
+    extractors: str = Field("rules,tables,memory,llm", description="Extractors in cascade order for the extract stage.")
 
     # retries: transient faults back off exponentially from min to max; then the message is dead-lettered
     max_retries: int = 5
@@ -22,6 +22,9 @@ class WorkerSettings(BaseSettings):
     max_backoff_ms: int = 300_000
 
     busy_retry_ms: int = Field(2_000, description="When another worker holds a run, look again after this long.")
+    link_retry_ms: int = Field(
+        10_000, description="A key whose content another key's run is still processing: look again after this long."
+    )
 
     # per-stage time limits, seconds
     time_limit_ingest_s: float = 60

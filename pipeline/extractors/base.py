@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
+from pipeline.plugins import Registry
 from pipeline.state import Candidate, Chunk, ModelCall, ParsedDocument
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec
+from pipeline.schemas import FieldSpec
 
 
 @dataclass
@@ -35,31 +36,48 @@ class ExtractionResult:
 
 
 class Extractor(ABC):
+    """An extractor; the class attributes are its declared extension points, which the
+    cascade (``pipeline.extract``) and the workers read instead of probing for attributes."""
+
     name: ClassVar[str]
+    every_field: ClassVar[bool] = False  # asked for every field, not only the weak ones (cheap, its agreement is evidence)
+    spends_tokens: ClassVar[bool] = False  # called per chunk and metered against the token budget
+    raise_transient: bool = False  # surface transient failures (queue workers retry) instead of recording them
 
     @abstractmethod
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
         """Candidates for ``request.fields``; a field with no candidate is simply absent."""
 
 
-_REGISTRY: dict[str, Callable[..., Extractor]] = {}
+EXTRACTORS = Registry(
+    "docloop.extractors",
+    {
+        "rules": "pipeline.extractors.rules:RulesExtractor",
+        "memory": "pipeline.extractors.memory:MemoryExtractor",
+        "llm": "pipeline.extractors.llm:LLMExtractor",
+        "tables": "pipeline.extractors.tables:TablesExtractor",
+    },
+)
+"""Extractors by name (``--extractors rules,llm``); packages add theirs under ``docloop.extractors``."""
 
 
 def register(name: str):
-    """Class decorator: makes an extractor available by name (``--extractors rules,llm``)."""
+    """Class decorator: makes an extractor available by name at run time."""
 
     def wrap(cls):
         cls.name = name
-        _REGISTRY[name] = cls
+        EXTRACTORS.add(name, cls)
         return cls
 
     return wrap
 
 
-def create(name: str, **options: Any) -> Extractor:
-    # importing the built-in modules registers them
-    from pipeline.extractors import llm, memory, rules  # noqa: F401
+def extractor_class(name: str) -> type[Extractor]:
+    """The class registered as ``name`` (imported on first use); KeyError for unknown names."""
+    cls = EXTRACTORS.load(name)
+    cls.name = name
+    return cls
 
-    if name not in _REGISTRY:
-        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](**options)
+
+def create(name: str, **options: Any) -> Extractor:
+    return extractor_class(name)(**options)

@@ -41,13 +41,13 @@ from pydantic_core import to_jsonable_python
 
 from pipeline.config import Settings, get_settings
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
-from pipeline.ground import TYPED_KINDS, locate, span_at
+from pipeline.ground import locate, span_at
+from pipeline.kinds import is_typed, parser
 from pipeline.prompting import PROMPT_VERSION, PromptConfig, build_messages, response_model
 from pipeline.providers import Provider, ProviderError, get_provider
 from pipeline.state import Candidate, Chunk, ModelCall, Page, ParsedDocument, Span
 from schemas.base import DocumentSchema
-from schemas.registry import FieldSpec
-from schemas.types import PARSERS
+from pipeline.schemas import FieldSpec
 
 Hit = tuple[Span, float]
 
@@ -185,13 +185,13 @@ def normalise(kind: str, value: Any) -> Any:
     """A validated value as the JSON the pipeline exchanges (ISO dates, decimal strings)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
-    parser = PARSERS.get(kind)
-    parsed = parser(value) if parser else value
+    parse = parser(kind)
+    parsed = parse(value) if parse else value
     return to_jsonable_python(parsed if parsed is not None else value)
 
 
 def _find(document: ParsedDocument, kind: str, value: Any, near: int | None) -> Hit | None:
-    if kind in TYPED_KINDS:
+    if is_typed(kind):
         return locate(document, None, kind, value, near)
     return locate(document, str(value), kind, None, near)
 
@@ -238,7 +238,7 @@ class LLMExtractor(Extractor):
     ):
         self.settings = settings or get_settings()
         self.provider = provider or get_provider(self.settings)
-        self.prompt = prompt or PromptConfig()  # the prompt version in use (eval.prompts picks the active one)
+        self.prompt = prompt or PromptConfig()  # the prompt version in use (pipeline.prompts picks the active one)
         self._providers: dict[str, Provider] = {self.provider.model: self.provider}
         if cache is True:
             cache = SqliteAnswerCache(self.settings.home / "cache" / "llm_answers.sqlite3")

@@ -41,10 +41,10 @@ from rapidfuzz import fuzz, process, utils
 
 from pipeline.config import Settings
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
-from pipeline.ground import TYPED_KINDS, locate, span_at
+from pipeline.ground import locate, span_at
+from pipeline.kinds import is_typed, parser
 from pipeline.state import Candidate, ParsedDocument
-from schemas.registry import FieldSpec
-from schemas.types import PARSERS
+from pipeline.schemas import FieldSpec
 
 HEADER_LINES = 10
 HEADER_CHARS = 800
@@ -60,8 +60,8 @@ _TOKEN = re.compile(r"\S+")
 def typed(kind: str, value: Any) -> Any:
     """A printed value as the JSON candidates carry (ISO dates, decimal strings); as given
     when the kind's parser cannot read it."""
-    parser = PARSERS.get(kind)
-    parsed = parser(value) if parser else value
+    parse = parser(kind)
+    parsed = parse(value) if parse else value
     return to_jsonable_python(parsed if parsed is not None else value)
 
 
@@ -232,12 +232,12 @@ def find(document: ParsedDocument, raw: str, kind: str, value: Any) -> tuple[int
 def _read(text: str, tokens: list[re.Match], words: int, kind: str) -> tuple[Any, int, int] | None:
     """The value in the first ``words`` tokens (typed kinds: the longest run near that
     width that parses), with its offsets."""
-    widths = [words] if kind not in TYPED_KINDS else [*range(words, 0, -1), words + 1]
+    widths = [words] if not is_typed(kind) else [*range(words, 0, -1), words + 1]
     for n in widths:
         if n <= 0 or n > len(tokens):
             continue
         start, end = tokens[0].start(), tokens[n - 1].end()
-        parsed = PARSERS.get(kind, PARSERS["text"])(text[start:end])
+        parsed = (parser(kind) or parser("text"))(text[start:end])
         if parsed is not None:
             return typed(kind, text[start:end]), start, end
     return None
@@ -285,7 +285,7 @@ def _words_at(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _key(kind: str, value: Any) -> str:
     """Values that are the same: typed ones as typed, text ignoring case, spacing and punctuation."""
-    if kind in TYPED_KINDS:
+    if is_typed(kind):
         return str(value)
     return re.sub(r"[\W_]+", "", str(value).casefold())
 
@@ -319,7 +319,7 @@ def propose(
             continue  # the field varies between these documents: a coincidence, not a memory
         a = next(iter(by_doc.values()))[0]
         hit = find(document, a.raw, spec.kind, a.value)
-        if hit is None or (spec.kind in TYPED_KINDS and hit[2] < 1.0):
+        if hit is None or (is_typed(spec.kind) and hit[2] < 1.0):
             continue  # a date or amount printed a little differently is another date or amount
         # the confirmed value, even where this print differs a little (an OCR slip): people
         # confirmed it, and ``memory_value`` says how exactly it was found here
@@ -344,7 +344,7 @@ def propose(
                 best[key][4].append(sim)
         for key, (value, start, end, score, sims) in best.items():
             support(value, start, end, sims, votes[key], "memory_anchor", score)
-    if spec.kind in TYPED_KINDS:
+    if is_typed(spec.kind):
         # dates and amounts change per document: a remembered one printed here again but not
         # where the issuer prints this field is most likely a coincidence (a price, a due date)
         for p in found.values():
@@ -374,6 +374,8 @@ class MemoryExtractor(Extractor):
         for spec in request.fields:
             for p in propose(document, lines, spec, neighbours):
                 span = span_at(document, p.start, p.end)
+                if is_typed(spec.kind) and _key(spec.kind, typed(spec.kind, span.text)) != _key(spec.kind, p.value):
+                    continue  # not grounded here: the evidence reads as something else (8.10 inside a date 8.10.2019)
                 signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in p.signals.items()}
                 candidates.append(
                     Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals)

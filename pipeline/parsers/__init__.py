@@ -38,11 +38,20 @@ PARSERS: dict[str, str] = {
     "image/webp": "image",
     "image/bmp": "image",
     "image/gif": "image",
-    DOCX: "office",
-    "text/html": "office",
-    "message/rfc822": "office",
-    "text/markdown": "text",
-    "text/plain": "text",
+    DOCX: "elements",
+    "application/msword": "elements",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "elements",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "elements",
+    "text/csv": "elements",
+    "application/vnd.oasis.opendocument.text": "elements",
+    "application/rtf": "elements",
+    "application/epub+zip": "elements",
+    "text/html": "elements",
+    "message/rfc822": "elements",
+    "application/vnd.ms-outlook": "elements",
+    "application/x-encrypted-office": "elements",  # refused there as encrypted, with its code
+    "text/markdown": "elements",
+    "text/plain": "elements",
 }
 
 
@@ -56,6 +65,7 @@ class ParseOptions:
     ocr_dpi: int = 200  # rendering resolution of PDF pages that need OCR
     ocr_max_side: int = 5000  # pixels; caps the rendering of oversized pages
     min_text_chars: int = 16  # a PDF page with fewer non-space characters gets OCR
+    max_sheet_cells: int = 2_000_000  # a spreadsheet declaring more is refused before it is read
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseOptions:
@@ -93,6 +103,11 @@ class TextBuilder:
     def _write(self, s: str) -> None:
         self._parts.append(s)
         self._pos += len(s)
+
+    @property
+    def offset(self) -> int:
+        """Where the next character will be written."""
+        return self._pos
 
     def begin_page(self) -> None:
         if self.pages:

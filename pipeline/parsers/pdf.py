@@ -31,6 +31,7 @@ from pypdf import PdfReader, PdfWriter
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
 from pipeline.parsers.image import ocr_lines, write_lines
+from pipeline.parsers.visibility import mark_words, word_styles
 from pipeline.state import BBox
 
 _WORD = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
@@ -130,9 +131,11 @@ def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOption
         if visible < options.min_text_chars and _write_ocr(builder, page, options, visible):
             return
         _write_layer(builder, textpage, chars, left, top)
+        styles = word_styles(page, textpage, chars)  # what a person can see of each word
     finally:
         textpage.close()
     builder.end_page(width=right - left, height=top - bottom)
+    mark_words(builder.pages[-1], page, options, *styles)
 
 
 def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:

@@ -27,6 +27,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from pipeline.config import Settings
 from pipeline.errors import ModelError
+from pipeline.plugins import Registry
 
 RETRY_AFTER_MAX_S = 60.0  # never sleep longer than this on a server's say-so
 
@@ -278,15 +279,24 @@ class Provider(ABC):
         return ProviderError(f"{type(cause).__name__}: {cause}", permanent=True, **spent)
 
 
-_REGISTRY: dict[str, type[Provider]] = {}
+PROVIDERS = Registry(
+    "docloop.providers",
+    {
+        "embedded": "pipeline.providers.embedded:EmbeddedProvider",
+        "openai": "pipeline.providers.openai_compat:OpenAIProvider",
+        "anthropic": "pipeline.providers.anthropic:AnthropicProvider",
+    },
+)
+"""Providers by name (``Settings.llm_provider``); only the one named is imported, so serving
+OpenAI never loads the Anthropic SDK or llama.cpp. Packages add theirs under ``docloop.providers``."""
 
 
 def register_provider(name: str):
-    """Class decorator: makes a provider available as ``Settings.llm_provider = name``."""
+    """Class decorator: makes a provider available as ``Settings.llm_provider = name`` at run time."""
 
     def wrap(cls: type[Provider]) -> type[Provider]:
         cls.name = name
-        _REGISTRY[name] = cls
+        PROVIDERS.add(name, cls)
         return cls
 
     return wrap
@@ -294,9 +304,9 @@ def register_provider(name: str):
 
 def get_provider(settings: Settings, **options: Any) -> Provider:
     """The provider named by ``settings.llm_provider``, configured from settings."""
-    from pipeline.providers import anthropic, embedded, openai_compat  # noqa: F401  (registers them)
-
-    name = settings.llm_provider
-    if name not in _REGISTRY:
-        raise KeyError(f"unknown llm provider {name!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](settings, **options)
+    try:
+        cls = PROVIDERS.load(settings.llm_provider)
+    except KeyError:
+        raise KeyError(f"unknown llm provider {settings.llm_provider!r}; known: {', '.join(PROVIDERS.names())}") from None
+    cls.name = settings.llm_provider
+    return cls(settings, **options)

@@ -26,10 +26,12 @@ from pipeline.state import BBox, Page, Span
 from pipeline.telemetry.queries import calls_for_field
 from review_ui import queries, render, review
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, reviewer, settings, store
-from schemas.registry import FieldSpec, get_schema
+from pipeline.schemas import FieldSpec, get_schema
 
 FLASH_KEY, SKIPPED_KEY = "flash", "skipped_fields"
-CORRECTION_KEY = "correction_value"
+# Containers with fixed keys (the keyboard script and tests find the inputs by them); the
+# inputs inside are keyed per field, so no page starts with what was typed on another.
+CORRECTION_KEY, QUOTE_KEY = "correction_value", "correction_quote"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2100, 12, 31)
 
 me, db, cfg = reviewer(), store(), settings()
@@ -133,13 +135,18 @@ def item_type(schema_name: str, name: str) -> type | None:
 
 def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
     """A typed input for the field's kind, prefilled with the current value."""
+    with st.container(key=CORRECTION_KEY):
+        return typed_input(view, spec, f"{CORRECTION_KEY}-{view.id}")
+
+
+def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
     if spec.many:
         record = item_type(view.schema_name, view.name)
         if record is None:  # a list of values: one a line
-            lines = st.text_area("Correct values, one a line", value="\n".join(str(v) for v in view.value or []), key=CORRECTION_KEY)
+            lines = st.text_area("Correct values, one a line", value="\n".join(str(v) for v in view.value or []), key=key)
             return [line.strip() for line in lines.splitlines() if line.strip()]
         frame = pd.DataFrame(view.value or [], columns=list(record.model_fields), dtype="string")
-        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=CORRECTION_KEY, width="stretch")
+        edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=key, width="stretch")
         rows = [{k: v for k, v in row.items() if pd.notna(v) and v != ""} for row in edited.to_dict("records")]
         return [r for r in rows if r]
     if spec.kind == "date":
@@ -148,15 +155,15 @@ def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
         except review.InvalidValue:
             current = None
         return st.date_input("Correct value", value=date.fromisoformat(current) if current else None,
-                             min_value=FAR_PAST, max_value=FAR_FUTURE, format="YYYY-MM-DD", key=CORRECTION_KEY)
+                             min_value=FAR_PAST, max_value=FAR_FUTURE, format="YYYY-MM-DD", key=key)
     if spec.kind in ("money", "percent"):
         try:
             current = float(Decimal(str(view.value))) if view.value is not None else None
         except ArithmeticError:
             current = None
-        amount = st.number_input("Correct value", value=current, step=0.01, format="%.2f", key=CORRECTION_KEY)
+        amount = st.number_input("Correct value", value=current, step=0.01, format="%.2f", key=key)
         return None if amount is None else f"{amount:.2f}"
-    return st.text_input("Correct value", value="" if view.value is None else str(view.value), key=CORRECTION_KEY)
+    return st.text_input("Correct value", value="" if view.value is None else str(view.value), key=key)
 
 
 def focus_correction() -> None:
@@ -248,7 +255,8 @@ with right:
 
         with st.form(f"correct-{view.id}"):
             new_value = correction_input(view, spec)
-            quote = st.text_input("Evidence (optional quote from the document)", key="correction_quote")
+            with st.container(key=QUOTE_KEY):
+                quote = st.text_input("Evidence (optional quote from the document)", key=f"{QUOTE_KEY}-{view.id}")
             save = st.form_submit_button("Save correction", shortcut="Ctrl+Enter")
         if edit:
             focus_correction()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eval import anchors, evalsets, optimise, prompts
+from eval import anchors, evalsets, optimise
+from pipeline import prompts
 from pipeline.config import Settings
 from pipeline.store import Store
 from tests.eval.test_optimise import receipts

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eval.calibrate import review_outcomes
+from eval.calibrate import calibrate, review_outcomes, rollback
+from eval.calibration import Outcome
+from pipeline.confidence import SHIPPED, Calibration
 from pipeline.config import Settings
 from pipeline.route import AUDIT
 from pipeline.run import build_pipeline
@@ -39,3 +41,38 @@ def test_reviews_become_outcomes_and_audited_fields_stand_for_the_accepted(tmp_p
     assert outcomes["date"].features == state.fields["date"].features
     for name, o in outcomes.items():
         assert o.weight == (4.0 if name in audited else 1.0)
+
+
+def reviewed(field: str, n: int) -> list[Outcome]:
+    """``n`` reviews of a receipt field: right exactly when the rules and memory agreed."""
+    return [Outcome("receipt", field, {"signal.rules": 1.0, "agree": float(i % 3 != 0)}, i % 3 != 0) for i in range(n)]
+
+
+def test_reviews_too_few_for_a_field_keep_its_previous_calibration_and_a_fit_can_be_rolled_back(tmp_path: Path):
+    """Issue 17 bug 5: a field with a handful of reviews is not re-fitted (it keeps the shipped
+    calibration), the report says what was replaced where, and each replaced version is kept."""
+    folder, shipped = tmp_path / "calibrations", Calibration.load(SHIPPED / "receipt.json")
+
+    [first] = calibrate([], folder, reviewed=reviewed("company", 5) + reviewed("total", 60))
+
+    assert first.fallback == ["company"]
+    assert first.calibration.fields["company"] == shipped.fields["company"]
+    assert first.calibration.fields["total"].samples == 60
+    assert first.replaced == f"{shipped.version} ({shipped.source}) at {SHIPPED / 'receipt.json'}" and first.kept is None
+    assert Calibration.load(folder / "receipt.json") == first.calibration
+
+    [second] = calibrate([], folder, reviewed=reviewed("total", 90))
+    assert second.calibration.fields["total"].samples == 90
+    assert str(folder / "receipt.json") in second.replaced and Calibration.load(second.kept) == first.calibration
+
+    assert rollback("receipt", folder) == (folder / "receipt.json", first.calibration.version)
+    assert Calibration.load(folder / "receipt.json") == first.calibration
+    assert rollback("receipt", folder) == (SHIPPED / "receipt.json", shipped.version)
+    assert not (folder / "receipt.json").exists()  # the shipped calibration serves again
+
+
+def test_reviews_too_few_for_every_field_are_refused(tmp_path: Path):
+    folder = tmp_path / "calibrations"
+    [refused] = calibrate([], folder, reviewed=reviewed("company", 12) + reviewed("total", 13))
+    assert refused.calibration is None and refused.fallback == ["company", "total"]
+    assert refused.path == SHIPPED / "receipt.json" and not folder.exists()

@@ -2,7 +2,8 @@ import math
 
 import numpy as np
 
-from eval.calibration import NEVER, Calibration, CalibratedScorer, Outcome, choose_threshold, fit, load, wilson_lower
+from eval.calibration import NEVER, Outcome, choose_threshold, fit, wilson_lower
+from pipeline.confidence import Calibration, CalibratedScorer, load
 
 
 def synthetic(n, seed):

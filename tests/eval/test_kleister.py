@@ -10,8 +10,9 @@ import pytest
 from eval.datasets import examples, kleister_nda, split_of
 from eval.metrics import Counts, compare
 from pipeline.extractors.base import ExtractionRequest
-from pipeline.extractors.rules import Proposal, RulesExtractor
-from schemas.registry import field_specs, get_schema
+from pipeline.extractors.finding import Proposal
+from pipeline.extractors.rules import RulesExtractor
+from pipeline.schemas import field_specs, get_schema
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from eval import ab, evalsets, optimise, prompts
+from eval import ab, evalsets, optimise
+from pipeline import prompts
 from eval.evalsets import text_document
 from pipeline.config import Settings
 from pipeline.prompting import PROMPT_VERSION, PromptConfig, build_messages
 from pipeline.run import build_pipeline
 from pipeline.store import FieldRow, RunRow, Store
 from review_ui import review
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest
 
 WORDS = "ALPHA BRAVO CEDAR DELTA EMBER FALCON GARNET HARBOR IVORY JASPER KESTREL LOTUS MAPLE NECTAR ONYX PEBBLE QUARTZ RAVEN SAFFRON TIMBER UMBER VIOLET WILLOW YARROW ZEPHYR".split()

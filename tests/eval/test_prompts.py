@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eval import prompts
+from pipeline import prompts
 from eval.evalsets import text_document
 from pipeline.config import Settings
 from pipeline.prompting import PROMPT_VERSION, PromptConfig

@@ -20,6 +20,7 @@ from pipeline.ingest import ingest
 from pipeline.parse import parse
 from pipeline.sandbox import run_isolated
 from pipeline.state import DocStatus, DocumentState, Stage
+from tests.conftest import docx_bytes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 BAD = DATA / "bad_pdfs"
@@ -181,3 +182,89 @@ def test_sandbox_survives_a_crashing_call() -> None:
 def test_sandbox_passes_typed_errors_and_wraps_others() -> None:
     with pytest.raises(CorruptDocument, match="ValueError"):
         run_isolated(int, "not a number", timeout_s=30, memory_mb=256)
+
+
+# --- hostile office files, made here: each ends in a typed failure before a partitioner inflates it
+
+
+def _docx_bytes() -> bytes:
+    return docx_bytes("Invoice 42, total 15.00 EUR")
+
+
+def _xlsx_bytes() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for i in range(100):
+        book.active.append([f"item {i}", 2, 10.0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    """The package with some parts replaced or added (deflated, like Office writes them)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_docx_zip_bomb() -> None:
+    data = _rezip(_docx_bytes(), add={"word/media/image1.bin": b"\x00" * 200 * 2**20})
+    assert len(data) < 2**20
+    assert code(run(data, "bomb.docx")) == "decompression_bomb"
+
+
+def test_xlsx_zip_bomb_in_a_sheet() -> None:
+    sheet = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    data = _rezip(_xlsx_bytes(), replace={"xl/worksheets/sheet1.xml": sheet + b" " * 300 * 2**20 + b"</sheetData></worksheet>"})
+    assert code(run(data, "bomb.xlsx")) == "decompression_bomb"
+
+
+def test_docx_with_an_external_entity_is_refused() -> None:
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>'
+    )
+    state = run(_rezip(_docx_bytes(), replace={"word/document.xml": xxe}), "xxe.docx")
+    assert code(state) == "corrupt" and "entit" in state.error.message
+
+
+def test_xlsx_entity_expansion_is_refused() -> None:
+    laughs = b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst>&b;</sst>'
+    assert code(run(_rezip(_xlsx_bytes(), add={"xl/sharedStrings.xml": laughs}), "laughs.xlsx")) == "corrupt"
+
+
+def test_sheet_declaring_more_cells_than_the_limit() -> None:
+    import zipfile
+
+    data = _xlsx_bytes()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    huge = sheet.replace(b'<dimension ref="A1:C100"/>', b'<dimension ref="A1:XFD1048576"/>')
+    assert huge != sheet
+    assert code(run(_rezip(data, replace={"xl/worksheets/sheet1.xml": huge}), "huge.xlsx")) == "too_large"
+
+
+def test_encrypted_docx() -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(_docx_bytes())).encrypt("secret", encrypted)
+    assert code(run(encrypted.getvalue(), "locked.docx")) == "encrypted"
+
+
+def test_truncated_docx() -> None:
+    data = _docx_bytes()
+    assert code(run(data[: len(data) // 2], "truncated.docx")) == "corrupt"
+
+
+def test_macros_are_noted_never_run() -> None:
+    state = run(_rezip(_docx_bytes(), add={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"}), "macro.docm")
+    assert state.parsed is not None and state.parsed.metadata["macros"] is True
+    assert "Invoice 42" in state.parsed.text

@@ -14,7 +14,7 @@ from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extrac
 from pipeline.extractors.llm import LLMExtractor
 from pipeline.ground import locate
 from pipeline.state import Candidate, DocumentState, ModelCall, Page, ParsedDocument, Stage
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest
 
 DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"

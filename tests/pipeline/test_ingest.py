@@ -8,7 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
 from PIL import Image
 
@@ -16,7 +15,8 @@ from pipeline.config import Settings
 from pipeline.ingest import ingest, sniff
 from pipeline.parsers import DOCX, PDF
 from pipeline.state import DocStatus, Stage
-from schemas.registry import get_schema
+from pipeline.schemas import get_schema
+from tests.conftest import docx_bytes
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 INVOICE_PDF = sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))[0]
@@ -29,11 +29,7 @@ def settings() -> Settings:
 
 
 def _docx_bytes() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Invoice 42")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes("Invoice 42")
 
 
 def _png_bytes() -> bytes:

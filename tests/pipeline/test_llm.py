@@ -16,7 +16,7 @@ from pipeline.prompting import PROMPT_VERSION
 from pipeline.providers import ProviderError, get_provider
 from pipeline.score import candidate_confidence
 from pipeline.state import Chunk, Page, ParsedDocument
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest, FaultPlan
 
 DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"

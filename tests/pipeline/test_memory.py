@@ -11,7 +11,7 @@ from pipeline.config import Settings
 from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, header, remember, typed
 from pipeline.run import Pipeline
 from pipeline.state import DocumentState, ParsedDocument
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.conftest import DATASETS, make_document
 
 KINDS = {s.name: s.kind for s in field_specs(get_schema("receipt"))}
@@ -133,3 +133,18 @@ def test_remembered_documents_survive_a_restart_and_a_re_review_replaces_them(tm
     [(memory, similarity)] = reopened.similar("receipt", header(receipt("01.01.2020", "1.00", "2.00").text))
     assert similarity > 0.9 and [a.value for a in memory.fields["total"]] == ["99.90"]
     assert memory.fields["total"][0].label == "Item A"
+
+
+def test_a_remembered_amount_inside_a_date_is_not_proposed(tmp_path):
+    """Issue 17 bug 4: an earlier receipt's total ("8.10") printed here only as part of the
+    date (8.10.2019) is not this document's value: memory proposes only values its evidence
+    reads as, and the total comes from where the issuer prints it."""
+    pipe = pipeline(tmp_path, ["rules", "memory"])
+    teach(memory_of(pipe), receipt("03.02.2019", "8.10", "99.90"), "first", {"total": "8.10"})
+
+    state = pipe.process_parsed(receipt("8.10.2019", "77.25", "120.00"), "second", "receipt")
+
+    memory = [c for c in state.candidates["total"] if c.extractor == "memory"]
+    assert [c.value for c in memory] == ["77.25"]
+    assert [typed("money", c.evidence[0].text) for c in memory] == ["77.25"]
+    assert state.fields["total"].value == "77.25"

@@ -15,7 +15,7 @@ from pipeline.config import Settings
 from pipeline.prompting import build_messages, response_model
 from pipeline.providers import ProviderError, get_provider
 from pipeline.providers.base import retry_after_s
-from schemas.registry import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest, FaultPlan
 
 RECEIPT = get_schema("receipt")

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from eval import prompts
+from eval.replay_gate import gate
+from pipeline import prompts
 from pipeline.config import Settings
 from pipeline.prompting import PromptConfig
-from pipeline.replay import export_bytes, gate, latest_run, replay_stored, replay_window
+from pipeline.replay import latest_run, replay_stored, replay_window
 from pipeline.run import build_pipeline
 from pipeline.store import FieldRow, ModelCallRow, RunRow, Store
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest
@@ -131,7 +132,7 @@ def test_window_replay_with_a_changed_prompt_reports_changed_fields_and_gates(tm
     assert report.documents == 6 and report.input_tokens > 0 and report.cost_usd > 0 and report.seconds > 0
     assert sum(f.changed for f in report.fields.values()) > 0
     assert sum(f.reviewed for f in report.fields.values()) == 1
-    promoted, reason = gate(store, report, "test")
+    promoted, reason = gate(store, report.as_dict(), "test")
     assert "replay of 6 documents" in reason
     assert prompts.row(store, candidate.version).eval_results["replay"]["documents"] == 6
     assert promoted == (prompts.active(store).version == candidate.version)

@@ -106,7 +106,8 @@ def test_provisional_confidence_orders_by_evidence():
 
 
 def test_absence_is_accepted_only_when_a_calibration_vouches_for_it():
-    from eval.calibration import CalibratedScorer, Outcome, fit
+    from eval.calibration import Outcome, fit
+    from pipeline.confidence import CalibratedScorer
 
     assert route(score(state([]))).fields["vat_rate"].status == FieldStatus.needs_review  # the prior never does
     # "no VAT rate found" was right 196 times in 200 before

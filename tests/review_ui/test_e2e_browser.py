@@ -10,124 +10,29 @@ exported JSON the reviewed values. Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 
-from pipeline.store import FieldRow, ReviewRow, RunRow, Store
+from pipeline.store import FieldRow, ReviewRow, RunRow
 from review_ui import review
-from schemas.registry import FieldSpec
+from pipeline.schemas import FieldSpec
 from tests.conftest import ROOT
+from tests.review_ui.browser import (
+    CHROMIUM, CHROMIUM_ARGS, PASSWORD, WAIT_MS, Server, done, held, idle, is_table, serve, typed, wait_until,
+)
 from tests.review_ui.conftest import invoice_files, seed
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
-DOCLOOP = Path(sys.executable).parent / "docloop"
-PASSWORD = "correct horse battery"
-WAIT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, url: str, store: Store, out: Path):
-        self.url, self.store, self.out = url, store, out
 
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[Server]:
-    db = f"sqlite:///{tmp_path / 'docloop.db'}"
-    store = Store(db)
-    store.migrate()
-    seed(store, tmp_path, invoice_files(2))
-    env = {**os.environ, "DOCLOOP_HOME": str(tmp_path), "DOCLOOP_DATABASE_URL": db, "DOCLOOP_LLM_PROVIDER": "none",
-           "DOCLOOP_REVIEW_USERS_FILE": str(tmp_path / "reviewers.yaml"), "DOCLOOP_REVIEW_PASSWORD": PASSWORD}
-    subprocess.run([str(DOCLOOP), "review-user", "alice"], env=env, cwd=tmp_path, check=True, capture_output=True)
-    port, out = free_port(), tmp_path / "out"
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen([str(DOCLOOP), "review", "--port", str(port), "--out", str(out)],
-                            env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError((tmp_path / "server.log").read_text())
-                time.sleep(0.5)
-        yield Server(url, store, out)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
-        store.engine.dispose()
-
-
-def held(store: Store) -> FieldRow | None:
-    """The field alice holds now."""
-    with store.session() as s:
-        return s.scalars(select(FieldRow).where(FieldRow.claimed_by == "alice")).first()
-
-
-def wait_until(check, what: str, timeout_s: float = 30):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def typed(spec: FieldSpec) -> str:
-    """What a reviewer types for a field of this kind."""
-    return {"date": "20240131", "money": "123.45", "percent": "7", "currency": "EUR", "term": "3 years"}.get(spec.kind, "Corrected Example Ltd")
-
-
-def is_table(spec: FieldSpec) -> bool:
-    return spec.many and spec.kind == "object"
-
-
-def done(page: Page, store: Store, field: FieldRow, status: str, flash: str) -> None:
-    """Wait for a decision: in the database, then its note on the next page shown."""
-    wait_until(lambda: _status(store, field.id) == status, f"{field.name} to become {status}")
-    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(flash, timeout=WAIT_MS)
-    idle(page)
-
-
-def idle(page: Page) -> None:
-    """Wait for the app's script run to end: keys pressed while it runs may be dropped."""
-    expect(page.locator('[data-test-script-state="notRunning"]')).to_have_count(1, timeout=WAIT_MS)
-
-
-def _status(store: Store, field_id: int) -> str:
-    with store.session() as s:
-        return s.get(FieldRow, field_id).status
+    with serve(tmp_path, lambda store, env: seed(store, tmp_path, invoice_files(2))) as running:
+        yield running
 
 
 def test_review_in_a_real_browser(server):

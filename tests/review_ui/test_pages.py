@@ -167,7 +167,7 @@ def test_skip_hands_the_field_back_and_moves_on(app_env):
 def test_text_correction_through_the_form(app_env):
     issuer = field(app_env.store, name="issuer")
     at = open_field(app(), issuer.id)
-    at.text_input(key="correction_value").input("Example Trading GmbH")
+    at.text_input(key=f"correction_value-{issuer.id}").input("Example Trading GmbH")
     button(at, "Save correction").click().run()
     assert field(app_env.store, name="issuer").value == "Example Trading GmbH"
     assert reviews(app_env.store)[0].action == "corrected"
@@ -176,7 +176,7 @@ def test_text_correction_through_the_form(app_env):
 def test_money_is_corrected_with_a_decimal_input(app_env):
     total = field(app_env.store, name="total")
     at = open_field(app(), total.id)
-    at.number_input(key="correction_value").set_value(1234.5)
+    at.number_input(key=f"correction_value-{total.id}").set_value(1234.5)
     button(at, "Save correction").click().run()
     assert field(app_env.store, name="total").value == "1234.50"
 
@@ -184,7 +184,7 @@ def test_money_is_corrected_with_a_decimal_input(app_env):
 def test_date_is_corrected_with_a_date_picker(app_env):
     d = field(app_env.store, name="date")
     at = open_field(app(), d.id)
-    at.date_input(key="correction_value").set_value(date(2024, 1, 31))
+    at.date_input(key=f"correction_value-{d.id}").set_value(date(2024, 1, 31))
     button(at, "Save correction").click().run()
     assert field(app_env.store, name="date").value == "2024-01-31"
 
@@ -212,7 +212,7 @@ def test_taking_another_candidate_keeps_its_evidence(app_env):
 def test_invalid_correction_shows_an_error_and_stores_nothing(app_env):
     cur = field(app_env.store, name="currency")
     at = open_field(app(), cur.id)
-    at.text_input(key="correction_value").input("not money")
+    at.text_input(key=f"correction_value-{cur.id}").input("not money")
     button(at, "Save correction").click().run()
     assert at.error and at.error[0].value.startswith("Not a valid currency")
     assert reviews(app_env.store) == []

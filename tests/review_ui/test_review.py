@@ -191,10 +191,10 @@ def test_gold_examples_are_the_last_review_of_each_field(seeded, monkeypatch):
     review.correct(store, fields["date"].id, "alice", "2023-12-31", seeded.out)
     review.correct(store, fields["date"].id, "bob", "2024-01-02", seeded.out)
     review.reject(store, fields["issuer"].id, "alice", seeded.out)
-    rows = list(queries.gold(store))
+    rows = list(store.gold())
     assert [(r["field"], r["value"], r["reviewer"]) for r in rows] == [("date", "2024-01-02", "bob"), ("issuer", None, "alice")]
     assert rows[0]["document"]["sha256"] == seeded.states[0].sha256 and rows[0]["before"] == "2023-12-31"
-    assert list(queries.gold(store, schema="nda")) == []
+    assert list(store.gold(schema="nda")) == []
 
     from pipeline.cli import app
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from schemas import registry as reg
+from pipeline import schemas as reg
 from schemas.invoice import Invoice
 from schemas.nda import NDA
 from schemas.receipt import Receipt

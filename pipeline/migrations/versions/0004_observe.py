@@ -1,14 +1,14 @@
 """observability: each model call keeps its exchange (request, answer, parsed value, model hash)
 
 Revision ID: 0004_observe
-Revises: 0003
+Revises: 0004_hostile
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = '0004_observe'
-down_revision = '0003'
+down_revision = '0004_hostile'
 branch_labels = None
 depends_on = None
 

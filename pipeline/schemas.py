@@ -1,10 +1,11 @@
-"""Finds document types: every module in this package, plus user files.
+"""Finds document types and reads what the pipeline needs from them (field specs).
 
-User types live in the folders named by ``DOCLOOP_SCHEMA_PATH`` (``:``-separated),
+Document types are found in the ``schemas`` package (every module), the
+``docloop.schemas`` entry-point group, and user files. User types live in the folders named by ``DOCLOOP_SCHEMA_PATH`` (``:``-separated),
 as Python modules defining a ``DocumentSchema`` subclass or as JSON Schema files
 (``*.json`` with ``title``/``x-name``, ``properties`` and optional ``x-kind``,
-``x-aliases``, ``x-review-threshold`` per property). Nothing in the pipeline
-names a document type.
+``x-aliases``, ``x-review-threshold`` per property, ``x-cues`` for the cue packs
+it selects). Nothing in the pipeline names a document type.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import inspect
 import json
 import os
 import pkgutil
+from importlib.metadata import entry_points
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +25,10 @@ from typing import Any
 from pydantic import create_model
 
 import schemas
-from schemas import types as T
+from pipeline.errors import UnknownSchema
+from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
+from schemas.types import Text
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class FieldSpec:
 
     name: str
     description: str
-    kind: str  # a key of schemas.types.PARSERS, or "object" for nested records
+    kind: str  # a kind's name (see pipeline.kinds), "object" for nested records
     many: bool = False
     aliases: tuple[str, ...] = ()
     review_threshold: float | None = None
@@ -85,11 +89,10 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
     return specs
 
 
-_JSON_TYPES = {
-    "date": T.Date, "money": T.Money, "currency": T.Currency, "percent": T.Percent,
-    "term": T.Term, "organization": T.Organization, "address": T.Address,
-    "identifier": T.Identifier, "jurisdiction": T.Jurisdiction, "text": T.Text,
-}
+def _json_type(kind_name: str) -> Any:
+    """The value type of a kind (its ``json_type``); text for kinds without one or unknown."""
+    kind = get_kind(kind_name)
+    return kind.json_type if kind is not None and kind.json_type is not None else Text
 
 
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
@@ -99,7 +102,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     fields: dict[str, Any] = {}
     for name, prop in js.get("properties", {}).items():
         many = prop.get("type") == "array"
-        typ = _JSON_TYPES.get(_kind(prop.get("items", {}) if many else prop), T.Text)
+        typ = _json_type(_kind(prop.get("items", {}) if many else prop))
         spec = field(
             prop.get("description", name),
             aliases=prop.get("x-aliases"),
@@ -113,6 +116,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
+    model.cues = list(js.get("x-cues", []))
     return model
 
 
@@ -133,9 +137,13 @@ def registry() -> dict[str, type[DocumentSchema]]:
     """Every known document type by name."""
     found: dict[str, type[DocumentSchema]] = {}
     for info in pkgutil.iter_modules(schemas.__path__):
-        if info.name not in ("base", "types", "registry", "checks"):
+        if info.name not in ("base", "types", "checks"):
             for cls in _classes_in(importlib.import_module(f"schemas.{info.name}")):
                 found[cls.name] = cls
+    for ep in entry_points(group="docloop.schemas"):  # an installed package's types: a class or a module
+        obj = ep.load()
+        for cls in [obj] if inspect.isclass(obj) else _classes_in(obj):
+            found[cls.name] = cls
     for folder in _user_dirs():
         for path in sorted(folder.glob("*.py")):
             spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
@@ -150,8 +158,6 @@ def registry() -> dict[str, type[DocumentSchema]]:
 
 
 def get_schema(name: str) -> type[DocumentSchema]:
-    from pipeline.errors import UnknownSchema
-
     try:
         return registry()[name]
     except KeyError:

@@ -1,12 +1,13 @@
-"""The contract-clause finders on synthetic contract snippets: values, offsets, signals, absence."""
+"""The ``contracts_us`` cue pack's finders on synthetic contract snippets: values, offsets, signals, absence."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.extractors import clauses
-from pipeline.extractors.rules import FINDERS, Context, Proposal, rank
-from schemas.registry import field_specs, get_schema
+from pipeline.cues import contracts_us, cues_for
+from pipeline.extractors.finding import Context, Proposal, rank
+from pipeline.extractors.rules import propose
+from pipeline.schemas import field_specs, get_schema
 from tests.conftest import make_document
 
 NDA = get_schema("nda")
@@ -31,7 +32,7 @@ TERM = "10. Term. This Agreement shall expire two (2) years from the date hereof
 def proposals(field: str, *pages: str) -> tuple[str, list[Proposal]]:
     doc = make_document(*pages)
     spec = SPECS[field]
-    return doc.text, rank(FINDERS[(spec.kind, spec.many)](Context(doc, NDA), spec), limit=10)
+    return doc.text, rank(propose(Context(doc, NDA), spec), limit=10)
 
 
 def evidence(text: str, proposal: Proposal) -> str:
@@ -39,11 +40,31 @@ def evidence(text: str, proposal: Proposal) -> str:
     return text[start:end]
 
 
-def test_finders_are_registered_for_the_legal_kinds():
-    assert FINDERS[("jurisdiction", False)] is clauses.find_jurisdiction
-    assert FINDERS[("term", False)] is clauses.find_term
-    assert FINDERS[("organization", True)] is clauses.find_parties
-    assert FINDERS[("date", False)] is clauses.find_date
+def test_the_nda_type_selects_the_pack_for_its_legal_kinds():
+    cues = cues_for(NDA)
+    assert cues.finders("jurisdiction", False) == [contracts_us.find_jurisdiction]
+    assert cues.finders("term", False) == [contracts_us.find_term]
+    assert cues.finders("organization", True) == [contracts_us.find_parties]
+    assert cues.finders("date", False) == [contracts_us.find_date]
+
+
+def test_a_type_without_the_pack_gets_no_contract_finders():
+    """The receipt type selects no contract pack: a list of organisations gets no candidates and
+    a date field whose aliases read like a contract's is found by the generic date finder."""
+    from schemas.base import DocumentSchema, field
+    from schemas.types import Date, Organization
+
+    class Letter(DocumentSchema):
+        name = "letter_test"
+        signed: list[Organization] = field("Signers.", many=True)
+        effective: Date | None = field("Effective date.", aliases=["effective as of"])
+
+    doc = make_document(PREAMBLE)
+    specs = {s.name: s for s in field_specs(Letter)}
+    assert propose(Context(doc, Letter), specs["signed"]) == []
+    generic = propose(Context(doc, Letter), specs["effective"])
+    assert [p.value for p in generic] == ["2015-03-03"] and "position" in generic[0].signals
+    assert "share" in propose(Context(doc, NDA), SPECS["effective_date"])[0].signals  # the pack's finder
 
 
 # -- jurisdiction -----------------------------------------------------------------------------
@@ -441,5 +462,6 @@ def test_non_contract_date_fields_keep_the_generic_finder():
     receipt = get_schema("receipt")
     spec = next(s for s in field_specs(receipt) if s.kind == "date")
     doc = make_document("TAX INVOICE\nDATE: 15/01/2019 11:05:16 AM\nTOTAL: 9.00")
-    found = FINDERS[("date", False)](Context(doc, receipt), spec)
+    assert contracts_us.find_date(Context(doc, receipt), spec) is None  # left to the next finder
+    found = propose(Context(doc, receipt), spec)
     assert [p.value for p in found] == ["2019-01-15"]

@@ -11,6 +11,11 @@ Statuses: ``candidate`` (a record: used only for its A/B share of traffic, if an
 ``active`` (what extraction uses; at most one) and ``retired`` (was active). Every
 change of status is an event (``prompt_events``) with who and when. With no active
 version the built-in default (the constants of ``pipeline.prompting``) is used.
+
+A/B: candidates with a share of traffic run for the documents whose content hash
+falls in their slice (:func:`assign`), so the same document always runs the same
+version (re-processing is still a no-op) and the split needs no state;
+``eval.ab`` sets shares and compares review outcomes per version.
 """
 
 from __future__ import annotations
@@ -153,3 +158,18 @@ def record_results(store: Store, version: str, name: str, results: dict[str, Any
         found = s.get(PromptVersionRow, version)
         if found is not None:
             found.eval_results = {**(found.eval_results or {}), name: results}
+
+
+def bucket(sha256: str) -> float:
+    """A document's stable position in [0, 1)."""
+    return int(hashlib.sha256(f"ab:{sha256}".encode()).hexdigest()[:12], 16) / float(1 << 48)
+
+
+def assign(sha256: str, active: PromptConfig, trials: list[tuple[PromptConfig, float]]) -> PromptConfig:
+    """The candidate whose slice of [0, 1) the document falls in, else the active version."""
+    at, start = bucket(sha256), 0.0
+    for config, share in trials:
+        if start <= at < start + share:
+            return config
+        start += share
+    return active

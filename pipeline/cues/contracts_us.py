@@ -1,12 +1,12 @@
-"""Finders for contract fields: governing law, term, parties and the agreement's date.
+"""US contracts (NDAs, filings): governing law, term, parties and the agreement's date.
 
 Contracts state these in a handful of stock phrasings, so each finder reads the
 phrase, not a label: "governed by ... the laws of the State of New York",
 "shall expire two (2) years from the date hereof", "by and between Acme, Inc.,
 a Delaware corporation (the "Company"), and ...", "entered into as of
-January 1, 2020". They plug into the rules extractor's per-kind finder table
-(``jurisdiction``, ``term``, ``organization`` and ``date``), so any document
-type with fields of those kinds gets them.
+January 1, 2020". A cue pack: a document type that selects ``contracts_us``
+gets these finders for its ``jurisdiction``, ``term``, list-of-``organization``
+fields, and its ``date`` fields whose aliases speak of the agreement's date.
 
 Signals (all 0..1) say how strong the evidence is, not how much we hope:
 ``match`` is the strength of the phrase that anchored the value, ``typed``
@@ -27,8 +27,8 @@ from functools import lru_cache
 import pycountry
 from rapidfuzz import fuzz
 
-from pipeline.extractors.rules import FINDERS, Context, Proposal, register_finder
-from schemas.registry import FieldSpec
+from pipeline.extractors.finding import Context, Proposal
+from pipeline.schemas import FieldSpec
 from schemas.types import parse_date, parse_term
 
 OPENING = 2500  # characters from the start where contracts name their parties and date
@@ -133,7 +133,6 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return (left + 1 if left >= 0 else max(0, start - 400)), (m.end() if m else min(len(text), end + 400))
 
 
-@register_finder("jurisdiction")
 def find_jurisdiction(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The governing law's state or country: "governed by the laws of the State of X".
 
@@ -355,7 +354,6 @@ _TERM_WINDOW = 180  # characters before the duration where its subject and verb 
 _TERM_WINDOW_FROM_START = 300  # wider for periods from the date hereof (subjects with long exceptions)
 
 
-@register_finder("term")
 def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """How long the agreement lasts: "This Agreement shall expire two (2) years from the date hereof".
 
@@ -790,7 +788,6 @@ def _signatures(text: str) -> Iterator[tuple[int, int, float, str]]:
             yield company[0], company[1], 0.8, "signed"
 
 
-@register_finder("organization", many=True)
 def find_parties(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The contracting parties, each once, from the preamble (and a letter's header).
 
@@ -877,17 +874,23 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# Registration
+# The pack's finders
 # --------------------------------------------------------------------------------------------
 
-_generic_date_finder = FINDERS.get(("date", False))
 _CONTRACT_ALIAS = re.compile(r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of)\b")
 
 
-@register_finder("date")
-def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     """Contract dates (fields whose aliases say "effective as of", "entered into as of", ...) are
-    read from the agreement's own phrasing; every other date field keeps the generic finder."""
+    read from the agreement's own phrasing; other date fields are left to the generic finder."""
     if any(_CONTRACT_ALIAS.search(a) for a in spec.aliases):
         return find_contract_date(ctx, spec)
-    return _generic_date_finder(ctx, spec) if _generic_date_finder else []
+    return None
+
+
+FINDERS = {
+    ("jurisdiction", False): find_jurisdiction,
+    ("term", False): find_term,
+    ("organization", True): find_parties,
+    ("date", False): find_date,
+}

@@ -1,0 +1,185 @@
+"""Line items measured: row-level F1 on invoices with known lines, and how often lines add up.
+
+A predicted row counts as right when its description (case and spacing
+folded), quantity and amount all equal a gold row's; rows are matched one to
+one. "Adds up" is the cross-field check of the invoice schema: the line amounts
+sum to the subtotal (the gold one for generated invoices; for the Parsee
+invoices, which label no lines, the subtotal the pipeline read, else the total
+less tax, else the total).
+
+``python -m eval.line_items --synthetic 60`` writes ``reports/line_items.json``
+and prints a table per source; ``--compare`` also reads the generated PDFs'
+tables with pdfplumber's table finder (text strategy) in place of the word-box
+clustering, through the same column mapping, and times both.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from eval.synthetic_invoices import RENDERERS, Invoice, generate
+
+app = typer.Typer(add_completion=False)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    from schemas.types import parse_money
+
+    return None if value in (None, "") else parse_money(str(value))
+
+
+def row_key(item: dict[str, Any]) -> tuple[str, Decimal | None, Decimal | None]:
+    description = " ".join(str(item.get("description") or "").casefold().split())
+    return description, _decimal(item.get("quantity")), _decimal(item.get("amount"))
+
+
+def row_counts(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(right rows, predicted rows, gold rows)."""
+    right = sum((Counter(map(row_key, predicted)) & Counter(map(row_key, gold))).values())
+    return right, len(predicted), len(gold)
+
+
+def adds_up(items: list[dict[str, Any]], subtotal: Any) -> bool:
+    amounts = [a for a in (_decimal(i.get("amount")) for i in items) if a is not None]
+    expected = _decimal(subtotal)
+    return bool(amounts) and expected is not None and abs(sum(amounts) - expected) <= Decimal("0.02")
+
+
+def _f1(right: int, predicted: int, gold: int) -> dict[str, float]:
+    precision = right / predicted if predicted else 0.0
+    recall = right / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
+
+
+def _pipeline():
+    from pipeline.config import Settings
+    from pipeline.run import Pipeline
+
+    return Pipeline(settings=Settings(llm_provider="none"), extractor_names=["rules", "tables"])
+
+
+def _items(state) -> list[dict[str, Any]]:
+    field = state.fields.get("line_items")
+    return list(field.value or []) if field else []
+
+
+def measure_synthetic(count: int, formats: list[str]) -> dict[str, Any]:
+    pipe = _pipeline()
+    out: dict[str, Any] = {}
+    for fmt in formats:
+        totals, added, pages, elapsed = [0, 0, 0], 0, 0, 0.0
+        for seed in range(count):
+            invoice = generate(seed)
+            data = RENDERERS[fmt](invoice)
+            started = time.perf_counter()
+            state = pipe.process(data, f"{invoice.id}.{fmt}", "invoice")
+            elapsed += time.perf_counter() - started
+            pages += len(state.parsed.pages) if state.parsed else 0
+            items = _items(state)
+            for i, n in enumerate(row_counts(items, invoice.items)):
+                totals[i] += n
+            added += adds_up(items, invoice.subtotal)
+        out[f"synthetic-{fmt}"] = {
+            "invoices": count, "rows": totals[2], **_f1(*totals),
+            "adds_up_to_subtotal": round(added / count, 3), "pages": pages, "seconds": round(elapsed, 2),
+        }
+    return out
+
+
+def measure_parsee(root: Path) -> dict[str, Any]:
+    pipe = _pipeline()
+    labels = [json.loads(line) for line in (root / "labels.jsonl").read_text().splitlines()]
+    with_items = added = 0
+    for label in labels:
+        path = root / label["file"]
+        state = pipe.process(path.read_bytes(), str(path), "invoice")
+        items = _items(state)
+        values = {name: f.value for name, f in state.fields.items()}
+        subtotal = values.get("subtotal")
+        if subtotal is None and values.get("total") is not None:
+            subtotal = _decimal(values["total"]) - (_decimal(values.get("tax")) or 0)
+        with_items += bool(items)
+        added += adds_up(items, subtotal)
+    return {"parsee_invoices": {"invoices": len(labels), "with_line_items": with_items, "adds_up_to_subtotal": round(added / len(labels), 3)}}
+
+
+def compare_finders(count: int) -> dict[str, Any]:
+    """Word-box clustering against pdfplumber's table finder on the generated PDFs: row F1 and time."""
+    import pdfplumber
+
+    from pipeline.config import Settings
+    from pipeline.extractors.tables import find_grids, record_spec, stop_labels
+    from pipeline.ingest import ingest
+    from pipeline.parse import parse
+    from pipeline.tables.grid import Cell, Grid, label_of
+    from pipeline.tables.records import read
+    from pipeline.schemas import field_specs, get_schema
+
+    schema = get_schema("invoice")
+    fields, amount, description = record_spec(schema, next(s for s in field_specs(schema) if s.name == "line_items"))
+    stops = stop_labels(schema)
+    labels = {name: f.aliases for name, f in fields.items()}
+    counts = {"clustering": [0, 0, 0], "pdfplumber": [0, 0, 0]}
+    seconds = {"clustering": 0.0, "pdfplumber": 0.0}
+    settings = Settings()
+    pages = 0
+    for seed in range(count):
+        invoice: Invoice = generate(seed)
+        data = RENDERERS["pdf"](invoice)
+        parsed = parse(ingest(data, "x.pdf", "invoice", settings), data, settings).parsed
+        pages += len(parsed.pages)
+        started = time.perf_counter()
+        rows = [r.value(fields) for g in find_grids(parsed, fields, stops) for r in read(g, fields, amount, description, stops)]
+        seconds["clustering"] += time.perf_counter() - started
+        for i, n in enumerate(row_counts(rows, invoice.items)):
+            counts["clustering"][i] += n
+        started = time.perf_counter()
+        rows = []
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                for table in page.extract_tables({"vertical_strategy": "text", "horizontal_strategy": "text"}):
+                    at = next((i for i, r in enumerate(table) if len({label_of(c or "", labels) for c in r} - {None}) >= 2), None)
+                    if at is None:
+                        continue
+                    body = [[Cell(c, []) if c else None for c in r] for r in table[at + 1 :]]
+                    # its rows carry no positions: consecutive rows count as adjacent, so wrapped lines join
+                    grid = Grid(page.page_number, body, [c or "" for c in table[at]], [float(i) for i in range(len(body))], [1.0] * len(body))
+                    rows += [r.value(fields) for r in read(grid, fields, amount, description, stops)]
+        seconds["pdfplumber"] += time.perf_counter() - started
+        for i, n in enumerate(row_counts(rows, invoice.items)):
+            counts["pdfplumber"][i] += n
+    return {
+        name: {**_f1(*counts[name]), "rows": counts[name][2], "pages_per_s": round(pages / seconds[name], 1)}
+        for name in counts
+    }
+
+
+
+@app.command()
+def main(
+    synthetic: int = typer.Option(60, help="Generated invoices per format."),
+    formats: str = typer.Option("pdf,docx,xlsx"),
+    parsee: Path = typer.Option(Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "parsee_invoices"),
+    compare: bool = typer.Option(False, help="Also compare the PDF table finders."),
+    out: Path = typer.Option(Path("reports/line_items.json")),
+) -> None:
+    results = measure_synthetic(synthetic, formats.split(","))
+    results.update(measure_parsee(parsee))
+    if compare:
+        results["pdf_table_finders"] = compare_finders(synthetic)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,73 @@
+"""Cue packs: regional, vendor or document-type knowledge that a document type selects.
+
+A pack is a small declarative module:
+
+- ``WORDS``: name -> words (``{"street": {"jalan", "taman"}}``), added to the generic
+  words a kind's finder uses under that name;
+- ``PATTERNS``: name -> regex alternatives (``{"legal_form": (r"sdn\\.?\\W{0,2}b[hn]d",)}``);
+- ``FINDERS``: ``(kind, many)`` -> ``finder(ctx, spec)``, asked before the kind's generic
+  finder; a finder returning None leaves the field to the next one.
+
+A document type selects packs by name (``cues = ["receipts_my"]`` on a Python type,
+``"x-cues": [...]`` in a JSON Schema file); one that selects none gets only the generic
+finders. Packs are found here or under the entry-point group ``docloop.cues`` and
+imported when a type that selects them is first read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from types import ModuleType
+from typing import Any, Callable
+
+from pipeline.plugins import Registry
+
+PACKS = Registry(
+    "docloop.cues",
+    {
+        "receipts_my": "pipeline.cues.receipts_my",
+        "invoices_eu": "pipeline.cues.invoices_eu",
+        "contracts_us": "pipeline.cues.contracts_us",
+    },
+)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The packs one document type selects, merged."""
+
+    names: tuple[str, ...] = ()
+
+    @cached_property
+    def packs(self) -> list[ModuleType]:
+        return [PACKS.load(n) for n in self.names]
+
+    def words(self, name: str, generic: frozenset[str] = frozenset()) -> frozenset[str]:
+        """``generic`` and every selected pack's words under ``name``."""
+        return self._merged_words(name, generic)
+
+    def _merged_words(self, name: str, generic: frozenset[str]) -> frozenset[str]:
+        cache = self.__dict__.setdefault("_words", {})
+        key = (name, generic)
+        if key not in cache:
+            cache[key] = generic.union(*(getattr(p, "WORDS", {}).get(name, ()) for p in self.packs))
+        return cache[key]
+
+    def alternatives(self, name: str) -> tuple[str, ...]:
+        """Every selected pack's regex alternatives under ``name``, in pack order."""
+        return tuple(a for p in self.packs for a in getattr(p, "PATTERNS", {}).get(name, ()))
+
+    def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
+        """The packs' finders for fields of this kind (lists or single values), in pack order."""
+        return [f for p in self.packs if (f := getattr(p, "FINDERS", {}).get((kind, many)))]
+
+
+def cues_for(schema: Any) -> Cues:
+    """The cue packs a document type selects (its ``cues`` list)."""
+    return _cues(tuple(getattr(schema, "cues", ()) or ()))
+
+
+@lru_cache(maxsize=64)
+def _cues(names: tuple[str, ...]) -> Cues:
+    return Cues(names)

@@ -1,0 +1,30 @@
+"""European invoices: German, French, Dutch, Italian and Spanish words and places.
+
+Selected by the invoice type. Words extend the generic ones of the money,
+organisation and address kinds (see ``pipeline.extractors.finding``,
+``pipeline.kinds.money`` and ``pipeline.kinds.lines``).
+"""
+
+WORDS = {
+    "total": {"gesamt", "summe"},
+    "partial": {"netto"},
+    "tax": {"mwst", "ust"},
+    "inclusive": {"inkl"},
+    "summary": {"zusammenfassung"},
+    "adjustment": {"rundung"},
+    "street": set(
+        "strasse straße str weg platz gasse allee ring damm ufer chaussee "
+        "rue chemin place via viale piazza calle avenida carrer straat laan plein".split()
+    ),
+    "furniture": {"rechnung", "quittung", "datum", "ust"},
+}
+
+PATTERNS = {
+    "region": (
+        "deutschland", "österreich", "schweiz", "nederland", "españa", "italia", "polska",
+        "berlin", "münchen", "munich", "hamburg", "köln", "frankfurt", "dublin", "london", "paris", "amsterdam", "zürich",
+    ),
+    "contact": ("ust",),
+    # labels after which the customer is printed
+    "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
+}

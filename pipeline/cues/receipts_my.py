@@ -1,0 +1,37 @@
+"""Malaysian receipts: Malay words, Malaysian places and SSM company numbers.
+
+Selected by the receipt type. Words extend the generic ones of the money,
+organisation and address kinds (see ``pipeline.kinds.money`` and
+``pipeline.kinds.lines``).
+"""
+
+WORDS = {
+    "total": {"jumlah"},
+    "tender": {"tunai"},  # cash
+    "change": {"kembalian", "baki"},
+    "summary": {"ringkasan"},
+    "adjustment": {"pembundaran"},  # rounding
+    "street": set("jalan jln lorong lrg taman tmn bandar bdr lot kawasan persiaran kampung kg batu".split()),
+    "business": {"restoran", "kedai", "farmasi"},
+    "furniture": {"sst"},
+}
+
+PATTERNS = {
+    # Sendirian Berhad (private limited) and Berhad, as printed: "SDN. BHD.", "SDN BND", "S/B"
+    "legal_form": (r"sdn\.?\W{0,2}b[hn]d\.?", r"s/b", r"bhd\.?", r"berhad"),
+    "region": (
+        "selangor", "johor", "kuala lumpur", "penang", "pulau pinang", "perak", "kedah", "melaka", "malacca",
+        "negeri sembilan", "pahang", "terengganu", "kelantan", "sabah", "sarawak", "putrajaya", "labuan",
+        "perlis", r"darul \w+", "malaysia", "singapore",
+    ),
+    "contact": ("hp", "sst"),  # hand phone; sales and service tax
+    # a line that holds only an SSM company number and its label: "822737-X", "(002049088-U)",
+    # "CO. REG. NO: 000948487-V", "COMPANY NO:" (number left blank); a bare number needs the
+    # letter suffix ("-X"), so phone and tax numbers do not count
+    "company_number_line": (
+        r"(?i)\W*(?:(?:co|company|roc|reg|registration|no|number)\b\W*)*(?P<no>[A-Z]{0,2}\d{5,12}\s?-\s?[A-Z])?\W*",
+    ),
+    "company_number_label": (r"(?i)\W*(?:co|company|roc)\b",),
+    # a company number beside a name: "(308282-A)", "(NO. 193573-M)"
+    "registration": (r"\([^()\d]*\d{4,9}[\s-]*[A-Z]\s*\)",),
+}

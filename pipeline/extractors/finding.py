@@ -1,0 +1,256 @@
+"""What every finder works with: one document's lines and labels, proposals, label links, ranking.
+
+A finder (a kind's generic one, see :mod:`pipeline.kinds`, or a cue pack's, see
+:mod:`pipeline.cues`) reads a :class:`Context` and returns :class:`Proposal` s:
+a value, where it was read, and signals in 0..1 that say how strong the evidence
+is. :func:`rank` merges proposals of equal value, orders them by the mean of
+their signals (the same quantity the scorer calls *strength*) and adds
+``unique`` (the margin over the runner-up).
+
+Signals used here: ``match`` (a label/alias of the field precedes the value,
+fuzzy for OCR slips) and ``layout`` (the value sits right of / below that label).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from pipeline.cues import Cues, cues_for
+from pipeline.extractors.layout import Layout, LabelHit, Line, find_aliases, norm
+from pipeline.schemas import FieldSpec, field_specs
+from pipeline.state import Candidate, ParsedDocument
+from schemas.base import DocumentSchema
+from schemas.types import ISO_4217
+
+MAX_CANDIDATES = 5
+RIVAL_SHARE = 0.6  # alternatives weaker than this share of the leader's strength are dropped
+
+
+@dataclass
+class Proposal:
+    """One possible value of a field, before ranking: what, where (offsets), and why."""
+
+    value: Any
+    spans: list[tuple[int, int]]  # offsets into document.text; the first is the main evidence
+    signals: dict[str, float]
+    raw: str | None = None  # printed form; defaults to the spans' text joined by spaces
+
+    @property
+    def strength(self) -> float:
+        return sum(self.signals.values()) / len(self.signals) if self.signals else 0.0
+
+
+Finder = Callable[["Context", FieldSpec], "list[Proposal] | None"]
+"""``finder(ctx, spec)``: proposals for the field; a cue pack's finder returns None to leave
+the field to the next finder (another pack's, then the kind's generic one)."""
+
+
+class Context:
+    """One document as the finders see it: text, layout, the schema's fields and cue packs, label hits."""
+
+    def __init__(self, document: ParsedDocument, schema: type[DocumentSchema], cues: Cues | None = None):
+        self.document = document
+        self.text = document.text
+        self.layout = Layout(document)
+        self.lines = self.layout.lines
+        self.specs = field_specs(schema)
+        self.cues = cues if cues is not None else cues_for(schema)
+        self._line_starts = [ln.start for ln in self.lines]
+        self._labels: dict[str, list[LabelHit]] = {}
+        self.memo: dict[str, Any] = {}  # per-document values finders compute once
+
+    def line_at(self, offset: int) -> Line:
+        return self.lines[max(bisect.bisect_right(self._line_starts, offset) - 1, 0)]
+
+    def labels(self, spec: FieldSpec) -> list[LabelHit]:
+        """Where the field's aliases occur, in text order (cached per field)."""
+        if spec.name not in self._labels:
+            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, list(spec.aliases))]
+        return self._labels[spec.name]
+
+    def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:
+        """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date")."""
+        return [h for s in self.specs if s.kind == spec.kind and s.name != spec.name for h in self.labels(s)]
+
+    def candidate(self, spec: FieldSpec, proposal: Proposal, extractor: str) -> Candidate:
+        spans = [self.layout.span(s, e) for s, e in proposal.spans]
+        raw = proposal.raw if proposal.raw is not None else " ".join(s.text.strip() for s in spans)
+        signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in proposal.signals.items()}
+        return Candidate(
+            field=spec.name, value=proposal.value, raw=raw, extractor=extractor, evidence=spans, signals=signals
+        )
+
+
+# -- labelled values -----------------------------------------------------------
+
+# Words that turn a total-like label into a partial amount ("SUB TOTAL", "TOTAL QTY",
+# "TOTAL EXCL. GST"); they only count when the matched alias does not contain them.
+# Cue packs add their languages' words under the same names.
+PARTIAL = frozenset(
+    "sub subtotal qty quantity item items excl excluding exclusive exc before discount disc "
+    "saving savings change tender tendered paid accepted rounding round adj adjustment deposit".split()
+)
+TAX_WORDS = frozenset("tax gst vat sst".split())
+INCLUSIVE = frozenset("incl include includes inclusive including inc with".split())
+_CURRENCY_WORDS = frozenset(c.casefold() for c in ISO_4217) | {"rm"}
+
+
+def label_words(text: str) -> set[str]:
+    return set(norm(text).split())
+
+
+def _partial_penalty(ctx: Context, label_text: str, alias: str) -> float:
+    """1.0, or lower when the label names a part of the amount rather than the amount."""
+    words = label_words(label_text) - label_words(alias)
+    partial = words & ctx.cues.words("partial", PARTIAL)
+    tax = ctx.cues.words("tax", TAX_WORDS)
+    if words & tax and not words & ctx.cues.words("inclusive", INCLUSIVE):
+        partial |= words & tax
+    return 0.35 if partial else 1.0
+
+
+def _gap_words(text: str) -> int:
+    """Words between a label and its value, not counting an aside in brackets or a currency."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return sum(1 for w in norm(text).split() if not w.isdigit() and w not in _CURRENCY_WORDS)
+
+
+@dataclass
+class LabelLink:
+    match: float  # alias strength after gap and rival penalties
+    layout: float  # 1 same line, 0.9 same row, 0.75/0.6 one/two rows below
+
+
+def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool = False) -> LabelLink:
+    """The best label of ``spec`` for the value at ``[start, end)``: same line, same row, or above."""
+    line = ctx.line_at(start)
+    row = ctx.layout.row_of(line)
+    best = LabelLink(0.0, 0.0)
+    rivals = ctx.rival_labels(spec)
+    for hit in ctx.labels(spec):
+        if hit.line is line and hit.end <= start:
+            layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
+        elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
+            lead = ctx.text[line.start : start]
+            layout, label_text = 0.9, ctx.text[hit.line.start : hit.line.end] + " " + lead
+            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+        else:
+            below = ctx.layout.next_rows(hit.line, 2)
+            if row not in below or not stacked(hit.line, line):
+                continue
+            lead = ctx.text[line.start : start]
+            layout = 0.75 if below.index(row) == 0 else 0.6
+            label_text = ctx.text[hit.line.start : hit.line.end] + " " + lead
+            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+        strength = hit.ratio * 0.9 ** _gap_words(gap)
+        if money:
+            strength *= _partial_penalty(ctx, label_text, hit.alias)
+        if any(covers(r, hit) for r in rivals) or any(between(r, hit, start) for r in rivals):
+            strength *= 0.2  # the words belong to another field's label
+        if strength * layout > best.match * best.layout:
+            best = LabelLink(strength, layout)
+    return best
+
+
+def covers(rival: LabelHit, hit: LabelHit) -> bool:
+    return rival.start <= hit.start and rival.end >= hit.end and (rival.end - rival.start) > (hit.end - hit.start)
+
+
+def between(rival: LabelHit, hit: LabelHit, start: int) -> bool:
+    """A rival label sits between this label and the value on the same line."""
+    return rival.line is hit.line and hit.end <= rival.start and rival.end <= start
+
+
+def left_of(a: Line, b: Line) -> bool:
+    return a.bbox is not None and b.bbox is not None and a.bbox[0] < b.bbox[0]
+
+
+def stacked(upper: Line, lower: Line) -> bool:
+    """``lower`` is under ``upper``: their boxes overlap horizontally (or there are no boxes)."""
+    if upper.bbox is None or lower.bbox is None:
+        return True
+    return min(upper.bbox[2], lower.bbox[2]) >= max(upper.bbox[0], lower.bbox[0]) - 5
+
+
+def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) -> bool:
+    """No other typed value of the same kind lies to the right of this one in its row."""
+    line = ctx.line_at(start)
+    for s, _ in others:
+        other = ctx.line_at(s)
+        if other.row != line.row or s == start:
+            continue
+        if other is line and s > start:
+            return False
+        if other is not line and left_of(line, other):
+            return False
+    return True
+
+
+
+# -- text after a label ------------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"^[\s:#.\-–—=|]*")
+
+
+def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any], word: bool = False) -> list[Proposal]:
+    """The text printed after one of the field's labels (same line, else the line below),
+    read with ``parse`` (the kind's parser); with ``word``, only its first word (an
+    identifier), typed only when it holds a digit."""
+    out = []
+    for hit in ctx.labels(spec):
+        line = hit.line
+        rest = ctx.text[hit.end : line.end]
+        lead = _SEPARATOR.match(rest).end()
+        segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
+        start, layout = hit.end + lead, 1.0
+        if not segment:
+            below = [ln for r in ctx.layout.next_rows(line, 1) for ln in r.lines if stacked(line, ln)]
+            if not below:
+                continue
+            nxt = below[0]
+            segment = nxt.text.strip()
+            start, layout = nxt.start + nxt.text.index(segment), 0.75
+        if word:
+            segment = segment.split()[0] if segment.split() else ""
+        value = parse(segment)
+        if not segment or value is None:
+            continue
+        rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
+        typed = 1.0 if not word or re.search(r"\d", segment) else 0.5
+        out.append(
+            Proposal(
+                value=value if isinstance(value, str) else str(value),
+                spans=[(start, start + len(segment))],
+                signals={"match": hit.ratio * (0.2 if rivals else 1.0), "typed": typed, "layout": layout},
+            )
+        )
+    return out
+
+
+def rank(
+    proposals: list[Proposal], limit: int = MAX_CANDIDATES, keep: float = RIVAL_SHARE, many: bool = False
+) -> list[Proposal]:
+    """One proposal per value (the strongest), strongest first, with ``unique`` added.
+
+    Alternatives much weaker than the leader (below ``keep`` of its strength) are
+    dropped: they are no real ambiguity, and the scorer reads every rival as conflict.
+    Items of a list field (``many``) are not rivals: all are kept, without ``unique``.
+    """
+    best: dict[str, Proposal] = {}
+    for p in proposals:
+        key = str(p.value).casefold()
+        if key not in best or p.strength > best[key].strength:
+            best[key] = p
+    ranked = sorted(best.values(), key=lambda p: p.strength, reverse=True)
+    if many:
+        return ranked
+    ranked = [p for p in ranked[:limit] if p.strength >= keep * ranked[0].strength]
+    strengths = [p.strength for p in ranked]
+    for i, p in enumerate(ranked):
+        # only the leader has a margin; adding it keeps the order (the others get 0)
+        margin = strengths[0] - (strengths[1] if len(ranked) > 1 else 0.0) if i == 0 else 0.0
+        p.signals["unique"] = margin / strengths[0] if i == 0 and strengths[0] > 0 else 0.0
+    return ranked

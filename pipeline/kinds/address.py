@@ -1,0 +1,76 @@
+"""Postal addresses: runs of consecutive lines with address cues (postcodes, street words,
+regions, commas)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extractors.finding import Context, Proposal
+from pipeline.extractors.layout import norm
+from pipeline.kinds.base import Kind
+from pipeline.kinds.lines import POSTCODE, Look, address_score, line_rel, look, name_score, names_party, opens
+from pipeline.schemas import FieldSpec
+from schemas.types import Address, clean_text
+
+def _continues(ctx: Context, lk: Look, scores: list[float], first: int, k: int) -> bool:
+    """Whether line ``k`` carries on the address block that starts at line ``first``: it has
+    cues itself, or it is a plain line (a district name) followed by one that has."""
+    line = ctx.lines[k]
+    if line.page != ctx.lines[first].page or lk.contact.search(line.text) or names_party(lk, line):
+        return False
+    if scores[k] >= 0.3:
+        return True
+    return k + 1 < len(scores) and scores[k + 1] >= 0.3 and name_score(lk, line.text) >= 0.6
+
+
+def _address_shape(lk: Look, first: str, last: str) -> float:
+    """How much a block is shaped like a whole address: it opens with a number or street
+    ("NO 5, JALAN ...", "12 Main Street") and closes with a postcode or region."""
+    opens = bool(re.match(r"(?i)\W*(?:no\b|lot\b|unit\b|\d)", first)) or bool(set(norm(first).split()) & lk.street)
+    closes = bool(POSTCODE.search(last) or lk.region.search(last))
+    return (opens + closes) / 2
+
+
+def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Runs of consecutive lines with address cues (postcodes, street words, regions, commas)."""
+    lk = look(ctx.cues)
+    scores = [address_score(lk, ln.text) for ln in ctx.lines]
+    out = []
+    i = 0
+    while i < len(ctx.lines):
+        if not opens(ctx, lk, scores, i):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(ctx.lines) and j - i < 5 and _continues(ctx, lk, scores, i, j + 1):
+            j += 1
+        while j > i and scores[j] < 0.3:
+            j -= 1  # a block ends on a line with cues
+        lines = ctx.lines[i : j + 1]
+        spans = [(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + len(ln.text.rstrip())) for ln in lines]
+        raw = " ".join(ctx.text[s:e] for s, e in spans)
+        cues = sum(scores[i : j + 1])
+        y = line_rel(ctx, lines[0])
+        out.append(
+            Proposal(
+                value=clean_text(raw),
+                spans=spans,
+                signals={
+                    "cues": min(cues / 1.5, 1.0),
+                    "shape": _address_shape(lk, lines[0].text, lines[-1].text),
+                    "position": 1.0 - y if y < 0.5 else 0.3,
+                },
+                raw=raw,
+            )
+        )
+        i = j + 1
+    return out
+
+
+
+class AddressKind(Kind):
+    name = "address"
+    json_type = Address
+
+    def find(self, ctx, spec):
+        return find_addresses(ctx, spec)

@@ -1,0 +1,59 @@
+"""Currencies: ISO 4217 codes and the symbols that stand for them."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extractors.finding import Context, Proposal, link_label
+from pipeline.kinds.base import Kind
+from pipeline.schemas import FieldSpec
+from schemas.types import ISO_4217, Currency, parse_currency
+
+_CURRENCY = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)"
+)
+
+
+def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Currency codes and symbols, the most used one first; stronger next to a labelled amount."""
+    by_code: dict[str, list[re.Match]] = {}
+    for m in _CURRENCY.finditer(ctx.text):
+        code = parse_currency(m.group())
+        if code:
+            by_code.setdefault(code, []).append(m)
+    total = sum(len(v) for v in by_code.values())
+    out = []
+    for code, hits in by_code.items():
+        links = [link_label(ctx, spec, m.start(), m.end()) for m in hits]
+        best = max(range(len(hits)), key=lambda i: (links[i].match * links[i].layout, -i))
+        symbol_only = all(len(m.group()) == 1 and m.group() == "$" for m in hits)
+        out.append(
+            Proposal(
+                value=code,
+                spans=[(hits[best].start(), hits[best].end())],
+                signals={
+                    "typed": 0.7 if symbol_only else 1.0,
+                    "share": len(hits) / total,
+                    "match": max(links[best].match, 0.5 if _next_to_amount(ctx, hits[best]) else 0.0),
+                },
+            )
+        )
+    return out
+
+
+def _next_to_amount(ctx: Context, m: re.Match) -> bool:
+    return bool(re.match(r"[ \t]?\d", ctx.text[m.end() : m.end() + 2])) or bool(
+        re.search(r"\d[ \t]?$", ctx.text[max(m.start() - 2, 0) : m.start()])
+    )
+
+
+
+class CurrencyKind(Kind):
+    name = "currency"
+    json_type = Currency
+    grounding = r"\b[A-Z]{3}\b|[$€£¥]|\bRM\b"
+    hint = "an ISO 4217 currency code"
+    parse = staticmethod(parse_currency)
+
+    def find(self, ctx, spec):
+        return find_currency(ctx, spec)

@@ -1,0 +1,188 @@
+"""What a line looks like: a name, an address, a legal form, a company number.
+
+Shared by the organisation and address finders. The words here are generic
+(English, and legal forms used worldwide); cue packs add their regions' words
+under the same names: ``legal_form``, ``business``, ``furniture``, ``street``,
+``region``, ``contact`` and ``counterparty``, and a region's company numbers
+(``company_number_line``, ``company_number_label``, ``registration``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.cues import Cues
+from pipeline.extractors.finding import Context
+from pipeline.extractors.layout import Line, norm
+
+LEGAL_FORMS = (
+    r"plc", r"l\.?l\.?c\.?", r"llp", r"ltd\.?", r"limited", r"inc\.?", r"incorporated", r"corp\.?", r"corporation",
+    r"gmbh", r"mbh", r"pty\.?(?:\s+ltd\.?)?", r"pte\.?(?:\s+ltd\.?)?", r"pvt\.?", r"b\.\s?v\.?", r"n\.\s?v\.?",
+    r"s\.\s?a\.?(?:\s?s\.?)?", r"s\.\s?r\.\s?l\.?", r"sarl", r"s\.\s?l\.", r"s\.\s?p\.\s?a\.?", r"a/s", r"aps",
+    r"&\s?co\.?(?:\s?kg)?", r"co\.,?\s?ltd\.?", r"co\.", r"kg", r"(?-i:AG|UG|SE|OY)", r"e\.\s?k\.",
+    r"sp\.\s?z\s?o\.\s?o\.?", r"s\.\s?r\.\s?o\.?",
+)
+BUSINESS = frozenset(
+    "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
+    "stores supermarket minimarket pharmacy station services solutions software technologies "
+    "stationery marketing industries electrical bookstore books food foods kitchen gallery "
+    "centre center agency holdings group studio".split()
+)
+# business nouns that end a name ("... HARDWARE TRADING"), so a line opening with one is cut
+NAME_FINAL = frozenset("enterprise enterprises trading traders holdings industries".split())
+# words that mark a line as part of the document's furniture, not a name
+FURNITURE = frozenset(
+    "invoice receipt tax total date page tel telephone phone fax email gst reg registration "
+    "cashier bill table order no number vat qty amount thank thanks "
+    "welcome customer cash change subtotal description".split()
+)
+# labels after which the *other* party is printed (the customer, not the issuer)
+COUNTERPARTY = (
+    "bill to", "billed to", "invoice to", "invoiced to", "ship to", "sold to", "customer", "client",
+    "recipient", "to", "attention", "attn", "buyer", "billing contact",
+)
+STREET = frozenset(
+    "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
+    "building bldg block blk tower plaza court ct highway hwy square sq".split()
+)
+REGIONS = (
+    "ireland", "united kingdom", "england", "usa", "united states", "canada", "australia", "germany",
+    "austria", "switzerland", "netherlands", "france", "belgium", "spain", "italy", "israel", "poland",
+    "sweden", "denmark", "norway", "finland", "new york", "san francisco", "california", "delaware",
+)
+CONTACT = (
+    "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
+    "invoice", "receipt", "date", "cashier",
+)
+POSTCODE = re.compile(
+    r"(?<![\w-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
+    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w-])"
+)
+# "CO." as the label of a company number ("CO. REG. NO:", "CO. NO."), not a legal form
+_CO_LABEL = re.compile(r"(?i)co\.?\W*(?:reg|registration|no|number)\b")
+
+
+@dataclass(frozen=True)
+class Look:
+    """The generic words and a schema's cue packs' words, compiled once per set of packs."""
+
+    legal: re.Pattern[str]
+    business: frozenset[str]
+    name_final: frozenset[str]
+    furniture: frozenset[str]
+    counterparty: tuple[str, ...]
+    street: frozenset[str]
+    region: re.Pattern[str]
+    contact: re.Pattern[str]
+    company_number_line: re.Pattern[str] | None  # a line holding only a company number and its label
+    company_number_label: re.Pattern[str] | None  # how such a line starts when the number is left blank
+    registration: re.Pattern[str] | None  # a company number printed beside a name
+
+
+def _optional(cues: Cues, name: str) -> re.Pattern[str] | None:
+    found = cues.alternatives(name)
+    return re.compile("|".join(found)) if found else None
+
+
+@lru_cache(maxsize=64)
+def look(cues: Cues) -> Look:
+    legal = cues.alternatives("legal_form") + LEGAL_FORMS  # a pack's forms first: "SDN BHD" before "BHD"
+    regions = REGIONS + cues.alternatives("region")
+    contact = CONTACT + cues.alternatives("contact")
+    return Look(
+        legal=re.compile(r"(?<![^\W_])(?:" + "|".join(legal) + r")(?![^\W_])", re.IGNORECASE),
+        business=cues.words("business", BUSINESS),
+        name_final=cues.words("name_final", NAME_FINAL),
+        furniture=cues.words("furniture", FURNITURE),
+        counterparty=COUNTERPARTY + cues.alternatives("counterparty"),
+        street=cues.words("street", STREET),
+        region=re.compile(r"(?<![^\W_])(?:" + "|".join(regions) + r")(?![^\W_])", re.IGNORECASE),
+        contact=re.compile(r"(?i)\b(?:" + "|".join(contact) + r")\b|\w@\w|\+\d"),
+        company_number_line=_optional(cues, "company_number_line"),
+        company_number_label=_optional(cues, "company_number_label"),
+        registration=_optional(cues, "registration"),
+    )
+
+
+def line_rel(ctx: Context, line: Line) -> float:
+    return ctx.layout.relative_y(line)
+
+
+def name_score(lk: Look, text: str) -> float:
+    """How much a piece of text looks like a name: letters, a few words, no document furniture."""
+    words = norm(text).split()
+    if not words:
+        return 0.0
+    chars = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars) / len(chars)
+    score = min(letters / 0.7, 1.0)
+    if len(words) > 8:
+        score *= 0.5
+    if lk.furniture & set(words) or lk.contact.search(text) or re.search(r"\d{5,}", text):
+        score *= 0.3
+    return score * (1.0 - address_score(lk, text) / 2)
+
+
+def address_score(lk: Look, text: str) -> float:
+    """Cues that a line is part of a postal address (0 for contact lines and names)."""
+    if lk.contact.search(text):
+        return 0.0
+    words = set(norm(text).split())
+    score = 0.5 * bool(POSTCODE.search(text)) + 0.4 * bool(words & lk.street) + 0.4 * bool(lk.region.search(text))
+    score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
+    return min(score, 1.0)
+
+
+def legal_form(lk: Look, line: Line) -> tuple[int, int] | None:
+    """Line-relative (start, end) of the first legal form, run on through the forms that
+    follow it ("GmbH & Co. KG", "CO. (M) BHD"); a form opening a bracket is a registration note
+    and "CO. REG. NO" labels a company number."""
+    found = [
+        m for m in lk.legal.finditer(line.text)
+        if not line.text[: m.start()].rstrip().endswith("(") and not _CO_LABEL.match(line.text, m.start())
+    ]
+    if not found:
+        return None
+    start, end = found[0].start(), found[0].end()
+    for m in found[1:]:
+        if not re.fullmatch(r"[\s&,.]*(?:\(\w{1,3}\))?[\s&,.]*", line.text[end : m.start()]):
+            break
+        end = m.end()
+    return start, end
+
+
+def is_company_no(lk: Look, text: str) -> bool:
+    """The line is a company number or its label (where a cue pack says what they look like)."""
+    if lk.company_number_line is None:
+        return False
+    m = lk.company_number_line.fullmatch(text)
+    return bool(m) and bool(m.group("no") or (lk.company_number_label and lk.company_number_label.match(text)))
+
+
+def registered(ctx: Context, lk: Look, line: Line) -> bool:
+    """A company number is printed beside the line or on the line under it: the registry's
+    mark of a legal entity, as strong as a legal form (brand names and slogans carry none).
+    The last line of an address often sits above the number too, so it does not count."""
+    if lk.registration is not None and lk.registration.search(line.text):
+        return True
+    if line.index + 1 >= len(ctx.lines) or ctx.lines[line.index + 1].page != line.page:
+        return False
+    return is_company_no(lk, ctx.lines[line.index + 1].text) and address_score(lk, line.text) < 0.3
+
+
+def names_party(lk: Look, line: Line) -> bool:
+    """The line names a company (a legal form or a company number), so it is no address
+    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts."""
+    if (lk.registration is not None and lk.registration.search(line.text)) or is_company_no(lk, line.text):
+        return True
+    return legal_form(lk, line) is not None and not POSTCODE.search(line.text)
+
+
+def opens(ctx: Context, lk: Look, scores: list[float], i: int) -> bool:
+    """Whether an address block starts at line ``i``: it has cues, or weak ones ("NO. 19 & 21")
+    and the next line has cues; a line naming the company does not."""
+    if names_party(lk, ctx.lines[i]):
+        return False
+    return scores[i] >= 0.3 or (scores[i] > 0 and i + 1 < len(scores) and scores[i + 1] >= 0.3)

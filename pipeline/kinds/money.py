@@ -1,0 +1,177 @@
+"""Amounts of money: the printed-amount grammar, its parser, grounding and generic finder.
+
+For a total (a field whose aliases speak of a total or the amount due) the finder
+also reads what receipts print around it: a summary table below it, a rounding
+adjustment, and cash tendered less change given (the ``paid`` signal). The words
+for these are English here; cue packs add their languages' words under the same
+names (``total``, ``tender``, ``change``, ``summary``, ``adjustment``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pipeline.extractors.finding import Context, Proposal, label_words, link_label, rightmost_in_row
+from pipeline.extractors.layout import norm
+from pipeline.kinds.base import Kind
+from pipeline.schemas import FieldSpec
+from schemas.types import ISO_4217, Money, parse_money
+
+_AMOUNT = re.compile(
+    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
+    r"|(?<![\w.,/:\-$€£]))"
+    r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    r"(?![\w/:%]|[.,]\d|-\d)"
+    r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
+)
+
+
+def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
+    """Printed amounts with their values (dates, times, percentages and ids left out)."""
+    out = []
+    for m in _AMOUNT.finditer(text):
+        value = parse_money(m.group("num"))
+        if value is not None:
+            out.append((m, value))
+    return out
+
+
+TOTAL_WORDS = frozenset("total due".split())
+TENDER_WORDS = frozenset("cash tender tendered paid payment".split())
+CHANGE_WORDS = frozenset("change".split())
+SUMMARY_WORDS = frozenset("summary analysis".split())
+ADJUSTMENT_WORDS = frozenset("rounding round adj adjustment adjustments".split())
+
+
+def _is_total(ctx: Context, spec: FieldSpec) -> bool:
+    """A field that is an overall amount (its aliases speak of a total or the amount due)."""
+    words = ctx.cues.words("total", TOTAL_WORDS)
+    return any(w in words for a in spec.aliases for w in norm(a).split())
+
+
+
+
+def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
+    the largest such amount, after any printed rounding adjustment."""
+    found = amounts(ctx.text)
+    spans = [(m.start("num"), m.end("num")) for m, _ in found]
+    total = _is_total(ctx, spec)
+    out = []
+    for (m, value), span in zip(found, spans):
+        link = link_label(ctx, spec, m.start(), m.end(), money=True)
+        decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
+        signals = {
+            "match": link.match,
+            "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,
+            "layout": link.layout * (1.0 if rightmost_in_row(ctx, span[0], spans) else 0.6),
+        }
+        start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
+        out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+    if total:
+        summary = _summary_row(ctx)
+        for p in out:
+            if ctx.line_at(p.spans[0][0]).row >= summary:
+                p.signals["match"] *= 0.5  # a tax summary table repeats parts of the total
+        _apply_adjustments(ctx, out)
+        paid = _paid(ctx)
+        for p in out:  # what was paid confirms or contradicts a total; 0.5 where nothing says
+            p.signals["paid"] = 0.5 if not paid else float(Decimal(p.value) in paid)
+        # the total is the largest labelled amount (tax lines and summaries are parts of it)
+        # beside its label (cash tendered, change and amounts in a second currency below
+        # the label do not count); only amounts labelled at least as well compete, so
+        # "TOTAL PAYABLE" after returns is not beaten by a larger "TOTAL 6% SUPPLIES"
+        sure = [p for p in out if p.signals["typed"] == 1.0]
+        labelled = [p for p in sure if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9] or sure
+        for p in out:
+            peers = [q for q in labelled if q.signals["match"] >= p.signals["match"]] or labelled
+            largest = max((Decimal(q.value) for q in peers), default=Decimal(0))
+            v = Decimal(p.value)
+            p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
+    return out
+
+
+def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
+    """Amounts on the rows of lines labelled with any of ``words``."""
+    found = []
+    for line in ctx.lines:
+        if label_words(line.text) & words:
+            found += [v for ln in ctx.layout.row_of(line).lines for _, v in amounts(ln.text)]
+    return found
+
+
+def _paid(ctx: Context) -> set[Decimal]:
+    """Amounts tendered less the change given back ("CASH 50.00", "CHANGE 27.35"): what the
+    customer paid, which is the total (so on 95% of the train receipts that print both). Empty
+    when the receipt prints no such pair: card payments, invoices."""
+    if "paid" not in ctx.memo:
+        tendered = _row_amounts(ctx, ctx.cues.words("tender", TENDER_WORDS))
+        change = _row_amounts(ctx, ctx.cues.words("change", CHANGE_WORDS))
+        ctx.memo["paid"] = {t - c for t in tendered for c in change if t > c}
+    return ctx.memo["paid"]
+
+
+def _summary_row(ctx: Context) -> int:
+    """The first row (top to bottom, so OCR text order does not matter) of a heading that
+    opens a summary table ("GST SUMMARY"); past the last row when there is none."""
+    summary = ctx.cues.words("summary", SUMMARY_WORDS)
+    rows = [ln.row for ln in ctx.lines if len(label_words(ln.text)) <= 4 and label_words(ln.text) & summary]
+    return min(rows, default=len(ctx.layout.rows))
+
+
+_SIGNED = re.compile(r"(?P<sign>[-+])?[ \t]?(?:RM|\$)?[ \t]?(?P<num>(?<!\d)\d{0,3}[.,]\d{2})(?!\d)")
+
+
+def _adjustments(ctx: Context) -> list[tuple[int, Decimal]]:
+    """(row, signed amount) on rounding/adjustment rows (unsigned ones could go either way)."""
+    out: list[tuple[int, Decimal]] = []
+    words = ctx.cues.words("adjustment", ADJUSTMENT_WORDS)
+    for line in ctx.lines:
+        if not label_words(line.text) & words:
+            continue
+        row = ctx.layout.row_of(line)
+        for ln in row.lines if line in row.lines else [line]:
+            for m in _SIGNED.finditer(ln.text):
+                amount = Decimal("0" + m.group("num").replace(",", "."))
+                if amount == 0 or amount >= 1:
+                    continue
+                signs = [m.group("sign")] if m.group("sign") else ["-", "+"]
+                out += [(line.row, -amount if s == "-" else amount) for s in signs]
+    return out
+
+
+def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
+    """A labelled total plus a printed rounding adjustment gives the amount actually due:
+    when that amount is printed too, it takes the label's evidence and the label's own
+    amount is marked superseded."""
+    adjustments = _adjustments(ctx)
+    if not adjustments:
+        return
+    def row(p: Proposal) -> int:
+        return ctx.line_at(p.spans[0][0]).row
+
+    labelled = sorted((p for p in proposals if p.signals["match"] >= 0.5), key=lambda p: p.strength, reverse=True)
+    for total in labelled[:3]:
+        for adj_row, r in adjustments:
+            target = str(Decimal(total.value) + r)
+            # total, then the adjustment, then the amount due, as receipts print them
+            adjusted = [p for p in proposals if p.value == target and row(total) <= adj_row <= row(p) and row(p) > row(total)]
+            for p in adjusted:
+                p.signals["match"] = max(p.signals["match"], total.signals["match"])
+                p.signals["layout"] = max(p.signals["layout"], total.signals["layout"])
+            if adjusted:
+                total.signals["match"] *= 0.5
+                return
+
+
+
+class MoneyKind(Kind):
+    name = "money"
+    json_type = Money
+    grounding = r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])"
+    hint = "an amount, as printed"
+    parse = staticmethod(parse_money)
+
+    def find(self, ctx, spec):
+        return find_money(ctx, spec)

@@ -1,0 +1,211 @@
+"""Organisations: company names by legal form, company number, business nouns, web domain
+and place on the page; not inside the other party's block (bill to, customer)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extractors.finding import Context, Proposal
+from pipeline.extractors.layout import LabelHit, Line, find_aliases, norm
+from pipeline.kinds.base import Kind
+from pipeline.kinds.lines import (
+    Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
+)
+from pipeline.schemas import FieldSpec
+from schemas.types import Organization, clean_text
+
+def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
+    """Per line: 1 under the field's own label, 0 inside the other party's block, else 0.5.
+
+    A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
+    lines of the next rows in the label's column (so a second column beside it is not
+    included). When the field's own aliases name the other party (a "customer" field), those
+    blocks count as its own.
+    """
+    own = {norm(a) for a in spec.aliases}
+    counter = [a for a in look(ctx.cues).counterparty if norm(a) not in own]
+    roles: dict[int, float] = {}
+    for aliases, role in ((counter, 0.0), (list(spec.aliases), 1.0)):
+        for line in ctx.lines:
+            for hit in find_aliases(line, aliases):
+                if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
+                    continue
+                box = ctx.layout.span(hit.start, hit.end).bbox
+                roles.setdefault(line.index, role)
+                for row in ctx.layout.next_rows(line, 4):
+                    for ln in row.lines:
+                        if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
+                            roles.setdefault(ln.index, role)
+    return roles
+
+
+def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
+    """The field's own alias is a label only when a separator or the line's end follows it
+    ("Store: ..."); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
+    return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+
+
+_DOMAIN = re.compile(r"(?i)(?:@|https?://|www\.)((?:[a-z0-9-]+\.)+[a-z]{2,})")
+_SECOND_LEVEL = frozenset("co com net org gov ac edu".split())
+
+
+def _domains(ctx: Context) -> set[str]:
+    """The names of the web domains in e-mail addresses and URLs ("info@acme.co.uk" -> "acme")."""
+    if "domains" not in ctx.memo:
+        names = set()
+        for m in _DOMAIN.finditer(ctx.text):
+            parts = m.group(1).casefold().split(".")[:-1]
+            while len(parts) > 1 and parts[-1] in _SECOND_LEVEL:
+                parts.pop()
+            if parts and len(parts[-1]) >= 4:
+                names.add(parts[-1])
+        ctx.memo["domains"] = names
+    return ctx.memo["domains"]
+
+
+def _domain_match(ctx: Context, name: str) -> float:
+    """1 when the name is the document's own web domain (a company's e-mail and site carry
+    its name: "Acme Software GmbH" and "billing@acme.de"), else 0."""
+    tokens = [t for t in norm(name).split() if len(t) >= 4]
+    tokens.append("".join(norm(name).split()))
+    return float(any(t.startswith(d) or d.startswith(t) for t in tokens for d in _domains(ctx) if len(t) >= 4))
+
+
+def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
+    """Offsets of the company name ending with the legal form: the run of capitalised words
+    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number."""
+    words = list(re.finditer(r"\S+", line.text[: form[0]]))
+    start = line.start + form[0]
+    for w in reversed(words):
+        token = w.group()
+        if token.endswith(":") or token in ("©", "(c)", "|", "-", "–", "·") or re.fullmatch(r"\d{4}|#\d*", token):
+            break
+        if token[0].isalpha() and token[0].islower() and token not in ("and", "und", "of", "de"):
+            break
+        start = line.start + w.start()
+    return start, line.start + form[1]
+
+
+def _organisation_spans(ctx: Context, lk: Look, labelled: set[int]) -> list[tuple[list[Line], int, int, float]]:
+    """(lines, start, end, legal) for every name-like piece: legal forms anywhere; business
+    nouns, the document's web-domain name, lines under the field's label (``labelled``) or
+    plain names near the top; names broken over lines joined."""
+    found = []
+    for line in ctx.lines:
+        form = legal_form(lk, line)
+        if form:
+            start, end = _name_span(line, form)
+            lines, start, end = _join_broken(ctx, lk, [line], start, end, start == line.start + form[0])
+            if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
+                found.append((lines, start, end, 1.0))
+            continue
+        if is_company_no(lk, line.text) or _DOMAIN.search(line.text):
+            continue  # a company number or a web address is no name, even beside a legal form
+        stripped = re.sub(r"\s*\([^)]*\d[^)]*\)\s*$", "", line.text.strip())  # a trailing (reg. no.)
+        has_number = registered(ctx, lk, line)
+        # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
+        if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
+            continue
+        business = bool(lk.business & set(norm(stripped).split()))
+        own_domain = "".join(norm(stripped).split()) in _domains(ctx)
+        if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in labelled:
+            start = line.start + line.text.index(stripped)
+            lines, start, end = _join_broken(ctx, lk, [line], start, start + len(stripped), False)
+            found.append((lines, start, end, 1.0 if has_number else 0.6 if business else 0.0))
+    return found
+
+
+# a line that holds only a company (registration) number and its label: "822737-X",
+def _join_broken(ctx: Context, lk: Look, lines: list[Line], start: int, end: int, bare: bool):
+    """Extend a name over the line above when it is cut (``bare``: nothing before the legal
+    form; an unclosed bracket; starting with "&" or a name-final noun such as "TRADING"; the
+    line above ending in "&", "," or "-"), and over the line below when it ends in "&"."""
+    for _ in range(2):
+        first = lines[0]
+        if first.index == 0 or ctx.lines[first.index - 1].page != first.page:
+            break
+        prev = ctx.lines[first.index - 1]
+        piece = ctx.text[start:end]
+        cut = (
+            bare
+            or piece.count("(") != piece.count(")")
+            or piece.lstrip().startswith(("&", ")"))
+            or bool(set(norm(piece).split()[:1]) & lk.name_final)
+            or prev.text.rstrip().endswith(("&", ",", "-", "("))
+        )
+        if not cut or name_score(lk, prev.text) < 0.6 or legal_form(lk, prev):
+            break
+        lines, bare = [prev] + lines, False
+        start = prev.start + len(prev.text) - len(prev.text.lstrip())
+    if lines[-1].text.rstrip().endswith("&") and lines[-1].index + 1 < len(ctx.lines):
+        nxt = ctx.lines[lines[-1].index + 1]
+        if name_score(lk, nxt.text) >= 0.6:
+            lines, end = lines + [nxt], nxt.start + len(nxt.text.rstrip())
+    return lines, start, end
+
+
+def _spans_over(lines: list[Line], start: int, end: int) -> list[tuple[int, int]]:
+    """One span per line of a value that runs over several lines."""
+    out = []
+    for ln in lines:
+        s, e = max(start, ln.start), min(end, ln.start + len(ln.text.rstrip()))
+        s += len(ln.text[s - ln.start :]) - len(ln.text[s - ln.start :].lstrip())
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def _first_address_y(ctx: Context) -> float:
+    """Relative height of the first line (in text order) that opens an address block; 1 if none."""
+    if "first_address_y" not in ctx.memo:
+        lk = look(ctx.cues)
+        scores = [address_score(lk, ln.text) for ln in ctx.lines]
+        first = next((ln for ln in ctx.lines if opens(ctx, lk, scores, ln.index)), None)
+        ctx.memo["first_address_y"] = line_rel(ctx, first) if first else 1.0
+    return ctx.memo["first_address_y"]
+
+
+def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Company names: a legal form (SDN BHD, GmbH, Ltd, Inc, ...) or a company number beside
+    the name, business nouns, a name-like line near the top; not inside the other party's
+    block (bill to, customer)."""
+    roles = _roles(ctx, spec)
+    lk = look(ctx.cues)
+    out = []
+    for lines, start, end, legal in _organisation_spans(ctx, lk, {i for i, r in roles.items() if r == 1.0}):
+        spans = _spans_over(lines, start, end)
+        if not spans:
+            continue
+        raw = " ".join(ctx.text[s:e] for s, e in spans)
+        y = line_rel(ctx, lines[0])
+        position = 1.0 - y if y < 0.5 else (0.6 if y > 0.85 else 0.3)
+        if _first_address_y(ctx) < y < 0.5:
+            position /= 2  # the seller heads the page above its address; a name under it is an operator
+        out.append(
+            Proposal(
+                value=clean_text(raw),
+                spans=spans,
+                signals={
+                    "legal": legal,
+                    "name": name_score(lk, raw),
+                    "position": position,
+                    "role": roles.get(lines[0].index, 0.5),
+                    "domain": _domain_match(ctx, raw),
+                },
+                raw=raw,
+            )
+        )
+    # a name printed anywhere as the other party is the other party wherever else it appears
+    for p in out:
+        same = [q.signals["role"] for q in out if q.value.casefold() == p.value.casefold()]
+        p.signals["role"] = 0.0 if 0.0 in same else max(same)
+    return out
+
+
+
+class OrganizationKind(Kind):
+    name = "organization"
+    json_type = Organization
+
+    def find(self, ctx, spec):
+        return find_organisations(ctx, spec)

@@ -1,0 +1,253 @@
+"""Whether a person can see each word of a PDF's text layer.
+
+A sender can put text in a PDF that extraction reads but a reader never sees:
+render mode 3 (invisible) or 7 (clip only), a fill colour equal to what lies
+beneath it (white on white), a font too small to read, a position outside the
+page's visible (crop) box, or an opaque image or shape painted over it. Such
+text stays in the document, but must not be evidence for a value accepted
+without a person (``pipeline.score``/``pipeline.route``).
+
+pdfium tells, per text *object* (usually a run of words with one style), its
+render mode, colours, font size and transform; the page's objects in paint
+order tell what lies beneath and what was painted on top. Everything is
+computed once per text object, so a page costs one ctypes call per word plus
+one pass over its objects.
+
+Limits, where pdfium does not tell: the colour beneath text is known only for
+filled shapes (an image below gives no colour, so no contrast verdict), a shape
+counts as opaque only when it is a simple box-like path or an image without
+transparency, and text inside form XObjects is judged by its own style only.
+Where a page has hidden text, or text on an image (colour unknown), its
+rendering is read by tesseract and the text layer's visible words are checked
+against that reading (``cross_check``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from rapidfuzz import fuzz, process
+
+from pipeline.parsers import ParseOptions
+from pipeline.parsers.image import ocr_lines
+
+INVISIBLE_MODES = {3: "render mode 3 (invisible)", 7: "render mode 7 (clip only)"}
+STROKE_MODES = {1, 5}  # stroke-only text: its stroke colour is what shows
+MIN_FONT_PT = 3.0  # text smaller than this (after the transform) cannot be read on paper
+MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is the same colour, black on white is 21
+BOX_TOLERANCE = 1.0  # points a box may stick out of a cover, or out of the crop box
+MAX_BOX_SEGMENTS = 6  # a filled path with more segments may be any shape: not a cover
+WHITE = (255, 255, 255)
+OCR_MATCH = 75.0  # rapidfuzz ratio: a text-layer word and an OCR token this alike are the same word
+_WORD = re.compile(r"\S+")  # the parser's words: runs of non-space characters
+
+
+@dataclass
+class _Fills:
+    """The page's opaque shapes and images, in paint order (numpy arrays for vectorised tests)."""
+
+    order: np.ndarray  # paint index of each fill
+    boxes: np.ndarray  # (n, 4) left, bottom, right, top in PDF space
+    colours: list[tuple[int, int, int] | None]  # None for an image (its colour is unknown)
+
+
+def _bounds(obj: Any) -> tuple[float, float, float, float] | None:
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        return None
+    return l.value, b.value, r.value, t.value
+
+
+def _clipped(obj: Any, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """``box`` cut to the object's clip paths: a shape paints only inside its clip."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return box
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+        points = []
+        for n in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, path)):
+            if pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFClipPath_GetPathSegment(clip, path, n), x, y):
+                points.append((x.value, y.value))
+        if points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            box = (max(box[0], min(xs)), max(box[1], min(ys)), min(box[2], max(xs)), min(box[3], max(ys)))
+    return box
+
+
+def _colour(getter: Any, obj: Any) -> tuple[int, int, int, int] | None:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, a):
+        return None
+    return r.value, g.value, b.value, a.value
+
+
+def _opaque_fill(obj: Any, kind: int) -> tuple[int, int, int] | None | bool:
+    """The colour of an opaque box (None for an image), or False when ``obj`` hides nothing."""
+    if pdfium_c.FPDFPageObj_HasTransparency(obj):
+        return False
+    if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        return None
+    if kind != pdfium_c.FPDF_PAGEOBJ_PATH or pdfium_c.FPDFPath_CountSegments(obj) > MAX_BOX_SEGMENTS:
+        return False
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or fill.value == pdfium_c.FPDF_FILLMODE_NONE:
+        return False
+    rgba = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
+    return False if rgba is None or rgba[3] < 255 else rgba[:3]
+
+
+def _page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], _Fills]:
+    """Paint index of every top-level text object (by address), and the page's opaque fills."""
+    texts: dict[int, int] = {}
+    order, boxes, colours = [], [], []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts[ctypes.cast(obj, ctypes.c_void_p).value or 0] = index
+            continue
+        colour = _opaque_fill(obj, kind)
+        if colour is not False and (box := _bounds(obj)) is not None:
+            order.append(index)
+            boxes.append(_clipped(obj, box))
+            colours.append(colour)
+    return texts, _Fills(np.array(order, dtype=int), np.array(boxes, dtype=float).reshape(-1, 4), colours)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours, 1 (same) to 21 (black on white)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _hex(rgb: tuple[int, int, int] | None) -> str | None:
+    return None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _style(obj: Any, paint_index: int | None, fills: _Fills, crop: tuple[float, float, float, float]) -> dict[str, Any]:
+    """What a person would see of one text object: its style and the reasons it is hidden."""
+    mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+    getter = pdfium_c.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else pdfium_c.FPDFPageObj_GetFillColor
+    rgba = _colour(getter, obj) or (0, 0, 0, 255)
+    size = ctypes.c_float()
+    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+    m = pdfium_c.FS_MATRIX()
+    scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if pdfium_c.FPDFPageObj_GetMatrix(obj, m) else 1.0
+    font_size = round(size.value * scale, 2)
+    box = _bounds(obj)
+    hidden = []
+    if mode in INVISIBLE_MODES:
+        hidden.append(INVISIBLE_MODES[mode])
+    if rgba[3] == 0:
+        hidden.append("fully transparent")
+    if font_size < MIN_FONT_PT:
+        hidden.append(f"font {font_size:g} pt")
+    in_crop = box is None or (
+        box[0] >= crop[0] - BOX_TOLERANCE and box[1] >= crop[1] - BOX_TOLERANCE
+        and box[2] <= crop[2] + BOX_TOLERANCE and box[3] <= crop[3] + BOX_TOLERANCE
+    )
+    if not in_crop:
+        hidden.append("outside the crop box")
+    background: tuple[int, int, int] | None = WHITE
+    covered = False
+    if box is not None and paint_index is not None and len(fills.order):
+        t = BOX_TOLERANCE
+        contains = (
+            (fills.boxes[:, 0] <= box[0] + t) & (fills.boxes[:, 1] <= box[1] + t)
+            & (fills.boxes[:, 2] >= box[2] - t) & (fills.boxes[:, 3] >= box[3] - t)
+        )
+        covered = bool((contains & (fills.order > paint_index)).any())
+        below = np.flatnonzero(contains & (fills.order < paint_index))
+        if len(below):  # the last box painted beneath the text is what shows around it
+            background = fills.colours[int(below[fills.order[below].argmax()])]
+    if covered:
+        hidden.append("covered by an opaque shape or image")
+    if background is not None and contrast(rgba[:3], background) < MIN_CONTRAST:
+        hidden.append(f"colour {_hex(rgba[:3])} on {_hex(background)}")
+    return {
+        "render_mode": mode, "fill": _hex(rgba[:3]), "background": _hex(background),
+        "font_size": font_size, "in_crop": in_crop, "covered": covered, "hidden": hidden,
+    }
+
+
+def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, chars: str) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The page's distinct text styles, and for each word of ``chars`` (in order) the index of its style.
+
+    ``chars`` is the page's text, one character per pdfium char index.
+    """
+    texts, fills = _page_objects(page)
+    crop = page.get_bbox()
+    styles: list[dict[str, Any]] = []
+    by_object: dict[int, int] = {}
+    indices: list[int | None] = []
+    for m in _WORD.finditer(chars):
+        obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, m.start())
+        address = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        if address is None:  # a character pdfium generated (no object behind it)
+            indices.append(None)
+            continue
+        if address not in by_object:
+            by_object[address] = len(styles)
+            styles.append(_style(obj, texts.get(address), fills, crop))
+        indices.append(by_object[address])
+    return styles, indices
+
+
+def mark_words(
+    built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptions, styles: list[dict[str, Any]], indices: list[int | None]
+) -> None:
+    """Annotate a built page (``TextBuilder.pages`` entry): its styles, each word's style and
+    verdict, and, where the page gives reason to doubt its text layer, the OCR cross-check."""
+    built["styles"] = styles
+    for word, index in zip(built["words"], indices, strict=False):
+        if index is None:
+            continue
+        word["style"] = index
+        if styles[index]["hidden"]:
+            word["visible"] = False
+    if any(s["hidden"] or s["background"] is None for s in styles):
+        cross_check(built, page, options)
+
+
+def _token(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptions) -> None:
+    """Compare the visible words of the text layer with an OCR of the rendered page.
+
+    A word the text layer says is visible but the page image does not show (no
+    OCR token within ``OCR_MATCH`` similarity) gets ``ocr_agrees = False``: the
+    text layer lies there in a way the checks above could not see (white text
+    on a white image, a cover drawn in a way pdfium does not report).
+    """
+    scale = min(options.ocr_dpi / 72, options.ocr_max_side / max(*page.get_size(), 1))
+    try:
+        image = page.render(scale=scale, grayscale=True).to_pil()
+    except ValueError:  # a page too small to render (a broken box): nothing to compare against
+        return
+    lines = ocr_lines(image, options.ocr_lang)
+    seen = {t for line in lines for w in line if (t := _token(w.text))}
+    for word in built["words"]:
+        token = _token(word["text"])
+        if word.get("visible") is False or not token:
+            continue
+        agrees = token in seen or process.extractOne(token, seen, scorer=fuzz.ratio, score_cutoff=OCR_MATCH) is not None
+        word["ocr_agrees"] = agrees
+    built["ocr_checked"] = True

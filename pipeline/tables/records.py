@@ -1,0 +1,135 @@
+"""Reading a table's rows as records of a nested list field (an invoice's line items).
+
+Columns are mapped to the record's fields by their header labels (the record's
+aliases, e.g. "Qty" -> quantity); a column without a known header gets a field
+by the kind of the values below it (text -> the text field, percentages -> the
+percent field, amounts -> the money fields from the right: the last is the
+amount, the one before it the unit price). A row is a record when it has a value
+in the amount column; a word-box line right below a record with text only in the
+description column continues that record's description (a wrapped line).
+Every value keeps the evidence spans of the cells it was read from, each with
+the record field it fills as its ``path``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pipeline.state import ParsedDocument, Span
+from pipeline.tables.grid import Cell, Grid, is_stop, label_of
+from pipeline.kinds import parser
+
+TEXT_KINDS = {"text", "organization", "address", "identifier"}
+
+
+@dataclass(frozen=True)
+class RecordField:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Record:
+    """One row read as a record: each field's cells, and the field that marks a row."""
+
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+    def value(self, fields: dict[str, RecordField]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, spec in fields.items():
+            cells = self.cells.get(name)
+            if not cells:
+                out[name] = None
+            elif spec.kind in TEXT_KINDS:
+                out[name] = " ".join(c.text for c in cells)
+            else:
+                parsed = parser(spec.kind)(" ".join(c.text for c in cells))
+                out[name] = None if parsed is None else str(parsed)
+        return out
+
+    def evidence(self, document: ParsedDocument) -> list[Span]:
+        return [
+            Span(page=document.page_at(start).number, start=start, end=end, text=document.text[start:end], bbox=bbox, path=name)
+            for name, cells in self.cells.items() for c in cells for start, end, bbox in c.parts
+        ]
+
+
+def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
+    """The fields of a nested record from its JSON Schema (kinds and aliases, as for top-level fields)."""
+    from pipeline.schemas import _kind, _resolve
+
+    defs = item_schema.get("$defs", {})
+    return {
+        name: RecordField(name, _kind(_resolve(prop, defs)), tuple(a.casefold() for a in _resolve(prop, defs).get("x-aliases", ())))
+        for name, prop in item_schema.get("properties", {}).items()
+    }
+
+
+def _kind_of(values: list[str]) -> str | None:
+    """The kind most of a column's values parse as: percent, money or text."""
+    if not values:
+        return None
+    for kind in ("percent", "money"):
+        if sum(parser(kind)(v) is not None for v in values) * 3 >= len(values) * 2:
+            if kind == "money" or all("%" in v for v in values):
+                return kind
+    return "text"
+
+
+def map_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None]:
+    """The record field of each column: by header label, else by the kind of its values."""
+    labels = {name: f.aliases for name, f in fields.items()}
+    n_cols = max((len(r) for r in grid.rows), default=0)
+    header = grid.header + [""] * (n_cols - len(grid.header))
+    mapped: list[str | None] = [label_of(text, labels) if text else None for text in header[:n_cols]]
+    # a label twice (e.g. "Total" and "Net" both read as the amount): the rightmost keeps it
+    for i, name in enumerate(mapped):
+        if name is not None and name in mapped[i + 1 :]:
+            mapped[i] = None
+    free = [name for name in fields if name not in mapped]
+    for i in reversed(range(n_cols)):  # from the right: amounts stand right of unit prices
+        if mapped[i] is not None:
+            continue
+        kind = _kind_of([r[i].text for r in grid.rows if i < len(r) and r[i] is not None])
+        for name in free:
+            spec = fields[name]
+            if kind == spec.kind or (kind == "text" and spec.kind in TEXT_KINDS):
+                mapped[i] = name
+                free.remove(name)
+                break
+    return mapped
+
+
+def label_share(grid: Grid, fields: dict[str, RecordField]) -> float:
+    """The share of the table's columns whose header names a record field (how sure the mapping is)."""
+    labels = {name: f.aliases for name, f in fields.items()}
+    named = [label_of(text, labels) for text in grid.header if text]
+    return sum(n is not None for n in named) / len(named) if named else 0.0
+
+
+def _money(cell: Cell | None) -> Decimal | None:
+    return parser("money")(cell.text) if cell is not None else None
+
+
+def read(grid: Grid, fields: dict[str, RecordField], amount: str, description: str | None, stops: tuple[str, ...]) -> list[Record]:
+    """The grid's rows as records, until a row labelled like a total (``stops``); ``amount`` is
+    the field that makes a row, ``description`` the text field that wrapped lines continue."""
+    columns = map_columns(grid, fields)
+    if amount not in columns:
+        return []
+    at = columns.index(amount)
+    records: list[Record] = []
+    for index, row in enumerate(grid.rows):
+        first = next((cell for cell in row if cell is not None), None)
+        if first is not None and is_stop(first.text, stops):
+            break
+        cells = {name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}
+        # a row needs its amount, and its description where the table has one (a tax line has none)
+        if at < len(row) and _money(row[at]) is not None and (description not in columns or description in cells):
+            records.append(Record({name: [cell] for name, cell in cells.items()}))
+        elif records and description and set(cells) == {description} and grid.follows(index):
+            records[-1].cells.setdefault(description, []).append(cells[description])
+    return records

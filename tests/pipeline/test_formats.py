@@ -1,0 +1,185 @@
+"""Every office format through unstructured: each file is made here by the library that writes
+that format (python-docx, python-pptx, openpyxl, pandoc, LibreOffice, the standard library),
+then ingested and parsed in the sandbox like any upload."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from email.message import EmailMessage
+from pathlib import Path
+
+import docx
+import openpyxl
+import pptx
+import pypandoc
+import pytest
+
+from pipeline.config import Settings
+from pipeline.ingest import ingest
+from pipeline.parse import parse
+from pipeline.parsers.unstructured_setup import ModelDownloadRefused, offline_unstructured
+from pipeline.run import Pipeline
+from pipeline.state import PAGE_BREAK, DocStatus, ParsedDocument
+
+SETTINGS = Settings(parse_timeout_s=120, parse_memory_mb=2048, llm_provider="none")
+ROWS = [["Description", "Qty", "Amount"], ["Widget", "2", "10.00"], ["Gadget", "1", "5.00"]]
+MARKDOWN = (
+    "# Invoice 42\n\nThe seller shall deliver the goods by Friday.\n\n- first item\n- second item\n\n"
+    "| Description | Qty | Amount |\n|---|---|---|\n| Widget | 2 | 10.00 |\n| Gadget | 1 | 5.00 |\n\nTotal: 15.00\n"
+)
+
+
+def _docx() -> bytes:
+    document = docx.Document()
+    document.add_heading("Invoice 42", 1)
+    document.add_paragraph("The seller shall deliver the goods by Friday.")
+    table = document.add_table(rows=len(ROWS), cols=3)
+    for r, row in enumerate(ROWS):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.sections[0].header.paragraphs[0].text = "ACME Corp letterhead"
+    document.add_paragraph("Total: 15.00")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pptx() -> bytes:
+    deck = pptx.Presentation()
+    first = deck.slides.add_slide(deck.slide_layouts[1])
+    first.shapes.title.text = "Invoice 42"
+    first.placeholders[1].text = "The seller shall deliver the goods by Friday."
+    second = deck.slides.add_slide(deck.slide_layouts[5])
+    second.shapes.title.text = "Items"
+    table = second.shapes.add_table(len(ROWS), 3, 0, 0, 4_000_000, 1_000_000).table
+    for r, row in enumerate(ROWS):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in ROWS:
+        sheet.append(row)
+    book.create_sheet("Totals").append(["Total", "15.00"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _pandoc(fmt: str, tmp_path: Path) -> bytes:
+    target = tmp_path / f"invoice.{fmt}"
+    pypandoc.convert_text(MARKDOWN, fmt, format="md", outputfile=str(target), extra_args=["--standalone", "--metadata", "title=Invoice"])
+    return target.read_bytes()
+
+
+def _eml(attachment: bytes | None = None) -> bytes:
+    message = EmailMessage()
+    message["Subject"], message["From"], message["To"] = "Invoice 42", "billing@example.com", "ap@example.org"
+    message.set_content("Please find invoice 42 attached.\n\nThe total is 15.00 EUR.")
+    if attachment is not None:
+        message.add_attachment(attachment, maintype="application", subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="invoice.docx")
+    return bytes(message)
+
+
+def _doc(tmp_path: Path) -> bytes:
+    source = tmp_path / "invoice.docx"
+    source.write_bytes(_docx())
+    subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    return (tmp_path / "invoice.doc").read_bytes()
+
+
+def parsed(data: bytes, source: str) -> ParsedDocument:
+    state = parse(ingest(data, source, "auto", SETTINGS), data, SETTINGS)
+    assert state.status != DocStatus.failed, state.error
+    assert state.parsed is not None
+    document = state.parsed
+    assert PAGE_BREAK.join(document.text[p.start : p.end] for p in document.pages) == document.text
+    for element in document.elements:
+        assert 0 <= element.start <= element.end <= len(document.text)
+        assert document.pages[element.page - 1].start <= element.start
+    return document
+
+
+def _table_rows(document: ParsedDocument) -> list[list[str]]:
+    """The rows of the first table element, read back from its cells' offsets."""
+    table = next(e for e in document.elements if e.type == "table")
+    rows: dict[int, list[str]] = {}
+    for cell in table.cells:
+        rows.setdefault(cell.row, []).append(document.text[cell.start : cell.end])
+    return list(rows.values())
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "media_type", "pages"),
+    [
+        (lambda tmp: _docx(), "a.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1),
+        (lambda tmp: _pptx(), "a.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", 2),
+        (lambda tmp: _xlsx(), "a.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 2),
+        (lambda tmp: b"Description,Qty,Amount\nWidget,2,10.00\nGadget,1,5.00\n", "a.csv", "text/csv", 1),
+        (lambda tmp: _pandoc("odt", tmp), "a.odt", "application/vnd.oasis.opendocument.text", 1),
+        (lambda tmp: _pandoc("rtf", tmp), "a.rtf", "application/rtf", 1),
+        (lambda tmp: _pandoc("epub", tmp), "a.epub", "application/epub+zip", 1),
+        (lambda tmp: _pandoc("html", tmp), "a.html", "text/html", 1),
+        (_doc, "a.doc", "application/msword", 1),
+    ],
+    ids=["docx", "pptx", "xlsx", "csv", "odt", "rtf", "epub", "html", "doc"],
+)
+def test_office_format_tables_keep_rows_and_cells(make, name: str, media_type: str, pages: int, tmp_path: Path) -> None:
+    if media_type == "application/msword" and not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed (scripts/install-system-deps.sh installs it)")
+    data = make(tmp_path)
+    assert ingest(data, "upload.bin" if media_type not in {"text/csv", "text/html"} else name, "auto", SETTINGS).media_type == media_type
+    document = parsed(data, name)
+    assert len(document.pages) == pages
+    assert _table_rows(document) == ROWS
+    assert "Widget\t2\t10.00\nGadget\t1\t5.00" in document.text
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt", "html", "epub"])
+def test_headings_and_prose_keep_their_types(fmt: str, tmp_path: Path) -> None:
+    data = _docx() if fmt == "docx" else _pandoc(fmt, tmp_path)
+    document = parsed(data, f"a.{fmt}")
+    typed = {document.text[e.start : e.end]: e.type for e in document.elements}
+    assert typed["Invoice 42"] == "title"
+    assert typed["The seller shall deliver the goods by Friday."] == "narrative_text"
+    if fmt == "docx":
+        assert typed["ACME Corp letterhead"] == "header"
+    else:
+        assert typed["first item"] == "list_item"
+
+
+def test_markdown_elements_point_into_the_file_itself() -> None:
+    document = parsed(MARKDOWN.encode(), "a.md")
+    assert document.text == MARKDOWN
+    table = next(e for e in document.elements if e.type == "table")
+    assert document.text[table.start : table.end].startswith("Description | Qty | Amount |")
+    title = next(e for e in document.elements if e.type == "title")
+    assert document.text[title.start : title.end] == "Invoice 42"
+
+
+def test_email_attachments_become_linked_documents(tmp_path: Path) -> None:
+    pipe = Pipeline(settings=SETTINGS.model_copy(update={"home": tmp_path}), extractor_names=["rules"])
+    message, attachment = pipe.process_with_attachments(_eml(_docx()), "inbox/mail.eml", "invoice")
+    assert message.media_type == "message/rfc822" and message.status != DocStatus.failed
+    assert message.parsed is not None and "Widget" not in message.parsed.text
+    assert attachment.source == "inbox/mail.eml#attachment/1/invoice.docx"
+    assert attachment.parsed is not None and "Widget\t2\t10.00" in attachment.parsed.text
+    assert attachment.provenance["parent"] == message.id
+    assert message.provenance["attachments"] == [attachment.id]
+
+
+def test_the_spacy_model_comes_from_a_package_never_a_download() -> None:
+    from unstructured.nlp import tokenize
+
+    offline_unstructured()
+    with pytest.raises(ModelDownloadRefused):
+        tokenize._install_spacy_model()
+    assert tokenize.pos_tag("The seller shall deliver the goods.")[3] == ("deliver", "VB")

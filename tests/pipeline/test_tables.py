@@ -1,0 +1,143 @@
+"""Tables and line items: generated invoices (reportlab PDF, DOCX, XLSX) with known lines go through
+parse and the tables extractor; the cross-field checks on line items route and feed calibration."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from eval.line_items import row_counts
+from eval.synthetic_invoices import RENDERERS, generate
+from pipeline.config import Settings
+from pipeline.ingest import ingest
+from pipeline.parse import parse
+from pipeline.route import route
+from pipeline.run import Pipeline
+from pipeline.score import score
+from pipeline.state import Candidate, DocumentState, FieldStatus, Stage
+from schemas.invoice import Invoice
+from tests.conftest import make_document
+
+SETTINGS = Settings(llm_provider="none")
+PIPE = Pipeline(settings=SETTINGS, extractor_names=["rules", "tables"])
+
+
+def _multi_page_seed() -> int:
+    return next(s for s in range(200) if len(generate(s).items) >= 30 and any(i["quantity"] is None for i in generate(s).items))
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx"])
+def test_generated_invoice_lines_are_read_row_for_row(fmt: str) -> None:
+    invoice = generate(_multi_page_seed())
+    state = PIPE.process(RENDERERS[fmt](invoice), f"invoice.{fmt}", "invoice")
+    items = state.fields["line_items"].value
+    right, predicted, gold = row_counts(items, invoice.items)
+    assert right == predicted == gold  # wrapped descriptions, rows without quantity, every page
+    if fmt == "pdf":
+        assert len(state.parsed.pages) > 1
+    # every cell's value has its own evidence, at exact offsets, named by item and field
+    evidence = state.fields["line_items"].evidence
+    text = state.parsed.text
+    assert all(text[s.start : s.end] == s.text for s in evidence)
+    last = len(items) - 1
+    amount = next(s for s in evidence if s.path == f"{last}.amount")
+    assert Decimal(items[last]["amount"]) == invoice.items[last]["amount"]
+    assert amount.text.replace(",", "").replace(".", "") == f"{invoice.items[last]['amount']:.2f}".replace(".", "")
+    if fmt == "pdf":  # a word box on the page the amount is printed on
+        assert amount.bbox is not None and amount.page > 1
+
+
+def test_the_table_ends_at_the_subtotal_and_totals_are_no_lines() -> None:
+    invoice = generate(0)
+    state = PIPE.process(RENDERERS["pdf"](invoice), "invoice.pdf", "invoice")
+    descriptions = [i["description"].casefold() for i in state.fields["line_items"].value]
+    assert not any(d.startswith(("subtotal", "total", "net amount", "zwischensumme")) for d in descriptions)
+
+
+def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
+    """Word boxes laid out by hand: a wrapped description joins its row; a far-off line does not."""
+    from pipeline.state import Page, ParsedDocument, Word
+
+    lines = [
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (120, [("Red", 40), ("widget", 62), ("2", 305), ("10.00", 405)]),
+        (132, [("with", 40), ("handle", 62)]),
+        (150, [("Blue", 40), ("gadget", 66), ("5.00", 410)]),
+        (400, [("Thank", 40), ("you", 70)]),
+        (420, [("Subtotal", 300), ("15.00", 405)]),
+    ]
+    text, words = "", []
+    for top, ws in lines:
+        for word, x in ws:
+            text += ("" if not text or text.endswith("\n") else " ")
+            words.append(Word(text=word, start=len(text), end=len(text) + len(word), bbox=(x, top, x + 6 * len(word), top + 9)))
+            text += word
+        text += "\n"
+    document = ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=800, words=words)], parser="test")
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs
+
+    spec = [s for s in field_specs(Invoice) if s.name == "line_items"]
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates]
+    assert [(r["description"], r["quantity"], r["amount"]) for r in rows] == [
+        ("Red widget with handle", "2.00", "10.00"), ("Blue gadget", None, "5.00"),
+    ]
+
+
+def test_office_table_cells_are_evidence() -> None:
+    invoice = generate(1)
+    data = RENDERERS["docx"](invoice)
+    parsed = parse(ingest(data, "a.docx", "invoice", SETTINGS), data, SETTINGS).parsed
+    table = next(e for e in parsed.elements if e.type == "table")
+    assert len({c.row for c in table.cells}) == len(invoice.items) + 1
+
+
+DOC = make_document("Widget 2 x 5.00 = 10.00\nGadget 1 x 5.00 = 5.00\nSubtotal 15.00\nTax 0.00\nTotal 15.00\n")
+
+
+def _state(items: list[dict], subtotal: str) -> DocumentState:
+    def cand(field: str, value, raw: str) -> Candidate:
+        start = DOC.text.index(raw)
+        from pipeline.ground import span_at
+
+        return Candidate(field=field, value=value, raw=raw, extractor="tables", evidence=[span_at(DOC, start, start + len(raw))],
+                         signals={"grounded": 1.0, "table": 1.0, "header": 1.0})
+
+    candidates = {
+        "line_items": [cand("line_items", item, item["description"]) for item in items],
+        "subtotal": [cand("subtotal", subtotal, "Subtotal")],
+    }
+    return DocumentState(id="x", source="t", sha256="0" * 64, size=1, schema_name="invoice", schema_version="1",
+                         parsed=DOC, candidates=candidates, stage=Stage.grounded)
+
+
+ITEMS = [
+    {"description": "Widget", "quantity": "2", "unit_price": "5.00", "amount": "10.00", "tax_rate": None},
+    {"description": "Gadget", "quantity": "1", "unit_price": "5.00", "amount": "5.00", "tax_rate": None},
+]
+
+
+def test_lines_that_add_up_pass_the_checks_as_a_calibration_feature() -> None:
+    scored = score(_state(ITEMS, "15.00"))
+    assert scored.fields["line_items"].features["cross_check"] == 1.0
+    assert scored.fields["subtotal"].features["cross_check"] == 1.0
+    routed = route(scored, 0.0)
+    assert not any("cross-field" in r for r in routed.fields["line_items"].reasons)
+
+
+def test_lines_that_do_not_add_up_go_to_review_with_the_reason() -> None:
+    routed = route(score(_state(ITEMS, "25.00")), 0.0)
+    for name in ("line_items", "subtotal"):
+        assert routed.fields[name].status == FieldStatus.needs_review
+        assert "cross-field check failed: the line_items amounts do not add up to subtotal" in routed.fields[name].reasons
+    assert routed.fields["line_items"].features["cross_check"] == 0.0
+
+
+def test_quantity_times_unit_price_must_give_the_amount() -> None:
+    wrong = [dict(ITEMS[0], amount="12.00"), ITEMS[1]]
+    routed = route(score(_state(wrong, "17.00")), 0.0)
+    assert any("quantity x unit_price is not the amount" in r for r in routed.fields["line_items"].reasons)
+    rounded = [{"description": "Widget", "quantity": "3", "unit_price": "3.33", "amount": "10.00", "tax_rate": None}]
+    assert not Invoice.checks[3].failed({"line_items": rounded})  # a unit price rounded to the cent
