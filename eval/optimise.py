@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.stats import bootstrap
@@ -32,9 +32,6 @@ from pipeline.kinds import is_typed
 from pipeline.prompting import Demonstration, PromptConfig
 from pipeline.store import Store
 from pipeline.schemas import field_specs, get_schema
-
-if TYPE_CHECKING:
-    from pipeline.replay import WindowReport
 
 DEMO_CHARS = 1500  # a demonstration is about one chunk of its document
 POOL = 24
@@ -243,19 +240,3 @@ def instructions(
         store, config, actor, parent=base.version, note=f"GEPA instruction on {evalset.name}@{evalset.version} (dev {score:.3f})",
         eval_results={"gepa": {"dev_score": score, "candidates": len(result.candidates), "metric_calls": max_metric_calls}},
     )
-
-
-def replay_gate(store: Store, report: "WindowReport", actor: str, promote: bool = True) -> tuple[bool, str]:
-    """Promote the candidate prompt version of ``report`` only if, on the reviewed fields of the
-    window, it is right more often than the version that ran, by more than noise."""
-    if report.candidate.startswith("model:"):
-        raise ValueError("a model replay is evidence for a prompt version that names the model, not a version itself")
-    before = {k: v[0] for k, v in report.per_document.items()}
-    after = {k: v[1] for k, v in report.per_document.items()}
-    gain, low, high = paired_gain(before, after)
-    better = low > 0
-    reason = f"replay of {report.documents} documents ({len(before)} reviewed): gain {gain:+.3f} per document, CI [{low:+.3f}, {high:+.3f}]"
-    prompts.record_results(store, report.candidate, "replay", {**report.as_dict(), "gain": gain, "low": low, "high": high, "promoted": better and promote})
-    if better and promote:
-        prompts.promote(store, report.candidate, actor, reason=reason)
-    return better and promote, reason

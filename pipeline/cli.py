@@ -142,12 +142,14 @@ def _mount() -> None:
 
     from eval.cli import app as eval_app
     from eval.prompts_cli import register as register_prompts
+    from eval.replay_gate import register as register_replay_gate
 
     register_workers(app)
     register_telemetry(app)
     register_review(app)
     app.add_typer(eval_app, name="eval")
     register_prompts(app)
+    register_replay_gate(app)
 
 
 _mount()

@@ -5,8 +5,8 @@
   byte the same: the proof that a stored run explains its result.
 - ``replay_window``: the documents of a time window re-run live with a candidate prompt version
   or model. Per field: what changed, and where a person reviewed the field, whether the old and
-  the new value are right; tokens, cost and time of the candidate. ``gate`` turns such a report
-  into the promotion decision (the same paired bootstrap as ``eval.optimise.gate``).
+  the new value are right; tokens, cost and time of the candidate. ``eval.replay_gate`` turns
+  such a report into the promotion decision.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pipeline.export import export
 from pipeline.extractors.llm import LLMExtractor
 from pipeline.providers import ProviderError, get_provider
 from pipeline.providers.base import Completion, Provider
+from pipeline import prompts
 from pipeline.prompting import PromptConfig
 from pipeline.run import Pipeline, build_pipeline
 from pipeline.state import DocStatus, DocumentState, Stage
@@ -78,8 +79,6 @@ def from_parse(stored: DocumentState) -> DocumentState:
 
 
 def _prompt(store: Store, version: str) -> PromptConfig:
-    from pipeline import prompts
-
     return prompts.get(store, version)
 
 

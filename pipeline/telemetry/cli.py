@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -28,8 +29,7 @@ def replay_cmd(
     model: str = typer.Option(None, help="The candidate model (with --since)."),
     schema: str = typer.Option(None, help="Only this document type (with --since)."),
     limit: int = typer.Option(None, help="At most this many documents (with --since)."),
-    promote: bool = typer.Option(False, help="Promote --prompt-version if the replay shows it right more often on reviewed fields."),
-    by: str = typer.Option("cli", help="Who promotes (recorded)."),
+    out: Path = typer.Option(None, help="Also write the window report here (evidence for `docloop replay-gate`)."),
 ) -> None:
     """Replay stored documents (no model call; exit 1 if an export differs), or a window live with a candidate."""
     from pipeline.config import get_settings
@@ -42,12 +42,10 @@ def replay_cmd(
         start = datetime.fromisoformat(since)
         start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
         report = replay.replay_window(store, settings, start, prompt_version, model, schema, limit)
-        out = report.as_dict()
-        if promote and prompt_version:
-            from eval.optimise import replay_gate
-
-            out["promoted"], out["gate"] = replay_gate(store, report, by)
-        print(json.dumps(out, indent=2))
+        text = json.dumps(report.as_dict(), indent=2)
+        if out is not None:
+            out.write_text(text)
+        print(text)
         return
     if not documents:
         raise typer.BadParameter("name documents to replay, or --since with a candidate")

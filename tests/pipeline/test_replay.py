@@ -3,6 +3,7 @@ model call; a window replayed with a changed prompt reports the fields it change
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -11,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from eval.replay_gate import gate
 from pipeline import prompts
 from pipeline.config import Settings
 from pipeline.prompting import PromptConfig
-from eval.optimise import replay_gate
-from pipeline.replay import export_bytes, latest_run, replay_stored, replay_window
+from pipeline.replay import latest_run, replay_stored, replay_window
 from pipeline.run import build_pipeline
 from pipeline.store import FieldRow, ModelCallRow, RunRow, Store
 from tests.fakes.openai_server import FakeOpenAI, FakeRequest
@@ -132,7 +133,13 @@ def test_window_replay_with_a_changed_prompt_reports_changed_fields_and_gates(tm
     assert report.documents == 6 and report.input_tokens > 0 and report.cost_usd > 0 and report.seconds > 0
     assert sum(f.changed for f in report.fields.values()) > 0
     assert sum(f.reviewed for f in report.fields.values()) == 1
-    promoted, reason = replay_gate(store, report, "test")
+    evidence = tmp_path / "replay.json"
+    evidence.write_text(json.dumps(report.as_dict()))
+    env = {"DOCLOOP_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    said = subprocess.run([sys.executable, "-m", "pipeline.cli", "replay-gate", "--dry-run", str(evidence)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=True).stdout
+    assert "not promoted: replay of 6 documents" in said and prompts.active(store).version != candidate.version
+    promoted, reason = gate(store, report.as_dict(), "test")
     assert "replay of 6 documents" in reason
     assert prompts.row(store, candidate.version).eval_results["replay"]["documents"] == 6
     assert promoted == (prompts.active(store).version == candidate.version)

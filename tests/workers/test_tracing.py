@@ -8,6 +8,9 @@ import subprocess
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
+
+from pipeline.store import ModelCallRow
 
 from tests.fakes.openai_server import FakeOpenAI, FaultPlan
 from tests.fakes.otlp_receiver import OtlpReceiver
@@ -53,6 +56,13 @@ def test_a_document_across_two_workers_and_a_retry_is_one_trace(stack_factory):
     fields = {s.labels["field"] for s in events["docloop_fields"]}
     assert fields and all(s.labels["schema"] == "receipt" for s in events["docloop_fields"])
     assert "docloop_review_backlog" in events and "docloop_stored_cost_usd" in events
+
+    # the worker path stores each exchange with its call too (the failed attempt's cost as before)
+    with stack.store.session() as s:
+        calls = s.scalars(select(ModelCallRow)).all()
+    answered = [c for c in calls if c.ok and not c.cache_hit]
+    assert answered and all(c.request and c.response and c.request_sha256 and c.store_mode == "full" for c in answered)
+    assert any(not c.ok for c in calls)
 
     spans = receiver.spans()
     assert len({s.trace_id for s in spans}) == 1, {(s.name, s.trace_id) for s in spans}

@@ -1,7 +1,7 @@
 """observability: each model call keeps its exchange (request, answer, parsed value, model hash)
 
 Revision ID: 0004_observe
-Revises: 0003
+Revises: 0004_hostile
 """
 from alembic import op
 import sqlalchemy as sa
