@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install demo test bench services clean
+.PHONY: install demo test bench bench-setup services clean
 
 $(STAMP): pyproject.toml requirements-models.txt scripts/install-system-deps.sh scripts/install-llama-cpp.sh
 	bash scripts/install-system-deps.sh
@@ -27,10 +27,17 @@ demo: install
 test: install
 	$(VENV)/bin/pytest -q
 
-bench: install
+# libraries measured beside docloop but never its dependencies (PyMuPDF is AGPL)
+bench-setup: install
+	$(PY) -m pip install -q --no-deps pymupdf==2.1 invoice2data==1.0.1
+	command -v pdftotext >/dev/null || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); $$S apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y -qq --no-install-recommends poppler-utils; }
+
+bench: bench-setup
 	$(PY) -m bench.parse_throughput
+	$(PY) -m bench.rules_path
 	$(PY) -m bench.end_to_end
 	$(PY) -m bench.queue_throughput
+	$(PY) -m bench.store_ceiling
 	$(PY) -m bench.review_queue
 
 clean:

@@ -17,6 +17,7 @@ import resource
 import time
 from pathlib import Path
 
+from bench import write_report
 from pipeline.config import Settings
 from pipeline.run import build_pipeline
 
@@ -70,10 +71,7 @@ def main() -> None:
         lines.append(f"| {name} | {n} | {seconds[name]:.1f} | {n / seconds[name]:.2f} | {tokens[name] / n:.0f} |")
     lines += ["", f"Peak memory of this process (the embedded model loaded): {own:.0f} MiB. "
               "Parsing runs in warm child processes, each under DOCLOOP_PARSE_MEMORY_MB."]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report)
+    write_report(RESULTS, lines)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from pipeline.confidence import NEVER, Calibration, FieldCalibration
 from pipeline.score import FEATURES
@@ -107,6 +105,10 @@ class _Fitted:
         return self.calibration(threshold, precision, float(w[accepted].sum() / w.sum()))
 
 def _fit_model(outcomes: list[Outcome]) -> _Fitted:
+    # scikit-learn (and SciPy) load only when fitting: extraction only applies a fitted scorer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
     # every feature any outcome has: the scorer's own and each extractor signal
     names = sorted({name for o in outcomes for name in o.features} | set(FEATURES))
     x, y, w = _matrix(outcomes, names)

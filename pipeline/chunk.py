@@ -17,8 +17,6 @@ maps back to pages.
 
 from __future__ import annotations
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from pipeline.state import PAGE_BREAK, Chunk, DocumentState, Element, ParsedDocument, Stage
 
 SEPARATORS = [PAGE_BREAK, "\n\n", "\n", ". ", " ", ""]
@@ -32,6 +30,8 @@ def _chunk(document: ParsedDocument, index: int, start: int, end: int) -> Chunk:
 
 
 def _by_characters(document: ParsedDocument, chunk_chars: int, overlap_chars: int, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # loads langchain-core: only when splitting
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_chars,
         chunk_overlap=min(overlap_chars, chunk_chars // 4),

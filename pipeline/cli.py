@@ -46,33 +46,80 @@ def _inputs(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _write(pipe, path: Path, states, out: Path) -> list[tuple[bool, list[str]]]:
+    """Write the JSON of a processed input and record where: (failed, summary row) per document.
+
+    An e-mail's attachments follow it as documents of their own: <stem>.attachment-<n>.json.
+    """
+    from pipeline.run import export_stem, write_export
+
+    rows = []
+    for index, state in enumerate(states):
+        stem = export_stem(state, out)
+        target = write_export(state, out, f"{stem}.attachment-{index}" if index else stem)
+        pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
+        auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
+        name = f"{path.name} #{index}" if index else path.name
+        error = state.error.code if state.error else ""
+        rows.append((state.status == "failed", [name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", error]))
+    return rows
+
+
+_worker_pipe = None  # a -j worker process's own pipeline (its own connections and parse children)
+
+
+def _start_worker(extractors: str) -> None:
+    global _worker_pipe
+    _worker_pipe = _pipeline(extractors)
+
+
+def _process_in_worker(path: Path, schema: str) -> list:
+    return list(_worker_pipe.process_with_attachments(path.read_bytes(), str(path), schema))
+
+
 @app.command("extract")
 def extract_cmd(
     paths: list[Path] = typer.Argument(..., help="Files or folders."),
     schema: str = typer.Option("auto", help="Document type, or 'auto' to classify."),
     out: Path = typer.Option(Path("out"), help="Folder for <input stem>.json."),
     extractors: str = typer.Option("rules,tables,memory,llm", help="Extractors in cascade order."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Documents processed at once, each in its own process."),
 ) -> None:
-    """Extract every input to OUT/<stem>.json. Exit 1 when some input failed."""
-    pipe = _pipeline(extractors)
+    """Extract every input to OUT/<stem>.json. Exit 1 when some input failed.
+
+    With ``-j N`` the documents go to N processes sharing the one store; the
+    summary keeps the input order, and the store's run keys make a document
+    that two runs (or two inputs with the same content) see processed once.
+    """
+    pipe = _pipeline(extractors)  # migrates the store once, before any worker opens it
     files = _inputs(paths)
-    failed = 0
+    if jobs > 1 and len(files) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: a fresh interpreter, not a fork of this one's open connections and threads
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(jobs, len(files)), context, initializer=_start_worker, initargs=(extractors,)) as pool:
+            processed = pool.map(_process_in_worker, files, [schema] * len(files))
+            # written here, in input order: export names depend on what is already in OUT
+            done = [
+                row
+                for path, states in zip(files, track(processed, total=len(files), description="extracting", console=console))
+                for row in _write(pipe, path, states, out)
+            ]
+    else:
+        done = [
+            row
+            for path in track(files, description="extracting", console=console)
+            for row in _write(pipe, path, pipe.process_with_attachments(path.read_bytes(), str(path), schema), out)
+        ]
     summary = Table()
     for heading in ("file", "schema", "status", "fields auto-accepted", "error"):
         summary.add_column(heading, overflow="fold")  # whole names, wrapped, never cut to "…"
-    for path in track(files, description="extracting", console=console):
-        from pipeline.run import export_stem, write_export
-
-        # an e-mail's attachments follow it as documents of their own: <stem>.attachment-<n>.json
-        for index, state in enumerate(pipe.process_with_attachments(path.read_bytes(), str(path), schema)):
-            stem = export_stem(state, out)
-            target = write_export(state, out, f"{stem}.attachment-{index}" if index else stem)
-            pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
-            auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")
-            failed += state.status == "failed"
-            name = f"{path.name} #{index}" if index else path.name
-            summary.add_row(name, state.schema_name, state.status.value, f"{auto}/{len(state.fields)}", state.error.code if state.error else "")
+    for _, row in done:
+        summary.add_row(*row)
     console.print(summary)
+    failed = sum(f for f, _ in done)
     raise typer.Exit(1 if failed or len(files) < len(paths) else 0)
 
 

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 2048
     max_image_pixels: int = 60_000_000
+    ocr_cache: Path | None = Field(None, description="Folder keeping OCR results by image hash; unset: none kept.")
 
     # extraction
     llm_provider: str = Field("embedded", description="embedded | openai | anthropic | none")

@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel, create_model
 
 import schemas
+from pipeline.cues import packs_about
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
@@ -63,6 +64,11 @@ def _kind(name: str, prop: dict[str, Any]) -> str:
 
 def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
     """The fields of a document type in declaration order."""
+    return list(_field_specs(model))
+
+
+@lru_cache(maxsize=256)  # pydantic builds the JSON Schema anew on each call; stages ask per document
+def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
     js = model.model_json_schema()
     defs = js.get("$defs", {})
     specs = []
@@ -81,7 +87,7 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
                 json_schema=raw,
             )
         )
-    return specs
+    return tuple(specs)
 
 
 def _json_type(kind_name: str) -> Any:
@@ -126,7 +132,8 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
-    model.cues = list(js.get("x-cues", []))
+    # a schema that names no packs gets those about what its title and description say
+    model.cues = list(js["x-cues"]) if "x-cues" in js else packs_about(f"{model.title} {js.get('description', '')}")
     return model
 
 

@@ -9,13 +9,12 @@ same file a no-op, and a new prompt version a deliberate re-run.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -30,6 +29,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
     text,
     update,
@@ -42,6 +42,26 @@ from pipeline.state import DocumentState, FieldResult, FieldStatus
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*['\"]?(\w+)", re.M)
+
+
+def _head_revision() -> str | None:
+    """The one migration no other builds on, read from the scripts without loading Alembic.
+
+    None when that is not clear (several heads, a script in another form): then
+    Alembic itself decides.
+    """
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(m.groups() for m in _REVISION.finditer(script.read_text()))
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 _LOCK_NAMESPACE = 0x646C  # advisory-lock key space of run ids ("dl")
 
 
@@ -269,13 +289,30 @@ class Store:
         self.session = sessionmaker(self.engine, expire_on_commit=False)
 
     def migrate(self) -> None:
-        """Bring the database to the newest schema (Alembic ``upgrade head``)."""
+        """Bring the database to the newest schema (Alembic ``upgrade head``).
+
+        A database already at the head revision returns at once: loading Alembic
+        costs more than a one-document command's whole extraction.
+        """
+        head = _head_revision()
+        if head is not None and self._revisions() == {head}:
+            return
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
+
+    def _revisions(self) -> set[str]:
+        """The revisions recorded in ``alembic_version`` (none before the first migration)."""
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return set()
+            return set(connection.scalars(text("SELECT version_num FROM alembic_version")))
 
     def claim(self, state: DocumentState, key: str, pipeline_version: str, prompt_version: str) -> tuple[int, bool]:
         """The run for ``key``, created if new. Returns (run id, created).

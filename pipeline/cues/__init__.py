@@ -9,13 +9,16 @@ A pack is a small declarative module:
   finder; a finder returning None leaves the field to the next one.
 
 A document type selects packs by name (``cues = ["receipts_my"]`` on a Python type,
-``"x-cues": [...]`` in a JSON Schema file); one that selects none gets only the generic
-finders. Packs are found here or under the entry-point group ``docloop.cues`` and
-imported when a type that selects them is first read.
+``"x-cues": [...]`` in a JSON Schema file). A plain schema that says nothing of packs gets
+the packs whose ``TOPICS`` (words for a kind of document, not a region: "agreement",
+"contract") occur in its title or description, see ``packs_about``; regional packs declare
+no topics, so they are only ever chosen by name. Packs are found here or under the
+entry-point group ``docloop.cues`` and imported when a type that selects them is first read.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from types import ModuleType
@@ -61,6 +64,12 @@ class Cues:
     def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
         """The packs' finders for fields of this kind (lists or single values), in pack order."""
         return [f for p in self.packs if (f := getattr(p, "FINDERS", {}).get((kind, many)))]
+
+
+def packs_about(text: str) -> list[str]:
+    """The packs whose ``TOPICS`` name what ``text`` (a schema's title and description) is about."""
+    said = set(re.findall(r"[a-z]+", text.casefold()))
+    return [name for name in PACKS.names() if said & set(getattr(PACKS.load(name), "TOPICS", ()))]
 
 
 def cues_for(schema: Any) -> Cues:

@@ -31,6 +31,10 @@ from pipeline.extractors.finding import Context, Proposal
 from pipeline.schemas import FieldSpec
 from schemas.types import parse_date, parse_term
 
+# chosen for plain schemas about these (pipeline.cues.packs_about): the phrasings are
+# those of contracts in English, not of one region's documents
+TOPICS = frozenset("agreement agreements contract contracts nda lease license licence".split())
+
 OPENING = 2500  # characters from the start where contracts name their parties and date
 
 

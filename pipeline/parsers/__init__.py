@@ -66,10 +66,14 @@ class ParseOptions:
     ocr_max_side: int = 5000  # pixels; caps the rendering of oversized pages
     min_text_chars: int = 16  # a PDF page with fewer non-space characters gets OCR
     max_sheet_cells: int = 2_000_000  # a spreadsheet declaring more is refused before it is read
+    ocr_cache: str | None = None  # folder keeping OCR results by image hash (None: no cache)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseOptions:
-        return cls(max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels)
+        return cls(
+            max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels,
+            ocr_cache=str(settings.ocr_cache.resolve()) if settings.ocr_cache else None,
+        )
 
 
 def parse_plain(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:

@@ -8,13 +8,15 @@ line), words joined by spaces and lines by newlines, so a receipt row such as
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
-import pytesseract
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, DecompressionBomb, TooManyPages
@@ -32,10 +34,34 @@ class OcrWord(NamedTuple):
     confidence: float  # 0..1
 
 
-def ocr_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
-    """The words tesseract reads in ``image``, grouped into its lines in reading order."""
+def ocr_lines(image: Image.Image, lang: str, cache: str | None = None) -> list[list[OcrWord]]:
+    """The words tesseract reads in ``image``, grouped into its lines in reading order.
+
+    With a ``cache`` folder, what tesseract read is kept there by the hash of the
+    pixels and language, so an image (or a rendered page) seen again is not read again.
+    """
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    if cache is None:
+        return _tesseract_lines(image, lang)
+    digest = hashlib.sha256(f"{lang}|{image.mode}|{image.size}|".encode() + image.tobytes()).hexdigest()
+    path = Path(cache) / f"{digest}.json"
+    if path.exists():
+        return [[OcrWord(text, tuple(box), conf) for text, box, conf in line] for line in json.loads(path.read_text())]
+    lines = _tesseract_lines(image, lang)
+    try:  # a cache that cannot be written only costs the next read
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(lines))
+        partial.replace(path)
+    except OSError:
+        pass
+    return lines
+
+
+def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
+    import pytesseract  # imports pandas when installed: only when a page is read by OCR
+
     data = pytesseract.image_to_data(image, lang=lang, output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, text in enumerate(data["text"]):
@@ -89,6 +115,6 @@ def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     builder = TextBuilder()
     for frame in _frames(image):
         builder.begin_page()
-        write_lines(builder, ocr_lines(frame, options.ocr_lang))
+        write_lines(builder, ocr_lines(frame, options.ocr_lang, options.ocr_cache))
         builder.end_page(width=float(frame.width), height=float(frame.height), ocr=True)
     return builder.build("tesseract", {"format": image.format, "frames": frames})

@@ -114,7 +114,7 @@ def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions
     low, high = image.getextrema()
     if low == high:  # a blank page: nothing to read
         return False
-    lines = ocr_lines(image, options.ocr_lang)
+    lines = ocr_lines(image, options.ocr_lang, options.ocr_cache)
     if sum(len(w.text) for line in lines for w in line) <= layer_chars:
         return False
     write_lines(builder, lines, scale)  # boxes in points, like the text layer's

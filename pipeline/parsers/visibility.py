@@ -291,7 +291,7 @@ def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptio
         image = page.render(scale=scale, grayscale=True).to_pil()
     except (ValueError, pdfium.PdfiumError):  # a broken page box: its text layer stays unchecked, as parsed
         return
-    lines = ocr_lines(image, options.ocr_lang)
+    lines = ocr_lines(image, options.ocr_lang, options.ocr_cache)
     seen = {t for line in lines for w in line if (t := _token(w.text))}
     for word in built["words"]:
         token = _token(word["text"])

@@ -58,6 +58,24 @@ def test_extract_exits_0_when_all_succeed(inputs, tmp_path):
     assert all(d["provenance"]["classifier"]["probability"] > 0.5 for d in docs)
 
 
+def test_parallel_extract_writes_what_serial_does_in_input_order(inputs, tmp_path):
+    args = ["extract", str(inputs), "--schema", "invoice", "--extractors", "rules"]
+    serial = run([*args, "--out", str(tmp_path / "serial")], tmp_path / "a")
+    parallel = run([*args, "--out", str(tmp_path / "parallel"), "-j", "2"], tmp_path / "b", COLUMNS="300")  # names unwrapped
+    again = run([*args, "--out", str(tmp_path / "again"), "-j", "2"], tmp_path / "b")  # same store: already done
+    assert serial.returncode == parallel.returncode == again.returncode == 1, parallel.stderr  # two inputs are bad
+    read = lambda folder: {p.name: json.loads(p.read_text()) for p in (tmp_path / folder).glob("*.json")}
+    assert len(read("serial")) == 4 and read("parallel") == read("serial")
+    # the second run extracts nothing again: the same results, pointing at the first run's exports
+    again = read("again")
+    firsts = {name: doc["provenance"].pop("export", None) for name, doc in again.items()}
+    assert again == read("parallel")
+    assert all(path == str(tmp_path / "parallel" / name) for name, path in firsts.items() if again[name]["status"] != "failed")
+    names = sorted(p.name for p in inputs.iterdir())
+    listed = [name for line in parallel.stderr.splitlines() for name in names if f" {name} " in line]
+    assert listed == names, "the summary keeps the input order"
+
+
 def test_run_processes_each_file_once(inputs, tmp_path):
     out = tmp_path / "out"
     args = ["run", "--bucket", str(inputs), "--out", str(out), "--schema", "invoice", "--extractors", "rules", "--once"]

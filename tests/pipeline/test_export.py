@@ -43,7 +43,7 @@ def test_published_schema_file_is_current():
 
 
 def _field_of_kind(kind: str):
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     found = [(spec.many, name, spec.name) for name, model in sorted(registry().items()) for spec in field_specs(model) if spec.kind == kind]
     return min(found)  # a single value where a schema has one, else a list of them
@@ -64,7 +64,7 @@ PLAIN = re.compile(r"-?\d+(\.\d+)?")
 
 
 def _kinds() -> list[str]:
-    from schemas.registry import field_specs, registry
+    from pipeline.schemas import field_specs, registry
 
     return sorted({spec.kind for model in registry().values() for spec in field_specs(model)})
 
@@ -73,7 +73,7 @@ def _kinds() -> list[str]:
 def test_every_kind_is_exported_as_its_type_writes_it_and_numbers_in_plain_decimals(kind):
     """Issue 17: "vat_rate 2E+1" in an export. Whatever an extractor stored, amounts and rates
     leave in plain decimal notation, and every kind as its field type writes it."""
-    from schemas.registry import get_schema
+    from pipeline.schemas import get_schema
 
     many, schema, name = _field_of_kind(kind)
     for number in NUMBERS:

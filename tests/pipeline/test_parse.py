@@ -213,3 +213,17 @@ def test_document_without_text_fails_with_no_text(settings: Settings) -> None:
     data = buffer.getvalue()
     state = parse(ingest(data, "blank.png", "receipt", settings), data, settings)
     assert state.status == DocStatus.failed and state.error is not None and state.error.code == "no_text"
+
+
+def test_ocr_results_are_kept_by_image_hash(tmp_path: Path) -> None:
+    from pipeline.parsers.image import ocr_lines
+
+    image = Image.open(RECEIPT_JPEG)
+    read = ocr_lines(image, "eng", str(tmp_path))
+    (kept,) = tmp_path.glob("*.json")
+    assert _total_in(" ".join(w.text for line in read for w in line), RECEIPT["entities"]["total"])
+    assert ocr_lines(image, "eng", str(tmp_path)) == read  # the same words, boxes and confidences
+    # the second read came from the kept result, not from tesseract: an edit to it shows
+    kept.write_text(json.dumps([[["kept", [1, 2, 3, 4], 0.5]]]))
+    assert ocr_lines(image, "eng", str(tmp_path)) == [[("kept", (1, 2, 3, 4), 0.5)]]
+    assert ocr_lines(image.rotate(180), "eng", str(tmp_path)) != [[("kept", (1, 2, 3, 4), 0.5)]]  # other pixels

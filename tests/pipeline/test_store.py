@@ -46,3 +46,18 @@ def test_save_is_idempotent_and_round_trips(store):
 
 def test_migrate_twice_is_a_no_op(store):
     store.migrate()
+
+
+def test_migrate_at_head_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    from pipeline.store import Store, _head_revision
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    Store(url).migrate()  # a fresh database: Alembic creates the schema
+    assert Store(url)._revisions() == {_head_revision()}
+    # a new process finds the database at head and returns without importing Alembic (slow to load)
+    check = f"import sys; from pipeline.store import Store; Store({url!r}).migrate(); print('alembic' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=300)
+    assert run.stdout.strip() == "False", run.stderr

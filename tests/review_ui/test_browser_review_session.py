@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from pipeline.store import FieldRow, ReviewRow
 from review_ui import review
-from schemas.registry import FieldSpec
+from pipeline.schemas import FieldSpec
 from tests.review_ui.browser import DOCLOOP, WAIT_MS, browser_page, done, held, login, on_field, serve, start_reviewing
 from tests.review_ui.conftest import invoice_files
 

@@ -62,6 +62,21 @@ def test_json_schema_types_select_packs_with_x_cues():
     assert cues_for(model).names == ("receipts_my",)
 
 
+def test_a_plain_schema_gets_the_packs_about_what_it_describes_and_no_regional_ones():
+    """A contract schema written with nothing docloop-specific gets the contract phrasings;
+    a receipt schema gets no regional pack, whatever its text says; x-cues still wins."""
+    contract = model_from_json_schema(
+        {"title": "Supplier terms", "description": "Who signed the agreement and under which law.",
+         "properties": {"parties": {"type": "array", "items": {"type": "string"}}, "governing_law": {"type": "string"}}}
+    )
+    assert cues_for(contract).names == ("contracts_us",)
+    assert [f.__name__ for f in cues_for(contract).finders("organization", True)] == ["find_parties"]
+    receipt = model_from_json_schema({"title": "Till receipt", "description": "A shop receipt from Malaysia.", "properties": {}})
+    assert cues_for(receipt).names == ()
+    chosen = model_from_json_schema({"title": "Lease agreement", "x-cues": [], "properties": {}})
+    assert cues_for(chosen).names == ()
+
+
 def test_malay_words_confirm_a_total_only_for_the_type_that_selects_them():
     paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total")}
     assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35

@@ -1,0 +1,149 @@
+"""The cheap path's speed: rules-only extraction in process, and the ``docloop extract`` command.
+
+Measured in one run, so all rows see the same machine load:
+
+- SROIE receipt texts (each receipt's OCR rows as a plain-text file): documents/s
+  through ``Pipeline.process`` with the rules extractor only (parse in its warm
+  sandbox child, classify, chunk, extract, ground, score, route; no store);
+- PDFs (Kleister NDAs and Parsee invoices), the same way: pages/s and documents/s;
+- the command on one text file: wall time from start to exit, and the share of
+  it spent importing (``python -X importtime``, top-level modules summed);
+- ``docloop extract -j 1`` against ``-j 2`` on the same receipt texts, into
+  fresh stores: the speed-up of the parallel command (wall time, start-up included);
+- invoice2data (its bundled templates, poppler's pdftotext) beside docloop's rules
+  path on the Parsee invoices, interleaved per document: documents/s of each
+  (``make bench-setup`` installs invoice2data; the row is left out without it).
+
+Run: ``python -m bench.rules_path [--receipts N]``; writes ``bench/results/rules_path.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import write_report
+from eval.datasets.sroie import read_rows
+from pipeline.config import Settings
+from pipeline.run import build_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "datasets"
+RESULTS = ROOT / "bench" / "results" / "rules_path.md"
+
+
+def receipt_texts(count: int) -> list[bytes]:
+    boxes = sorted((DATA / "sroie" / "train" / "box").glob("*.txt"))[:count]
+    return ["\n".join(text for _, text in read_rows(box)).encode() for box in boxes]
+
+
+def pdfs() -> list[Path]:
+    ndas = sorted((DATA / "kleister_nda" / "documents").glob("*.pdf"))[:20]
+    return ndas + sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))
+
+
+def invoice2data_seconds(paths: list[Path], pipe) -> tuple[float, float] | None:
+    """Seconds of invoice2data and of docloop's rules path over ``paths``, interleaved per document."""
+    try:
+        from invoice2data import extract_data
+        from invoice2data.extract.loader import read_templates
+        from invoice2data.input import pdftotext
+    except ImportError:
+        return None
+    templates = read_templates()  # loaded once, as a long-running user would
+    theirs = ours = 0.0
+    for path in paths:
+        started = time.perf_counter()
+        extract_data(str(path), templates=templates, input_module=pdftotext)
+        theirs += time.perf_counter() - started
+        started = time.perf_counter()
+        pipe.process(path.read_bytes(), str(path), "invoice")
+        ours += time.perf_counter() - started
+    return theirs, ours
+
+
+def command(args: list[str], home: Path) -> float:
+    """Seconds from start to exit of ``docloop ARGS`` with its own home and SQLite store."""
+    env = dict(os.environ, DOCLOOP_HOME=str(home), DOCLOOP_DATABASE_URL=f"sqlite:///{home / 'db.sqlite'}")
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if run.returncode != 0:  # every input here is a valid receipt: anything else is a broken run, not a figure
+        raise RuntimeError(f"docloop {' '.join(args)} exited {run.returncode}: {run.stderr[-2000:]}")
+    return seconds
+
+
+def import_seconds(args: list[str], home: Path) -> float:
+    """Seconds ``python -X importtime`` counts for the command's top-level imports."""
+    env = dict(os.environ, DOCLOOP_HOME=str(home), DOCLOOP_DATABASE_URL=f"sqlite:///{home / 'db.sqlite'}")
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    # lines: "import time: self | cumulative | name", a top-level module's name has one leading space
+    rows = [line.split("|") for line in run.stderr.splitlines() if line.startswith("import time:") and "|" in line]
+    return sum(int(r[1]) for r in rows if r[1].strip().isdigit() and not r[2].startswith("  ")) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--receipts", type=int, default=200)
+    args = parser.parse_args()
+    pipe = build_pipeline(Settings(home=Path("var/bench")), ["rules"])
+    texts = receipt_texts(args.receipts)
+    pipe.process(texts[0], "warm.txt", "receipt")  # the warm parse child and lazy imports, outside the timing
+
+    started = time.perf_counter()
+    for i, data in enumerate(texts):
+        pipe.process(data, f"receipt-{i}.txt", "receipt")
+    receipt_s = time.perf_counter() - started
+
+    pdf_s, pages, files = 0.0, 0, pdfs()
+    for path in files:
+        data = path.read_bytes()
+        started = time.perf_counter()
+        state = pipe.process(data, str(path), "auto")
+        pdf_s += time.perf_counter() - started
+        pages += len(state.parsed.pages) if state.parsed else 0
+
+    invoices = sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))
+    side_by_side = invoice2data_seconds(invoices, pipe)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for i, data in enumerate(texts):
+            (folder / f"receipt-{i:04d}.txt").write_bytes(data)
+        one = ["extract", str(folder / "receipt-0000.txt"), "--schema", "receipt", "--extractors", "rules", "--out", f"{tmp}/one"]
+        command(one, Path(tmp) / "warm")  # first run migrates its fresh store and fills OS caches
+        single = sorted(command(one, Path(tmp) / "warm") for _ in range(3))[1]
+        imports = sorted(import_seconds(one, Path(tmp) / "warm") for _ in range(3))[1]
+        many = ["extract", str(folder), "--schema", "receipt", "--extractors", "rules"]
+        serial = command([*many, "--out", f"{tmp}/j1"], Path(tmp) / "j1")
+        parallel = command([*many, "--out", f"{tmp}/j2", "-j", "2"], Path(tmp) / "j2")
+
+    lines = [
+        f"Rules path, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run.",
+        "",
+        "| measurement | figure |",
+        "|---|---:|",
+        f"| SROIE receipt texts, in process ({len(texts)} documents) | {len(texts) / receipt_s:.1f} documents/s |",
+        f"| PDFs end to end, in process ({len(files)} documents, {pages} pages) | {pages / pdf_s:.1f} pages/s, {len(files) / pdf_s:.2f} documents/s |",
+        f"| `docloop extract` on one text file, wall time (median of 3) | {single:.2f} s |",
+        f"| of which top-level imports (`-X importtime`, median of 3) | {imports:.2f} s |",
+        f"| `docloop extract -j 1`, {len(texts)} receipt texts, wall time | {serial:.1f} s |",
+        f"| `docloop extract -j 2`, the same, wall time | {parallel:.1f} s ({serial / parallel:.2f}x) |",
+    ]
+    if side_by_side:
+        theirs, ours = side_by_side
+        lines += [
+            f"| invoice2data, {len(invoices)} Parsee invoices (templates + pdftotext) | {len(invoices) / theirs:.1f} documents/s |",
+            f"| docloop rules path, the same invoices, interleaved | {len(invoices) / ours:.1f} documents/s |",
+        ]
+    write_report(RESULTS, lines)
+
+
+if __name__ == "__main__":
+    main()
