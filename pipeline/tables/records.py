@@ -63,7 +63,7 @@ def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
 
     defs = item_schema.get("$defs", {})
     return {
-        name: RecordField(name, _kind(_resolve(prop, defs)), tuple(a.casefold() for a in _resolve(prop, defs).get("x-aliases", ())))
+        name: RecordField(name, _kind(name, _resolve(prop, defs)), tuple(a.casefold() for a in _resolve(prop, defs).get("x-aliases", ())))
         for name, prop in item_schema.get("properties", {}).items()
     }
 

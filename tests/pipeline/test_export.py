@@ -92,6 +92,6 @@ def test_every_kind_is_exported_as_its_type_writes_it_and_numbers_in_plain_decim
 
 def test_line_item_amounts_in_plain_decimals_and_corrections_at_full_confidence():
     doc = _exported("invoice", {"line_items": [{"description": "Freight", "quantity": "1E+1", "amount": Decimal("2.5E+2")}]}, "corrected")
-    assert doc["data"]["line_items"] == [{"description": "Freight", "quantity": "10.00", "unit_price": None, "amount": "250"}]
+    assert doc["data"]["line_items"] == [{"description": "Freight", "quantity": "10.00", "unit_price": None, "amount": "250", "tax_rate": None}]
     assert doc["fields"]["line_items"]["confidence"] == 1.0
     assert _exported("invoice", {"total": "5.00"}, "accepted")["fields"]["total"]["confidence"] == 0.3

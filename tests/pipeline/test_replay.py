@@ -92,7 +92,8 @@ def test_replay_reports_a_changed_stored_answer(tmp_path, model_server):
         others = [d for r, d in s.execute(select(RunRow.id, RunRow.document_id)) if r != run_id]
     env = {"DOCLOOP_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     cli = [sys.executable, "-m", "pipeline.cli", "replay"]
-    assert subprocess.run([*cli, *others], env=env, cwd=ROOT, capture_output=True, timeout=300).returncode == 0
+    same = subprocess.run([*cli, *others], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert same.returncode == 0, same.stdout + same.stderr
     differs = subprocess.run([*cli, str(run_id)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert differs.returncode == 1 and field in differs.stderr + differs.stdout
 

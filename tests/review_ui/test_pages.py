@@ -197,7 +197,7 @@ def test_list_field_is_edited_as_rows(app_env):
     at.text_input(key=f"correction_value-{items.id}-{first}-amount").input("12.5")
     button(at, "Save correction").click().run()
     after = field(app_env.store, name="line_items")
-    assert (after.status, after.value[-1]) == ("corrected", {"description": "Freight", "quantity": None, "unit_price": None, "amount": "12.50"})
+    assert (after.status, after.value[-1]) == ("corrected", {"description": "Freight", "quantity": None, "unit_price": None, "amount": "12.50", "tax_rate": None})
 
 
 def test_an_empty_table_is_never_saved_as_a_correction(app_env):

@@ -97,7 +97,7 @@ def test_list_fields_take_list_corrections(seeded):
     field = fields_of(store, first_run(store))["line_items"]
     review.correct(store, field.id, "alice", [{"description": "Support", "amount": "1,000.00"}], seeded.out)
     assert fields_of(store, field.run_id)["line_items"].value == [
-        {"description": "Support", "quantity": None, "unit_price": None, "amount": "1000.00"}
+        {"description": "Support", "quantity": None, "unit_price": None, "amount": "1000.00", "tax_rate": None}
     ]
 
 
