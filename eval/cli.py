@@ -80,6 +80,8 @@ def run_command(
     extractors: str = typer.Option("rules", "--extractors", help="Comma-separated, e.g. rules,llm."),
     json_out: Path = typer.Option(None, "--json-out", help="Write the full report (with failures) here."),
     report_out: Path = typer.Option(None, "--report", help="Write an HTML report with PNG plots here."),
+    schema: str = typer.Option(None, "--schema", help="Read the dataset with this document type (e.g. one of yours on DOCLOOP_SCHEMA_PATH)."),
+    fields_as: str = typer.Option(None, "--as", help="With --schema: its fields as the dataset's, e.g. merchant_name=company,total_amount=total."),
 ) -> None:
     """Process a dataset split or an eval set split and print per-field precision, recall and F1."""
     if (dataset is None) == (eval_set is None):
@@ -98,6 +100,8 @@ def run_command(
                 extractors=names,
                 on_start=lambda n: progress.update(task, total=n),
                 on_document=lambda _: progress.advance(task),
+                schema=schema,
+                fields_as=dict(pair.split("=", 1) for pair in fields_as.split(",")) if fields_as else None,
             )
     console.print(report_table(report))
     console.print(summary(report))

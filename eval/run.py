@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,16 @@ def _from_state(example: Example, state: DocumentState, seconds: float) -> Predi
         cost_usd=sum(c.cost_usd for c in state.model_calls),
         error=state.error.code if state.error else None,
     )
+
+
+def renamed(prediction: Prediction, names: dict[str, str]) -> Prediction:
+    """``prediction`` with its fields under the dataset's names (``names``: schema field ->
+    gold field), so a schema a user wrote, with names of its own, is scored on the dataset."""
+    def keyed(values: dict[str, Any]) -> dict[str, Any]:
+        return {names.get(k, k): v for k, v in values.items()}
+
+    return replace(prediction, values=keyed(prediction.values), raw=keyed(prediction.raw),
+                   statuses=keyed(prediction.statuses), confidences=keyed(prediction.confidences))
 
 
 def run_example(pipe, example: Example, schema: str) -> DocumentState:
@@ -119,13 +130,14 @@ def _schema_fields(schema: str) -> list[str]:
     return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
 
 
-def user_schemas(module: Any) -> None:
-    """A dataset read with a user's schema file (``SCHEMA_DIR``) finds it as a user would:
-    on ``DOCLOOP_SCHEMA_PATH``."""
-    folder = getattr(module, "SCHEMA_DIR", None)
+USER_SCHEMAS = Path(__file__).resolve().parent / "schemas"  # schemas written as a user would, for the datasets
+
+
+def user_schemas() -> None:
+    """The evaluation's user-written schemas are found as a user's are: on ``DOCLOOP_SCHEMA_PATH``."""
     paths = [p for p in os.environ.get("DOCLOOP_SCHEMA_PATH", "").split(os.pathsep) if p]
-    if folder is not None and str(folder) not in paths:
-        os.environ["DOCLOOP_SCHEMA_PATH"] = os.pathsep.join([*paths, str(folder)])
+    if str(USER_SCHEMAS) not in paths:
+        os.environ["DOCLOOP_SCHEMA_PATH"] = os.pathsep.join([*paths, str(USER_SCHEMAS)])
         from pipeline.schemas import registry
 
         registry.cache_clear()
@@ -149,19 +161,23 @@ def evaluate(
     mode: str | None = None,
     on_start: Callable[[int], Any] | None = None,
     on_document: Callable[[Prediction], Any] | None = None,
+    schema: str | None = None,
+    fields_as: dict[str, str] | None = None,
 ) -> Report:
     """Process ``name``'s examples (one split, the first ``limit``) and score them.
 
     ``mode`` is "pipeline" or "extractors"; by default the full pipeline when it is
     importable. ``on_start`` gets the number of documents, ``on_document`` each
-    prediction as it is made (for progress bars).
+    prediction as it is made (for progress bars). ``schema`` reads the documents with
+    another document type than the dataset's (one a user wrote); ``fields_as`` maps its
+    field names to the dataset's labels.
     """
     module = dataset(name)
-    user_schemas(module)
+    user_schemas()
     settings = settings or Settings(llm_provider="none" if "llm" not in extractors else Settings().llm_provider)
     mode = mode or ("pipeline" if _pipeline_available() else "extractors")
     build = pipeline_runner if mode == "pipeline" else extractor_runner
-    runner = build(module.SCHEMA, list(extractors), settings)
+    runner = build(schema or module.SCHEMA, list(extractors), settings)
 
     chosen = list(islice(examples(name, root, split), limit))
     if on_start:
@@ -169,7 +185,7 @@ def evaluate(
     gold: list[tuple[str, dict[str, Any]]] = []
     predictions: dict[str, Prediction] = {}
     for example in chosen:
-        prediction = runner(example)
+        prediction = renamed(runner(example), fields_as or {})
         predictions[example.id] = prediction
         gold.append((example.id, example.gold))
         if on_document:

@@ -58,3 +58,23 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
 def label_from_name(name: str) -> str:
     """The field name as it would be printed: ``agreement_date`` -> ``agreement date``."""
     return " ".join(words(name))
+
+
+# A last word that names the value's type rather than what it is: documents print
+# "Total", "Vendor", "Invoice No." where a schema says total_amount, vendor_name, invoice_number.
+_TYPE_WORDS = frozenset("amount value name".split())
+_ABBREVIATED = {"number": ("no", "nr")}
+
+
+def labels_from_name(name: str) -> list[str]:
+    """The printed labels a plain schema's field name stands for: the name in words, without
+    a last word that only names the value's type, and with "number" as it is abbreviated:
+    ``total_amount`` -> ``["total amount", "total"]``, ``invoice_number`` -> ``["invoice
+    number", "invoice no", "invoice nr"]``."""
+    named = words(name)
+    labels = [" ".join(named)]
+    if len(named) > 1 and named[-1] in _TYPE_WORDS:
+        labels.append(" ".join(named[:-1]))
+    if len(named) > 1:
+        labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+    return labels

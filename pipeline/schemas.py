@@ -31,7 +31,7 @@ from pipeline.cues import packs_about
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
-from pipeline.infer import infer_kind, label_from_name, words
+from pipeline.infer import infer_kind, label_from_name, labels_from_name, words
 from schemas.types import Text
 
 
@@ -121,7 +121,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
         spec = field(
             f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
             # a plain schema prints its fields' names as labels ("Invoice number")
-            aliases=prop.get("x-aliases") or [label_from_name(name)],
+            aliases=prop.get("x-aliases") or labels_from_name(name),
             review_threshold=prop.get("x-review-threshold"),
             many=many,
         )

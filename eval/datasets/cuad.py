@@ -26,7 +26,6 @@ from schemas.types import parse_date
 
 NAME = "cuad"
 SCHEMA = "commercial_contract"
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"  # the user's schema folder (DOCLOOP_SCHEMA_PATH)
 FIELDS = ("parties", "agreement_date", "governing_law", "expiration_date")
 _LABELS = {"parties": "Parties", "agreement_date": "Agreement Date", "governing_law": "Governing Law", "expiration_date": "Expiration Date"}
 

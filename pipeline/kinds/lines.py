@@ -24,6 +24,23 @@ LEGAL_FORMS = (
     r"&\s?co\.?(?:\s?kg)?", r"co\.,?\s?ltd\.?", r"co\.", r"kg", r"(?-i:AG|UG|SE|OY)", r"e\.\s?k\.",
     r"sp\.\s?z\s?o\.\s?o\.?", r"s\.\s?r\.\s?o\.?",
 )
+
+
+@lru_cache(maxsize=1)
+def world_legal_forms() -> tuple[str, ...]:
+    """The world's legal forms as printed, from cleanco's table of terms by country, as regex
+    alternatives: those of several words ("Sdn Bhd", "Pty Ltd", "S.A. de C.V.") or of three or
+    more dotted letters ("G.m.b.H.", "S.r.l."). A single word or two letters ("AS", "PT", "e.g.")
+    reads as an ordinary word too often to mark a company on its own, so does "and company"."""
+    from cleanco.termdata import terms_by_country
+
+    terms = {t.strip() for forms in terms_by_country.values() for t in forms}
+    kept = [
+        t for t in terms
+        if t.isascii() and not t.startswith("and ") and (re.search(r"[a-z.]\s+\S", t) or len(re.findall(r"[a-z]\.", t)) >= 3 or (len(re.findall(r"[a-z]", t)) >= 3 and "." in t[:-1]))
+    ]
+    # longest first, so "sdn. bhd." wins over a shorter form inside it; spacing as printed varies
+    return tuple(re.sub(r"(\\ )+", r"\\s?", re.escape(t)) for t in sorted(kept, key=len, reverse=True))
 BUSINESS = frozenset(
     "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
     "stores supermarket minimarket pharmacy station services solutions software technologies "
@@ -88,7 +105,7 @@ def _optional(cues: Cues, name: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=64)
 def look(cues: Cues) -> Look:
-    legal = cues.alternatives("legal_form") + LEGAL_FORMS  # a pack's forms first: "SDN BHD" before "BHD"
+    legal = cues.alternatives("legal_form") + world_legal_forms() + LEGAL_FORMS  # a pack's forms first: "SDN BHD" before "BHD"
     regions = REGIONS + cues.alternatives("region")
     contact = CONTACT + cues.alternatives("contact")
     return Look(

@@ -4,7 +4,10 @@ import json
 import textwrap
 
 from pipeline import schemas as reg
-from pipeline.infer import infer_kind, label_from_name
+from pipeline.extractors.finding import Context
+from pipeline.extractors.rules import propose
+from pipeline.infer import infer_kind, label_from_name, labels_from_name
+from tests.conftest import make_document
 
 
 def test_kinds_from_names_and_json_types():
@@ -53,3 +56,41 @@ def test_plain_json_schema_and_pydantic_module_work_without_hints(tmp_path, monk
         assert "line" not in reg.registry()  # a record inside a document is no document type
     finally:
         reg.registry.cache_clear()
+
+
+def test_labels_a_field_name_stands_for():
+    assert labels_from_name("total_amount") == ["total amount", "total"]
+    assert labels_from_name("merchantName") == ["merchant name", "merchant"]
+    assert labels_from_name("invoice_number") == ["invoice number", "invoice no", "invoice nr"]
+    assert labels_from_name("amount") == ["amount"]  # a lone type word is the label itself
+    assert labels_from_name("due_date") == ["due date"]
+
+
+RECEIPT = """\
+BRIGHT PAGES
+GOLDEN LEAF SDN. BHD.
+NO 12 JALAN BESAR
+RECEIPT 2019-03-12
+NOTEBOOK 5.00
+PEN 2.50
+TOTAL: 7.50
+THANK YOU"""
+
+
+def test_a_plain_receipt_schema_reads_the_total_and_a_company_by_a_legal_form_from_anywhere():
+    """The schema says total_amount and merchant_name and selects no pack: the total is read
+    beside "TOTAL:", and the company by a legal form of another country's (from cleanco's table)."""
+    model = reg.model_from_json_schema({
+        "title": "Shop receipt",
+        "properties": {"merchant_name": {"type": "string"}, "total_amount": {"type": "number"}},
+    })
+    specs = {s.name: s for s in reg.field_specs(model)}
+    assert specs["merchant_name"].kind == "organization"
+    ctx = Context(make_document(RECEIPT), model)
+
+    def best(name):
+        return max(propose(ctx, specs[name]), key=lambda p: p.strength)
+
+    total = best("total_amount")
+    assert (total.value, total.signals["match"]) == ("7.50", 1.0)  # read beside its label "TOTAL:"
+    assert best("merchant_name").value == "GOLDEN LEAF SDN. BHD."  # not the shop's brand above it

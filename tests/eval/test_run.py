@@ -1,0 +1,18 @@
+"""``docloop eval run --schema S --as a=b``: a dataset read with a schema a user wrote, scored on the dataset's labels."""
+
+from __future__ import annotations
+
+from eval.run import evaluate
+
+
+def test_a_user_schema_is_scored_under_the_datasets_field_names():
+    """The shipped shop_receipt schema (eval/schemas) names its fields its own way; mapped to
+    the receipt labels, every labelled field is scored and the values are those it extracted."""
+    report = evaluate(
+        "sroie", split="test", limit=5, schema="shop_receipt",
+        fields_as={"merchant_name": "company", "merchant_address": "address", "purchase_date": "date", "total_amount": "total"},
+    )
+    assert report.documents == 5 and report.fields == ["company", "date", "address", "total"]
+    normalised = report.metrics["normalised"]
+    assert {f for f in normalised if f != "micro"} == {"company", "date", "address", "total"}
+    assert normalised["date"]["f1"] > 0.5 and normalised["total"]["f1"] > 0.5  # read, not merely renamed empty
