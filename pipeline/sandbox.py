@@ -12,6 +12,12 @@ the parser in a child process keeps all of that away from the caller:
 - any other exception in the child -> :class:`CorruptDocument` with its message,
   while a :class:`DocloopError` raised by the function passes through as is.
 
+Those last two are unexplained failures. A warm child carries what earlier documents
+left in it (loaded libraries, a fragmented heap), which shrinks the room under the
+memory limit: an input near the limit can then fail another way (a library error, an
+abort between two address-space samples). So an unexplained failure in a child that
+served earlier calls is tried once more in a fresh child, whose verdict stands.
+
 Each child is a fresh interpreter (``python -c``), so the caller's threads,
 locks and memory never reach it, and, unlike multiprocessing's ``spawn``, it
 does not re-import the caller's ``__main__`` (a CLI that imports every model
@@ -41,6 +47,10 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from pipeline.errors import CorruptDocument, DocloopError, ParseResourceLimit, ParseTimeout
+
+
+class Unexplained(CorruptDocument):
+    """The parser crashed or raised something unexpected (code ``corrupt``)."""
 
 T = TypeVar("T")
 
@@ -77,7 +87,7 @@ def serve(conn: Connection) -> None:
         except DocloopError as exc:
             outcome = ("error", exc)
         except Exception as exc:  # an unexpected failure of the parser on this input
-            outcome = ("error", CorruptDocument(f"{type(exc).__name__}: {exc}"))
+            outcome = ("error", Unexplained(f"{type(exc).__name__}: {exc}"))
         try:
             conn.send(outcome)
         except MemoryError:  # pickling the result needs memory too
@@ -136,7 +146,7 @@ class _Child:
             # the child used much of its allowance is a memory blow-up, not corrupt data
             if peak - start >= CRASH_GROWTH_SHARE * (memory_mb * 1024 - start):
                 raise ParseResourceLimit(f"parsing needed more than {memory_mb} MB (crashed, exit code {code})")
-            raise CorruptDocument(f"the parser crashed (exit code {code})")
+            raise Unexplained(f"the parser crashed (exit code {code})")
         if kind == "memory":
             self.kill()  # the heap may be in a bad state after hitting the limit
             raise ParseResourceLimit(f"parsing needed more than {memory_mb} MB")
@@ -203,5 +213,13 @@ def run_isolated(fn: Callable[..., T], *args: Any, timeout_s: float, memory_mb: 
     child = _pool.acquire()
     try:
         return child.call(fn, args, timeout_s, memory_mb)
+    except Unexplained:
+        if child.tasks == 1:  # a fresh child's verdict
+            raise
     finally:
         _pool.release(child)
+    fresh = _Child()
+    try:
+        return fresh.call(fn, args, timeout_s, memory_mb)
+    finally:
+        _pool.release(fresh)

@@ -53,7 +53,7 @@ def _structure(data: bytes) -> tuple[dict[str, Any], PdfReader | None]:
         info = reader.metadata or {}
         metadata = {key: str(value) for key in _META_KEYS if (value := getattr(info, key, None))}
         return metadata, reader if reader.is_encrypted else None
-    except EncryptedDocument:
+    except (EncryptedDocument, MemoryError):  # the memory limit is the sandbox's to report
         raise
     except Exception:  # structure pypdf cannot read; pdfium decides below
         return {}, None

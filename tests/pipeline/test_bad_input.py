@@ -179,6 +179,24 @@ def test_sandbox_survives_a_crashing_call() -> None:
     assert run_isolated(sum, [1, 2, 3], timeout_s=30, memory_mb=256) == 6  # a fresh child took over
 
 
+_served = 0  # calls of fails_when_warm in this process (a sandbox child)
+
+
+def fails_when_warm(value: int) -> int:
+    """Fails in a child that ran it before: the failure earlier calls leave behind."""
+    global _served
+    _served += 1
+    if _served > 1:
+        raise ValueError("state left by an earlier call")
+    return value
+
+
+def test_an_unexplained_failure_in_a_warm_child_is_judged_again_by_a_fresh_one() -> None:
+    assert run_isolated(fails_when_warm, 1, timeout_s=30, memory_mb=256) == 1
+    # the same warm child again: it fails, and a fresh child gives the real answer
+    assert run_isolated(fails_when_warm, 2, timeout_s=30, memory_mb=256) == 2
+
+
 def test_sandbox_passes_typed_errors_and_wraps_others() -> None:
     with pytest.raises(CorruptDocument, match="ValueError"):
         run_isolated(int, "not a number", timeout_s=30, memory_mb=256)
