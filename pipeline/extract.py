@@ -21,12 +21,10 @@ All candidates of all extractors are kept (the scorer uses their agreement).
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import re
 from collections import defaultdict
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -36,6 +34,7 @@ from pipeline.extractors.base import ExtractionRequest, Extractor, create, extra
 from pipeline.retrieve import bm25_scores
 from pipeline.score import candidate_confidence
 from pipeline.state import Candidate, Chunk, DocumentState, ModelCall, Stage
+from pipeline.stopwords import english_stop_words
 from pipeline.telemetry.stages import extractor_call
 from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs
@@ -72,21 +71,9 @@ def weak_fields(specs: list[FieldSpec], candidates: dict[str, list[Candidate]], 
     return [s for s in specs if provisional(s, candidates.get(s.name, [])) < threshold(s, settings)]
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words, read from their own module: importing any
-    part of scikit-learn loads SciPy, a second of start-up for a frozenset."""
-    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
-    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
-    loader = importlib.util.spec_from_file_location("_sklearn_stop_words", path)
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module.ENGLISH_STOP_WORDS
-
-
 @lru_cache(maxsize=1024)
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.casefold()) if w not in _stop_words())
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.casefold()) if w not in english_stop_words())
 
 
 def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:

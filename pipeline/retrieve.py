@@ -12,15 +12,15 @@ import re
 from functools import lru_cache
 
 from rank_bm25 import BM25Okapi
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipeline.infer import words
+from pipeline.stopwords import english_stop_words
 from pipeline.schemas import FieldSpec
 
 
 def tokens(text: str) -> list[str]:
     # stems by truncation: "governed"/"governs"/"governing" meet at "gover"
-    return [w[:5] for w in re.findall(r"[a-z]{2,}", text.casefold()) if w not in ENGLISH_STOP_WORDS]
+    return [w[:5] for w in re.findall(r"[a-z]{2,}", text.casefold()) if w not in english_stop_words()]
 
 
 def query(spec: FieldSpec) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pipeline.extractors.finding import Context, Proposal, find_labelled_text
+from pipeline.stopwords import english_stop_words
 from schemas.types import clean_text
 
 if TYPE_CHECKING:
@@ -51,12 +52,10 @@ MAX_NAME_WORDS = 15  # longer is a sentence a model copied, not a name
 
 def implausible_name(value: Any) -> str | None:
     """A name (party, company, place) has letters and is not a lone common word."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     text = str(value).strip()
     if not re.search(r"[^\W\d_]{2}", text):
         return "name without letters"
-    if text.casefold() in ENGLISH_STOP_WORDS:
+    if text.casefold() in english_stop_words():
         return "name is a common word"
     if len(text.split()) > MAX_NAME_WORDS:
         return "a sentence, not a name"
