@@ -1,7 +1,7 @@
 """What a line looks like: a name, an address, a legal form, a company number.
 
 Shared by the organisation and address finders. The words here are generic
-(English, and legal forms used worldwide); cue packs add their regions' words
+(English words, the world's legal forms and countries); cue packs add their regions' words
 under the same names: ``legal_form``, ``business``, ``furniture``, ``street``,
 ``region``, ``contact`` and ``counterparty``, and a region's company numbers
 (``company_number_line``, ``company_number_label``, ``registration``).
@@ -64,11 +64,17 @@ STREET = frozenset(
     "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
     "building bldg block blk tower plaza court ct highway hwy square sq".split()
 )
-REGIONS = (
-    "ireland", "united kingdom", "england", "usa", "united states", "canada", "australia", "germany",
-    "austria", "switzerland", "netherlands", "france", "belgium", "spain", "italy", "israel", "poland",
-    "sweden", "denmark", "norway", "finland", "new york", "san francisco", "california", "delaware",
-)
+# countries are no region's knowledge: every one of them, by its names (pycountry's ISO 3166
+# table); a region's states and cities are its cue pack's
+COMMON_COUNTRY_NAMES = ("usa", "united states", "uk", "united kingdom", "england", "scotland", "wales")
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[str, ...]:
+    import pycountry
+
+    names = {n.casefold() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", None)) if n}
+    return tuple(sorted({re.escape(n) for n in names} | set(COMMON_COUNTRY_NAMES), key=len, reverse=True))
 CONTACT = (
     "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
     "invoice", "receipt", "date", "cashier",
@@ -106,7 +112,7 @@ def _optional(cues: Cues, name: str) -> re.Pattern[str] | None:
 @lru_cache(maxsize=64)
 def look(cues: Cues) -> Look:
     legal = cues.alternatives("legal_form") + world_legal_forms() + LEGAL_FORMS  # a pack's forms first: "SDN BHD" before "BHD"
-    regions = REGIONS + cues.alternatives("region")
+    regions = countries() + cues.alternatives("region")
     contact = CONTACT + cues.alternatives("contact")
     return Look(
         legal=re.compile(r"(?<![^\W_])(?:" + "|".join(legal) + r")(?![^\W_])", re.IGNORECASE),

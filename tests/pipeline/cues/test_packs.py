@@ -84,11 +84,16 @@ def test_malay_words_confirm_a_total_only_for_the_type_that_selects_them():
     assert set(generic.values()) == {0.5}  # no tender or change word it knows: nothing says
 
 
-def test_malaysian_legal_forms_and_company_numbers_only_with_the_pack():
-    assert best(RECEIPT, "company").value == "KEDAI RUNCIT MAJU SDN BHD"
-    assert best(RECEIPT, "company").signals["legal"] == 1.0
-    generic = best(plain_receipt(), "company")
-    assert generic is None or generic.signals["legal"] < 1.0
+def test_legal_forms_are_the_worlds_and_company_numbers_the_packs():
+    """"Sdn Bhd" is one of the world's legal forms (cleanco's table), so any type reads the
+    company by it; an SSM company number line is Malaysian knowledge, only with the pack."""
+    from pipeline.kinds.lines import is_company_no, look
+
+    for model in (RECEIPT, plain_receipt()):
+        company = best(model, "company")
+        assert (company.value, company.signals["legal"]) == ("KEDAI RUNCIT MAJU SDN BHD", 1.0)
+    assert is_company_no(look(cues_for(RECEIPT)), "(538358-H)")
+    assert not is_company_no(look(cues_for(plain_receipt())), "(538358-H)")
 
 
 def test_malaysian_streets_and_states_only_with_the_pack():
