@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, update
 
 from pipeline.state import DocStatus, FieldStatus, ParsedDocument
-from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, aware, utcnow
+from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, aware, standing, utcnow
 
 PENDING = FieldStatus.needs_review.value
 CLAIM_SCAN = 20  # candidates tried per round when claiming the next field
@@ -357,7 +357,8 @@ class ReviewedField:
 
 
 def reviewed_fields(store: Store) -> list[ReviewedField]:
-    first = select(ReviewRow.field_id, func.min(ReviewRow.id).label("first"), func.max(ReviewRow.id).label("last")).group_by(ReviewRow.field_id).subquery()
+    first = (select(ReviewRow.field_id, func.min(ReviewRow.id).label("first"), func.max(ReviewRow.id).label("last"))
+             .where(standing()).group_by(ReviewRow.field_id).subquery())
     r1, r2 = ReviewRow.__table__.alias("r1"), ReviewRow.__table__.alias("r2")
     q = (
         select(FieldRow.id, RunRow.schema_name, FieldRow.name, _routed_status(store.engine.dialect.name),

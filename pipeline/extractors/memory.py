@@ -53,6 +53,7 @@ NEIGHBOURS = 5
 LABEL_MIN = 90.0  # partial ratio for a remembered label to count as printed on a line
 LABEL_WORDS = 3  # a label is the last words before the value: earlier ones often vary
 OCCURRENCES = 4  # places remembered per confirmed value
+FORGOTTEN = "forgotten"  # the key of a tombstone line in a memory file
 _LINE = re.compile(r"[^\n\f]+")
 _TOKEN = re.compile(r"\S+")
 
@@ -103,7 +104,7 @@ class MemoryStore:
     """Remembered documents per schema; a document remembered again replaces its entry.
 
     With a ``folder``, entries are appended to ``<schema>.jsonl`` there and read back
-    on opening (the last entry of a key wins).
+    on opening (the last entry of a key wins; a tombstone entry removes the key).
     """
 
     def __init__(self, folder: Path | None = None):
@@ -111,7 +112,11 @@ class MemoryStore:
         self._docs: dict[str, dict[str, Memory]] = defaultdict(dict)
         for path in sorted(folder.glob("*.jsonl")) if folder is not None and folder.exists() else []:
             for line in path.read_text(encoding="utf-8").splitlines():
-                memory = Memory.from_json(json.loads(line))
+                raw = json.loads(line)
+                if raw.get(FORGOTTEN):
+                    self._docs[raw["schema"]].pop(raw["key"], None)
+                    continue
+                memory = Memory.from_json(raw)
                 self._docs[memory.schema][memory.key] = memory
 
     def __len__(self) -> int:
@@ -119,10 +124,19 @@ class MemoryStore:
 
     def add(self, memory: Memory) -> None:
         self._docs[memory.schema][memory.key] = memory
+        self._append(memory.schema, asdict(memory))
+
+    def forget(self, schema: str, key: str) -> None:
+        """Drop a remembered document (a review of it was taken back). The file is only
+        appended to, so a tombstone line makes the store forget it when read again."""
+        self._docs[schema].pop(key, None)
+        self._append(schema, {"key": key, "schema": schema, FORGOTTEN: True})
+
+    def _append(self, schema: str, entry: dict[str, Any]) -> None:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with (self.folder / f"{memory.schema}.jsonl").open("a", encoding="utf-8") as f:
-                f.write(json.dumps(asdict(memory), ensure_ascii=False, default=str) + "\n")
+            with (self.folder / f"{schema}.jsonl").open("a", encoding="utf-8") as f:
+                f.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def similar(
         self, schema: str, head: str, limit: int = NEIGHBOURS, minimum: float = SIMILAR_MIN

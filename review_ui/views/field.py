@@ -1,9 +1,10 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
 Keyboard: A accepts, X marks not present, S or N skips (moves on), D opens the whole document,
-E jumps into the correction input (a table's first cell), where Enter saves (from a
-date picker: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside
-the inputs). Each decision claims and opens the next field, this document's first.
+U undoes the reviewer's last decision (and shows that field again), E jumps into the
+correction input (a table's first cell), where Enter saves (from a date picker: Tab on
+to the evidence box, then Enter; Ctrl+Enter saves from outside the inputs). Each
+decision claims and opens the next field, this document's first.
 The URL names the field shown (``?field=<id>``), so a field can be linked to.
 Everything from the document is shown as plain text.
 """
@@ -24,7 +25,7 @@ from pydantic import BaseModel
 from pipeline.config import get_settings
 from pipeline.state import BBox, Page, Span
 from pipeline.telemetry.queries import calls_for_field
-from review_ui import queries, render, review
+from review_ui import queries, render, review, undo
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, require_schema, reviewer, settings, store
 from pipeline.schemas import FieldSpec, get_schema
 
@@ -76,6 +77,23 @@ def decided(outcome: review.Outcome, what: str) -> None:
     note = f"{what}." + (" Document completed and exported." if outcome.completed else "")
     st.session_state[FLASH_KEY] = (note, outcome.export if outcome.completed else None)
     next_field(outcome.run_id)
+
+
+def undo_button() -> None:
+    """Take back this reviewer's last decision and show that field again."""
+    last = undo.last_decision(db, me)
+    if not st.button("Undo", shortcut="U", disabled=last is None,
+                     help=f"Take back your last decision ({last.action})." if last else "No decision of yours to undo."):
+        return
+    try:
+        outcome = undo.undo_last(db, me, cfg.out)
+    except (undo.NothingToUndo, review.Conflict) as e:
+        st.error(str(e))  # our own words
+        return
+    st.session_state[FLASH_KEY] = ("Last decision undone.", outcome.export)
+    st.session_state[FIELD_KEY] = outcome.field_id
+    st.query_params[LINK_PARAM] = str(outcome.field_id)
+    st.rerun()
 
 
 def save_correction(view: queries.FieldView, spec: FieldSpec, value: Any, what: str, **evidence: Any) -> None:
@@ -226,6 +244,7 @@ if view is None:
     if skipped and st.button(f"Review the {len(skipped)} skipped fields", shortcut="S"):
         skipped.clear()
         next_field(None)
+    undo_button()
     st.page_link(QUEUE, label="Back to the queue", icon=":material/list:")
     st.stop()
 require_schema(view.schema_name)
@@ -267,6 +286,7 @@ with right:
             onward = st.button("Next", shortcut="N", help="Go on to the next field, leaving this one (as Skip).")
             whole = st.button("Document", shortcut="D", help="Every field of this document.")
             edit = st.button("Edit", shortcut="E", help="Jump into the correction input.")
+            undo_button()
         st.caption("Enter saves a typed correction (in a table: Tab from cell to cell). From a date, Tab on to the evidence box, then Enter.")
         if accept:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
