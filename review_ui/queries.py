@@ -253,6 +253,20 @@ def document_fields(store: Store, run_id: int) -> list[FieldView]:
     return [_view(r) for r in rows]
 
 
+class InvalidThreshold(ValueError):
+    """A confidence threshold outside 0..1."""
+
+
+def confident_pending(store: Store, run_id: int, minimum: float) -> list[FieldView]:
+    """The run's pending fields at or above confidence ``minimum``, most confident first:
+    what a bulk accept offers."""
+    if not 0.0 <= minimum <= 1.0:
+        raise InvalidThreshold(f"a confidence threshold is between 0 and 1, not {minimum}")
+    q = _joined(*_VIEW_COLUMNS).where(FieldRow.run_id == run_id, FieldRow.status == PENDING, FieldRow.confidence >= minimum)
+    with store.session() as s:
+        return [_view(r) for r in s.execute(q.order_by(FieldRow.confidence.desc(), FieldRow.id))]
+
+
 def pending_in_run(store: Store, run_id: int) -> int:
     with store.session() as s:
         return s.scalar(select(func.count(FieldRow.id)).where(FieldRow.run_id == run_id, FieldRow.status == PENDING)) or 0

@@ -9,7 +9,9 @@ an excerpt of the parsed text with the evidence marked.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
@@ -95,6 +97,11 @@ def png(picture: Image.Image) -> bytes:
     buf = io.BytesIO()
     picture.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def as_text(value: Any) -> str:
+    """A value as the plain text a page shows: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def excerpt(text: str, spans: list[tuple[int, int]], context: int = 300) -> str:

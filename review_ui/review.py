@@ -127,6 +127,24 @@ def correct(
     return _decide(store, field_id, reviewer, FieldStatus.corrected, clean, evidence, out, expect_status)
 
 
+@dataclass(frozen=True)
+class BulkOutcome:
+    accepted: list[Outcome]
+    skipped: list[int]  # fields another reviewer held, or that were decided on since they were listed
+
+
+def accept_many(store: Store, field_ids: list[int], reviewer: str, out: Path) -> BulkOutcome:
+    """Accept each still-pending field as its own decision (same claim rules, one review row
+    each); a field that cannot be taken is skipped, not a reason to stop."""
+    accepted, skipped = [], []
+    for field_id in field_ids:
+        try:
+            accepted.append(accept(store, field_id, reviewer, out, expect_status=PENDING))
+        except Conflict:
+            skipped.append(field_id)
+    return BulkOutcome(accepted, skipped)
+
+
 def reject(store: Store, field_id: int, reviewer: str, out: Path, expect_status: str | None = None) -> Outcome:
     """The document does not hold this field: its value becomes empty."""
     run_id, schema_name, name = _identify(store, field_id)

@@ -11,7 +11,6 @@ Everything from the document is shown as plain text.
 
 from __future__ import annotations
 
-import json
 import time
 import typing
 from datetime import date
@@ -55,10 +54,6 @@ def picture(source: str, bucket_key: str | None, page: tuple[int, float | None, 
     if drawn is None:
         return None
     return render.png(drawn[0]), (render.png(drawn[1]) if drawn[1] else None)
-
-
-def as_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def claim_next(prefer_run: int | None = None) -> int | None:
@@ -271,7 +266,7 @@ with left:
 
 with right:
     st.subheader("Extracted value")
-    st.code(as_text(view.value), language=None, wrap_lines=True)
+    st.code(render.as_text(view.value), language=None, wrap_lines=True)
     st.progress(min(max(view.confidence, 0.0), 1.0), text=f"Confidence {view.confidence:.2f}")
     if view.reasons:
         st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
@@ -314,7 +309,7 @@ with right:
             st.subheader("Items left out" if spec.many else "Other candidates")
             for i, cand in enumerate(view.candidates):
                 c1, c2 = st.columns([4, 1])
-                c1.code(as_text(cand.get("value")), language=None, wrap_lines=True)
+                c1.code(render.as_text(cand.get("value")), language=None, wrap_lines=True)
                 c1.text(f"{cand.get('extractor')} · " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(cand.get("signals", {}).items())))
                 if c2.button("Add" if spec.many else "Use", key=f"use-{i}"):
                     spans = [Span.model_validate(e) for e in [*(view.evidence if spec.many else []), *cand.get("evidence", [])]]
@@ -327,6 +322,6 @@ with right:
     if past:
         st.subheader("History")
         st.dataframe(
-            pd.DataFrame([{"at": r.at, "reviewer": r.reviewer, "action": r.action, "before": as_text(r.before), "after": as_text(r.after)} for r in past]),
+            pd.DataFrame([{"at": r.at, "reviewer": r.reviewer, "action": r.action, "before": render.as_text(r.before), "after": render.as_text(r.after)} for r in past]),
             hide_index=True,
         )
