@@ -1,7 +1,9 @@
 """The review app's entry point: ``docloop review`` runs ``streamlit run`` on this file.
 
 Login comes first: until a reviewer is known the navigation holds only the
-login page, so no other page, action or file can be reached.
+login page, so no other page, action or file can be reached. A reviewer who goes
+from a field to any other page, or logs out, gives the field back at once (not only
+when the claim expires).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from review_ui import auth
-from review_ui.context import DASHBOARD, DOCUMENT, FIELD, QUEUE, settings
+from review_ui.context import DASHBOARD, DOCUMENT, FIELD, QUEUE, leave_field, settings
 
 st.set_page_config(page_title="docloop review", page_icon=":material/fact_check:", layout="wide")
 
@@ -19,14 +21,18 @@ if name is None:
 else:
     with st.sidebar:
         st.text(f"Reviewer: {name}")
-        st.button("Log out", on_click=auth.logout)
-    st.navigation(
+        st.button("Log out", on_click=lambda: (leave_field(), auth.logout()))
+    field_page = st.Page(FIELD, title="Review fields", icon=":material/edit_note:")
+    page = st.navigation(
         {
             "Review": [
                 st.Page(QUEUE, title="Queue", icon=":material/list:", default=True),
-                st.Page(FIELD, title="Review fields", icon=":material/edit_note:"),
+                field_page,
                 st.Page(DOCUMENT, title="Document", icon=":material/description:"),
             ],
             "Insights": [st.Page(DASHBOARD, title="Dashboard", icon=":material/monitoring:")],
         }
-    ).run()
+    )
+    if page.url_path != field_page.url_path:
+        leave_field()
+    page.run()
