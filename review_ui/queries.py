@@ -336,6 +336,29 @@ def document_content(store: Store, run_id: int) -> DocumentContent:
     )
 
 
+MEMORY_EXTRACTOR = "memory"
+
+
+def learned_from(store: Store, run_id: int, name: str, value: Any) -> list[str]:
+    """The reviewed documents (ids) the memory extractor learned ``value`` of field ``name``
+    from, for this run: its proposals of that value (of an item, for a list), as kept in the
+    run's state; [] when memory did not propose it."""
+    with store.session() as s:
+        proposals = s.scalar(select(RunRow.state[("candidates", name)]).where(RunRow.id == run_id)) or []
+    values = value if isinstance(value, list) else [value]
+    ids: dict[str, None] = {}  # ordered, without repeats
+    for p in proposals:
+        if p.get("extractor") == MEMORY_EXTRACTOR and p.get("value") in values:
+            ids.update(dict.fromkeys(p.get("learned_from") or []))
+    return list(ids)
+
+
+def document_sources(store: Store, document_ids: list[str]) -> dict[str, str]:
+    """Document id -> its source (path or URL)."""
+    with store.session() as s:
+        return dict(s.execute(select(DocumentRow.id, DocumentRow.source).where(DocumentRow.id.in_(document_ids))).all())
+
+
 def history(store: Store, field_id: int) -> list[ReviewRow]:
     with store.session() as s:
         return list(s.scalars(select(ReviewRow).where(ReviewRow.field_id == field_id).order_by(ReviewRow.id)))

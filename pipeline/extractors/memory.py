@@ -286,6 +286,11 @@ class _Proposal:
     end: int
     signals: dict[str, float] = field(default_factory=dict)
     anchored: bool = False  # the evidence is an anchor's place
+    sources: dict[str, float] = field(default_factory=dict)  # remembered document -> its similarity
+
+    def learned_from(self) -> list[str]:
+        """The remembered documents that support the value, most similar first."""
+        return sorted(self.sources, key=lambda k: (-self.sources[k], k))
 
 
 def _words_at(text: str, start: int, end: int) -> tuple[int, int]:
@@ -314,11 +319,12 @@ def propose(
         return []
     found: dict[str, _Proposal] = {}
 
-    def support(value: Any, start: int, end: int, sims: list[float], votes: float, signal: str, strength: float) -> None:
+    def support(value: Any, start: int, end: int, supporters: dict[str, float], votes: float, signal: str, strength: float) -> None:
         p = found.setdefault(_key(spec.kind, value), _Proposal(value, start, end))
         if signal == "memory_anchor" and not p.anchored:  # the anchor's place explains the value best
             p.start, p.end, p.anchored = start, end, True
-        p.signals["memory"] = max(p.signals.get("memory", 0.0), *sims)
+        p.sources.update(supporters)
+        p.signals["memory"] = max(p.signals.get("memory", 0.0), *supporters.values())
         p.signals["memory_votes"] = max(p.signals.get("memory_votes", 0.0), min(votes / weight, 1.0))
         p.signals[signal] = max(p.signals.get(signal, 0.0), strength)
 
@@ -338,13 +344,13 @@ def propose(
         # the confirmed value, even where this print differs a little (an OCR slip): people
         # confirmed it, and ``memory_value`` says how exactly it was found here
         start, end = _words_at(document.text, hit[0], hit[1])
-        support(a.value, start, end, sims, sum(sims), "memory_value", hit[2])
+        support(a.value, start, end, {key: s for key, (_, s) in by_doc.items()}, sum(sims), "memory_value", hit[2])
 
     # (b) the text at remembered anchors (not for list items: their lengths vary too much);
     # a document's vote is shared among the places it remembered the value at
     if not spec.many:
         votes: dict[str, float] = defaultdict(float)
-        best: dict[str, tuple[Any, int, int, float, list[float]]] = {}
+        best: dict[str, tuple[Any, int, int, float, dict[str, float]]] = {}
         for memory, sim in recorded:
             anchors = memory.fields[spec.name]
             for a in anchors:
@@ -354,10 +360,10 @@ def propose(
                 key = _key(spec.kind, hit[0])
                 votes[key] += sim / len(anchors)
                 if key not in best or hit[3] > best[key][3]:
-                    best[key] = (*hit, [])
-                best[key][4].append(sim)
-        for key, (value, start, end, score, sims) in best.items():
-            support(value, start, end, sims, votes[key], "memory_anchor", score)
+                    best[key] = (*hit, {})
+                best[key][4][memory.key] = sim
+        for key, (value, start, end, score, supporters) in best.items():
+            support(value, start, end, supporters, votes[key], "memory_anchor", score)
     if is_typed(spec.kind):
         # dates and amounts change per document: a remembered one printed here again but not
         # where the issuer prints this field is most likely a coincidence (a price, a due date)
@@ -392,6 +398,7 @@ class MemoryExtractor(Extractor):
                     continue  # not grounded here: the evidence reads as something else (8.10 inside a date 8.10.2019)
                 signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in p.signals.items()}
                 candidates.append(
-                    Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals)
+                    Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals,
+                              learned_from=p.learned_from())
                 )
         return ExtractionResult(candidates=candidates)

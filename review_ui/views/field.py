@@ -125,6 +125,14 @@ def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> No
     st.image(full, caption=f"Page {page.number} of {len(doc.pages)}")
 
 
+def show_learned_from(document_ids: list[str]) -> None:
+    """Which reviewed documents a memory proposal was learned from (sources as text)."""
+    if not document_ids:
+        return
+    sources = queries.document_sources(db, document_ids)
+    st.text("Learned from reviewed documents:\n" + "\n".join(f"• {sources.get(i, '(no longer stored)')}  (document {i})" for i in document_ids))
+
+
 def show_model_calls(view: queries.FieldView) -> None:
     """The model calls asked for this field: the chunk shown (the request), the raw answer, the parsed value."""
     calls = calls_for_field(db, view.run_id, view.name)
@@ -271,6 +279,7 @@ with right:
     if view.reasons:
         st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
     st.text(f"Extractor: {view.extractor or '-'}")
+    show_learned_from(queries.learned_from(db, view.run_id, view.name, view.value))
     show_model_calls(view)
 
     try:
@@ -311,6 +320,8 @@ with right:
                 c1, c2 = st.columns([4, 1])
                 c1.code(render.as_text(cand.get("value")), language=None, wrap_lines=True)
                 c1.text(f"{cand.get('extractor')} · " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(cand.get("signals", {}).items())))
+                with c1:
+                    show_learned_from(cand.get("learned_from") or [])
                 if c2.button("Add" if spec.many else "Use", key=f"use-{i}"):
                     spans = [Span.model_validate(e) for e in [*(view.evidence if spec.many else []), *cand.get("evidence", [])]]
                     taken = [*(view.value or []), cand.get("value")] if spec.many else cand.get("value")
