@@ -11,7 +11,9 @@
 The app asks :func:`reviewer` before it builds its navigation, so no page or
 action exists for a session that has not logged in. Local logins are throttled
 and expire (``review_ui.guard``: lockout per account and per client after
-repeated failures, logged; a maximum session length and an idle timeout).
+repeated failures, logged; a maximum session length and an idle timeout), and
+survive a reload: the browser keeps a random token in a cookie that this server
+process maps back to the login (``guard.RememberedLogins``); logging out revokes it.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import streamlit as st
 import yaml
 
 from review_ui.config import get_review_settings
-from review_ui.guard import LoginGuard, SessionClock
+from review_ui.guard import LoginGuard, RememberedLogins, SessionClock
 
 SESSION_KEY = "reviewer"
 LOGIN_AT, SEEN_AT = "reviewer_login_at", "reviewer_seen_at"  # monotonic seconds, for expiry
+TOKEN_KEY, COOKIE_DUE = "reviewer_token", "reviewer_cookie_due"  # this login's token; the browser still needs it
+COOKIE = "docloop_login"
 FAILED_LOGIN_DELAY_S = 1.0  # slows password guessing from one session
 # Checked when the user is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
@@ -118,6 +122,12 @@ def _clock() -> SessionClock:
     return SessionClock(cfg.session_hours * 3600, cfg.idle_minutes * 60)
 
 
+@st.cache_resource
+def remembered_logins() -> RememberedLogins:
+    """The server's one registry of logins a reload can resume."""
+    return RememberedLogins(_clock())
+
+
 def client_address() -> str:
     return st.context.ip_address or "unknown"
 
@@ -129,15 +139,44 @@ def reviewer() -> str | None:
             return None
         return str(st.user.get("email") or st.user.get("sub") or st.user.get("name"))
     name = st.session_state.get(SESSION_KEY)
-    if name is None:
-        return None
     now = time.monotonic()
+    if name is None:
+        return _resume(now)
     started = st.session_state.setdefault(LOGIN_AT, now)
     if _clock().expired(started, st.session_state.get(SEEN_AT, now), now):
         logout()
         return None
     st.session_state[SEEN_AT] = now
+    if TOKEN_KEY in st.session_state:  # activity in any tab keeps the remembered login alive
+        remembered_logins().resume(st.session_state[TOKEN_KEY], now)
     return name
+
+
+def _resume(now: float) -> str | None:
+    """A new session (a reload, a link in a new tab) of a browser whose login is still live."""
+    token = st.context.cookies.get(COOKIE)
+    found = remembered_logins().resume(token, now) if token else None
+    if found is None:
+        return None
+    name, started = found
+    st.session_state.update({SESSION_KEY: name, LOGIN_AT: started, SEEN_AT: now, TOKEN_KEY: token})
+    return name
+
+
+def _set_cookie(value: str, max_age_s: int) -> None:
+    # A fixed script around a token of URL-safe characters this server made: no input
+    # reaches it. Not HttpOnly (Streamlit gives a page no way to set headers); Secure over TLS.
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={value}; Path=/; Max-Age={max_age_s}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def hand_over_token() -> None:
+    """Right after a login, give the browser its token (once), so a reload resumes the login."""
+    if st.session_state.pop(COOKIE_DUE, False):
+        _set_cookie(st.session_state[TOKEN_KEY], int(_clock().session_s))
 
 
 def logout() -> None:
@@ -145,6 +184,9 @@ def logout() -> None:
     if oidc_configured():
         st.logout()
     else:
+        token = st.session_state.pop(TOKEN_KEY, None)
+        if token is not None:
+            remembered_logins().revoke(token)
         for key in (SESSION_KEY, LOGIN_AT, SEEN_AT):
             st.session_state.pop(key, None)
 
@@ -152,6 +194,8 @@ def logout() -> None:
 def login_page(users_file: Path) -> None:
     """The one page a session sees before it has logged in."""
     st.title("docloop review")
+    if COOKIE in st.context.cookies:  # a token that resumed nothing (logged out, expired): the browser drops it
+        _set_cookie("", 0)
     if oidc_configured():
         st.button("Log in with single sign-on", on_click=st.login, type="primary")
         return
@@ -179,6 +223,7 @@ def login_page(users_file: Path) -> None:
             st.error("Wrong username or password.")
             return
         guard.succeeded(username, client)
-        st.session_state[SESSION_KEY] = account.username
-        st.session_state[LOGIN_AT] = st.session_state[SEEN_AT] = time.monotonic()
+        now = time.monotonic()
+        st.session_state.update({SESSION_KEY: account.username, LOGIN_AT: now, SEEN_AT: now, COOKIE_DUE: True,
+                                 TOKEN_KEY: remembered_logins().issue(account.username, now)})
         st.rerun()

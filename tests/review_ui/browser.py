@@ -100,13 +100,17 @@ def browser_page() -> Iterator[Page]:
             browser.close()
 
 
-def login(page: Page, url: str) -> None:
+def login(page: Page, url: str, username: str = "alice", lands_on: str = "Review queue") -> None:
     page.goto(url)
-    page.get_by_label("Username").fill("alice")
+    fill_login(page, username)
+    expect(page.get_by_role("heading", name=lands_on)).to_be_visible(timeout=WAIT_MS)
+    idle(page)
+
+
+def fill_login(page: Page, username: str = "alice") -> None:
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Review queue")).to_be_visible(timeout=WAIT_MS)
-    idle(page)
 
 
 def held(store: Store) -> FieldRow | None:

@@ -14,7 +14,7 @@ from pipeline.run import Pipeline
 from pipeline.store import FieldRow, ReviewRow
 from review_ui import auth, review
 from review_ui.context import DASHBOARD, DOCUMENT, QUEUE
-from review_ui.guard import LoginGuard, SessionClock
+from review_ui.guard import LoginGuard, RememberedLogins, SessionClock
 from tests.review_ui.test_pages import app, button, open_field, shown_as_markdown
 
 PASSWORD = "s3cret pass"
@@ -64,6 +64,19 @@ def test_sessions_expire_by_age_and_by_idleness() -> None:
     assert not clock.expired(started=0, last_seen=3000, now=3500)
     assert clock.expired(started=0, last_seen=3590, now=3601)
     assert clock.expired(started=0, last_seen=100, now=701)
+
+
+def test_a_remembered_login_resumes_only_while_live_and_until_logged_out() -> None:
+    logins = RememberedLogins(SessionClock(session_s=3600, idle_s=600))
+    token = logins.issue("alice", started=0)
+    assert len(token) >= 40 and logins.issue("alice", started=0) != token  # random, one per login
+    assert logins.resume(token, now=500) == ("alice", 0)
+    assert logins.resume(token, now=1000) == ("alice", 0)  # the resume at 500 counted as activity
+    assert logins.resume("forged", now=1000) is None
+    assert logins.resume(token, now=1601) is None and logins.resume(token, now=1000) is None  # idle: gone for good
+    other = logins.issue("bob", started=0)
+    logins.revoke(other)
+    assert logins.resume(other, now=1) is None
 
 
 def _login(at, username: str, password: str):
