@@ -1,12 +1,13 @@
 """A whole document: every field, auto-accepted ones included, each one click from review,
-and the most confident pending ones accepted together (after a confirmation)."""
+the most confident pending ones accepted together (after a confirmation), and its pages
+with every field's evidence boxed."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from review_ui import queries, render, review
+from review_ui import page_image, queries, render, review
 from review_ui.context import RUN_KEY, open_field, require_schema, reviewer, settings, store, visible_schemas
 
 BULK_KEY, BULK_DONE_KEY = "bulk_accept", "bulk_accepted"  # the fields offered for confirmation; the note after
@@ -112,3 +113,11 @@ if any(f.status == queries.PENDING for f in fields):
 
 if summary["status"] == "completed" and st.button("Export again", help=f"Write the JSON to {cfg.out}"):
     st.text(f"Exported to {review.export_document(db, run_id, cfg.out)}")
+
+found = page_image.content(run_id)
+if found.parsed is not None:
+    st.subheader("Pages")
+    st.caption("Every field's evidence is boxed.")
+    boxes = page_image.boxes_by_page([e for f in fields for e in f.evidence])
+    if not page_image.show_page(summary["source"], found.bucket_key, found.parsed, boxes, 1, f"document-{run_id}"):
+        st.text("No page picture: the document is text only, or its original is gone.")

@@ -21,10 +21,9 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
-from pipeline.config import get_settings
-from pipeline.state import BBox, Page, Span
+from pipeline.state import Span
 from pipeline.telemetry.queries import calls_for_field
-from review_ui import queries, render, review, undo
+from review_ui import page_image, queries, render, review, undo
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, require_schema, reviewer, settings, store
 from pipeline.schemas import FieldSpec, get_schema
 
@@ -37,23 +36,6 @@ LINK_PARAM = "field"
 SPARE_ROWS = 3  # empty rows under a table's items, for the items the extraction missed
 
 me, db, cfg = reviewer(), store(), settings()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def content(run_id: int) -> queries.DocumentContent:
-    return queries.document_content(db, run_id)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def picture(source: str, bucket_key: str | None, page: tuple[int, float | None, float | None], boxes: tuple[BBox, ...]) -> tuple[bytes, bytes | None] | None:
-    """PNGs of the page (number, width, height) with boxes drawn, and of the close-up."""
-    limits = get_settings()
-    data = render.original_bytes(source, bucket_key, int(limits.max_file_mb * 1024 * 1024))
-    where = Page(number=page[0], start=0, end=0, width=page[1], height=page[2])
-    drawn = render.highlight(data, where, list(boxes), limits.max_image_pixels) if data else None
-    if drawn is None:
-        return None
-    return render.png(drawn[0]), (render.png(drawn[1]) if drawn[1] else None)
 
 
 def claim_next(prefer_run: int | None = None) -> int | None:
@@ -111,18 +93,11 @@ def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> No
     if doc is None:
         st.info("The parsed document is not stored for this run.")
         return
-    page_no = spans[0].page if spans else 1
-    page = next((p for p in doc.pages if p.number == page_no), doc.pages[0] if doc.pages else None)
-    boxes = tuple(s.bbox for s in spans if s.bbox and s.page == page_no)
-    drawn = picture(view.source, found.bucket_key, (page.number, page.width, page.height), boxes) if page is not None else None
-    if drawn is None:
+    first = spans[0].page if spans else 1
+    boxes = page_image.boxes_by_page(view.evidence)
+    if not page_image.show_page(view.source, found.bucket_key, doc, boxes, first, f"evidence-{view.id}", close_up=True):
         st.caption("Document text around the evidence (marked ⟦ ⟧):")
         st.code(render.excerpt(doc.text, [(s.start, s.end) for s in spans]), language=None, wrap_lines=True)
-        return
-    full, close = drawn
-    if close:
-        st.image(close, caption="Evidence close-up")
-    st.image(full, caption=f"Page {page.number} of {len(doc.pages)}")
 
 
 def show_learned_from(document_ids: list[str]) -> None:
@@ -270,7 +245,7 @@ st.text(f"{spec.description}\n{view.source}   ·   {view.schema_name}   ·   sta
 
 left, right = st.columns([11, 9], gap="large")
 with left:
-    show_evidence(view, content(view.run_id))
+    show_evidence(view, page_image.content(view.run_id))
 
 with right:
     st.subheader("Extracted value")
