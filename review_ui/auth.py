@@ -147,8 +147,10 @@ def reviewer() -> str | None:
         logout()
         return None
     st.session_state[SEEN_AT] = now
-    if TOKEN_KEY in st.session_state:  # activity in any tab keeps the remembered login alive
-        remembered_logins().resume(st.session_state[TOKEN_KEY], now)
+    # One login, however many tabs: activity in any keeps it alive, logging out in one ends all
+    if TOKEN_KEY in st.session_state and remembered_logins().resume(st.session_state[TOKEN_KEY], now) is None:
+        logout()
+        return None
     return name
 
 

@@ -4,6 +4,7 @@ and hostile values shown as text in every view (AppTest on a seeded database).""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -83,6 +84,19 @@ def _login(at, username: str, password: str):
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     return button(at, "Log in").click().run()
+
+
+def test_logging_out_in_one_tab_ends_the_login_in_the_others(app_env) -> None:
+    auth.save_account(app_env.settings.home / "reviewers.yaml", "alice", PASSWORD)
+    first = _login(app(None).run(), "alice", PASSWORD)
+    token = first.session_state[auth.TOKEN_KEY]
+    second = app(None)  # another tab: its session resumed from the same token
+    for key in (auth.SESSION_KEY, auth.TOKEN_KEY):
+        second.session_state[key] = first.session_state[key]
+    assert second.run().title[0].value == "Review queue"
+    button(first, "Log out").click().run()
+    assert auth.remembered_logins().resume(token, now=time.monotonic()) is None
+    assert [t.value for t in second.run().title] == ["docloop review"]
 
 
 def test_login_form_locks_out_after_repeated_failures_even_with_the_right_password(app_env, monkeypatch, caplog) -> None:

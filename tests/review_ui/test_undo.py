@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from pipeline.extractors.memory import MemoryStore
+from pipeline.extractors.memory import MemoryStore, header
 from pipeline.store import RunRow
 from review_ui import queries, review
 from review_ui.undo import NothingToUndo, last_decision, undo_last
@@ -15,8 +15,10 @@ from tests.review_ui.test_review import fields_of, first_run, pending, reviews_o
 
 
 def remembered(seeded, run_id: int):
+    """What the memory extractor (read afresh from its files) holds for this run's document."""
     state = seeded.store.load(run_id)
-    return MemoryStore(seeded.settings.home / "memory")._docs["invoice"].get(state.id)
+    similar = MemoryStore(seeded.settings.home / "memory").similar("invoice", header(state.parsed.text), minimum=0)
+    return next((memory for memory, _ in similar if memory.key == state.id), None)
 
 
 def test_undo_restores_the_field_and_keeps_the_decision_in_the_log(seeded):
