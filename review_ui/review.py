@@ -6,8 +6,9 @@ present. Each decision is one transaction that compare-and-sets the field
 (unclaimed, expired, or held by this reviewer) and records a ``ReviewRow`` with
 the value before and after and the evidence the reviewer relied on. When a
 decision resolves a document's last pending field, the document is
-``completed`` and its JSON export is written again, now with the reviewed
-statuses.
+``completed``, its JSON export is written again, now with the reviewed
+statuses, and the memory extractor learns it. A bulk accept is a run of single
+accepts; undoing a decision lives in ``review_ui.undo``.
 """
 
 from __future__ import annotations
