@@ -7,6 +7,8 @@ import json
 import pytest
 from sqlalchemy import text
 
+from eval import ab
+from eval.calibrate import review_outcomes
 from pipeline.extractors.memory import MemoryStore, header
 from pipeline.store import RunRow
 from review_ui import queries, review
@@ -25,7 +27,7 @@ def test_undo_restores_the_field_and_keeps_the_decision_in_the_log(seeded):
     store = seeded.store
     field = pending(store, first_run(store))[0]
     review.reject(store, field.id, "alice", seeded.out)
-    assert list(store.gold())  # the decision is a gold label ...
+    assert list(store.gold()) and review_outcomes(store) and ab.compare(store)  # the decision is a gold label ...
 
     outcome = undo_last(store, "alice", seeded.out)
     now = fields_of(store, field.run_id)[field.name]
@@ -35,8 +37,8 @@ def test_undo_restores_the_field_and_keeps_the_decision_in_the_log(seeded):
     decision, undo = reviews_of(store, field.id)
     assert (decision.action, undo.action, undo.undoes, undo.reviewer) == ("rejected", "undone", decision.id, "alice")
     assert (undo.before, undo.after) == (decision.after, field.value)
-    assert list(store.gold()) == []  # ... and is none once undone
-    assert queries.reviewed_fields(store) == []
+    assert list(store.gold()) == []  # ... and is none once undone; nor does it teach calibration or count in A/B
+    assert queries.reviewed_fields(store) == [] and review_outcomes(store) == [] and ab.compare(store) == {}
     with pytest.raises(NothingToUndo):  # only the last decision, once
         undo_last(store, "alice", seeded.out)
     with pytest.raises(Exception, match="append-only"):  # the log is still append-only
