@@ -12,8 +12,8 @@ The app asks :func:`reviewer` before it builds its navigation, so no page or
 action exists for a session that has not logged in. Local logins are throttled
 and expire (``review_ui.guard``: lockout per account and per client after
 repeated failures, logged; a maximum session length and an idle timeout), and
-survive a reload: the browser keeps a random token in a cookie that this server
-process maps back to the login (``guard.RememberedLogins``); logging out revokes it.
+survive a reload: the browser keeps a random token in an HttpOnly cookie that this
+server process maps back to the login (``review_ui.remember``); logging out revokes it.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ import streamlit as st
 import yaml
 
 from review_ui.config import get_review_settings
-from review_ui.guard import LoginGuard, RememberedLogins, SessionClock
+from review_ui.guard import LoginGuard
+from review_ui.remember import COOKIE, logins, ticket_script
 
 SESSION_KEY = "reviewer"
 LOGIN_AT, SEEN_AT = "reviewer_login_at", "reviewer_seen_at"  # monotonic seconds, for expiry
 TOKEN_KEY, COOKIE_DUE = "reviewer_token", "reviewer_cookie_due"  # this login's token; the browser still needs it
-COOKIE = "docloop_login"
 FAILED_LOGIN_DELAY_S = 1.0  # slows password guessing from one session
 # Checked when the user is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
@@ -117,17 +117,6 @@ def login_guard() -> LoginGuard:
     return LoginGuard(cfg.max_failed_logins, cfg.lockout_minutes * 60, cfg.lockout_minutes * 60)
 
 
-def _clock() -> SessionClock:
-    cfg = get_review_settings()
-    return SessionClock(cfg.session_hours * 3600, cfg.idle_minutes * 60)
-
-
-@st.cache_resource
-def remembered_logins() -> RememberedLogins:
-    """The server's one registry of logins a reload can resume."""
-    return RememberedLogins(_clock())
-
-
 def client_address() -> str:
     return st.context.ip_address or "unknown"
 
@@ -143,12 +132,12 @@ def reviewer() -> str | None:
     if name is None:
         return _resume(now)
     started = st.session_state.setdefault(LOGIN_AT, now)
-    if _clock().expired(started, st.session_state.get(SEEN_AT, now), now):
+    if logins().clock.expired(started, st.session_state.get(SEEN_AT, now), now):
         logout()
         return None
     st.session_state[SEEN_AT] = now
     # One login, however many tabs: activity in any keeps it alive, logging out in one ends all
-    if TOKEN_KEY in st.session_state and remembered_logins().resume(st.session_state[TOKEN_KEY], now) is None:
+    if TOKEN_KEY in st.session_state and logins().resume(st.session_state[TOKEN_KEY], now) is None:
         logout()
         return None
     return name
@@ -157,7 +146,7 @@ def reviewer() -> str | None:
 def _resume(now: float) -> str | None:
     """A new session (a reload, a link in a new tab) of a browser whose login is still live."""
     token = st.context.cookies.get(COOKIE)
-    found = remembered_logins().resume(token, now) if token else None
+    found = logins().resume(token, now) if token else None
     if found is None:
         return None
     name, started = found
@@ -165,20 +154,11 @@ def _resume(now: float) -> str | None:
     return name
 
 
-def _set_cookie(value: str, max_age_s: int) -> None:
-    # A fixed script around a token of URL-safe characters this server made: no input
-    # reaches it. Not HttpOnly (Streamlit gives a page no way to set headers); Secure over TLS.
-    st.html(
-        f"<script>document.cookie = '{COOKIE}={value}; Path=/; Max-Age={max_age_s}; SameSite=Strict'"
-        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
-
-
 def hand_over_token() -> None:
-    """Right after a login, give the browser its token (once), so a reload resumes the login."""
+    """Right after a login, have the browser fetch its login cookie (once), so a reload
+    resumes the login. The script carries a one-time ticket, never the token."""
     if st.session_state.pop(COOKIE_DUE, False):
-        _set_cookie(st.session_state[TOKEN_KEY], int(_clock().session_s))
+        st.html(ticket_script(logins().ticket(st.session_state[TOKEN_KEY], time.monotonic())), unsafe_allow_javascript=True)
 
 
 def logout() -> None:
@@ -188,7 +168,7 @@ def logout() -> None:
     else:
         token = st.session_state.pop(TOKEN_KEY, None)
         if token is not None:
-            remembered_logins().revoke(token)
+            logins().revoke(token)
         for key in (SESSION_KEY, LOGIN_AT, SEEN_AT):
             st.session_state.pop(key, None)
 
@@ -196,8 +176,6 @@ def logout() -> None:
 def login_page(users_file: Path) -> None:
     """The one page a session sees before it has logged in."""
     st.title("docloop review")
-    if COOKIE in st.context.cookies:  # a token that resumed nothing (logged out, expired): the browser drops it
-        _set_cookie("", 0)
     if oidc_configured():
         st.button("Log in with single sign-on", on_click=st.login, type="primary")
         return
@@ -227,5 +205,5 @@ def login_page(users_file: Path) -> None:
         guard.succeeded(username, client)
         now = time.monotonic()
         st.session_state.update({SESSION_KEY: account.username, LOGIN_AT: now, SEEN_AT: now, COOKIE_DUE: True,
-                                 TOKEN_KEY: remembered_logins().issue(account.username, now)})
+                                 TOKEN_KEY: logins().issue(account.username, now)})
         st.rerun()

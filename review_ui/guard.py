@@ -8,7 +8,7 @@
 - A login lasts ``session_hours`` at most and ends after ``idle_minutes``
   without a page run.
 - A login survives a reload: :class:`RememberedLogins` keeps it under a random
-  token the browser holds in a cookie.
+  token the browser holds in an HttpOnly cookie (``review_ui.remember``).
 
 The guard lives in the server process (``st.cache_resource``): Streamlit serves
 every session from one process, so every session's attempts meet here.
@@ -90,7 +90,9 @@ class RememberedLogins:
     """
 
     clock: SessionClock
+    ticket_s: float = 60.0  # how long the browser has to trade a ticket for its cookie
     _logins: dict[str, list] = field(default_factory=dict)  # token -> [username, started, last seen]
+    _tickets: dict[str, tuple[str, float]] = field(default_factory=dict)  # ticket -> (token, issued)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def issue(self, username: str, started: float) -> str:
@@ -98,6 +100,20 @@ class RememberedLogins:
         with self._lock:
             self._logins[token] = [username, started, started]
         return token
+
+    def ticket(self, token: str, now: float) -> str:
+        """A one-time ticket the page's script trades for the token's cookie (HttpOnly, so the
+        script never holds the token itself)."""
+        ticket = secrets.token_urlsafe(32)
+        with self._lock:
+            self._tickets[ticket] = (token, now)
+        return ticket
+
+    def redeem(self, ticket: str, now: float) -> str | None:
+        """The token of a fresh, unused ticket (once); else None."""
+        with self._lock:
+            token, issued = self._tickets.pop(ticket, (None, 0.0))
+        return token if token is not None and now - issued <= self.ticket_s and token in self._logins else None
 
     def resume(self, token: str, now: float) -> tuple[str, float] | None:
         """(username, when the login began) for a live token, which counts as activity; else None."""

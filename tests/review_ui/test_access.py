@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError
 from pipeline.config import Settings
 from pipeline.run import Pipeline
 from pipeline.store import FieldRow, ReviewRow
-from review_ui import auth, review
+from review_ui import auth, remember, review
 from review_ui.context import DASHBOARD, DOCUMENT, QUEUE
 from review_ui.guard import LoginGuard, RememberedLogins, SessionClock
 from tests.review_ui.test_pages import app, button, open_field, shown_as_markdown
@@ -76,8 +76,13 @@ def test_a_remembered_login_resumes_only_while_live_and_until_logged_out() -> No
     assert logins.resume("forged", now=1000) is None
     assert logins.resume(token, now=1601) is None and logins.resume(token, now=1000) is None  # idle: gone for good
     other = logins.issue("bob", started=0)
+    ticket = logins.ticket(other, now=10)
+    assert logins.redeem(ticket, now=20) == other and logins.redeem(ticket, now=21) is None  # one use
+    assert logins.redeem(logins.ticket(other, now=10), now=71) is None  # a minute to use it
+    assert logins.redeem("guessed", now=10) is None
+    late = logins.ticket(other, now=30)
     logins.revoke(other)
-    assert logins.resume(other, now=1) is None
+    assert logins.resume(other, now=31) is None and logins.redeem(late, now=32) is None
 
 
 def _login(at, username: str, password: str):
@@ -95,7 +100,7 @@ def test_logging_out_in_one_tab_ends_the_login_in_the_others(app_env) -> None:
         second.session_state[key] = first.session_state[key]
     assert second.run().title[0].value == "Review queue"
     button(first, "Log out").click().run()
-    assert auth.remembered_logins().resume(token, now=time.monotonic()) is None
+    assert remember.logins().resume(token, now=time.monotonic()) is None
     assert [t.value for t in second.run().title] == ["docloop review"]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from pipeline.store import FieldRow, ReviewRow
-from review_ui import auth, review
+from review_ui import remember, review
 from tests.review_ui.browser import (
     DOCLOOP, WAIT_MS, browser_page, fill_login, held, idle, login, mark_absent, on_field, serve, start_reviewing, status_of, wait_until,
 )
@@ -73,7 +73,7 @@ def test_a_reload_keeps_the_login_and_the_page(tmp_path):
         idle(page)
 
         page.context.clear_cookies()
-        page.context.add_cookies([{"name": auth.COOKIE, "value": "forged-token", "url": server.url}])
+        page.context.add_cookies([{"name": remember.COOKIE, "value": "forged-token", "url": server.url}])
         page.goto(f"{server.url}/queue")
         expect(page.get_by_label("Username")).to_be_visible(timeout=WAIT_MS)
 
