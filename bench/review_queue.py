@@ -7,7 +7,8 @@ half of them ``needs_review`` (so 2,000 documents give 10,000 pending fields),
 every run carrying a parsed-text state JSON of realistic size. Then times, warm,
 median of ``--repeat``:
 
-- the queue queries the page makes (schemas, counts, first page of documents);
+- the queue queries the page makes (schemas, counts, first page of documents), and with a
+  search by field value (no index serves a substring of a JSON value: a scan);
 - claiming the next field ("Review next");
 - the whole queue page script run server-side by Streamlit's AppTest (queries,
   dataframe building and element serialisation; the browser's paint is not included).
@@ -133,6 +134,8 @@ def measure(url: str, home: Path, documents: int, repeat: int) -> dict[str, floa
         "seed (s)": seeded,
         "queue queries (s)": timed(queue_queries, repeat),
         "filtered queue queries (s)": timed(lambda: (queries.queue_counts(store, QueueFilter(schemas=("receipt",), source="vendor-7"))), repeat),
+        "value search, counts + first page (s)": timed(lambda: (queries.queue_counts(store, QueueFilter(value="value 17-")),
+                                                                queries.queue(store, QueueFilter(value="value 17-"), limit=50)), repeat),
         "claim next (s)": timed(claim_next, repeat),
         "queue page run (s)": page_run(url, home, repeat),
     }

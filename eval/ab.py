@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from pipeline.prompts import CANDIDATE, record_event
-from pipeline.store import FieldRow, PromptVersionRow, ReviewRow, RunRow, Store
+from pipeline.store import FieldRow, PromptVersionRow, ReviewRow, RunRow, Store, standing
 
 
 def set_share(store: Store, version: str, share: float, actor: str) -> None:
@@ -46,8 +46,8 @@ class Outcomes:
 
 
 def compare(store: Store, schema: str | None = None) -> dict[str, Outcomes]:
-    """Per prompt version, the last review of each reviewed field: accepted vs corrected."""
-    last = select(func.max(ReviewRow.id).label("id")).group_by(ReviewRow.field_id).subquery()
+    """Per prompt version, the last standing decision on each reviewed field: accepted vs corrected."""
+    last = select(func.max(ReviewRow.id).label("id")).where(standing()).group_by(ReviewRow.field_id).subquery()
     q = (
         select(RunRow.prompt_version, ReviewRow.action, func.count())
         .join(last, last.c.id == ReviewRow.id)

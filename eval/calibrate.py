@@ -24,7 +24,7 @@ from eval.metrics import compare
 from pipeline.config import Settings
 from pipeline.route import AUDIT
 from pipeline.state import DocumentState
-from pipeline.store import FieldRow, ReviewRow, RunRow, Store
+from pipeline.store import FieldRow, ReviewRow, RunRow, Store, standing
 
 
 def field_outcomes(state: DocumentState, gold: dict[str, Any], fields: Iterable[str], normalise) -> list[Outcome]:
@@ -40,10 +40,10 @@ def field_outcomes(state: DocumentState, gold: dict[str, Any], fields: Iterable[
 
 
 def review_outcomes(store: Store, audit_rate: float = 0.0) -> list[Outcome]:
-    """One outcome per reviewed field, from its last review: accepted as extracted is right,
+    """One outcome per reviewed field, from its last standing decision (undone ones teach nothing): accepted as extracted is right,
     corrected is wrong, "not present" is right only if nothing was extracted. An audited
     field stands for the accepted ones it was drawn from (weight 1 / ``audit_rate``)."""
-    last = select(ReviewRow.field_id, ReviewRow.action, ReviewRow.before).order_by(ReviewRow.id)
+    last = select(ReviewRow.field_id, ReviewRow.action, ReviewRow.before).where(standing()).order_by(ReviewRow.id)
     rows = select(FieldRow.id, FieldRow.name, FieldRow.reasons, RunRow.schema_name, RunRow.state).join(RunRow, RunRow.id == FieldRow.run_id)
     out = []
     with store.session() as s:

@@ -170,6 +170,7 @@ class Candidate(BaseModel):
     extractor: str
     evidence: list[Span] = Field(default_factory=list)
     signals: dict[str, float] = Field(default_factory=dict)
+    learned_from: list[str] = Field(default_factory=list)  # memory: the reviewed documents (ids) behind it, most similar first
 
 
 class FieldStatus(StrEnum):

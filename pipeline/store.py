@@ -18,6 +18,7 @@ from typing import Any, Iterator, NamedTuple
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Text,
     BigInteger,
     UniqueConstraint,
+    and_,
     create_engine,
     event,
     func,
@@ -133,12 +135,26 @@ class ReviewRow(Base):
     __tablename__ = "reviews"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), index=True)
-    reviewer: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(32))  # accepted | corrected | rejected
+    reviewer: Mapped[str] = mapped_column(String(128), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # accepted | corrected | rejected | undone
     before: Mapped[Any] = mapped_column(JSONType, nullable=True)
     after: Mapped[Any] = mapped_column(JSONType, nullable=True)
     evidence: Mapped[list[Any]] = mapped_column(JSONType)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undoes: Mapped[int | None] = mapped_column(Integer, index=True)  # set on an "undone" row: the decision it takes back
+
+
+UNDONE = "undone"  # the action of a review that takes back an earlier decision
+
+
+def standing() -> ColumnElement[bool]:
+    """Reviews that are decisions still in force: not an undo, and not undone by one.
+
+    What every reader of decisions (gold labels, calibration, the dashboard) counts;
+    the audit log itself keeps every row.
+    """
+    undone = select(ReviewRow.undoes).where(ReviewRow.undoes.is_not(None))
+    return and_(ReviewRow.undoes.is_(None), ReviewRow.id.not_in(undone))
 
 
 class ModelCallRow(Base):
@@ -508,8 +524,9 @@ class Store:
         return int(total or 0)
 
     def gold(self, schema: str | None = None) -> Iterator[dict[str, Any]]:
-        """The last review of every reviewed field, as a labelled example (oldest first)."""
-        last = select(func.max(ReviewRow.id).label("id")).group_by(ReviewRow.field_id).subquery()
+        """The last standing decision on every reviewed field, as a labelled example (oldest first);
+        a field whose decisions were all undone is not an example."""
+        last = select(func.max(ReviewRow.id).label("id")).where(standing()).group_by(ReviewRow.field_id).subquery()
         q = (
             select(ReviewRow, FieldRow.name, RunRow.schema_name, RunRow.schema_version, DocumentRow.id, DocumentRow.source, DocumentRow.sha256)
             .join(last, last.c.id == ReviewRow.id)

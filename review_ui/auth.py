@@ -11,7 +11,9 @@
 The app asks :func:`reviewer` before it builds its navigation, so no page or
 action exists for a session that has not logged in. Local logins are throttled
 and expire (``review_ui.guard``: lockout per account and per client after
-repeated failures, logged; a maximum session length and an idle timeout).
+repeated failures, logged; a maximum session length and an idle timeout), and
+survive a reload: the browser keeps a random token in an HttpOnly cookie that this
+server process maps back to the login (``review_ui.remember``); logging out revokes it.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import streamlit as st
 import yaml
 
 from review_ui.config import get_review_settings
-from review_ui.guard import LoginGuard, SessionClock
+from review_ui.guard import LoginGuard
+from review_ui.remember import COOKIE, logins, ticket_script
 
 SESSION_KEY = "reviewer"
 LOGIN_AT, SEEN_AT = "reviewer_login_at", "reviewer_seen_at"  # monotonic seconds, for expiry
+TOKEN_KEY, COOKIE_DUE = "reviewer_token", "reviewer_cookie_due"  # this login's token; the browser still needs it
 FAILED_LOGIN_DELAY_S = 1.0  # slows password guessing from one session
 # Checked when the user is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode()
@@ -113,11 +117,6 @@ def login_guard() -> LoginGuard:
     return LoginGuard(cfg.max_failed_logins, cfg.lockout_minutes * 60, cfg.lockout_minutes * 60)
 
 
-def _clock() -> SessionClock:
-    cfg = get_review_settings()
-    return SessionClock(cfg.session_hours * 3600, cfg.idle_minutes * 60)
-
-
 def client_address() -> str:
     return st.context.ip_address or "unknown"
 
@@ -129,15 +128,37 @@ def reviewer() -> str | None:
             return None
         return str(st.user.get("email") or st.user.get("sub") or st.user.get("name"))
     name = st.session_state.get(SESSION_KEY)
-    if name is None:
-        return None
     now = time.monotonic()
+    if name is None:
+        return _resume(now)
     started = st.session_state.setdefault(LOGIN_AT, now)
-    if _clock().expired(started, st.session_state.get(SEEN_AT, now), now):
+    if logins().clock.expired(started, st.session_state.get(SEEN_AT, now), now):
         logout()
         return None
     st.session_state[SEEN_AT] = now
+    # One login, however many tabs: activity in any keeps it alive, logging out in one ends all
+    if TOKEN_KEY in st.session_state and logins().resume(st.session_state[TOKEN_KEY], now) is None:
+        logout()
+        return None
     return name
+
+
+def _resume(now: float) -> str | None:
+    """A new session (a reload, a link in a new tab) of a browser whose login is still live."""
+    token = st.context.cookies.get(COOKIE)
+    found = logins().resume(token, now) if token else None
+    if found is None:
+        return None
+    name, started = found
+    st.session_state.update({SESSION_KEY: name, LOGIN_AT: started, SEEN_AT: now, TOKEN_KEY: token})
+    return name
+
+
+def hand_over_token() -> None:
+    """Right after a login, have the browser fetch its login cookie (once), so a reload
+    resumes the login. The script carries a one-time ticket, never the token."""
+    if st.session_state.pop(COOKIE_DUE, False):
+        st.html(ticket_script(logins().ticket(st.session_state[TOKEN_KEY], time.monotonic())), unsafe_allow_javascript=True)
 
 
 def logout() -> None:
@@ -145,6 +166,9 @@ def logout() -> None:
     if oidc_configured():
         st.logout()
     else:
+        token = st.session_state.pop(TOKEN_KEY, None)
+        if token is not None:
+            logins().revoke(token)
         for key in (SESSION_KEY, LOGIN_AT, SEEN_AT):
             st.session_state.pop(key, None)
 
@@ -179,6 +203,7 @@ def login_page(users_file: Path) -> None:
             st.error("Wrong username or password.")
             return
         guard.succeeded(username, client)
-        st.session_state[SESSION_KEY] = account.username
-        st.session_state[LOGIN_AT] = st.session_state[SEEN_AT] = time.monotonic()
+        now = time.monotonic()
+        st.session_state.update({SESSION_KEY: account.username, LOGIN_AT: now, SEEN_AT: now, COOKIE_DUE: True,
+                                 TOKEN_KEY: logins().issue(account.username, now)})
         st.rerun()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-APP = Path(__file__).parent / "app.py"
+APP = Path(__file__).parent / "server.py"  # the app, and the route that sets its login cookie
 
 
 def review_cmd(

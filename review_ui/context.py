@@ -14,7 +14,7 @@ from pipeline.config import get_settings
 from pipeline.store import Store
 from review_ui import auth
 from review_ui.config import ReviewSettings, get_review_settings
-from review_ui.queries import QueueFilter
+from review_ui.queries import QueueFilter, release
 
 # Not "pages/": Streamlit would serve a folder of that name as pages by URL on its own,
 # before app.py's login gate has run.
@@ -80,6 +80,15 @@ def queue_filter() -> QueueFilter:
     from review_ui.queries import schema_names
 
     return scoped(st.session_state.get(FILTER_KEY) or QueueFilter(), schema_names(store()))
+
+
+def leave_field() -> None:
+    """Give back the field this session was shown (if this reviewer still holds it): the
+    reviewer has left it. The field stays remembered, so the field page offers it again
+    (when nobody took it meanwhile)."""
+    field_id = st.session_state.get(FIELD_KEY)
+    if field_id is not None:
+        release(store(), field_id, reviewer())
 
 
 def open_field(field_id: int) -> None:

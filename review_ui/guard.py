@@ -7,6 +7,8 @@
   logged (logger ``docloop.review.auth``) with the account and the client.
 - A login lasts ``session_hours`` at most and ends after ``idle_minutes``
   without a page run.
+- A login survives a reload: :class:`RememberedLogins` keeps it under a random
+  token the browser holds in an HttpOnly cookie (``review_ui.remember``).
 
 The guard lives in the server process (``st.cache_resource``): Streamlit serves
 every session from one process, so every session's attempts meet here.
@@ -15,6 +17,7 @@ every session from one process, so every session's attempts meet here.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections import defaultdict, deque
@@ -73,3 +76,57 @@ class SessionClock:
 
     def expired(self, started: float, last_seen: float, now: float) -> bool:
         return now - started > self.session_s or now - last_seen > self.idle_s
+
+
+@dataclass
+class RememberedLogins:
+    """Logins a browser can come back to after a reload or a link opened in a new tab.
+
+    Streamlit starts a new session (and a new ``session_state``) on every page load,
+    so a login is also kept here, under a random token the browser holds in a cookie.
+    Only this server process knows the tokens: a forged, expired or logged-out token
+    resumes nothing, and a restart logs everyone out. Expiry follows ``clock`` (the
+    same limits as a session), over the activity of every tab of the login.
+    """
+
+    clock: SessionClock
+    ticket_s: float = 60.0  # how long the browser has to trade a ticket for its cookie
+    _logins: dict[str, list] = field(default_factory=dict)  # token -> [username, started, last seen]
+    _tickets: dict[str, tuple[str, float]] = field(default_factory=dict)  # ticket -> (token, issued)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(self, username: str, started: float) -> str:
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._logins[token] = [username, started, started]
+        return token
+
+    def ticket(self, token: str, now: float) -> str:
+        """A one-time ticket the page's script trades for the token's cookie (HttpOnly, so the
+        script never holds the token itself)."""
+        ticket = secrets.token_urlsafe(32)
+        with self._lock:
+            self._tickets[ticket] = (token, now)
+        return ticket
+
+    def redeem(self, ticket: str, now: float) -> str | None:
+        """The token of a fresh, unused ticket (once); else None."""
+        with self._lock:
+            token, issued = self._tickets.pop(ticket, (None, 0.0))
+        return token if token is not None and now - issued <= self.ticket_s and token in self._logins else None
+
+    def resume(self, token: str, now: float) -> tuple[str, float] | None:
+        """(username, when the login began) for a live token, which counts as activity; else None."""
+        with self._lock:
+            login = self._logins.get(token)
+            if login is None:
+                return None
+            if self.clock.expired(login[1], login[2], now):
+                del self._logins[token]
+                return None
+            login[2] = now
+            return login[0], login[1]
+
+    def revoke(self, token: str) -> None:
+        with self._lock:
+            self._logins.pop(token, None)

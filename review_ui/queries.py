@@ -13,14 +13,15 @@ matches a row; a reviewer holds one field at a time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy.orm import aliased
 
 from pipeline.state import DocStatus, FieldStatus, ParsedDocument
-from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, aware, utcnow
+from pipeline.store import DocumentRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, aware, standing, utcnow
 
 PENDING = FieldStatus.needs_review.value
 CLAIM_SCAN = 20  # candidates tried per round when claiming the next field
@@ -28,11 +29,12 @@ CLAIM_SCAN = 20  # candidates tried per round when claiming the next field
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """What the queue shows: fields of a status, narrowed by schema, source and date."""
+    """What the queue shows: fields of a status, narrowed by schema, source, any field value and date."""
 
     status: str = PENDING
     schemas: tuple[str, ...] = ()
     source: str = ""  # substring of the document's source (path or URL)
+    value: str = ""  # substring of any field value of the document, whatever that field's status
     since: date | None = None  # runs created on or after this day (UTC)
     until: date | None = None  # ... and on or before this day
 
@@ -42,11 +44,23 @@ class QueueFilter:
             q = q.where(RunRow.schema_name.in_(self.schemas))
         if self.source:
             q = q.where(DocumentRow.source.icontains(self.source, autoescape=True))
+        if self.value:
+            hit = aliased(FieldRow)
+            q = q.where(exists().where(hit.run_id == RunRow.id, value_contains(hit, self.value)))
         if self.since:
             q = q.where(RunRow.created_at >= datetime.combine(self.since, time.min, timezone.utc))
         if self.until:
             q = q.where(RunRow.created_at < datetime.combine(self.until + timedelta(days=1), time.min, timezone.utc))
         return q
+
+
+def value_contains(row: type[FieldRow], text: str) -> ColumnElement[bool]:
+    """The field's value, as text, holds ``text`` (ignoring case; ``%`` and ``_`` are literal).
+
+    A string value is compared unquoted and unescaped (``#>> '{}'`` on PostgreSQL,
+    ``json_extract(value, '$')`` on SQLite); a table's rows as their JSON text.
+    """
+    return row.value[()].as_string().icontains(text, autoescape=True)
 
 
 def _joined(*columns: Any) -> Select:
@@ -125,6 +139,16 @@ def queue_counts(store: Store, flt: QueueFilter, now: datetime | None = None) ->
     )
 
 
+def value_hits(store: Store, run_ids: list[int], text: str) -> dict[int, list[str]]:
+    """Per run, the names of its fields whose value holds ``text``: why a value search listed it."""
+    q = select(FieldRow.run_id, FieldRow.name).where(FieldRow.run_id.in_(run_ids), value_contains(FieldRow, text)).order_by(FieldRow.id)
+    hits: dict[int, list[str]] = {}
+    with store.session() as s:
+        for run_id, name in s.execute(q):
+            hits.setdefault(run_id, []).append(name)
+    return hits
+
+
 def schema_names(store: Store) -> list[str]:
     with store.session() as s:
         return list(s.scalars(select(RunRow.schema_name).distinct().order_by(RunRow.schema_name)))
@@ -169,7 +193,7 @@ def claim_next(
     moves on to the next.
     """
     now = now or utcnow()
-    flt = QueueFilter(PENDING, flt.schemas, flt.source, flt.since, flt.until)
+    flt = replace(flt, status=PENDING)
     first = case((FieldRow.run_id == prefer_run, 0), else_=1) if prefer_run is not None else literal(1)
     q = flt.apply(_joined(FieldRow.id)).where(claimable(reviewer, now))
     if skip:
@@ -253,6 +277,20 @@ def document_fields(store: Store, run_id: int) -> list[FieldView]:
     return [_view(r) for r in rows]
 
 
+class InvalidThreshold(ValueError):
+    """A confidence threshold outside 0..1."""
+
+
+def confident_pending(store: Store, run_id: int, minimum: float) -> list[FieldView]:
+    """The run's pending fields at or above confidence ``minimum``, most confident first:
+    what a bulk accept offers."""
+    if not 0.0 <= minimum <= 1.0:
+        raise InvalidThreshold(f"a confidence threshold is between 0 and 1, not {minimum}")
+    q = _joined(*_VIEW_COLUMNS).where(FieldRow.run_id == run_id, FieldRow.status == PENDING, FieldRow.confidence >= minimum)
+    with store.session() as s:
+        return [_view(r) for r in s.execute(q.order_by(FieldRow.confidence.desc(), FieldRow.id))]
+
+
 def pending_in_run(store: Store, run_id: int) -> int:
     with store.session() as s:
         return s.scalar(select(func.count(FieldRow.id)).where(FieldRow.run_id == run_id, FieldRow.status == PENDING)) or 0
@@ -296,6 +334,29 @@ def document_content(store: Store, run_id: int) -> DocumentContent:
         ParsedDocument.model_validate(parsed) if parsed else None,
         (state.get("provenance") or {}).get("bucket_key"),
     )
+
+
+MEMORY_EXTRACTOR = "memory"
+
+
+def learned_from(store: Store, run_id: int, name: str, value: Any) -> list[str]:
+    """The reviewed documents (ids) the memory extractor learned ``value`` of field ``name``
+    from, for this run: its proposals of that value (of an item, for a list), as kept in the
+    run's state; [] when memory did not propose it."""
+    with store.session() as s:
+        proposals = s.scalar(select(RunRow.state[("candidates", name)]).where(RunRow.id == run_id)) or []
+    values = value if isinstance(value, list) else [value]
+    ids: dict[str, None] = {}  # ordered, without repeats
+    for p in proposals:
+        if p.get("extractor") == MEMORY_EXTRACTOR and p.get("value") in values:
+            ids.update(dict.fromkeys(p.get("learned_from") or []))
+    return list(ids)
+
+
+def document_sources(store: Store, document_ids: list[str]) -> dict[str, str]:
+    """Document id -> its source (path or URL)."""
+    with store.session() as s:
+        return dict(s.execute(select(DocumentRow.id, DocumentRow.source).where(DocumentRow.id.in_(document_ids))).all())
 
 
 def history(store: Store, field_id: int) -> list[ReviewRow]:
@@ -357,7 +418,8 @@ class ReviewedField:
 
 
 def reviewed_fields(store: Store) -> list[ReviewedField]:
-    first = select(ReviewRow.field_id, func.min(ReviewRow.id).label("first"), func.max(ReviewRow.id).label("last")).group_by(ReviewRow.field_id).subquery()
+    first = (select(ReviewRow.field_id, func.min(ReviewRow.id).label("first"), func.max(ReviewRow.id).label("last"))
+             .where(standing()).group_by(ReviewRow.field_id).subquery())
     r1, r2 = ReviewRow.__table__.alias("r1"), ReviewRow.__table__.alias("r2")
     q = (
         select(FieldRow.id, RunRow.schema_name, FieldRow.name, _routed_status(store.engine.dialect.name),

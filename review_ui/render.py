@@ -9,7 +9,9 @@ an excerpt of the parsed text with the evidence marked.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
@@ -47,30 +49,46 @@ def original_bytes(source: str, bucket_key: str | None, max_bytes: int) -> bytes
     return None
 
 
-def _page_picture(data: bytes, page_number: int) -> Image.Image | None:
+def _page_picture(data: bytes, page_number: int, zoom: float) -> Image.Image | None:
+    """The page, ``zoom`` times the normal size: a PDF rendered that much finer, an image enlarged."""
     if data[:5] == b"%PDF-":
         pdf = pdfium.PdfDocument(data)
         try:
             if not 1 <= page_number <= len(pdf):
                 return None
-            return pdf[page_number - 1].render(scale=PDF_SCALE).to_pil().convert("RGB")
+            return pdf[page_number - 1].render(scale=PDF_SCALE * zoom).to_pil().convert("RGB")
         finally:
             pdf.close()
     try:
         image = Image.open(io.BytesIO(data))
         image.seek(page_number - 1)  # multi-page TIFF; page 1 of anything else
-        return image.convert("RGB")
+        image = image.convert("RGB")
     except (OSError, EOFError, Image.DecompressionBombError):
         return None
+    return image.resize((round(image.width * zoom), round(image.height * zoom)), Image.LANCZOS) if zoom != 1 else image
 
 
-def highlight(data: bytes, page: Page, boxes: list[BBox], max_pixels: int) -> tuple[Image.Image, Image.Image | None] | None:
+def _window(picture: Image.Image, centre: tuple[float, float], zoom: float) -> Image.Image:
+    """The part of a ``zoom`` times enlarged picture that the normal size shows, around ``centre``."""
+    w, h = picture.width / zoom, picture.height / zoom
+    x0 = min(max(centre[0] - w / 2, 0), picture.width - w)
+    y0 = min(max(centre[1] - h / 2, 0), picture.height - h)
+    return picture.crop((round(x0), round(y0), round(x0 + w), round(y0 + h)))
+
+
+def highlight(
+    data: bytes, page: Page, boxes: list[BBox], max_pixels: int, zoom: float = 1.0
+) -> tuple[Image.Image, Image.Image | None] | None:
     """The page as a picture with ``boxes`` drawn on it, and a close-up of the boxes.
 
-    None when the page cannot be drawn (not a PDF or image, page out of range).
+    ``zoom`` > 1 magnifies: the picture keeps its size and shows the part of the page
+    around the boxes (the page's middle when there are none). None when the page
+    cannot be drawn (not a PDF or image, page out of range).
     """
     Image.MAX_IMAGE_PIXELS = max_pixels  # the pipeline's own limit on untrusted images
-    picture = _page_picture(data, page.number)
+    if zoom < 1:
+        raise ValueError(f"zoom magnifies: 1 or more, not {zoom}")
+    picture = _page_picture(data, page.number, zoom)
     if picture is None:
         return None
     sx = picture.width / page.width if page.width else (PDF_SCALE if data[:5] == b"%PDF-" else 1.0)
@@ -82,19 +100,24 @@ def highlight(data: bytes, page: Page, boxes: list[BBox], max_pixels: int) -> tu
         draw.rectangle(box, fill=HIGHLIGHT, outline=OUTLINE, width=3)
     marked = Image.alpha_composite(picture.convert("RGBA"), overlay).convert("RGB")
     if not scaled:
-        return marked, None
+        return _window(marked, (marked.width / 2, marked.height / 2), zoom), None
     # Close-up: the boxes with a band of the page around them, full width when small.
     x0, y0 = min(b[0] for b in scaled), min(b[1] for b in scaled)
     x1, y1 = max(b[2] for b in scaled), max(b[3] for b in scaled)
     mx, my = marked.width * 0.2, marked.height * 0.04
     close = marked.crop((max(0, x0 - mx), max(0, y0 - my), min(marked.width, x1 + mx), min(marked.height, y1 + my)))
-    return marked, close
+    return _window(marked, ((x0 + x1) / 2, (y0 + y1) / 2), zoom), close
 
 
 def png(picture: Image.Image) -> bytes:
     buf = io.BytesIO()
     picture.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def as_text(value: Any) -> str:
+    """A value as the plain text a page shows: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def excerpt(text: str, spans: list[tuple[int, int]], context: int = 300) -> str:

@@ -6,19 +6,21 @@ present. Each decision is one transaction that compare-and-sets the field
 (unclaimed, expired, or held by this reviewer) and records a ``ReviewRow`` with
 the value before and after and the evidence the reviewer relied on. When a
 decision resolves a document's last pending field, the document is
-``completed`` and its JSON export is written again, now with the reviewed
-statuses.
+``completed``, its JSON export is written again, now with the reviewed
+statuses, and the memory extractor learns it. A bulk accept is a run of single
+accepts; undoing a decision lives in ``review_ui.undo``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from pipeline.bucket import open_bucket, result_key
 from pipeline.config import get_settings
@@ -29,6 +31,9 @@ from pipeline.state import DocStatus, DocumentState, FieldStatus, ParsedDocument
 from pipeline.store import FieldRow, ReviewRow, RunRow, Store, utcnow
 from review_ui.queries import PENDING, claimable, document_content
 from pipeline.schemas import FieldSpec, field_specs, get_schema
+
+if TYPE_CHECKING:  # the memory extractor loads rapidfuzz: imported where a document is resolved
+    from pipeline.extractors.memory import MemoryStore
 
 REVIEW_EXTRACTOR = "review"  # the extractor named in the export for a value a person typed
 
@@ -123,6 +128,24 @@ def correct(
     return _decide(store, field_id, reviewer, FieldStatus.corrected, clean, evidence, out, expect_status)
 
 
+@dataclass(frozen=True)
+class BulkOutcome:
+    accepted: list[Outcome]
+    skipped: list[int]  # fields another reviewer held, or that were decided on since they were listed
+
+
+def accept_many(store: Store, field_ids: list[int], reviewer: str, out: Path) -> BulkOutcome:
+    """Accept each still-pending field as its own decision (same claim rules, one review row
+    each); a field that cannot be taken is skipped, not a reason to stop."""
+    accepted, skipped = [], []
+    for field_id in field_ids:
+        try:
+            accepted.append(accept(store, field_id, reviewer, out, expect_status=PENDING))
+        except Conflict:
+            skipped.append(field_id)
+    return BulkOutcome(accepted, skipped)
+
+
 def reject(store: Store, field_id: int, reviewer: str, out: Path, expect_status: str | None = None) -> Outcome:
     """The document does not hold this field: its value becomes empty."""
     run_id, schema_name, name = _identify(store, field_id)
@@ -157,19 +180,7 @@ def _decide(
 ) -> Outcome:
     now = utcnow()
     with store.session.begin() as s:
-        # Compare-and-set first: it fails unless the field is free or ours (and
-        # still in the status the reviewer saw), and it locks the row for the
-        # rest of this transaction, so the "before" read below is the truth.
-        guard = [FieldRow.id == field_id, claimable(reviewer, now)]
-        if expect_status is not None:
-            guard.append(FieldRow.status == expect_status)
-        taken = s.execute(
-            update(FieldRow).where(*guard).values(claimed_by=reviewer, claimed_until=now + timedelta(minutes=1))
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken != 1:
-            raise Conflict("another reviewer holds this field, or it changed since it was shown")
-        row = s.get(FieldRow, field_id)
+        row = take(s, field_id, reviewer, now, expect_status)
         before = row.value
         if action == FieldStatus.accepted:
             after, spans = before, row.evidence
@@ -187,17 +198,50 @@ def _decide(
         if remaining == 0:
             _mark_completed(run)
         run_id = row.run_id
-    target = None
-    if remaining == 0:
-        target = export_document(store, run_id, out)
-        learn_from(store.load(run_id), get_settings().home / "memory")
+    target = republish(store, run_id, out) if remaining == 0 else None
     return Outcome(field_id, run_id, action.value, completed, target)
 
 
-def learn_from(state: DocumentState, folder: Path) -> None:
+def take(s: Session, field_id: int, reviewer: str, now: datetime, expect_status: str | None) -> FieldRow:
+    """Claim the field inside a decision's transaction, or raise Conflict.
+
+    Compare-and-set first: it fails unless the field is free or ours (and still in
+    the status the reviewer saw), and it locks the row for the rest of the
+    transaction, so what the caller reads from the returned row is the truth.
+    """
+    guard = [FieldRow.id == field_id, claimable(reviewer, now)]
+    if expect_status is not None:
+        guard.append(FieldRow.status == expect_status)
+    taken = s.execute(
+        update(FieldRow).where(*guard).values(claimed_by=reviewer, claimed_until=now + timedelta(minutes=1))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise Conflict("another reviewer holds this field, or it changed since it was shown")
+    return s.get(FieldRow, field_id)
+
+
+def republish(store: Store, run_id: int, out: Path) -> str:
+    """Write the document's export again and bring the memory extractor in line with it:
+    a completed document teaches its confirmed values (replacing what it taught before),
+    a reopened one (an undo) is forgotten until it is completed again. Returns where the
+    export went."""
+    from pipeline.extractors.memory import MemoryStore
+
+    target = export_document(store, run_id, out)
+    state = store.load(run_id)
+    memory = MemoryStore(get_settings().home / "memory")
+    if state.status == DocStatus.completed:
+        learn_from(state, memory)
+    else:
+        memory.forget(state.schema_name, state.id)
+    return target
+
+
+def learn_from(state: DocumentState, memory: MemoryStore) -> None:
     """A resolved document teaches the memory extractor its confirmed values and where
     they are printed, so the next document from the same issuer comes out right."""
-    from pipeline.extractors.memory import MemoryStore, remember
+    from pipeline.extractors.memory import remember
 
     if state.parsed is None:
         return
@@ -208,7 +252,7 @@ def learn_from(state: DocumentState, folder: Path) -> None:
         values = result.value if isinstance(result.value, list) else [result.value]
         spans = result.evidence if len(result.evidence) == len(values) else [None] * len(values)
         confirmed[name] = [(v, s.start, s.end) if s else (v, None, None) for v, s in zip(values, spans)]
-    remember(MemoryStore(folder), state.parsed, state.schema_name, state.id, confirmed)
+    remember(memory, state.parsed, state.schema_name, state.id, confirmed)
 
 
 def _mark_completed(run: RunRow) -> None:

@@ -53,6 +53,7 @@ NEIGHBOURS = 5
 LABEL_MIN = 90.0  # partial ratio for a remembered label to count as printed on a line
 LABEL_WORDS = 3  # a label is the last words before the value: earlier ones often vary
 OCCURRENCES = 4  # places remembered per confirmed value
+FORGOTTEN = "forgotten"  # the key of a tombstone line in a memory file
 _LINE = re.compile(r"[^\n\f]+")
 _TOKEN = re.compile(r"\S+")
 
@@ -103,7 +104,7 @@ class MemoryStore:
     """Remembered documents per schema; a document remembered again replaces its entry.
 
     With a ``folder``, entries are appended to ``<schema>.jsonl`` there and read back
-    on opening (the last entry of a key wins).
+    on opening (the last entry of a key wins; a tombstone entry removes the key).
     """
 
     def __init__(self, folder: Path | None = None):
@@ -111,7 +112,11 @@ class MemoryStore:
         self._docs: dict[str, dict[str, Memory]] = defaultdict(dict)
         for path in sorted(folder.glob("*.jsonl")) if folder is not None and folder.exists() else []:
             for line in path.read_text(encoding="utf-8").splitlines():
-                memory = Memory.from_json(json.loads(line))
+                raw = json.loads(line)
+                if raw.get(FORGOTTEN):
+                    self._docs[raw["schema"]].pop(raw["key"], None)
+                    continue
+                memory = Memory.from_json(raw)
                 self._docs[memory.schema][memory.key] = memory
 
     def __len__(self) -> int:
@@ -119,10 +124,19 @@ class MemoryStore:
 
     def add(self, memory: Memory) -> None:
         self._docs[memory.schema][memory.key] = memory
+        self._append(memory.schema, asdict(memory))
+
+    def forget(self, schema: str, key: str) -> None:
+        """Drop a remembered document (a review of it was taken back). The file is only
+        appended to, so a tombstone line makes the store forget it when read again."""
+        self._docs[schema].pop(key, None)
+        self._append(schema, {"key": key, "schema": schema, FORGOTTEN: True})
+
+    def _append(self, schema: str, entry: dict[str, Any]) -> None:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with (self.folder / f"{memory.schema}.jsonl").open("a", encoding="utf-8") as f:
-                f.write(json.dumps(asdict(memory), ensure_ascii=False, default=str) + "\n")
+            with (self.folder / f"{schema}.jsonl").open("a", encoding="utf-8") as f:
+                f.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def similar(
         self, schema: str, head: str, limit: int = NEIGHBOURS, minimum: float = SIMILAR_MIN
@@ -272,6 +286,11 @@ class _Proposal:
     end: int
     signals: dict[str, float] = field(default_factory=dict)
     anchored: bool = False  # the evidence is an anchor's place
+    sources: dict[str, float] = field(default_factory=dict)  # remembered document -> its similarity
+
+    def learned_from(self) -> list[str]:
+        """The remembered documents that support the value, most similar first."""
+        return sorted(self.sources, key=lambda k: (-self.sources[k], k))
 
 
 def _words_at(text: str, start: int, end: int) -> tuple[int, int]:
@@ -300,11 +319,12 @@ def propose(
         return []
     found: dict[str, _Proposal] = {}
 
-    def support(value: Any, start: int, end: int, sims: list[float], votes: float, signal: str, strength: float) -> None:
+    def support(value: Any, start: int, end: int, supporters: dict[str, float], votes: float, signal: str, strength: float) -> None:
         p = found.setdefault(_key(spec.kind, value), _Proposal(value, start, end))
         if signal == "memory_anchor" and not p.anchored:  # the anchor's place explains the value best
             p.start, p.end, p.anchored = start, end, True
-        p.signals["memory"] = max(p.signals.get("memory", 0.0), *sims)
+        p.sources.update(supporters)
+        p.signals["memory"] = max(p.signals.get("memory", 0.0), *supporters.values())
         p.signals["memory_votes"] = max(p.signals.get("memory_votes", 0.0), min(votes / weight, 1.0))
         p.signals[signal] = max(p.signals.get(signal, 0.0), strength)
 
@@ -324,13 +344,13 @@ def propose(
         # the confirmed value, even where this print differs a little (an OCR slip): people
         # confirmed it, and ``memory_value`` says how exactly it was found here
         start, end = _words_at(document.text, hit[0], hit[1])
-        support(a.value, start, end, sims, sum(sims), "memory_value", hit[2])
+        support(a.value, start, end, {key: s for key, (_, s) in by_doc.items()}, sum(sims), "memory_value", hit[2])
 
     # (b) the text at remembered anchors (not for list items: their lengths vary too much);
     # a document's vote is shared among the places it remembered the value at
     if not spec.many:
         votes: dict[str, float] = defaultdict(float)
-        best: dict[str, tuple[Any, int, int, float, list[float]]] = {}
+        best: dict[str, tuple[Any, int, int, float, dict[str, float]]] = {}
         for memory, sim in recorded:
             anchors = memory.fields[spec.name]
             for a in anchors:
@@ -340,10 +360,10 @@ def propose(
                 key = _key(spec.kind, hit[0])
                 votes[key] += sim / len(anchors)
                 if key not in best or hit[3] > best[key][3]:
-                    best[key] = (*hit, [])
-                best[key][4].append(sim)
-        for key, (value, start, end, score, sims) in best.items():
-            support(value, start, end, sims, votes[key], "memory_anchor", score)
+                    best[key] = (*hit, {})
+                best[key][4][memory.key] = sim
+        for key, (value, start, end, score, supporters) in best.items():
+            support(value, start, end, supporters, votes[key], "memory_anchor", score)
     if is_typed(spec.kind):
         # dates and amounts change per document: a remembered one printed here again but not
         # where the issuer prints this field is most likely a coincidence (a price, a due date)
@@ -378,6 +398,7 @@ class MemoryExtractor(Extractor):
                     continue  # not grounded here: the evidence reads as something else (8.10 inside a date 8.10.2019)
                 signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in p.signals.items()}
                 candidates.append(
-                    Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals)
+                    Candidate(field=spec.name, value=p.value, raw=span.text, extractor=self.name, evidence=[span], signals=signals,
+                              learned_from=p.learned_from())
                 )
         return ExtractionResult(candidates=candidates)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pipeline.route import AUDIT
-from pipeline.store import DeadLetterRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store
+from pipeline.store import DeadLetterRow, FieldRow, ModelCallRow, ReviewRow, RunRow, Store, standing
 
 
 def backlog(store: Store) -> list[tuple[str, str, int, datetime | None]]:
@@ -40,6 +40,7 @@ def reviews_of_auto_accepted(store: Store) -> list[tuple[str, str, str, int]]:
         select(RunRow.schema_name, FieldRow.name, ReviewRow.action, FieldRow.reasons)
         .join(FieldRow, FieldRow.run_id == RunRow.id)
         .join(ReviewRow, ReviewRow.field_id == FieldRow.id)
+        .where(standing())
     )
     counts: dict[tuple[str, str, str], int] = {}
     with store.session() as s:

@@ -1,16 +1,16 @@
 """One field at a time: the evidence on the page, the value, and a decision.
 
 Keyboard: A accepts, X marks not present, S or N skips (moves on), D opens the whole document,
-E jumps into the correction input (a table's first cell), where Enter saves (from a
-date picker: Tab on to the evidence box, then Enter; Ctrl+Enter saves from outside
-the inputs). Each decision claims and opens the next field, this document's first.
+U undoes the reviewer's last decision (and shows that field again), E jumps into the
+correction input (a table's first cell), where Enter saves (from a date picker: Tab on
+to the evidence box, then Enter; Ctrl+Enter saves from outside the inputs). Each
+decision claims and opens the next field, this document's first.
 The URL names the field shown (``?field=<id>``), so a field can be linked to.
 Everything from the document is shown as plain text.
 """
 
 from __future__ import annotations
 
-import json
 import time
 import typing
 from datetime import date
@@ -21,10 +21,9 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
-from pipeline.config import get_settings
-from pipeline.state import BBox, Page, Span
+from pipeline.state import Span
 from pipeline.telemetry.queries import calls_for_field
-from review_ui import queries, render, review
+from review_ui import page_image, queries, render, review, undo
 from review_ui.context import FIELD_KEY, QUEUE, open_document, queue_filter, require_schema, reviewer, settings, store
 from pipeline.schemas import FieldSpec, get_schema
 
@@ -37,27 +36,6 @@ LINK_PARAM = "field"
 SPARE_ROWS = 3  # empty rows under a table's items, for the items the extraction missed
 
 me, db, cfg = reviewer(), store(), settings()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def content(run_id: int) -> queries.DocumentContent:
-    return queries.document_content(db, run_id)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def picture(source: str, bucket_key: str | None, page: tuple[int, float | None, float | None], boxes: tuple[BBox, ...]) -> tuple[bytes, bytes | None] | None:
-    """PNGs of the page (number, width, height) with boxes drawn, and of the close-up."""
-    limits = get_settings()
-    data = render.original_bytes(source, bucket_key, int(limits.max_file_mb * 1024 * 1024))
-    where = Page(number=page[0], start=0, end=0, width=page[1], height=page[2])
-    drawn = render.highlight(data, where, list(boxes), limits.max_image_pixels) if data else None
-    if drawn is None:
-        return None
-    return render.png(drawn[0]), (render.png(drawn[1]) if drawn[1] else None)
-
-
-def as_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def claim_next(prefer_run: int | None = None) -> int | None:
@@ -76,6 +54,23 @@ def decided(outcome: review.Outcome, what: str) -> None:
     note = f"{what}." + (" Document completed and exported." if outcome.completed else "")
     st.session_state[FLASH_KEY] = (note, outcome.export if outcome.completed else None)
     next_field(outcome.run_id)
+
+
+def undo_button() -> None:
+    """Take back this reviewer's last decision and show that field again."""
+    last = undo.last_decision(db, me)
+    if not st.button("Undo", shortcut="U", disabled=last is None,
+                     help=f"Take back your last decision ({last.action})." if last else "No decision of yours to undo."):
+        return
+    try:
+        outcome = undo.undo_last(db, me, cfg.out)
+    except (undo.NothingToUndo, review.Conflict) as e:
+        st.error(str(e))  # our own words
+        return
+    st.session_state[FLASH_KEY] = ("Last decision undone.", outcome.export)
+    st.session_state[FIELD_KEY] = outcome.field_id
+    st.query_params[LINK_PARAM] = str(outcome.field_id)
+    st.rerun()
 
 
 def save_correction(view: queries.FieldView, spec: FieldSpec, value: Any, what: str, **evidence: Any) -> None:
@@ -98,18 +93,19 @@ def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> No
     if doc is None:
         st.info("The parsed document is not stored for this run.")
         return
-    page_no = spans[0].page if spans else 1
-    page = next((p for p in doc.pages if p.number == page_no), doc.pages[0] if doc.pages else None)
-    boxes = tuple(s.bbox for s in spans if s.bbox and s.page == page_no)
-    drawn = picture(view.source, found.bucket_key, (page.number, page.width, page.height), boxes) if page is not None else None
-    if drawn is None:
+    first = spans[0].page if spans else 1
+    boxes = page_image.boxes_by_page(view.evidence)
+    if not page_image.show_page(view.source, found.bucket_key, doc, boxes, first, f"evidence-{view.id}", close_up=True):
         st.caption("Document text around the evidence (marked ⟦ ⟧):")
         st.code(render.excerpt(doc.text, [(s.start, s.end) for s in spans]), language=None, wrap_lines=True)
+
+
+def show_learned_from(document_ids: list[str]) -> None:
+    """Which reviewed documents a memory proposal was learned from (sources as text)."""
+    if not document_ids:
         return
-    full, close = drawn
-    if close:
-        st.image(close, caption="Evidence close-up")
-    st.image(full, caption=f"Page {page.number} of {len(doc.pages)}")
+    sources = queries.document_sources(db, document_ids)
+    st.text("Learned from reviewed documents:\n" + "\n".join(f"• {sources.get(i, '(no longer stored)')}  (document {i})" for i in document_ids))
 
 
 def show_model_calls(view: queries.FieldView) -> None:
@@ -226,6 +222,7 @@ if view is None:
     if skipped and st.button(f"Review the {len(skipped)} skipped fields", shortcut="S"):
         skipped.clear()
         next_field(None)
+    undo_button()
     st.page_link(QUEUE, label="Back to the queue", icon=":material/list:")
     st.stop()
 require_schema(view.schema_name)
@@ -248,15 +245,16 @@ st.text(f"{spec.description}\n{view.source}   ·   {view.schema_name}   ·   sta
 
 left, right = st.columns([11, 9], gap="large")
 with left:
-    show_evidence(view, content(view.run_id))
+    show_evidence(view, page_image.content(view.run_id))
 
 with right:
     st.subheader("Extracted value")
-    st.code(as_text(view.value), language=None, wrap_lines=True)
+    st.code(render.as_text(view.value), language=None, wrap_lines=True)
     st.progress(min(max(view.confidence, 0.0), 1.0), text=f"Confidence {view.confidence:.2f}")
     if view.reasons:
         st.text("Why it is here:\n" + "\n".join(f"• {r}" for r in view.reasons))
     st.text(f"Extractor: {view.extractor or '-'}")
+    show_learned_from(queries.learned_from(db, view.run_id, view.name, view.value))
     show_model_calls(view)
 
     try:
@@ -267,6 +265,7 @@ with right:
             onward = st.button("Next", shortcut="N", help="Go on to the next field, leaving this one (as Skip).")
             whole = st.button("Document", shortcut="D", help="Every field of this document.")
             edit = st.button("Edit", shortcut="E", help="Jump into the correction input.")
+            undo_button()
         st.caption("Enter saves a typed correction (in a table: Tab from cell to cell). From a date, Tab on to the evidence box, then Enter.")
         if accept:
             decided(review.accept(db, view.id, me, cfg.out, expect_status=view.status), f"Accepted {view.name}")
@@ -294,8 +293,10 @@ with right:
             st.subheader("Items left out" if spec.many else "Other candidates")
             for i, cand in enumerate(view.candidates):
                 c1, c2 = st.columns([4, 1])
-                c1.code(as_text(cand.get("value")), language=None, wrap_lines=True)
+                c1.code(render.as_text(cand.get("value")), language=None, wrap_lines=True)
                 c1.text(f"{cand.get('extractor')} · " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(cand.get("signals", {}).items())))
+                with c1:
+                    show_learned_from(cand.get("learned_from") or [])
                 if c2.button("Add" if spec.many else "Use", key=f"use-{i}"):
                     spans = [Span.model_validate(e) for e in [*(view.evidence if spec.many else []), *cand.get("evidence", [])]]
                     taken = [*(view.value or []), cand.get("value")] if spec.many else cand.get("value")
@@ -307,6 +308,6 @@ with right:
     if past:
         st.subheader("History")
         st.dataframe(
-            pd.DataFrame([{"at": r.at, "reviewer": r.reviewer, "action": r.action, "before": as_text(r.before), "after": as_text(r.after)} for r in past]),
+            pd.DataFrame([{"at": r.at, "reviewer": r.reviewer, "action": r.action, "before": render.as_text(r.before), "after": render.as_text(r.after)} for r in past]),
             hide_index=True,
         )

@@ -20,16 +20,18 @@ st.title("Review queue")
 # again from the saved filter when the reviewer comes back to the queue.
 saved = queue_filter()
 for key, value in (("f_schemas", list(saved.schemas)), ("f_status", saved.status), ("f_source", saved.source),
-                   ("f_days", tuple(d for d in (saved.since, saved.until) if d))):
+                   ("f_value", saved.value), ("f_days", tuple(d for d in (saved.since, saved.until) if d))):
     st.session_state.setdefault(key, value)
 
-c1, c2, c3, c4 = st.columns([2, 1.2, 2, 2])
+c1, c2, c3, c4, c5 = st.columns([2, 1.2, 2, 2, 2])
 schemas = c1.multiselect("Schema", visible_schemas(queries.schema_names(db)), key="f_schemas")
 status = c2.selectbox("Field status", [s.value for s in FieldStatus], key="f_status")
 source = c3.text_input("Source contains", key="f_source")
-days = c4.date_input("Processed between", min_value=date(2000, 1, 1), format="YYYY-MM-DD", key="f_days")
+value = c4.text_input("Any field value contains", key="f_value", help="Documents with a field (of any status) holding this text.")
+days = c5.date_input("Processed between", min_value=date(2000, 1, 1), format="YYYY-MM-DD", key="f_days")
 since, until = (tuple(days) + (None, None))[:2] if isinstance(days, tuple) else (days, None)
-flt = scoped(queries.QueueFilter(status, tuple(schemas), source.strip(), since, until), queries.schema_names(db))
+flt = scoped(queries.QueueFilter(status, tuple(schemas), source=source.strip(), value=value.strip(), since=since, until=until),
+             queries.schema_names(db))
 st.session_state[FILTER_KEY] = flt
 
 counts = queries.queue_counts(db, flt)
@@ -52,9 +54,11 @@ pages = max(1, -(-counts.documents // cfg.page_size))
 page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
 items = queries.queue(db, flt, limit=cfg.page_size, offset=(page - 1) * cfg.page_size)
 now = utcnow()
+hits = queries.value_hits(db, [i.run_id for i in items], flt.value) if flt.value else {}
 table = pd.DataFrame(
     {
         "source": [i.source for i in items],
+        **({"value found in": [", ".join(hits.get(i.run_id, [])) for i in items]} if flt.value else {}),
         "schema": [i.schema_name for i in items],
         "fields": [i.fields for i in items],
         "lowest confidence": [i.min_confidence for i in items],

@@ -111,6 +111,20 @@ def test_a_remembered_amount_printed_elsewhere_is_weak_and_a_near_date_is_no_dat
     assert ("date", "2019-02-03") not in memory
 
 
+def test_a_proposal_names_the_reviewed_documents_it_was_learned_from(tmp_path):
+    pipe = pipeline(tmp_path, ["rules", "memory"])
+    store = memory_of(pipe)
+    teach(store, receipt("03.02.2019", "45.10", "99.90"), "near", {"total": "45.10"})
+    teach(store, make_document(ISSUER.replace("\n", " ") + " CAWANGAN BARU\nBayaran akhir 12.00"), "farther", {"total": "12.00"})
+    teach(store, make_document("SYARIKAT BESI MAJU BHD\nIPOH PERAK\nBayaran akhir 12.00"), "other issuer", {"total": "12.00"})
+
+    state = pipe.process_parsed(receipt("17.03.2019", "77.25", "120.00"), "new", "receipt")
+
+    [proposal] = [c for c in state.candidates["total"] if c.extractor == "memory" and c.value == "77.25"]
+    assert proposal.learned_from == ["near", "farther"]  # most similar header first; the other issuer is no support
+    assert all(c.learned_from == [] for cands in state.candidates.values() for c in cands if c.extractor != "memory")
+
+
 def test_nothing_is_proposed_for_a_document_from_another_issuer(tmp_path):
     pipe = pipeline(tmp_path, ["rules", "memory"])
     teach(memory_of(pipe), receipt("03.02.2019", "45.10", "99.90"), "first", {"total": "45.10"})

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
 from pipeline.store import FieldRow, Store
+from review_ui.remember import COOKIE
 from pipeline.schemas import FieldSpec
 
 CHROMIUM = "/usr/bin/chromium"
@@ -100,13 +101,19 @@ def browser_page() -> Iterator[Page]:
             browser.close()
 
 
-def login(page: Page, url: str) -> None:
+def login(page: Page, url: str, username: str = "alice", lands_on: str = "Review queue") -> None:
     page.goto(url)
-    page.get_by_label("Username").fill("alice")
+    fill_login(page, username)
+    expect(page.get_by_role("heading", name=lands_on)).to_be_visible(timeout=WAIT_MS)
+    idle(page)
+    # the page fetches its login cookie right after logging in: a reload before that logs out
+    wait_until(lambda: any(c["name"] == COOKIE and c["httpOnly"] for c in page.context.cookies()), "the login cookie")
+
+
+def fill_login(page: Page, username: str = "alice") -> None:
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Review queue")).to_be_visible(timeout=WAIT_MS)
-    idle(page)
 
 
 def held(store: Store) -> FieldRow | None:

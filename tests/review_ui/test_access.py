@@ -4,6 +4,7 @@ and hostile values shown as text in every view (AppTest on a seeded database).""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -12,9 +13,9 @@ from sqlalchemy.exc import DatabaseError
 from pipeline.config import Settings
 from pipeline.run import Pipeline
 from pipeline.store import FieldRow, ReviewRow
-from review_ui import auth, review
+from review_ui import auth, remember, review
 from review_ui.context import DASHBOARD, DOCUMENT, QUEUE
-from review_ui.guard import LoginGuard, SessionClock
+from review_ui.guard import LoginGuard, RememberedLogins, SessionClock
 from tests.review_ui.test_pages import app, button, open_field, shown_as_markdown
 
 PASSWORD = "s3cret pass"
@@ -66,10 +67,41 @@ def test_sessions_expire_by_age_and_by_idleness() -> None:
     assert clock.expired(started=0, last_seen=100, now=701)
 
 
+def test_a_remembered_login_resumes_only_while_live_and_until_logged_out() -> None:
+    logins = RememberedLogins(SessionClock(session_s=3600, idle_s=600))
+    token = logins.issue("alice", started=0)
+    assert len(token) >= 40 and logins.issue("alice", started=0) != token  # random, one per login
+    assert logins.resume(token, now=500) == ("alice", 0)
+    assert logins.resume(token, now=1000) == ("alice", 0)  # the resume at 500 counted as activity
+    assert logins.resume("forged", now=1000) is None
+    assert logins.resume(token, now=1601) is None and logins.resume(token, now=1000) is None  # idle: gone for good
+    other = logins.issue("bob", started=0)
+    ticket = logins.ticket(other, now=10)
+    assert logins.redeem(ticket, now=20) == other and logins.redeem(ticket, now=21) is None  # one use
+    assert logins.redeem(logins.ticket(other, now=10), now=71) is None  # a minute to use it
+    assert logins.redeem("guessed", now=10) is None
+    late = logins.ticket(other, now=30)
+    logins.revoke(other)
+    assert logins.resume(other, now=31) is None and logins.redeem(late, now=32) is None
+
+
 def _login(at, username: str, password: str):
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     return button(at, "Log in").click().run()
+
+
+def test_logging_out_in_one_tab_ends_the_login_in_the_others(app_env) -> None:
+    auth.save_account(app_env.settings.home / "reviewers.yaml", "alice", PASSWORD)
+    first = _login(app(None).run(), "alice", PASSWORD)
+    token = first.session_state[auth.TOKEN_KEY]
+    second = app(None)  # another tab: its session resumed from the same token
+    for key in (auth.SESSION_KEY, auth.TOKEN_KEY):
+        second.session_state[key] = first.session_state[key]
+    assert second.run().title[0].value == "Review queue"
+    button(first, "Log out").click().run()
+    assert remember.logins().resume(token, now=time.monotonic()) is None
+    assert [t.value for t in second.run().title] == ["docloop review"]
 
 
 def test_login_form_locks_out_after_repeated_failures_even_with_the_right_password(app_env, monkeypatch, caplog) -> None:

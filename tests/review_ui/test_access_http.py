@@ -5,7 +5,8 @@ no page image or other ``/media/`` file; repeated failed logins lock the
 account out in the browser too; XSRF protection is on, and no cookie the
 server sets is readable by scripts except Streamlit's XSRF token, which the
 page's own script must read to send it back (by design of the double-submit
-check), and which carries no identity.
+check), and which carries no identity; the login cookie (HttpOnly) is set only for a
+ticket the server handed to its own page.
 """
 
 from __future__ import annotations
@@ -62,6 +63,21 @@ def test_raw_http_without_a_session_gets_no_data(server) -> None:
     })
     assert conn.getresponse().status == 403
     conn.close()
+
+
+def test_the_login_cookie_route_sets_nothing_for_a_stranger(server) -> None:
+    """The route that sets the login cookie answers only this site's page, and only for a
+    ticket the server handed out (one use, one minute); a stranger gets no cookie."""
+    from review_ui.remember import ROUTE
+
+    host = urlparse(server.url)
+    for origin, body in ((None, '{"ticket": "x"}'), ("http://evil.example", '{"ticket": "x"}'),
+                         (server.url, '{"ticket": "guessed"}'), (server.url, "not json"), (server.url, '["x"]')):
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        conn.request("POST", ROUTE, body=body, headers={"Content-Type": "application/json", **({"Origin": origin} if origin else {})})
+        answer = conn.getresponse()
+        assert answer.status == 403 and answer.getheader("Set-Cookie") is None, (origin, body)
+        conn.close()
 
 
 def test_the_browser_without_a_session_sees_only_the_login_form_and_media_dies_with_the_session(server) -> None:

@@ -153,6 +153,21 @@ def test_accept_records_the_review_and_moves_on(app_env):
     assert nxt.id != first.id and at.title[0].value == nxt.name
 
 
+def test_undo_takes_back_the_last_decision_and_shows_that_field_again(app_env):
+    at = app().switch_page(FIELD).run()
+    assert button(at, "Undo").disabled  # nothing decided yet
+    first = next(f for f in _all(app_env.store) if f.claimed_by == "alice")
+    button(at, "Not present").click().run()
+    assert at.title[0].value != first.name
+    button(at, "Undo").click().run()
+    assert at.success[0].value == "Last decision undone."
+    assert at.title[0].value == first.name and at.query_params["field"] == str(first.id)
+    now = {f.id: f for f in _all(app_env.store)}[first.id]
+    assert (now.status, now.value, now.claimed_by) == ("needs_review", first.value, "alice")
+    assert [(r.action, r.undoes) for r in reviews(app_env.store)] == [("rejected", None), ("undone", reviews(app_env.store)[0].id)]
+    assert button(at, "Undo").disabled  # one undo per decision
+
+
 def test_skip_hands_the_field_back_and_moves_on(app_env):
     at = app().switch_page(FIELD).run()
     first = next(f for f in _all(app_env.store) if f.claimed_by == "alice")
