@@ -878,15 +878,75 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
+# Expiration
+# --------------------------------------------------------------------------------------------
+
+# "shall expire on", "terminating on", "shall end as of", "through", "until", "to" (a period
+# "November 1, 2014 to October 31, 2017"), "concluding", "up to and including"
+_ENDS = re.compile(
+    r"(?i)\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
+    r"until|through|thru|to|up\s+to\s+and\s+including)\b[\s,]*(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
+)
+_PERIOD_WORDS = re.compile(r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*)\b")
+
+
+def find_expiration(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """When the agreement ends: a date it says the term ends on ("shall expire on December 31,
+    2028", "TERM: November 1, 2014 to October 31, 2017"), else its own date plus its term
+    ("for a period of five (5) years from the Effective Date"), a value derived from two
+    printed ones (weaker, and evidenced by both)."""
+    text = ctx.text
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for m in _DATE.finditer(text):
+        value = _date_value(m)
+        before = text[max(0, m.start() - 60) : m.start()]
+        if not value or not _ENDS.search(before):
+            continue
+        s, _ = _sentence(text, m.start(), m.end())
+        if _PERIOD_WORDS.search(text[max(s, m.start() - 300) : m.start()]):
+            found.append((value, m.start(), m.end(), {"match": 0.8, "typed": 1.0}))
+    if found:
+        return _per_value(found)
+    return _start_plus_term(ctx, spec)
+
+
+def _start_plus_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    from datetime import date
+
+    from dateutil.relativedelta import relativedelta
+
+    terms = find_term(ctx, spec)
+    starts = find_contract_date(ctx, spec)
+    if not terms or not starts:
+        return []
+    term = max(terms, key=lambda p: p.signals["match"])
+    start = max(starts, key=lambda p: p.signals["match"])
+    n, unit = term.value.split()
+    ends = date.fromisoformat(start.value) + relativedelta(**{unit: int(n)})
+    strength = 0.5 * min(term.signals["match"], start.signals["match"])
+    return [Proposal(value=ends.isoformat(), spans=start.spans + term.spans, signals={"match": strength, "typed": 1.0, "derived": 1.0})]
+
+
+# --------------------------------------------------------------------------------------------
 # The pack's finders
 # --------------------------------------------------------------------------------------------
 
-_CONTRACT_ALIAS = re.compile(r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of)\b")
+# a date field about the agreement itself: "effective date", "agreement date", "date signed"
+_CONTRACT_ALIAS = re.compile(
+    r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of|agreement|contract|signed|signing|execution|executed)\b"
+)
+
+
+# a date field about when the agreement ends: "expiration date", "termination date", "end date"
+_EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending)\b")
 
 
 def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     """Contract dates (fields whose aliases say "effective as of", "entered into as of", ...) are
-    read from the agreement's own phrasing; other date fields are left to the generic finder."""
+    read from the agreement's own phrasing, expiration dates from its term; other date fields
+    are left to the generic finder."""
+    if any(_EXPIRY_ALIAS.search(a) for a in spec.aliases):
+        return find_expiration(ctx, spec)
     if any(_CONTRACT_ALIAS.search(a) for a in spec.aliases):
         return find_contract_date(ctx, spec)
     return None

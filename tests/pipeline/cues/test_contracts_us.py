@@ -465,3 +465,53 @@ def test_non_contract_date_fields_keep_the_generic_finder():
     assert contracts_us.find_date(Context(doc, receipt), spec) is None  # left to the next finder
     found = propose(Context(doc, receipt), spec)
     assert [p.value for p in found] == ["2019-01-15"]
+
+
+# -- a plain contract schema's dates: the agreement's own date and when it expires ----------------
+
+
+def _contract_schema():
+    from pipeline.schemas import model_from_json_schema
+
+    return model_from_json_schema({
+        "title": "Commercial contract", "description": "Who signed an agreement, when, and until when.",
+        "properties": {
+            "agreement_date": {"type": "string", "format": "date"},
+            "expiration_date": {"type": "string", "format": "date"},
+        },
+    })
+
+
+def _best(model, field: str, text: str) -> Proposal:
+    spec = next(s for s in field_specs(model) if s.name == field)
+    return max(propose(Context(make_document(text), model), spec), key=lambda p: p.strength)
+
+
+def test_an_agreement_date_field_is_read_from_the_agreements_own_phrasing():
+    """"agreement date" names the agreement's date: the preamble's, not a later date."""
+    text = PREAMBLE + "The Company will deliver the goods by June 1, 2016.\n"
+    assert _best(_contract_schema(), "agreement_date", text).value == "2015-03-03"
+
+
+@pytest.mark.parametrize(
+    "clause, value",
+    [
+        ("The term of this Agreement shall expire on December 31, 2028.", "2028-12-31"),
+        ("TERM: November 01, 2014 to October 31, 2017", "2017-10-31"),
+        ("the initial term of this Agreement is the Effective Date through March 15, 2022.", "2022-03-15"),
+    ],
+)
+def test_an_expiration_date_the_contract_states(clause, value):
+    found = _best(_contract_schema(), "expiration_date", PREAMBLE + clause + "\n")
+    assert (found.value, "derived" in found.signals) == (value, False)
+
+
+def test_an_expiration_date_from_the_agreements_date_and_its_term_is_derived_and_weaker():
+    text = PREAMBLE + "This Agreement shall remain in effect for a period of five (5) years from the Effective Date.\n"
+    found = _best(_contract_schema(), "expiration_date", text)
+    assert (found.value, found.signals["derived"]) == ("2020-03-03", 1.0)
+    assert found.signals["match"] < 0.5  # two printed values combined: never as strong as a stated date
+
+    # no end date and no term: nothing, rather than the agreement's own date
+    spec = next(s for s in field_specs(_contract_schema()) if s.name == "expiration_date")
+    assert propose(Context(make_document(PREAMBLE), _contract_schema()), spec) == []
