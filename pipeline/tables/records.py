@@ -58,14 +58,18 @@ class Record:
 
 
 def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
-    """The fields of a nested record from its JSON Schema (kinds and aliases, as for top-level fields)."""
+    """The fields of a nested record from its JSON Schema (kinds and aliases, as for top-level
+    fields: a plain schema's field names stand for the column headers, ``unit_price`` for "Unit price")."""
+    from pipeline.infer import labels_from_name
     from pipeline.schemas import _kind, _resolve
 
     defs = item_schema.get("$defs", {})
-    return {
-        name: RecordField(name, _kind(name, _resolve(prop, defs)), tuple(a.casefold() for a in _resolve(prop, defs).get("x-aliases", ())))
-        for name, prop in item_schema.get("properties", {}).items()
-    }
+    fields = {}
+    for name, raw in item_schema.get("properties", {}).items():
+        prop = _resolve(raw, defs)
+        aliases = prop.get("x-aliases") or labels_from_name(name)
+        fields[name] = RecordField(name, _kind(name, prop), tuple(a.casefold() for a in aliases))
+    return fields
 
 
 def _kind_of(values: list[str]) -> str | None:

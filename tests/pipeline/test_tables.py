@@ -141,3 +141,19 @@ def test_quantity_times_unit_price_must_give_the_amount() -> None:
     assert any("quantity x unit_price is not the amount" in r for r in routed.fields["line_items"].reasons)
     rounded = [{"description": "Widget", "quantity": "3", "unit_price": "3.33", "amount": "10.00", "tax_rate": None}]
     assert not Invoice.checks[3].failed({"line_items": rounded})  # a unit price rounded to the cent
+
+
+def test_a_plain_schemas_record_field_names_are_its_column_headers():
+    """A user's line item {description, quantity, unit_price, line_total} with no x-aliases: the
+    headers "Unit price" and "Line total" name their columns (by value kind alone, the rightmost
+    amount would go to the first money field, the unit price)."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import map_columns, record_fields
+
+    fields = record_fields({"properties": {
+        "description": {"type": "string"}, "quantity": {"type": "number"},
+        "unit_price": {"type": "number"}, "line_total": {"type": "number"},
+    }})
+    row = [Cell(text, []) for text in ("Support plan", "2", "40.00", "80.00")]
+    grid = Grid(page=1, rows=[row], header=["Description", "Quantity", "Unit price", "Line total"])
+    assert map_columns(grid, fields) == ["description", "quantity", "unit_price", "line_total"]
