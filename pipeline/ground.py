@@ -149,6 +149,10 @@ def ground_candidate(document: ParsedDocument, candidate: Candidate, kind: str) 
         hit = locate(document, candidate.raw, kind, values[0]) or locate(document, None, kind, values[0])
         if hit is not None and hit[0].visible:
             evidence = [hit[0]]
+    if candidate.signals.get("derived"):
+        # computed from printed values (a start date plus a term): its spans are the inputs,
+        # the value itself is printed nowhere, so a person must confirm it
+        score = 0.0
     signals = dict(candidate.signals, grounded=round(score, 3))
     if evidence:
         signals["visible"] = 1.0 if all(s.visible for s in evidence) else 0.0

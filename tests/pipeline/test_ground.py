@@ -30,6 +30,17 @@ def test_value_not_in_document_is_not_grounded():
     assert grounded.signals["grounded"] == 0.0 and grounded.evidence == []
 
 
+def test_a_derived_value_keeps_its_inputs_as_evidence_but_is_not_grounded():
+    """A value computed from printed ones (a contract's date plus its term) is printed nowhere:
+    its evidence shows the inputs to a reviewer, and grounded = 0 keeps it from auto-acceptance."""
+    doc = make_document("Effective as of March 3, 2015, for a period of five (5) years.")
+    inputs = [Span(page=1, start=s, end=s + len(t), text=t) for t in ("March 3, 2015", "five (5) years") for s in [doc.text.index(t)]]
+    cand = Candidate(field="expiration_date", value="2020-03-03", raw="", extractor="rules", evidence=inputs, signals={"derived": 1.0})
+    grounded = ground_candidate(doc, cand, "date")
+    assert grounded.signals["grounded"] == 0.0
+    assert [s.text for s in grounded.evidence] == ["March 3, 2015", "five (5) years"]
+
+
 def test_stale_evidence_is_dropped_and_relocated():
     wrong = Span(page=1, start=0, end=4, text="NOPE")
     cand = Candidate(field="total", value="8000.00", raw="RM 8,000.00", extractor="rules", evidence=[wrong])
