@@ -26,21 +26,26 @@ LEGAL_FORMS = (
 )
 
 
+def _unmistakable(form: str) -> bool:
+    """Several words ("sdn bhd", "s.a. de c.v.") or three or more letters with a dot inside
+    ("g.m.b.h.", "s.r.l.", "sp.j."): printed so, it is no ordinary word."""
+    letters = len(re.findall(r"[a-z]", form))
+    return bool(re.search(r"[a-z.]\s+\S", form)) or (letters >= 3 and "." in form[:-1])
+
+
 @lru_cache(maxsize=1)
 def world_legal_forms() -> tuple[str, ...]:
     """The world's legal forms as printed, from cleanco's table of terms by country, as regex
-    alternatives: those of several words ("Sdn Bhd", "Pty Ltd", "S.A. de C.V.") or of three or
-    more dotted letters ("G.m.b.H.", "S.r.l."). A single word or two letters ("AS", "PT", "e.g.")
+    alternatives: only the unmistakable ones. A single word or two letters ("AS", "PT", "e.g.")
     reads as an ordinary word too often to mark a company on its own, so does "and company"."""
     from cleanco.termdata import terms_by_country
 
     terms = {t.strip() for forms in terms_by_country.values() for t in forms}
-    kept = [
-        t for t in terms
-        if t.isascii() and not t.startswith("and ") and (re.search(r"[a-z.]\s+\S", t) or len(re.findall(r"[a-z]\.", t)) >= 3 or (len(re.findall(r"[a-z]", t)) >= 3 and "." in t[:-1]))
-    ]
+    kept = [t for t in terms if t.isascii() and not t.startswith("and ") and _unmistakable(t)]
     # longest first, so "sdn. bhd." wins over a shorter form inside it; spacing as printed varies
     return tuple(re.sub(r"(\\ )+", r"\\s?", re.escape(t)) for t in sorted(kept, key=len, reverse=True))
+
+
 BUSINESS = frozenset(
     "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
     "stores supermarket minimarket pharmacy station services solutions software technologies "
@@ -74,7 +79,9 @@ def countries() -> tuple[str, ...]:
     import pycountry
 
     names = {n.casefold() for c in pycountry.countries for n in (c.name, getattr(c, "common_name", None)) if n}
-    return tuple(sorted({re.escape(n) for n in names} | set(COMMON_COUNTRY_NAMES), key=len, reverse=True))
+    return tuple(re.escape(n) for n in sorted(names | set(COMMON_COUNTRY_NAMES), key=len, reverse=True))
+
+
 CONTACT = (
     "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
     "invoice", "receipt", "date", "cashier",
