@@ -69,6 +69,14 @@ def _progress(console: Console) -> Progress:
     )
 
 
+def _field_names(pairs: str) -> dict[str, str]:
+    """``a=b,c=d`` -> ``{"a": "b", "c": "d"}``; anything else is a usage error, not a traceback."""
+    named = [pair.split("=", 1) for pair in pairs.split(",") if pair.strip()]
+    if not named or any(len(p) != 2 or not p[0].strip() or not p[1].strip() for p in named):
+        raise typer.BadParameter(f"--as takes schema_field=dataset_field pairs separated by commas, not {pairs!r}")
+    return {a.strip(): b.strip() for a, b in named}
+
+
 @app.command("run")
 def run_command(
     dataset: str = typer.Option(None, "--dataset", help=f"One of: {', '.join(NAMES)}."),
@@ -101,7 +109,7 @@ def run_command(
                 on_start=lambda n: progress.update(task, total=n),
                 on_document=lambda _: progress.advance(task),
                 schema=schema,
-                fields_as=dict(pair.split("=", 1) for pair in fields_as.split(",")) if fields_as else None,
+                fields_as=_field_names(fields_as) if fields_as else None,
             )
     console.print(report_table(report))
     console.print(summary(report))

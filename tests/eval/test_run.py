@@ -16,3 +16,12 @@ def test_a_user_schema_is_scored_under_the_datasets_field_names():
     normalised = report.metrics["normalised"]
     assert {f for f in normalised if f != "micro"} == {"company", "date", "address", "total"}
     assert normalised["date"]["f1"] > 0.5 and normalised["total"]["f1"] > 0.5  # read, not merely renamed empty
+
+
+def test_a_malformed_field_mapping_is_a_usage_error():
+    from typer.testing import CliRunner
+
+    from eval.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--dataset", "sroie", "--limit", "1", "--schema", "shop_receipt", "--as", "merchant_name"])
+    assert result.exit_code == 2 and "schema_field=dataset_field" in result.output
