@@ -10,7 +10,11 @@ less tax, else the total).
 ``python -m eval.line_items --synthetic 60`` writes ``reports/line_items.json``
 and prints a table per source; ``--compare`` also reads the generated PDFs'
 tables with pdfplumber's table finder (text strategy) in place of the word-box
-clustering, through the same column mapping, and times both.
+clustering, through the same column mapping, and times both. ``--columns-model N``
+reads N generated invoices (every other one with an article-code column) with a
+user's plain schema (``eval/schemas/invoice_lines.json``: field names only, so
+most printed headers are unknown to it), naming columns by labels and value kinds
+alone, and with the embedded model naming the columns no label names.
 """
 
 from __future__ import annotations
@@ -163,6 +167,46 @@ def compare_finders(count: int) -> dict[str, Any]:
     }
 
 
+def compare_column_naming(count: int, formats: list[str], schema_name: str = "invoice_lines") -> dict[str, Any]:
+    """Row F1 of the tables extractor with and without the model naming unknown columns."""
+    from eval.run import user_schemas
+    from pipeline.config import Settings
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.ingest import ingest
+    from pipeline.parse import parse
+    from pipeline.schemas import field_specs, get_schema
+
+    user_schemas()
+    settings = Settings()
+    schema = get_schema(schema_name)
+    specs = [s for s in field_specs(schema) if s.many and s.kind == "object"]
+    readers = {"labels and kinds": TablesExtractor(settings), "labels, model, kinds": TablesExtractor(settings, cascade=("llm",))}
+    out: dict[str, Any] = {}
+    for fmt in formats:
+        counts = {name: [0, 0, 0] for name in readers}
+        calls = tokens = 0
+        seconds = 0.0
+        for seed in range(count):
+            invoice = generate(seed, codes=seed % 2 == 1)
+            data = RENDERERS[fmt](invoice)
+            parsed = parse(ingest(data, f"{invoice.id}.{fmt}", schema_name, settings), data, settings).parsed
+            request = ExtractionRequest(document=parsed, schema=schema, fields=specs, chunks=[])
+            for name, reader in readers.items():
+                result = reader.extract(request)
+                for i, n in enumerate(row_counts([c.value for c in result.candidates], invoice.items)):
+                    counts[name][i] += n
+                fresh = [c for c in result.model_calls if not c.cache_hit]
+                calls += len(result.model_calls)
+                tokens += sum(c.input_tokens + c.output_tokens for c in result.model_calls)
+                seconds += sum(c.latency_s for c in fresh)
+        out[f"synthetic-{fmt}"] = {
+            **{name: {**_f1(*c), "rows": c[2]} for name, c in counts.items()},
+            "model_calls": calls, "tokens_per_call": round(tokens / calls) if calls else 0,
+            "seconds_per_call": round(seconds / calls, 1) if calls else 0.0,
+        }
+    return {"column_naming": {"schema": schema_name, "invoices": count, **out}}
+
 
 @app.command()
 def main(
@@ -170,12 +214,15 @@ def main(
     formats: str = typer.Option("pdf,docx,xlsx"),
     parsee: Path = typer.Option(Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "parsee_invoices"),
     compare: bool = typer.Option(False, help="Also compare the PDF table finders."),
+    columns_model: int = typer.Option(0, help="Also compare column naming with and without the model on this many invoices."),
     out: Path = typer.Option(Path("reports/line_items.json")),
 ) -> None:
     results = measure_synthetic(synthetic, formats.split(","))
     results.update(measure_parsee(parsee))
     if compare:
         results["pdf_table_finders"] = compare_finders(synthetic)
+    if columns_model:
+        results.update(compare_column_naming(columns_model, formats.split(",")))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -4,7 +4,9 @@ Each invoice is drawn from a seeded generator: 1 to 45 lines (long ones run
 over several pages, the table header repeated on each), descriptions that wrap
 over two or three lines, rows without quantity or unit price (a flat fee),
 English or German header labels in a few wordings, optional unit price and tax
-rate columns, and amounts printed as 1,234.56 or 1.234,56. The gold is the
+rate columns, and amounts printed as 1,234.56 or 1.234,56. ``codes=True`` adds
+an article-code column of numbers that is none of the record's fields (the rest
+of the invoice stays the same). The gold is the
 line items as written, with the subtotal, tax and total they add up to.
 """
 
@@ -22,6 +24,7 @@ HEADERS = [
     {"description": "Service", "quantity": "Hours", "unit_price": "Price", "amount": "Total", "tax_rate": "Tax %"},
     {"description": "Bezeichnung", "quantity": "Menge", "unit_price": "Einzelpreis", "amount": "Gesamtpreis", "tax_rate": "MwSt"},
 ]
+CODE_HEADERS = ["Art.-Nr.", "SKU", "Item code", "Ref."]
 TOTAL_LABELS = [("Subtotal", "Tax", "Total"), ("Net amount", "VAT", "Amount due"), ("Zwischensumme", "MwSt", "Gesamtbetrag")]
 WORDS = (
     "consulting design hosting licence support migration training audit analysis development maintenance "
@@ -54,7 +57,7 @@ class Invoice:
         value = item[column]
         if value is None:
             return ""
-        if column == "description":
+        if column in ("description", "code"):
             return value
         if column == "quantity":
             return str(value)
@@ -63,7 +66,7 @@ class Invoice:
         return self.money(value)
 
 
-def generate(seed: int) -> Invoice:
+def generate(seed: int, codes: bool = False) -> Invoice:
     rng = random.Random(seed)
     header = rng.choice(HEADERS)
     columns = ["description", "quantity"]
@@ -92,6 +95,12 @@ def generate(seed: int) -> Invoice:
         })
     subtotal = sum((i["amount"] for i in items), Decimal(0))
     tax = (subtotal * rate / 100).quantize(CENT, ROUND_HALF_UP)
+    if codes:
+        coder = random.Random(-1 - seed)  # its own stream, so codes change nothing else
+        columns.insert(1, "code")
+        header = {**header, "code": coder.choice(CODE_HEADERS)}
+        for item in items:
+            item["code"] = str(coder.randint(10000, 99999))
     return Invoice(
         id=f"synthetic-{seed:04d}", number=f"INV-{seed:05d}", columns=columns, header=header,
         totals=rng.choice(TOTAL_LABELS), decimal_comma=rng.random() < 0.3, items=items,

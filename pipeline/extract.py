@@ -45,12 +45,13 @@ ALIAS_MIN = 85  # rapidfuzz partial_ratio for a label to count as printed in a c
 
 
 def build_extractors(names: list[str], settings: Settings, **options: Any) -> list[Extractor]:
-    """Extractors by name, in order; each gets ``settings`` and those ``options``
-    (e.g. ``prompt``) its constructor takes."""
+    """Extractors by name, in order; each gets ``settings``, the ``cascade``'s names (what runs
+    beside it) and those ``options`` (e.g. ``prompt``) its constructor takes."""
     extractors = []
+    given = {"settings": settings, "cascade": tuple(names), **options}
     for name in names:
         params = inspect.signature(extractor_class(name)).parameters
-        extractors.append(create(name, **{k: v for k, v in {"settings": settings, **options}.items() if k in params}))
+        extractors.append(create(name, **{k: v for k, v in given.items() if k in params}))
     return extractors
 
 

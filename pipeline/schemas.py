@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, Field, create_model
 
 import schemas
 from pipeline.cues import packs_about
@@ -97,11 +97,13 @@ def _json_type(kind_name: str) -> Any:
 
 
 def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseModel]:
-    """A nested record (an invoice line) as a model of optional parts, each typed by its kind."""
-    parts = {
-        part: (_json_type(_kind(part, _resolve(p, defs))) | None, None)
-        for part, p in js.get("properties", {}).items()
-    }
+    """A nested record (an invoice line) as a model of optional parts, each typed by its kind,
+    keeping what the schema says of each (description, ``x-aliases``: a table's headers)."""
+    parts = {}
+    for part, raw in js.get("properties", {}).items():
+        p = _resolve(raw, defs)
+        said = {key: p[key] for key in ("x-aliases", "x-kind") if key in p}
+        parts[part] = (_json_type(_kind(part, p)) | None, Field(None, description=p.get("description"), json_schema_extra=said or None))
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 
 

@@ -83,6 +83,11 @@ class SqliteAnswerCache:
             db.execute("INSERT OR REPLACE INTO answers (key, entry) VALUES (?, ?)", (key, json.dumps(entry)))
 
 
+def answer_cache(settings: Settings) -> SqliteAnswerCache:
+    """The answer cache every model-asking part of a run shares, under the run's home."""
+    return SqliteAnswerCache(settings.home / "cache" / "llm_answers.sqlite3")
+
+
 def cache_key(
     provider: Provider, messages: list[dict[str, str]], answer_model: type[BaseModel], version: str = PROMPT_VERSION
 ) -> str:
@@ -241,7 +246,7 @@ class LLMExtractor(Extractor):
         self.prompt = prompt or PromptConfig()  # the prompt version in use (pipeline.prompts picks the active one)
         self._providers: dict[str, Provider] = {self.provider.model: self.provider}
         if cache is True:
-            cache = SqliteAnswerCache(self.settings.home / "cache" / "llm_answers.sqlite3")
+            cache = answer_cache(self.settings)
         self.cache: AnswerCache | None = cache or None
         self.model_prior = self.provider.prior if model_prior is None else model_prior
         self.raise_transient = raise_transient

@@ -8,16 +8,22 @@ makes a row (a line's amount), its first text field the one wrapped lines
 continue (the description). A table ends at a line labelled like one of the
 schema's other money fields (subtotal, tax, total). Each row is one candidate,
 whose evidence is one span per cell, named by the record field it fills.
+
+Where the cascade also runs a model (an extractor that spends tokens), columns
+whose header no label names are named by it (``pipeline.tables.columns``); its
+calls are reported like the model extractor's, for cost accounting.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
+from pipeline.config import Settings, get_settings
+from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, extractor_class, register
 from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
-from pipeline.tables.records import TEXT_KINDS, RecordField, label_share, read, record_fields
+from pipeline.tables.columns import name_columns, unnamed
+from pipeline.tables.records import TEXT_KINDS, RecordField, label_columns, label_share, read, record_fields
 from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs
 
@@ -52,8 +58,34 @@ def find_grids(document: ParsedDocument, fields: dict[str, RecordField], stops: 
 class TablesExtractor(Extractor):
     """Rows of tables as records of a list field, each value with its cell's evidence."""
 
+    def __init__(self, settings: Settings | None = None, cascade: tuple[str, ...] = (), provider: Any = None, cache: Any = True):
+        self.settings = settings or get_settings()
+        # the model names unknown columns only in a run that already pays for a model
+        self.asks_model = self.settings.llm_provider != "none" and any(
+            extractor_class(name).spends_tokens for name in cascade if name != self.name
+        )
+        self._provider, self._cache = provider, cache
+
+    def _named(self, table: grids.Grid, fields: dict[str, RecordField], result: ExtractionResult) -> dict[int, str | None]:
+        """The model's names for the table's columns that no header label names (none asked: {})."""
+        labelled = label_columns(table, fields) if self.asks_model else []
+        free = {name: f for name, f in fields.items() if name not in labelled}
+        columns = unnamed(table, labelled)
+        if not (columns and free):
+            return {}
+        from pipeline.extractors.llm import answer_cache
+        from pipeline.providers import get_provider
+
+        if self._provider is None:
+            self._provider = get_provider(self.settings)
+        if self._cache is True:
+            self._cache = answer_cache(self.settings)
+        named, call = name_columns(table, columns, free, self._provider, self._cache or None)
+        result.model_calls.append(call)
+        return named
+
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
-        candidates: list[Candidate] = []
+        result = ExtractionResult()
         stops = stop_labels(request.schema)
         for spec in request.fields:
             found = record_spec(request.schema, spec)
@@ -62,9 +94,10 @@ class TablesExtractor(Extractor):
             fields, amount, description = found
             for table in find_grids(request.document, fields, stops):
                 share = label_share(table, fields)
-                for record in read(table, fields, amount, description, stops):
-                    candidates.append(Candidate(
+                named = self._named(table, fields, result)
+                for record in read(table, fields, amount, description, stops, named):
+                    result.candidates.append(Candidate(
                         field=spec.name, value=record.value(fields), extractor=self.name,
                         evidence=record.evidence(request.document), signals={"table": 1.0, "header": round(share, 3)},
                     ))
-        return ExtractionResult(candidates=candidates)
+        return result

@@ -92,7 +92,8 @@ def json_grammar(schema: str) -> Any:
 
     gbnf = json_schema_to_gbnf(schema)
     narrowed = re.sub(r'^char ::= \[\^"\\\\\]', r'char ::= [^"\\\\\\x7F\\x00-\\x1F]', gbnf, count=1, flags=re.M)
-    if narrowed == gbnf:
+    # a schema of enums and numbers only has no free strings, so no char rule to narrow
+    if narrowed == gbnf and re.search(r"^char ::=", gbnf, flags=re.M):
         raise RuntimeError("llama-cpp-python's JSON grammar changed; review json_grammar()")
     return LlamaGrammar.from_string(narrowed, verbose=False)
 

@@ -1,8 +1,9 @@
 """Reading a table's rows as records of a nested list field (an invoice's line items).
 
 Columns are mapped to the record's fields by their header labels (the record's
-aliases, e.g. "Qty" -> quantity); a column without a known header gets a field
-by the kind of the values below it (text -> the text field, percentages -> the
+aliases, e.g. "Qty" -> quantity); a column whose header no label knows is named
+by the model where the cascade runs one (``pipeline.tables.columns``), and any
+other column gets a field by the kind of the values below it (text -> the text field, percentages -> the
 percent field, amounts -> the money fields from the right: the last is the
 amount, the one before it the unit price). A row is a record when it has a value
 in the amount column; a word-box line right below a record with text only in the
@@ -29,6 +30,7 @@ class RecordField:
     name: str
     kind: str
     aliases: tuple[str, ...]
+    description: str = ""
 
 
 @dataclass
@@ -68,7 +70,7 @@ def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
     for name, raw in item_schema.get("properties", {}).items():
         prop = _resolve(raw, defs)
         aliases = prop.get("x-aliases") or labels_from_name(name)
-        fields[name] = RecordField(name, _kind(name, prop), tuple(a.casefold() for a in aliases))
+        fields[name] = RecordField(name, _kind(name, prop), tuple(a.casefold() for a in aliases), prop.get("description", ""))
     return fields
 
 
@@ -83,8 +85,8 @@ def _kind_of(values: list[str]) -> str | None:
     return "text"
 
 
-def map_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None]:
-    """The record field of each column: by header label, else by the kind of its values."""
+def label_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None]:
+    """The record field each column's header label names (None where it names none)."""
     labels = {name: f.aliases for name, f in fields.items()}
     n_cols = max((len(r) for r in grid.rows), default=0)
     header = grid.header + [""] * (n_cols - len(grid.header))
@@ -93,9 +95,21 @@ def map_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None]:
     for i, name in enumerate(mapped):
         if name is not None and name in mapped[i + 1 :]:
             mapped[i] = None
+    return mapped
+
+
+def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str | None] | None = None) -> list[str | None]:
+    """The record field of each column: by header label, else as ``named`` (the model's answer
+    for columns whose header no label knows: a field, or None for a column of none), else by
+    the kind of its values."""
+    mapped = label_columns(grid, fields)
+    decided = {i for i in (named or {}) if i < len(mapped) and mapped[i] is None}
+    for i in sorted(decided, reverse=True):  # a field named twice: the rightmost keeps it, as for labels
+        if named[i] in fields and named[i] not in mapped:
+            mapped[i] = named[i]
     free = [name for name in fields if name not in mapped]
-    for i in reversed(range(n_cols)):  # from the right: amounts stand right of unit prices
-        if mapped[i] is not None:
+    for i in reversed(range(len(mapped))):  # from the right: amounts stand right of unit prices
+        if mapped[i] is not None or i in decided:
             continue
         kind = _kind_of([r[i].text for r in grid.rows if i < len(r) and r[i] is not None])
         for name in free:
@@ -118,10 +132,14 @@ def _money(cell: Cell | None) -> Decimal | None:
     return parser("money")(cell.text) if cell is not None else None
 
 
-def read(grid: Grid, fields: dict[str, RecordField], amount: str, description: str | None, stops: tuple[str, ...]) -> list[Record]:
+def read(
+    grid: Grid, fields: dict[str, RecordField], amount: str, description: str | None, stops: tuple[str, ...],
+    named: dict[int, str | None] | None = None,
+) -> list[Record]:
     """The grid's rows as records, until a row labelled like a total (``stops``); ``amount`` is
-    the field that makes a row, ``description`` the text field that wrapped lines continue."""
-    columns = map_columns(grid, fields)
+    the field that makes a row, ``description`` the text field that wrapped lines continue,
+    ``named`` the model's names for columns no header label knows (``map_columns``)."""
+    columns = map_columns(grid, fields, named)
     if amount not in columns:
         return []
     at = columns.index(amount)

@@ -157,3 +157,79 @@ def test_a_plain_schemas_record_field_names_are_its_column_headers():
     row = [Cell(text, []) for text in ("Support plan", "2", "40.00", "80.00")]
     grid = Grid(page=1, rows=[row], header=["Description", "Quantity", "Unit price", "Line total"])
     assert map_columns(grid, fields) == ["description", "quantity", "unit_price", "line_total"]
+
+
+PLAIN_LINE = {"properties": {
+    "description": {"type": "string", "description": "What was sold."}, "quantity": {"type": "number"},
+    "unit_price": {"type": "number"}, "amount": {"type": "number", "description": "The line's total."},
+}}
+
+
+def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by_kind():
+    """Headers no label knows ("Art.-Nr.", "Rate", "Line Total"): by value kind alone the unit
+    price and the amount swap; the model's names win, and its None keeps the code column out."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import map_columns, record_fields
+
+    fields = record_fields(PLAIN_LINE)
+    row = [Cell(text, []) for text in ("Support plan", "10442", "2", "40.00", "80.00")]
+    grid = Grid(page=1, rows=[row], header=["Item", "Art.-Nr.", "Quantity", "Rate", "Line Total"])
+    by_kind = map_columns(grid, fields)
+    assert by_kind[3:] == ["amount", "unit_price"]  # what the model is there to fix
+    named = {0: "description", 1: None, 3: "unit_price", 4: "amount"}
+    assert map_columns(grid, fields, named) == ["description", None, "quantity", "unit_price", "amount"]
+    # a field named twice: the rightmost column keeps it, as for labels
+    assert map_columns(grid, fields, {3: "amount", 4: "amount"})[3:] == [None, "amount"]
+
+
+def test_the_tables_extractor_asks_a_model_only_in_a_cascade_that_runs_one():
+    from pipeline.extractors.tables import TablesExtractor
+
+    assert not TablesExtractor(Settings(llm_provider="embedded"), cascade=("rules", "tables")).asks_model
+    assert not TablesExtractor(Settings(llm_provider="none"), cascade=("rules", "tables", "llm")).asks_model
+    assert TablesExtractor(Settings(llm_provider="embedded"), cascade=("rules", "tables", "llm")).asks_model
+
+
+def test_the_embedded_model_names_columns_no_header_label_knows(tmp_path):
+    """A DOCX invoice with German headers and an article-code column, read with a plain schema
+    that knows none of them: the default 1.5B model names the columns (the code column none),
+    every row is right, the call is counted with its tokens at cost 0, and a second read is
+    answered from the cache."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    schema = model_from_json_schema({"title": "Invoice lines", "type": "object", "properties": {
+        "total": {"type": "number"}, "line_items": {"type": "array", "items": {"type": "object", **PLAIN_LINE}},
+    }})
+    invoice = next(i for i in map(lambda s: generate(s, codes=True), range(200)) if i.header["quantity"] == "Menge")
+    settings = Settings(home=tmp_path, llm_provider="embedded")
+    data = RENDERERS["docx"](invoice)
+    parsed = parse(ingest(data, "invoice.docx", "invoice", settings), data, settings).parsed
+    request = ExtractionRequest(document=parsed, schema=schema, fields=[s for s in field_specs(schema) if s.many], chunks=[])
+    tables = TablesExtractor(settings, cascade=("rules", "tables", "llm"))
+    result = tables.extract(request)
+    right, predicted, gold = row_counts([c.value for c in result.candidates], invoice.items)
+    assert right == predicted == gold
+    assert all(c.value.get("description") for c in result.candidates)
+    [call] = result.model_calls
+    assert call.ok and call.input_tokens > 0 and call.output_tokens > 0 and call.cost_usd == 0.0 and not call.cache_hit
+    again = tables.extract(request)
+    assert [c.value for c in again.candidates] == [c.value for c in result.candidates]
+    assert again.model_calls[0].cache_hit
+
+
+def test_a_json_schemas_record_parts_keep_their_descriptions_and_aliases():
+    from pipeline.extractors.tables import record_spec
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    schema = model_from_json_schema({"title": "Order", "type": "object", "properties": {"lines": {"type": "array", "items": {
+        "type": "object", "properties": {
+            "what": {"type": "string", "description": "What was sold."},
+            "count": {"type": "number", "x-aliases": ["Menge", "Stk"]}, "amount": {"type": "number"},
+        },
+    }}}})
+    fields, amount, description = record_spec(schema, field_specs(schema)[0])
+    assert (amount, description) == ("amount", "what")
+    assert fields["what"].description == "What was sold."
+    assert fields["count"].aliases == ("menge", "stk")
