@@ -29,6 +29,19 @@ def boxes_by_page(evidence: list[dict[str, Any]]) -> dict[int, list[BBox]]:
     return boxes
 
 
+def rows_with_evidence(evidence: list[dict[str, Any]]) -> list[int]:
+    """The item numbers (0-based) of a list of records whose cells have evidence (paths "<item>.<field>")."""
+    items = {str(span.get("path") or "").partition(".")[0] for span in evidence}
+    return sorted(int(item) for item in items if item.isdigit())
+
+
+def evidence_of_row(evidence: list[dict[str, Any]], row: int | None) -> list[dict[str, Any]]:
+    """The spans of one item's cells (``row``, 0-based), or all of them when ``row`` is None."""
+    if row is None:
+        return evidence
+    return [span for span in evidence if str(span.get("path") or "").partition(".")[0] == str(row)]
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def picture(
     source: str, bucket_key: str | None, page: tuple[int, float | None, float | None], boxes: tuple[BBox, ...], zoom: float

@@ -88,14 +88,21 @@ def save_correction(view: queries.FieldView, spec: FieldSpec, value: Any, what: 
 
 
 def show_evidence(view: queries.FieldView, found: queries.DocumentContent) -> None:
-    spans = [Span.model_validate(e) for e in view.evidence]
+    evidence = view.evidence
     doc = found.parsed
     if doc is None:
         st.info("The parsed document is not stored for this run.")
         return
+    rows, row = page_image.rows_with_evidence(evidence), None
+    if rows:  # a table's items: the boxes of one row at a time, on that row's page
+        row = st.selectbox("Evidence of row", [None, *rows], key=f"evidence-row-{view.id}",
+                           format_func=lambda r: "every row" if r is None else f"row {r + 1}")
+        evidence = page_image.evidence_of_row(evidence, row)
+    spans = [Span.model_validate(e) for e in evidence]
     first = spans[0].page if spans else 1
-    boxes = page_image.boxes_by_page(view.evidence)
-    if not page_image.show_page(view.source, found.bucket_key, doc, boxes, first, f"evidence-{view.id}", close_up=True):
+    boxes = page_image.boxes_by_page(evidence)
+    key = f"evidence-{view.id}" if row is None else f"evidence-{view.id}-row-{row}"  # each row opens on its own page
+    if not page_image.show_page(view.source, found.bucket_key, doc, boxes, first, key, close_up=True):
         st.caption("Document text around the evidence (marked ⟦ ⟧):")
         st.code(render.excerpt(doc.text, [(s.start, s.end) for s in spans]), language=None, wrap_lines=True)
 

@@ -82,3 +82,29 @@ def test_document_page_shows_its_pages(two_pages):
     assert image_captions(at) == ["Page 1 of 2"]
     at.selectbox(key=f"document-{run_id}-page").set_value(2).run()
     assert image_captions(at) == ["Page 2 of 2"]
+
+
+def test_a_tables_rows_show_their_own_evidence_boxes_on_their_page(app_env):
+    """Line items over several pages: the field page shows every row's boxes at first; picking
+    a row shows only that row's cell boxes, on the page the row is printed on."""
+    from eval.synthetic_invoices import RENDERERS, generate
+    from review_ui.page_image import evidence_of_row, rows_with_evidence
+
+    invoice = next(i for i in map(generate, range(200)) if len(i.items) >= 30)
+    path = app_env.settings.home / "long.pdf"
+    path.write_bytes(RENDERERS["pdf"](invoice))
+    settings = Settings(home=app_env.settings.home, database_url=app_env.store.url, llm_provider="none")
+    Pipeline(settings, extractor_names=["rules", "tables"], store=app_env.store).process(path.read_bytes(), str(path), "invoice")
+    run_id = max(r.id for r in app_env.store.runs())
+    items = next(f for f in queries.document_fields(app_env.store, run_id) if f.name == "line_items")
+    rows = rows_with_evidence(items.evidence)
+    assert rows == list(range(len(invoice.items)))
+    last = rows[-1]
+    spans = evidence_of_row(items.evidence, last)
+    assert spans and {s["path"].split(".")[0] for s in spans} == {str(last)}
+    assert evidence_of_row(items.evidence, None) == items.evidence
+    at = open_field(app(), items.id)
+    assert at.selectbox(key=f"evidence-row-{items.id}").value is None
+    at.selectbox(key=f"evidence-row-{items.id}").set_value(last).run()
+    assert at.selectbox(key=f"evidence-{items.id}-row-{last}-page").value == spans[0]["page"] > 1
+    assert image_captions(at)[0] == "Evidence close-up"
