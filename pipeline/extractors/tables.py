@@ -70,8 +70,7 @@ class TablesExtractor(Extractor):
         """The model's names for the table's columns that no header label names (none asked: {})."""
         labelled = label_columns(table, fields) if self.asks_model else []
         free = {name: f for name, f in fields.items() if name not in labelled}
-        columns = unnamed(table, labelled)
-        if not (columns and free):
+        if not (unnamed(table, labelled) and free):
             return {}
         from pipeline.extractors.llm import answer_cache
         from pipeline.providers import get_provider
@@ -80,7 +79,7 @@ class TablesExtractor(Extractor):
             self._provider = get_provider(self.settings)
         if self._cache is True:
             self._cache = answer_cache(self.settings)
-        named, call = name_columns(table, columns, free, self._provider, self._cache or None)
+        named, call = name_columns(table, labelled, free, self._provider, self._cache or None)
         result.model_calls.append(call)
         return named
 

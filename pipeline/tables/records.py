@@ -2,8 +2,9 @@
 
 Columns are mapped to the record's fields by their header labels (the record's
 aliases, e.g. "Qty" -> quantity); a column whose header no label knows is named
-by the model where the cascade runs one (``pipeline.tables.columns``), and any
-other column gets a field by the kind of the values below it (text -> the text field, percentages -> the
+by the model where the cascade runs one (``pipeline.tables.columns``) if its
+values are of that field's kind, and any field still free goes to a column by
+the kind of the values below it (text -> the text field, percentages -> the
 percent field, amounts -> the money fields from the right: the last is the
 amount, the one before it the unit price). A row is a record when it has a value
 in the amount column; a word-box line right below a record with text only in the
@@ -98,23 +99,31 @@ def label_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None
     return mapped
 
 
+def _fits(kind: str | None, spec: RecordField) -> bool:
+    """Whether a column of values of ``kind`` can hold the field ``spec``."""
+    return kind == spec.kind or (kind == "text" and spec.kind in TEXT_KINDS)
+
+
 def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str | None] | None = None) -> list[str | None]:
     """The record field of each column: by header label, else as ``named`` (the model's answer
-    for columns whose header no label knows: a field, or None for a column of none), else by
-    the kind of its values."""
+    for columns whose header no label knows) where the column's values are of that field's
+    kind, else by the kind of its values."""
     mapped = label_columns(grid, fields)
-    decided = {i for i in (named or {}) if i < len(mapped) and mapped[i] is None}
-    for i in sorted(decided, reverse=True):  # a field named twice: the rightmost keeps it, as for labels
-        if named[i] in fields and named[i] not in mapped:
-            mapped[i] = named[i]
+
+    def kind(i: int) -> str | None:
+        return _kind_of([r[i].text for r in grid.rows if i < len(r) and r[i] is not None])
+
+    for i in sorted(named or {}, reverse=True):  # a field named twice: the rightmost keeps it, as for labels
+        name = (named or {})[i]
+        if i < len(mapped) and mapped[i] is None and name in fields and name not in mapped and _fits(kind(i), fields[name]):
+            mapped[i] = name
     free = [name for name in fields if name not in mapped]
     for i in reversed(range(len(mapped))):  # from the right: amounts stand right of unit prices
-        if mapped[i] is not None or i in decided:
+        if mapped[i] is not None:
             continue
-        kind = _kind_of([r[i].text for r in grid.rows if i < len(r) and r[i] is not None])
+        column = kind(i)
         for name in free:
-            spec = fields[name]
-            if kind == spec.kind or (kind == "text" and spec.kind in TEXT_KINDS):
+            if _fits(column, fields[name]):
                 mapped[i] = name
                 free.remove(name)
                 break

@@ -167,7 +167,7 @@ PLAIN_LINE = {"properties": {
 
 def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by_kind():
     """Headers no label knows ("Art.-Nr.", "Rate", "Line Total"): by value kind alone the unit
-    price and the amount swap; the model's names win, and its None keeps the code column out."""
+    price and the amount swap; the model's names win where the column's values fit them."""
     from pipeline.tables.grid import Cell, Grid
     from pipeline.tables.records import map_columns, record_fields
 
@@ -178,8 +178,12 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     assert by_kind[3:] == ["amount", "unit_price"]  # what the model is there to fix
     named = {0: "description", 1: None, 3: "unit_price", 4: "amount"}
     assert map_columns(grid, fields, named) == ["description", None, "quantity", "unit_price", "amount"]
-    # a field named twice: the rightmost column keeps it, as for labels
-    assert map_columns(grid, fields, {3: "amount", 4: "amount"})[3:] == [None, "amount"]
+    # a field named twice: the rightmost column keeps it, as for labels (the other then goes by kind)
+    assert map_columns(grid, fields, {3: "amount", 4: "amount"})[3:] == ["unit_price", "amount"]
+    # a name the column's values cannot hold is not taken: numbers are no description, a rate no amount
+    rated = Grid(page=1, rows=[[Cell(t, []) for t in ("Support plan", "10442", "19%", "80.00")]], header=["Item", "Art.-Nr.", "MwSt", "Gesamt"])
+    taken = map_columns(rated, fields, {0: "description", 1: "description", 2: "amount", 3: "amount"})
+    assert taken == ["description", "quantity", None, "amount"]  # the code column holds numbers: quantity by kind
 
 
 def test_the_tables_extractor_asks_a_model_only_in_a_cascade_that_runs_one():
