@@ -187,7 +187,8 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_ORD = r"(?:st|nd|rd|th)?"
+# an ordinal suffix, which PDF text extraction often splits off or apart ("20 th", "20t h": a superscript)
+_ORD = r"(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))?"
 _DATE = re.compile(
     rf"(?i)\b(?:"
     rf"(?P<d1>\d{{1,2}}){_ORD}\s+day\s+of\s+(?P<m1>{_MONTH})\s*,?\s*(?:in\s+the\s+year\s+)?(?P<y1>(?:19|20)\d\d)"
