@@ -97,7 +97,7 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
     """
     handle, count_rects, get_rect = address(textpage.raw), calls.FPDFText_CountRects, calls.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    starts = []
+    starts, write = [], builder.word
     for n, m in enumerate(_WORD.finditer(chars)):
         gap, word = m.groups()
         start, end = m.span(2)
@@ -111,7 +111,7 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
                 get_rect(handle, j, l, t, r, b)
                 x0, y0, x1, y1 = min(x0, l.value), max(y0, t.value), max(x1, r.value), min(y1, b.value)
             box = (x0 - left, top - y0, x1 - left, top - y1)  # PDF space (y up) -> top-left origin
-        builder.word(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
+        write(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
     return starts
 
 

@@ -106,14 +106,16 @@ def _opaque_fill(obj: int, kind: int) -> tuple[int, int, int] | None | bool:
 
 def _page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], _Fills]:
     """Paint index of every top-level text object (by address), and the page's opaque fills."""
-    texts: dict[int, int] = {}
+    handle = address(page.raw)
+    count = calls.FPDFPage_CountObjects(handle)
+    # map() iterates in C: a page can hold thousands of objects (one per glyph in some PDFs)
+    objects = list(map(calls.FPDFPage_GetObject, repeat(handle, count), range(count)))
+    kinds = list(map(calls.FPDFPageObj_GetType, objects))
+    text = pdfium_c.FPDF_PAGEOBJ_TEXT
+    texts = {obj: index for index, (obj, kind) in enumerate(zip(objects, kinds)) if kind == text}
     order, boxes, colours = [], [], []
-    handle, get_object, get_type, text = address(page.raw), calls.FPDFPage_GetObject, calls.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_TEXT
-    for index in range(calls.FPDFPage_CountObjects(handle)):
-        obj = get_object(handle, index)
-        kind = get_type(obj)
+    for index, (obj, kind) in enumerate(zip(objects, kinds)):
         if kind == text:
-            texts[obj] = index
             continue
         colour = _opaque_fill(obj, kind)
         if colour is not False and (box := _bounds(obj)) is not None:
