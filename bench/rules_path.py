@@ -15,6 +15,7 @@ Measured in one run, so all rows see the same machine load:
   (``make bench-setup`` installs invoice2data; the row is left out without it).
 
 Run: ``python -m bench.rules_path [--receipts N]``; writes ``bench/results/rules_path.md``.
+``--pdfs-only`` measures the PDF row alone and prints it (the table is not rewritten).
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ def receipt_texts(count: int) -> list[bytes]:
 def pdfs() -> list[Path]:
     ndas = sorted((DATA / "kleister_nda" / "documents").glob("*.pdf"))[:20]
     return ndas + sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))
+
+
+def pdf_row(pipe) -> str:
+    """The rules path over the PDFs: the table row with its pages/s and documents/s."""
+    seconds, pages, files = 0.0, 0, pdfs()
+    for path in files:
+        data = path.read_bytes()
+        started = time.perf_counter()
+        state = pipe.process(data, str(path), "auto")
+        seconds += time.perf_counter() - started
+        pages += len(state.parsed.pages) if state.parsed else 0
+    return f"| PDFs end to end, in process ({len(files)} documents, {pages} pages) | {pages / seconds:.1f} pages/s, {len(files) / seconds:.2f} documents/s |"
 
 
 def invoice2data_seconds(paths: list[Path], pipe) -> tuple[float, float] | None:
@@ -90,23 +103,22 @@ def import_seconds(args: list[str], home: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--receipts", type=int, default=200)
+    parser.add_argument("--pdfs-only", action="store_true", help="print the PDF row only, leave the results file")
     args = parser.parse_args()
     pipe = build_pipeline(Settings(home=Path("var/bench")), ["rules"])
     texts = receipt_texts(args.receipts)
     pipe.process(texts[0], "warm.txt", "receipt")  # the warm parse child and lazy imports, outside the timing
 
+    if args.pdfs_only:
+        row = pdf_row(pipe)
+        print(f"{row}\nload average {os.getloadavg()[0]:.1f}")
+        return
+
     started = time.perf_counter()
     for i, data in enumerate(texts):
         pipe.process(data, f"receipt-{i}.txt", "receipt")
     receipt_s = time.perf_counter() - started
-
-    pdf_s, pages, files = 0.0, 0, pdfs()
-    for path in files:
-        data = path.read_bytes()
-        started = time.perf_counter()
-        state = pipe.process(data, str(path), "auto")
-        pdf_s += time.perf_counter() - started
-        pages += len(state.parsed.pages) if state.parsed else 0
+    pdfs_measured = pdf_row(pipe)
 
     invoices = sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))
     side_by_side = invoice2data_seconds(invoices, pipe)
@@ -130,7 +142,7 @@ def main() -> None:
         "| measurement | figure |",
         "|---|---:|",
         f"| SROIE receipt texts, in process ({len(texts)} documents) | {len(texts) / receipt_s:.1f} documents/s |",
-        f"| PDFs end to end, in process ({len(files)} documents, {pages} pages) | {pages / pdf_s:.1f} pages/s, {len(files) / pdf_s:.2f} documents/s |",
+        pdfs_measured,
         f"| `docloop extract` on one text file, wall time (median of 3) | {single:.2f} s |",
         f"| of which top-level imports (`-X importtime`, median of 3) | {imports:.2f} s |",
         f"| `docloop extract -j 1`, {len(texts)} receipt texts, wall time | {serial:.1f} s |",

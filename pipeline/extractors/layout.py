@@ -23,12 +23,8 @@ def union(boxes: list[BBox]) -> BBox | None:
     """The smallest box holding all ``boxes`` (None when there are none)."""
     if not boxes:
         return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    lefts, tops, rights, bottoms = zip(*boxes)
+    return min(lefts), min(tops), max(rights), max(bottoms)
 
 
 @dataclass
@@ -121,13 +117,22 @@ class Layout:
         for page, lines in by_page.items():
             boxed = sorted((ln for ln in lines if ln.bbox), key=lambda ln: ln.bbox[1])
             groups: list[list[Line]] = []
+            # [bottom-most edge, group] of the groups a line may still join: lines come top
+            # first, so a group ending above a line's top overlaps neither it nor any later
+            # line. Dropping those keeps a long page linear; the first group that overlaps
+            # wins, as among all groups.
+            open_groups: list[list] = []
             for line in boxed:
-                for group in groups:
-                    if any(_same_row(line.bbox, other.bbox) for other in group):
-                        group.append(line)
+                top, bottom = line.bbox[1], line.bbox[3]
+                open_groups = [g for g in open_groups if g[0] >= top]
+                for g in open_groups:
+                    if any(_same_row(line.bbox, other.bbox) for other in g[1]):
+                        g[1].append(line)
+                        g[0] = max(g[0], bottom)
                         break
                 else:
                     groups.append([line])
+                    open_groups.append([bottom, groups[-1]])
             groups += [[ln] for ln in lines if not ln.bbox]
             groups.sort(key=lambda g: min(ln.index for ln in g) if not g[0].bbox else g[0].bbox[1])
             for group in groups:
@@ -149,14 +154,9 @@ class Layout:
     def words_in(self, page: Page, start: int, end: int) -> list[Word]:
         """The page's words overlapping ``[start, end)``."""
         starts = self._word_starts.get(page.number, [])
-        i = max(bisect.bisect_right(starts, start) - 1, 0)
-        out = []
-        for w in page.words[i:]:
-            if w.start >= end:
-                break
-            if w.end > start:
-                out.append(w)
-        return out
+        # words are in text order: the one starting at or before ``start`` up to the last starting before ``end``
+        first, stop = max(bisect.bisect_right(starts, start) - 1, 0), bisect.bisect_left(starts, end)
+        return [w for w in page.words[first:stop] if w.end > start]
 
     def span(self, start: int, end: int) -> Span:
         """Evidence for ``text[start:end]``, with its page and the box of the words it covers."""

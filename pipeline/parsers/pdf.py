@@ -31,6 +31,7 @@ from pypdf import PdfReader, PdfWriter
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
 from pipeline.parsers.image import ocr_lines, write_lines
+from pipeline.parsers.pdfium_calls import address, calls
 from pipeline.parsers.visibility import mark_words, word_styles
 from pipeline.state import BBox
 
@@ -88,23 +89,30 @@ def _chars(textpage: pdfium.PdfTextPage) -> str:
     return text.translate(_CLEAN)
 
 
-def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str, left: float, top: float) -> None:
-    """Write the text layer's words with their boxes: a space between words, a newline at line ends."""
-    handle, count_rects, get_rect = textpage.raw, pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
+def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str, left: float, top: float) -> list[int]:
+    """Write the text layer's words with their boxes: a space between words, a newline at line ends.
+
+    Returns each word's first char index. Two or three pdfium calls per word:
+    this loop is most of a text page's cost beyond pdfium's own loading.
+    """
+    handle, count_rects, get_rect = address(textpage.raw), calls.FPDFText_CountRects, calls.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    starts, write = [], builder.word
     for n, m in enumerate(_WORD.finditer(chars)):
         gap, word = m.groups()
         start, end = m.span(2)
+        starts.append(start)
         box: BBox | None = None
-        for j in range(count_rects(handle, start, end - start)):  # one per line the word spans
-            get_rect(handle, j, l, t, r, b)
-            if box is None:
-                box = (l.value, t.value, r.value, b.value)
-            else:
-                box = (min(box[0], l.value), max(box[1], t.value), max(box[2], r.value), min(box[3], b.value))
-        if box is not None:  # PDF space (y up) -> top-left origin
-            box = (box[0] - left, top - box[1], box[2] - left, top - box[3])
-        builder.word(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
+        rects = count_rects(handle, start, end - start)  # one per text object the word spans
+        if rects:
+            get_rect(handle, 0, l, t, r, b)
+            x0, y0, x1, y1 = l.value, t.value, r.value, b.value
+            for j in range(1, rects):
+                get_rect(handle, j, l, t, r, b)
+                x0, y0, x1, y1 = min(x0, l.value), max(y0, t.value), max(x1, r.value), min(y1, b.value)
+            box = (x0 - left, top - y0, x1 - left, top - y1)  # PDF space (y up) -> top-left origin
+        write(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
+    return starts
 
 
 def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions, layer_chars: int) -> bool:
@@ -130,8 +138,8 @@ def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOption
         visible = len("".join(chars.split()))
         if visible < options.min_text_chars and _write_ocr(builder, page, options, visible):
             return
-        _write_layer(builder, textpage, chars, left, top)
-        styles = word_styles(page, textpage, chars)  # what a person can see of each word
+        starts = _write_layer(builder, textpage, chars, left, top)
+        styles = word_styles(page, textpage, starts)  # what a person can see of each word
     finally:
         textpage.close()
     builder.end_page(width=right - left, height=top - bottom)

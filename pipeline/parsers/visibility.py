@@ -25,9 +25,9 @@ against that reading (``cross_check``).
 from __future__ import annotations
 
 import ctypes
-import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 
 from pipeline.parsers import ParseOptions
 from pipeline.parsers.image import ocr_lines
+from pipeline.parsers.pdfium_calls import address, calls
 
 INVISIBLE_MODES = {3: "render mode 3 (invisible)", 7: "render mode 7 (clip only)"}
 STROKE_MODES = {1, 5}  # stroke-only text: its stroke colour is what shows
@@ -46,7 +47,6 @@ BOX_TOLERANCE = 1.0  # points a box may stick out of a cover, or out of the crop
 MAX_BOX_SEGMENTS = 6  # a filled path with more segments may be any shape: not a cover
 WHITE = (255, 255, 255)
 OCR_MATCH = 75.0  # rapidfuzz ratio: a text-layer word and an OCR token this alike are the same word
-_WORD = re.compile(r"\S+")  # the parser's words: runs of non-space characters
 
 
 @dataclass
@@ -58,23 +58,23 @@ class _Fills:
     colours: list[tuple[int, int, int] | None]  # None for an image (its colour is unknown)
 
 
-def _bounds(obj: Any) -> tuple[float, float, float, float] | None:
+def _bounds(obj: int) -> tuple[float, float, float, float] | None:
     l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+    if not calls.FPDFPageObj_GetBounds(obj, l, b, r, t):
         return None
     return l.value, b.value, r.value, t.value
 
 
-def _clipped(obj: Any, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _clipped(obj: int, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """``box`` cut to the object's clip paths: a shape paints only inside its clip."""
-    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    clip = calls.FPDFPageObj_GetClipPath(obj)
     if not clip:
         return box
     x, y = ctypes.c_float(), ctypes.c_float()
-    for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+    for path in range(calls.FPDFClipPath_CountPaths(clip)):
         points = []
-        for n in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, path)):
-            if pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFClipPath_GetPathSegment(clip, path, n), x, y):
+        for n in range(calls.FPDFClipPath_CountPathSegments(clip, path)):
+            if calls.FPDFPathSegment_GetPoint(calls.FPDFClipPath_GetPathSegment(clip, path, n), x, y):
                 points.append((x.value, y.value))
         if points:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -82,37 +82,40 @@ def _clipped(obj: Any, box: tuple[float, float, float, float]) -> tuple[float, f
     return box
 
 
-def _colour(getter: Any, obj: Any) -> tuple[int, int, int, int] | None:
+def _colour(getter: Any, obj: int) -> tuple[int, int, int, int] | None:
     r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     if not getter(obj, r, g, b, a):
         return None
     return r.value, g.value, b.value, a.value
 
 
-def _opaque_fill(obj: Any, kind: int) -> tuple[int, int, int] | None | bool:
+def _opaque_fill(obj: int, kind: int) -> tuple[int, int, int] | None | bool:
     """The colour of an opaque box (None for an image), or False when ``obj`` hides nothing."""
-    if pdfium_c.FPDFPageObj_HasTransparency(obj):
+    if calls.FPDFPageObj_HasTransparency(obj):
         return False
     if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
         return None
-    if kind != pdfium_c.FPDF_PAGEOBJ_PATH or pdfium_c.FPDFPath_CountSegments(obj) > MAX_BOX_SEGMENTS:
+    if kind != pdfium_c.FPDF_PAGEOBJ_PATH or calls.FPDFPath_CountSegments(obj) > MAX_BOX_SEGMENTS:
         return False
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or fill.value == pdfium_c.FPDF_FILLMODE_NONE:
+    if not calls.FPDFPath_GetDrawMode(obj, fill, stroke) or fill.value == pdfium_c.FPDF_FILLMODE_NONE:
         return False
-    rgba = _colour(pdfium_c.FPDFPageObj_GetFillColor, obj)
+    rgba = _colour(calls.FPDFPageObj_GetFillColor, obj)
     return False if rgba is None or rgba[3] < 255 else rgba[:3]
 
 
 def _page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], _Fills]:
     """Paint index of every top-level text object (by address), and the page's opaque fills."""
-    texts: dict[int, int] = {}
+    handle = address(page.raw)
+    count = calls.FPDFPage_CountObjects(handle)
+    # map() iterates in C: a page can hold thousands of objects (one per glyph in some PDFs)
+    objects = list(map(calls.FPDFPage_GetObject, repeat(handle, count), range(count)))
+    kinds = list(map(calls.FPDFPageObj_GetType, objects))
+    text = pdfium_c.FPDF_PAGEOBJ_TEXT
+    texts = {obj: index for index, (obj, kind) in enumerate(zip(objects, kinds)) if kind == text}
     order, boxes, colours = [], [], []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            texts[ctypes.cast(obj, ctypes.c_void_p).value or 0] = index
+    for index, (obj, kind) in enumerate(zip(objects, kinds)):
+        if kind == text:
             continue
         colour = _opaque_fill(obj, kind)
         if colour is not False and (box := _bounds(obj)) is not None:
@@ -152,14 +155,14 @@ class _Own:
     box: tuple[float, float, float, float] | None
 
 
-def _own(obj: Any) -> _Own:
-    mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-    getter = pdfium_c.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else pdfium_c.FPDFPageObj_GetFillColor
+def _own(obj: int) -> _Own:
+    mode = calls.FPDFTextObj_GetTextRenderMode(obj)
+    getter = calls.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else calls.FPDFPageObj_GetFillColor
     rgba = _colour(getter, obj) or (0, 0, 0, 255)
     size = ctypes.c_float()
-    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+    calls.FPDFTextObj_GetFontSize(obj, size)
     m = pdfium_c.FS_MATRIX()
-    scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if pdfium_c.FPDFPageObj_GetMatrix(obj, m) else 1.0
+    scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if calls.FPDFPageObj_GetMatrix(obj, m) else 1.0
     return _Own(mode, rgba[:3], rgba[3], round(size.value * scale, 2), _bounds(obj))
 
 
@@ -222,40 +225,26 @@ def _inside(box: tuple[float, float, float, float] | None, crop: tuple[float, fl
     return box is None or (box[0] >= crop[0] - t and box[1] >= crop[1] - t and box[2] <= crop[2] + t and box[3] <= crop[3] + t)
 
 
-def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, chars: str) -> tuple[list[dict[str, Any]], list[int | None]]:
-    """The page's distinct text styles, and for each word of ``chars`` (in order) the index of its style.
-
-    ``chars`` is the page's text, one character per pdfium char index.
-    """
+def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, starts: list[int]) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The page's distinct text styles, and for each word (by the pdfium char index it
+    starts at, in order) the index of its style."""
     texts, fills = _page_objects(page)
     crop = page.get_bbox()
-    slot_of: dict[int, int] = {}  # text object address -> its slot
-    handles: list[Any] = []
-    slots: list[int | None] = []  # per word
-    get_object, raw, as_pointer = pdfium_c.FPDFText_GetTextObject, textpage.raw, ctypes.c_void_p
-    for m in _WORD.finditer(chars):
-        obj = get_object(raw, m.start())
-        if not obj:  # a character pdfium generated (no object behind it)
-            slots.append(None)
-            continue
-        address = ctypes.cast(obj, as_pointer).value
-        slot = slot_of.get(address)
-        if slot is None:
-            slot = slot_of[address] = len(handles)
-            handles.append(obj)
-        slots.append(slot)
+    # the text object of each word's first char; None where pdfium generated the char
+    objects = list(map(calls.FPDFText_GetTextObject, repeat(address(textpage.raw), len(starts)), starts))
+    handles = list(dict.fromkeys(filter(None, objects)))  # each object once, in word order
     own = [_own(h) for h in handles]
-    beneath = _beneath(own, [texts.get(a) for a in slot_of], fills)
+    beneath = _beneath(own, [texts.get(h) for h in handles], fills)
     styles: list[dict[str, Any]] = []
     style_of: dict[tuple[tuple[str, Any], ...], int] = {}
-    object_style = []
-    for o, (background, covered) in zip(own, beneath, strict=True):
+    object_style: dict[int, int] = {}  # text object -> its style
+    for h, o, (background, covered) in zip(handles, own, beneath, strict=True):
         verdict = _verdict((o.mode, o.rgb, o.alpha, o.font_size, _inside(o.box, crop)), background, covered)
         if verdict not in style_of:
             style_of[verdict] = len(styles)
             styles.append({k: list(v) if k == "hidden" else v for k, v in verdict})
-        object_style.append(style_of[verdict])
-    return styles, [None if slot is None else object_style[slot] for slot in slots]
+        object_style[h] = style_of[verdict]
+    return styles, list(map(object_style.get, objects))
 
 
 def mark_words(
