@@ -23,6 +23,7 @@ import importlib
 import io
 import re
 import shutil
+from contextlib import nullcontext
 from typing import Any
 
 from pipeline.attachments import CONTAINERS, attachments_of
@@ -30,7 +31,7 @@ from pipeline.errors import TooManyPages, UnsupportedType
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder, plain
 from pipeline.parsers.containers import guard_container
 from pipeline.parsers.html_visibility import end_page_with_hidden, strip_hidden, strip_hidden_email
-from pipeline.parsers.unstructured_setup import lean_classifier, offline_unstructured
+from pipeline.parsers.unstructured_setup import lean_classifier, offline_unstructured, tagged_together
 
 # media type -> (unstructured.partition module, function, keyword arguments, parser name)
 PARTITIONERS: dict[str, tuple[str, str, dict[str, Any], str]] = {
@@ -73,8 +74,10 @@ def _partition(data: bytes, media_type: str) -> list[Any]:
     partitioner = getattr(importlib.import_module(f"unstructured.partition.{module}"), function)
     if media_type == "application/msword" and not shutil.which("soffice"):
         raise UnsupportedType("a .doc file needs LibreOffice (soffice), which is not installed")
-    # languages [""]: no language detection (langdetect over the text), as no element's language is read
-    return partitioner(file=io.BytesIO(data), languages=[""], **kwargs)
+    # only plain text's paragraphs are known beforehand (Markdown's elements are its text less the markup)
+    with tagged_together(data.decode("utf-8")) if media_type == "text/plain" else nullcontext():
+        # languages [""]: no language detection (langdetect over the text), as no element's language is read
+        return partitioner(file=io.BytesIO(data), languages=[""], **kwargs)
 
 
 def _table_rows(html: str) -> list[list[str]]:
