@@ -93,6 +93,8 @@ def relevance(spec: FieldSpec, chunk: Chunk, near: list[int]) -> float:
 def relevant_chunks(spec: FieldSpec, chunks: list[Chunk], candidates: list[Candidate], cap: int) -> list[Chunk]:
     """At most ``cap`` chunks likely to hold the field, best first: those scoring at least half
     the best score; the document's first chunks when nothing points anywhere (headers)."""
+    if len(chunks) < 2:  # the scores only rank chunks against each other: one chunk is chosen anyway
+        return chunks[:cap]
     near = [span.start for c in candidates for span in c.evidence]
     bm25 = bm25_scores(spec, tuple(ch.text for ch in chunks))
     scored = sorted(

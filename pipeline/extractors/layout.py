@@ -223,35 +223,68 @@ def _alias(alias: str) -> tuple[str, int]:
     return want, len(want.split())
 
 
+@dataclass
+class _Wanted:
+    """The aliases of one word count, each with its position in the caller's list: short ones
+    by their words (matched exactly), long ones (matched fuzzily) with their length range."""
+
+    exact: dict[str, list[int]] = field(default_factory=dict)
+    fuzzy: list[str] = field(default_factory=list)
+    fuzzy_positions: list[int] = field(default_factory=list)
+    shortest: int = 0
+    longest: int = 0
+
+
+@lru_cache(maxsize=256)
+def _wanted(aliases: tuple[str, ...]) -> dict[int, _Wanted]:
+    """The aliases by word count."""
+    by_count: dict[int, _Wanted] = {}
+    for position, alias in enumerate(aliases):
+        want, n = _alias(alias)
+        if want:
+            wanted = by_count.setdefault(n, _Wanted())
+            if len(want) >= 5:
+                wanted.fuzzy.append(want)
+                wanted.fuzzy_positions.append(position)
+            else:
+                wanted.exact.setdefault(want, []).append(position)
+    for wanted in by_count.values():
+        wanted.shortest = min(map(len, wanted.fuzzy), default=0)
+        wanted.longest = max(map(len, wanted.fuzzy), default=0)
+    return by_count
+
+
 def find_aliases(line: Line, aliases: list[str], min_ratio: float = 0.86) -> list[LabelHit]:
     """Every alias occurring in ``line`` as whole words, case-insensitive, fuzzy for OCR slips.
 
     Aliases of five letters or more match at ``min_ratio`` (rapidfuzz ratio over
-    the same number of words); shorter ones must match exactly, since one wrong
-    letter in "due" or "tax" is another word.
+    the same number of words, at most two letters longer or shorter); shorter ones
+    must match exactly, since one wrong letter in "due" or "tax" is another word.
+    Hits come in the order of ``aliases``, then of the words.
     """
-    hits: list[LabelHit] = []
-    for alias in aliases:
-        want, n = _alias(alias)
-        windows = line.windows(n)
-        if not want or not windows:
-            continue
-        found: dict[int, float] = {}
-        if len(want) >= 5:
-            for _, score, i in process.extract(
-                want, [w[2] for w in windows], scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None
-            ):
-                if abs(len(windows[i][2]) - len(want)) <= 2:
-                    found[i] = score / 100
-            if n == 1:
-                for i, (_, _, got) in enumerate(windows):
-                    if i not in found and len(got) > len(want) and (got.endswith(want) or got.startswith(want)):
+    found: list[tuple[int, int, int, float]] = []  # alias position, window index, word count, ratio
+    # each window is looked up once against all aliases of its word count (lines outnumber labels)
+    for n, wanted in _wanted(tuple(aliases)).items():
+        fuzzy, positions = wanted.fuzzy, wanted.fuzzy_positions
+        for i, (_, _, got) in enumerate(line.windows(n)):
+            for position in wanted.exact.get(got, ()):
+                found.append((position, i, n, 1.0))
+            if not fuzzy or len(got) < wanted.shortest - 2:  # too short for any long alias
+                continue
+            scored = set()
+            if len(got) <= wanted.longest + 2:
+                for _, score, k in process.extract(got, fuzzy, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    if abs(len(got) - len(fuzzy[k])) <= 2:
+                        found.append((positions[k], i, n, score / 100))
+                        scored.add(k)
+            if n == 1 and len(got) > wanted.shortest:
+                for k, want in enumerate(fuzzy):
+                    if k not in scored and len(got) > len(want) and (got.endswith(want) or got.startswith(want)):
                         # a compound printed as one word ("subtotal", "lieferdatum"): usually a
                         # different quantity of the same kind, so a weak label
-                        found[i] = 0.5
-        else:
-            found = {i: 1.0 for i, w in enumerate(windows) if w[2] == want}
-        for i, ratio in sorted(found.items()):
-            start, end, _ = windows[i]
-            hits.append(LabelHit(line, line.start + start, line.start + end, alias, ratio))
+                        found.append((positions[k], i, n, 0.5))
+    hits = []
+    for position, i, n, ratio in sorted(found):
+        start, end, _ = line.windows(n)[i]
+        hits.append(LabelHit(line, line.start + start, line.start + end, aliases[position], ratio))
     return hits

@@ -10,7 +10,7 @@ under the same names: ``legal_form``, ``business``, ``furniture``, ``street``,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.cues import Cues
@@ -86,6 +86,7 @@ CONTACT = (
     "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
     "invoice", "receipt", "date", "cashier",
 )
+ADDRESS_SCORES_KEPT = 4096  # texts whose address score a Look remembers
 POSTCODE = re.compile(
     r"(?<![\w-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
     r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w-])"
@@ -109,6 +110,9 @@ class Look:
     company_number_line: re.Pattern[str] | None  # a line holding only a company number and its label
     company_number_label: re.Pattern[str] | None  # how such a line starts when the number is left blank
     registration: re.Pattern[str] | None  # a company number printed beside a name
+    # line texts -> address_score: finders score the same lines several times per document,
+    # and the region names make a long alternation that is slow to search
+    address_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _optional(cues: Cues, name: str) -> re.Pattern[str] | None:
@@ -157,6 +161,16 @@ def name_score(lk: Look, text: str) -> float:
 
 def address_score(lk: Look, text: str) -> float:
     """Cues that a line is part of a postal address (0 for contact lines and names)."""
+    score = lk.address_scores.get(text)
+    if score is None:
+        score = _address_score(lk, text)
+        if len(lk.address_scores) >= ADDRESS_SCORES_KEPT:
+            lk.address_scores.clear()
+        lk.address_scores[text] = score
+    return score
+
+
+def _address_score(lk: Look, text: str) -> float:
     if lk.contact.search(text):
         return 0.0
     words = set(norm(text).split())

@@ -23,6 +23,7 @@ import importlib
 import io
 import re
 import shutil
+from contextlib import nullcontext
 from typing import Any
 
 from pipeline.attachments import CONTAINERS, attachments_of
@@ -30,7 +31,7 @@ from pipeline.errors import TooManyPages, UnsupportedType
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder, plain
 from pipeline.parsers.containers import guard_container
 from pipeline.parsers.html_visibility import end_page_with_hidden, strip_hidden, strip_hidden_email
-from pipeline.parsers.unstructured_setup import offline_unstructured
+from pipeline.parsers.unstructured_setup import lean_classifier, offline_unstructured, tagged_together
 
 # media type -> (unstructured.partition module, function, keyword arguments, parser name)
 PARTITIONERS: dict[str, tuple[str, str, dict[str, Any], str]] = {
@@ -69,10 +70,14 @@ def element_type(category: str) -> str:
 def _partition(data: bytes, media_type: str) -> list[Any]:
     module, function, kwargs, _ = PARTITIONERS[media_type]
     offline_unstructured()
+    lean_classifier()
     partitioner = getattr(importlib.import_module(f"unstructured.partition.{module}"), function)
     if media_type == "application/msword" and not shutil.which("soffice"):
         raise UnsupportedType("a .doc file needs LibreOffice (soffice), which is not installed")
-    return partitioner(file=io.BytesIO(data), **kwargs)
+    # only plain text's paragraphs are known beforehand (Markdown's elements are its text less the markup)
+    with tagged_together(data.decode("utf-8")) if media_type == "text/plain" else nullcontext():
+        # languages [""]: no language detection (langdetect over the text), as no element's language is read
+        return partitioner(file=io.BytesIO(data), languages=[""], **kwargs)
 
 
 def _table_rows(html: str) -> list[list[str]]:
@@ -172,6 +177,22 @@ def _written(data: bytes, media_type: str, options: ParseOptions) -> PlainDocume
     return writer.build(PARTITIONERS[media_type][3], metadata, hidden)
 
 
+def _located(text: str, found: str, cursor: int) -> tuple[int, int] | None:
+    """Where the words of ``found`` appear in order in ``text`` from ``cursor``, with any
+    markup or whitespace between them: the first such span, or None."""
+    words = found.split()
+    if not words:
+        return None
+    # Most elements are their own characters. Found there, at the first place its first word
+    # appears, no span can start earlier, and from there the words with the shortest gaps
+    # are exactly those characters, so the pattern (costly to compile) is not needed.
+    start = text.find(words[0], cursor)
+    if start >= 0 and found == found.strip() and text.startswith(found, start):
+        return start, start + len(found)
+    match = re.compile(r"\W*?".join(re.escape(w) for w in words), re.S).search(text, cursor)
+    return (match.start(), match.end()) if match else None
+
+
 def _verbatim(data: bytes, media_type: str) -> PlainDocument:
     """The file's own text as one page, with the elements located where their words appear."""
     text, encoding = decode(data)
@@ -182,15 +203,11 @@ def _verbatim(data: bytes, media_type: str) -> PlainDocument:
     builder.end_page()
     elements, cursor = [], 0
     for element in _partition(text.encode("utf-8"), media_type):
-        words = element.text.split()
-        if not words:
+        span = _located(text, element.text, cursor)
+        if span is None:
             continue
-        # the words in order, with any markup or whitespace between them
-        found = re.compile(r"\W*?".join(re.escape(w) for w in words), re.S).search(text, cursor)
-        if found is None:
-            continue
-        elements.append({"type": element_type(element.category), "start": found.start(), "end": found.end(), "page": 1})
-        cursor = found.end()
+        elements.append({"type": element_type(element.category), "start": span[0], "end": span[1], "page": 1})
+        cursor = span[1]
     document = builder.build(PARTITIONERS[media_type][3], {"encoding": encoding})
     document["elements"] = elements
     return document

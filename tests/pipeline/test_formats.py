@@ -19,7 +19,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.ingest import ingest
 from pipeline.parse import parse
-from pipeline.parsers.unstructured_setup import ModelDownloadRefused, offline_unstructured
+from pipeline.parsers.unstructured_setup import ModelDownloadRefused, lean_classifier, offline_unstructured
 from pipeline.run import Pipeline
 from pipeline.state import PAGE_BREAK, DocStatus, ParsedDocument
 
@@ -183,3 +183,28 @@ def test_the_spacy_model_comes_from_a_package_never_a_download() -> None:
     with pytest.raises(ModelDownloadRefused):
         tokenize._install_spacy_model()
     assert tokenize.pos_tag("The seller shall deliver the goods.")[3] == ("deliver", "VB")
+
+
+# receipt lines (capitals, numbers, short) and prose, some lines of several sentences; a line each
+RECEIPT_AND_PROSE = """ABC TRADING SDN BHD
+NO 5, JALAN MEGAH 2, 81100 JOHOR BAHRU
+TOTAL: 9.00
+THANK YOU. PLEASE COME AGAIN SOON.
+Thank you. Please come again soon and bring a friend along next time.
+1. Goods sold are not returnable.
+The seller shall deliver the goods by Friday. The buyer pays on delivery.
+Payment Terms"""
+
+
+def test_the_lean_classifier_types_text_as_unstructured_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from unstructured.nlp import tokenize
+    from unstructured.partition import text_type
+    from unstructured.partition.text import partition_text
+
+    offline_unstructured()
+    lean_classifier()
+    lean = [(e.category, e.text) for e in partition_text(text=RECEIPT_AND_PROSE)]
+    monkeypatch.setattr(text_type, "word_tokenize", tokenize.word_tokenize)
+    monkeypatch.setattr(text_type, "sentence_count", text_type.sentence_count.__wrapped__)
+    assert lean == [(e.category, e.text) for e in partition_text(text=RECEIPT_AND_PROSE)]
+    assert {"Title", "NarrativeText", "ListItem"} <= {category for category, _ in lean}
