@@ -7,8 +7,10 @@ values are of that field's kind, and any field still free goes to a column by
 the kind of the values below it (text -> the text field, percentages -> the
 percent field, amounts -> the money fields from the right: the last is the
 amount, the one before it the unit price). A row is a record when it has a value
-in the amount column; a word-box line right below a record with text only in the
-description column continues that record's description (a wrapped line).
+in the amount column, until a row with a stop label or with only a label and
+the sum of the rows above (a subtotal in words the schema does not know); a
+word-box line right below a record with text only in the description column
+continues that record's description (a wrapped line).
 Every value keeps the evidence spans of the cells it was read from, each with
 the record field it fills as its ``path``.
 """
@@ -141,11 +143,20 @@ def _money(cell: Cell | None) -> Decimal | None:
     return parser("money")(cell.text) if cell is not None else None
 
 
+def _adds_up(records: list[Record], amount: str, value: Decimal | None) -> bool:
+    """Whether ``value`` is the sum of the records' amounts (to the cent)."""
+    if value is None:
+        return False
+    amounts = [_money(r.cells[amount][0]) for r in records if r.cells.get(amount)]
+    return abs(sum((a for a in amounts if a is not None), Decimal(0)) - value) <= Decimal("0.01")
+
+
 def read(
     grid: Grid, fields: dict[str, RecordField], amount: str, description: str | None, stops: tuple[str, ...],
     named: dict[int, str | None] | None = None,
 ) -> list[Record]:
-    """The grid's rows as records, until a row labelled like a total (``stops``); ``amount`` is
+    """The grid's rows as records, until a row labelled like a total (``stops``) or one that
+    holds only a label and the sum of the lines above (a subtotal the labels do not know); ``amount`` is
     the field that makes a row, ``description`` the text field that wrapped lines continue,
     ``named`` the model's names for columns no header label knows (``map_columns``)."""
     columns = map_columns(grid, fields, named)
@@ -158,6 +169,8 @@ def read(
         if first is not None and is_stop(first.text, stops):
             break
         cells = {name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}
+        if records and set(cells) <= {description, amount} and _adds_up(records, amount, _money(cells.get(amount))):
+            break  # a label and the sum of the lines above: their subtotal, in whatever words it is labelled
         # a row needs its amount, and its description where the table has one (a tax line has none)
         if at < len(row) and _money(row[at]) is not None and (description not in columns or description in cells):
             records.append(Record({name: [cell] for name, cell in cells.items()}))

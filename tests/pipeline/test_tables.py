@@ -237,3 +237,19 @@ def test_a_json_schemas_record_parts_keep_their_descriptions_and_aliases():
     assert (amount, description) == ("amount", "what")
     assert fields["what"].description == "What was sold."
     assert fields["count"].aliases == ("menge", "stk")
+
+
+def test_a_row_with_the_sum_of_the_lines_above_ends_the_table_whatever_its_label():
+    """Totals under the lines, labelled in words the schema does not know ("Zwischensumme"):
+    the row holding only a label and the sum of the lines is their subtotal, not one more line."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields(PLAIN_LINE)
+    rows = [[Cell(t, []) if t else None for t in r] for r in (
+        ("Support plan", "2", "40.00", "80.00"), ("Setup", "", "", "20.00"),
+        ("Zwischensumme", "", "", "100.00"), ("MwSt", "", "", "19.00"), ("Gesamtbetrag", "", "", "119.00"),
+    )]
+    grid = Grid(page=1, rows=rows, header=["Description", "Quantity", "Unit price", "Amount"])
+    records = read(grid, fields, "amount", "description", stops=())
+    assert [r.value(fields)["description"] for r in records] == ["Support plan", "Setup"]
