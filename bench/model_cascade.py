@@ -1,9 +1,12 @@
-"""Seconds and tokens per one-page document with the embedded model in the cascade, per policy.
+"""The embedded model in the cascade, per policy: F1, auto-accepted share and precision,
+seconds and tokens per one-page document.
 
 One-page documents (SROIE test receipts, as the dataset ships their text) go through
-rules + the embedded model (the 1.5B default, or ``DOCLOOP_LLM_MODEL``) under each
-cascade policy: ``weak`` (the model reads only fields the rules left weak) and ``check``
-(it also reads the fields about to be auto-accepted). Answers are never taken from the
+the rules alone, and rules + the embedded model (the 1.5B default, or
+``DOCLOOP_LLM_MODEL``) under each cascade policy: ``weak`` (the model reads only fields
+the rules left weak) and ``check`` (it also reads the fields about to be auto-accepted).
+Each is scored like ``docloop eval run`` (normalised micro F1; share of predicted fields
+auto-accepted, and the precision of those). Answers are never taken from the
 cache (a fresh home per policy), so every call is paid; the model is loaded before the
 clock starts. Documents alternate between policies so both see the same machine load.
 The llama.cpp context keeps the previous prompt, so a call pays only for the tokens
@@ -21,8 +24,9 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from eval.datasets import examples
-from eval.run import run_example
+from eval.datasets import dataset, examples
+from eval.metrics import score
+from eval.run import prediction_of, run_example
 from pipeline.config import Settings
 from pipeline.providers.embedded import load_model
 from pipeline.providers.model_files import DEFAULT_MODEL
@@ -30,6 +34,7 @@ from pipeline.run import build_pipeline
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results" / "model_cascade.md"
 POLICIES = ("weak", "check")
+RULES = "rules only"
 
 
 def main() -> None:
@@ -39,30 +44,37 @@ def main() -> None:
     docs = list(islice(examples("sroie", split="test"), args.docs))
     homes = {p: Path(tempfile.mkdtemp(prefix=f"docloop-bench-{p}-")) for p in POLICIES}
     pipes = {p: build_pipeline(Settings(home=homes[p], llm_policy=p), ["rules", "llm"]) for p in POLICIES}
+    pipes[RULES] = build_pipeline(Settings(home=homes["weak"], llm_provider="none"), ["rules"])
     model = Settings().llm_model or DEFAULT_MODEL
     started = time.perf_counter()
     load_model(model, n_threads=None)  # the same cache key as the provider's own call
     load_s = time.perf_counter() - started
-    seconds = dict.fromkeys(POLICIES, 0.0)
-    tokens = dict.fromkeys(POLICIES, 0)
-    calls = dict.fromkeys(POLICIES, 0)
+    predictions: dict[str, dict] = {p: {} for p in pipes}
+    calls = dict.fromkeys(pipes, 0)
     for doc in docs:
         for policy, pipe in pipes.items():
             started = time.perf_counter()
             state = run_example(pipe, doc, "receipt")
-            seconds[policy] += time.perf_counter() - started
-            tokens[policy] += sum(c.input_tokens + c.output_tokens for c in state.model_calls)
+            predictions[policy][doc.id] = prediction_of(doc, state, time.perf_counter() - started)
             calls[policy] += len(state.model_calls)
     n = len(docs)
+    sroie = dataset("sroie")
     lines = [
         f"Embedded model `{model}` in the rules + model cascade, {n} one-page SROIE test receipts, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end (a shared machine). "
         f"Loading the model (mmap of the verified GGUF) took {load_s:.1f} s, not counted below.",
         "",
-        "| policy | s/document | model calls/document | tokens/document |",
-        "|---|---:|---:|---:|",
+        "| policy | micro F1 | auto-accepted | precision of auto-accepted | s/document | model calls/document | tokens/document |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    lines += [f"| {p} | {seconds[p] / n:.1f} | {calls[p] / n:.2f} | {tokens[p] / n:.0f} |" for p in POLICIES]
+    for policy, made in predictions.items():
+        metrics, _, (share, precision) = score([(d.id, d.gold) for d in docs], made, list(sroie.FIELDS), {"normalised": (sroie.normalise, False)})
+        seconds = sum(p.seconds for p in made.values()) / n
+        tokens = sum(p.tokens for p in made.values()) / n
+        lines.append(
+            f"| {policy} | {metrics['normalised']['micro']['f1']:.3f} | {share or 0:.1%} | "
+            f"{'-' if precision is None else f'{precision:.3f}'} | {seconds:.1f} | {calls[policy] / n:.2f} | {tokens:.0f} |"
+        )
     report = "\n".join(lines) + "\n"
     print(report)
     RESULTS.write_text(report)

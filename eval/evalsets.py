@@ -264,7 +264,7 @@ def evaluate_set(
     settings: Settings | None = None, on_document: Callable[[Prediction], Any] | None = None,
 ) -> Report:
     """Run the pipeline under ``prompt`` over one split and score it (with ECE, cost and latency)."""
-    from eval.run import _from_state, run_example
+    from eval.run import prediction_of, run_example
     from pipeline.run import build_pipeline
 
     extractors = extractors or ["rules"]
@@ -277,7 +277,7 @@ def evaluate_set(
     for item in chosen:
         start = time.perf_counter()
         state = run_example(pipe, item.example(), evalset.schema)
-        prediction = _from_state(item.example(), state, time.perf_counter() - start)
+        prediction = prediction_of(item.example(), state, time.perf_counter() - start)
         predictions[item.id] = prediction
         for f in fields:
             if prediction.values.get(f) in (None, "", []):

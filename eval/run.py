@@ -40,7 +40,7 @@ def parse_file(path: Path, settings: Settings) -> ParsedDocument:
     return parse_bytes(data, media_type, ParseOptions.from_settings(settings))
 
 
-def _from_state(example: Example, state: DocumentState, seconds: float) -> Prediction:
+def prediction_of(example: Example, state: DocumentState, seconds: float) -> Prediction:
     return Prediction(
         id=example.id,
         values={k: r.value for k, r in state.fields.items()},
@@ -80,7 +80,7 @@ def pipeline_runner(schema: str, extractors: list[str], settings: Settings) -> R
     def run(example: Example) -> Prediction:
         start = time.perf_counter()
         state = run_example(pipe, example, schema)
-        return _from_state(example, state, time.perf_counter() - start)
+        return prediction_of(example, state, time.perf_counter() - start)
 
     return run
 
