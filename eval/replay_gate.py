@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from eval.optimise import paired_gain
-from pipeline import prompts
-from pipeline.store import Store
+if TYPE_CHECKING:
+    from pipeline.store import Store
 
 
 def gate(store: Store, report: dict[str, Any], actor: str, promote: bool = True) -> tuple[bool, str]:
     """Promote ``report["candidate"]`` if it wins on the reviewed documents; the decision is recorded with it."""
+    # here, not at the top: every `docloop` command registers this one, and the bootstrap's SciPy and
+    # the eval sets' scikit-learn cost a second of start-up that only this command needs
+    from eval.optimise import paired_gain
+    from pipeline import prompts
+
     candidate = report["candidate"]
     if candidate.startswith("model:"):
         raise ValueError("a model replay is evidence for a prompt version that names the model, not a version itself")
@@ -41,6 +45,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Promote a candidate prompt version on the evidence of a replay report."""
         from pipeline.config import get_settings
+        from pipeline.store import Store
 
         store = Store(get_settings().resolved_database_url)
         store.migrate()

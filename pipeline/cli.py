@@ -69,8 +69,11 @@ _worker_pipe = None  # a -j worker process's own pipeline (its own connections a
 
 
 def _start_worker(extractors: str) -> None:
+    from pipeline.parse import warm_up
+
     global _worker_pipe
     _worker_pipe = _pipeline(extractors)
+    warm_up(_worker_pipe.settings)
 
 
 def _process_in_worker(path: Path, schema: str) -> list:
@@ -83,36 +86,35 @@ def extract_cmd(
     schema: str = typer.Option("auto", help="Document type, or 'auto' to classify."),
     out: Path = typer.Option(Path("out"), help="Folder for <input stem>.json."),
     extractors: str = typer.Option("rules,tables,memory,llm", help="Extractors in cascade order."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Documents processed at once, each in its own process."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Documents processed at once: this process and N-1 workers."),
 ) -> None:
     """Extract every input to OUT/<stem>.json. Exit 1 when some input failed.
 
-    With ``-j N`` the documents go to N processes sharing the one store; the
-    summary keeps the input order, and the store's run keys make a document
-    that two runs (or two inputs with the same content) see processed once.
+    With ``-j N`` the documents are shared by this process and N-1 workers, all
+    with the one store (``pipeline.fanout``); the summary keeps the input order,
+    and the store's run keys make a document that two runs (or two inputs with
+    the same content) see processed once.
     """
     pipe = _pipeline(extractors)  # migrates the store once, before any worker opens it
     files = _inputs(paths)
-    if jobs > 1 and len(files) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
-        # spawn: a fresh interpreter, not a fork of this one's open connections and threads
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(jobs, len(files)), context, initializer=_start_worker, initargs=(extractors,)) as pool:
-            processed = pool.map(_process_in_worker, files, [schema] * len(files))
-            # written here, in input order: export names depend on what is already in OUT
-            done = [
-                row
-                for path, states in zip(files, track(processed, total=len(files), description="extracting", console=console))
-                for row in _write(pipe, path, states, out)
-            ]
-    else:
-        done = [
-            row
-            for path in track(files, description="extracting", console=console)
-            for row in _write(pipe, path, pipe.process_with_attachments(path.read_bytes(), str(path), schema), out)
-        ]
+    def here(path: Path) -> list:
+        return list(pipe.process_with_attachments(path.read_bytes(), str(path), schema))
+
+    processed = map(here, files)
+    if jobs > 1 and len(files) > 1:
+        from functools import partial
+
+        from pipeline.fanout import in_order
+
+        there = partial(_process_in_worker, schema=schema)
+        processed = in_order(files, here, there, min(jobs, len(files)) - 1, _start_worker, (extractors,))
+    # written here, in input order: export names depend on what is already in OUT
+    done = [
+        row
+        for path, states in zip(files, track(processed, total=len(files), description="extracting", console=console))
+        for row in _write(pipe, path, states, out)
+    ]
     summary = Table()
     for heading in ("file", "schema", "status", "fields auto-accepted", "error"):
         summary.add_column(heading, overflow="fold")  # whole names, wrapped, never cut to "…"

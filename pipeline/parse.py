@@ -38,3 +38,12 @@ def parse(state: DocumentState, data: bytes, settings: Settings) -> DocumentStat
     except DocloopError as exc:
         return state.failed(exc.code, exc.message)
     return state.model_copy(update={"parsed": parsed, "stage": Stage.parsed})
+
+
+def warm_up(settings: Settings) -> None:
+    """Start a warm parse child that has loaded what plain text needs (spaCy, unstructured):
+    a -j worker does it before it counts as started, so no document waits on its cold start."""
+    run_isolated(
+        parse_plain, b"Warm up.", "text/plain", ParseOptions.from_settings(settings),
+        timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
+    )

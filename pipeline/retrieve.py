@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from rank_bm25 import BM25Okapi
+from typing import TYPE_CHECKING
 
 from pipeline.infer import words
 from pipeline.stopwords import english_stop_words
 from pipeline.schemas import FieldSpec
+
+if TYPE_CHECKING:
+    from rank_bm25 import BM25Okapi
 
 
 def tokens(text: str) -> list[str]:
@@ -29,6 +31,9 @@ def query(spec: FieldSpec) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _index(texts: tuple[str, ...]) -> BM25Okapi:
+    # imported here: it brings NumPy, and a document of one chunk (most receipts) never ranks chunks
+    from rank_bm25 import BM25Okapi
+
     return BM25Okapi([tokens(t) or ["_"] for t in texts])
 
 

@@ -124,3 +124,22 @@ def test_extract_table_shows_whole_file_names_in_a_narrow_terminal(tmp_path):
                            "--extractors", "rules", "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=300)
     first_cells = "".join(line.split("│")[1].strip() for line in done.stderr.splitlines() if line.startswith("│"))
     assert "…" not in done.stderr and first_cells == name
+
+
+def test_a_rules_only_extract_of_a_text_file_loads_no_heavy_library(tmp_path):
+    """Every sub-command is registered at start-up, so what only some of them use (the replay gate's
+    SciPy and scikit-learn, BM25's NumPy) must load where used: it was a second of every command."""
+    receipt = tmp_path / "receipt.txt"
+    receipt.write_text("TOKO MAJU\nNO 1, JALAN BESAR\n25/12/2018\nTOTAL RM 10.00\n")
+    args = ["extract", str(receipt), "--schema", "receipt", "--extractors", "rules", "--out", str(tmp_path / "out")]
+    heavy = ("scipy", "sklearn", "numpy", "pandas", "spacy", "unstructured", "langchain_core", "instructor", "openai", "anthropic", "llama_cpp")
+    code = (
+        "import sys\n"
+        "from pipeline.cli import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit as done:\n    assert done.code == 0, done.code\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    env = dict(os.environ, DOCLOOP_HOME=str(tmp_path), DOCLOOP_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
