@@ -6,7 +6,8 @@ by the model where the cascade runs one (``pipeline.tables.columns``) if its
 values are of that field's kind, and any field still free goes to a column by
 the kind of the values below it (text -> the text fields from the left,
 percentages -> the percent field, amounts -> the money fields from the right:
-the last is the amount, the one before it the unit price). A row is a record when it has a value
+the last is the amount, the one before it the unit price; whole numbers -> the
+first money fields: a count, the quantity). A row is a record when it has a value
 in the amount column; a word-box line right below a record with text only in the
 description column continues that record's description (a wrapped line).
 Every value keeps the evidence spans of the cells it was read from, each with
@@ -100,6 +101,11 @@ def label_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None
     return mapped
 
 
+def _whole(grid: Grid, i: int) -> bool:
+    """Whether column ``i`` holds whole numbers only (counts and codes, no amounts with cents)."""
+    return all(c.isdigit() for r in grid.rows if i < len(r) and r[i] is not None for c in r[i].text)
+
+
 def _fits(kind: str | None, spec: RecordField) -> bool:
     """Whether a column of values of ``kind`` can hold the field ``spec``."""
     return kind == spec.kind or (kind == "text" and spec.kind in TEXT_KINDS)
@@ -121,10 +127,11 @@ def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str
     free = [name for name in fields if name not in mapped]
     # a record lists its fields in the order tables print them: text columns from the left take
     # the first text fields (the description leads a row), other columns from the right the last
-    # fields of their kind (the last amount column is the amount, not the quantity)
+    # fields of their kind (the last amount column is the amount, not the quantity), except
+    # whole numbers, which count (quantities, hours) and take the first ones
     kinds = {i: kind(i) for i, name in enumerate(mapped) if name is None}
     for i in [i for i in kinds if kinds[i] == "text"] + [i for i in reversed(kinds) if kinds[i] != "text"]:
-        choices = free if kinds[i] == "text" else reversed(free)
+        choices = free if kinds[i] == "text" or _whole(grid, i) else reversed(free)
         name = next((n for n in choices if _fits(kinds[i], fields[n])), None)
         if name is not None:
             mapped[i] = name

@@ -179,10 +179,10 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     row = [Cell(text, []) for text in ("Support plan", "10442", "2", "40.00", "80.00")]
     grid = Grid(page=1, rows=[row], header=["Item", "Art.-Nr.", "Quantity", "Rate", "Line Total"])
     assert map_columns(grid, fields)[3:] == ["unit_price", "amount"]  # by kind: amounts from the right
-    # by kind alone, a table without a unit price column reads its quantities as unit prices and
-    # the article codes as quantities: what the model is there to fix
+    # by kind alone, whole numbers count: the quantity nearest the amount, then the article code
+    # as the unit price of a table that prints none: what the model is there to fix
     short = Grid(page=1, rows=[[Cell(t, []) for t in ("Support plan", "10442", "2", "80.00")]], header=["Item", "Art.-Nr.", "Menge", "Gesamt"])
-    assert map_columns(short, fields) == ["description", "quantity", "unit_price", "amount"]
+    assert map_columns(short, fields) == ["description", "unit_price", "quantity", "amount"]
     named = {0: "description", 1: None, 3: "unit_price", 4: "amount"}
     assert map_columns(grid, fields, named) == ["description", None, "quantity", "unit_price", "amount"]
     # a field named twice: the rightmost column keeps it, as for labels (the other then goes by kind)
@@ -190,7 +190,7 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     # a name the column's values cannot hold is not taken: numbers are no description, a rate no amount
     rated = Grid(page=1, rows=[[Cell(t, []) for t in ("Support plan", "10442", "19%", "80.00")]], header=["Item", "Art.-Nr.", "MwSt", "Gesamt"])
     taken = map_columns(rated, fields, {0: "description", 1: "description", 2: "amount", 3: "amount"})
-    assert taken == ["description", "unit_price", None, "amount"]  # the code column holds numbers: a money field by kind
+    assert taken == ["description", "quantity", None, "amount"]  # the code column holds numbers: quantity by kind
 
 
 def test_the_tables_extractor_asks_a_model_only_in_a_cascade_that_runs_one():
