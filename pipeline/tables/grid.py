@@ -233,9 +233,8 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
     columns: list[tuple[float, float]] | None = None  # of a table still open from the page before
     header_texts: list[str] = []
     worded: dict[int, float] | None = None  # of a table found by layout: where its first row has words
-    # below a table's totals, a table no label vouches for sums them up (VAT, payments): no lines
-    totalled = False
     for page in document.pages:
+        totalled = False  # a table on this page has come to its totals
         rows: list[list[Cell | None]] = []
         tops: list[float] = []
         heights: list[float] = []
@@ -258,12 +257,15 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
                 columns, worded = _spans(runs), laid_out
                 header_texts = [_text(run) for run in runs]
                 continue
+            stop = is_stop(_text(runs[0]), stops)
+            # below a table's totals on its page, a table no label vouches for sums them up (VAT,
+            # payments): no lines; a header printed again on the next page opens the table again
+            totalled = totalled or (stop and (columns is not None or any(g.page == page.number for g in grids)))
             if columns is None:
                 continue
-            stop = is_stop(_text(runs[0]), stops)
             if stop or (worded is not None and _breaks(runs, columns, worded, line.height)):
                 close()
-                columns, totalled = None, totalled or stop
+                columns = None
                 continue
             rows.append(_row(document, runs, columns))
             tops.append(line.top)

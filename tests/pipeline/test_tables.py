@@ -264,8 +264,9 @@ def test_a_pdf_table_whose_headers_no_label_knows_is_found_by_its_layout():
 
 
 def test_a_letterhead_or_a_totals_summary_is_no_table_found_by_layout():
-    """Three titles over a line of figures without an amount (a letterhead), and a summary of net,
-    tax and gross amounts, are no tables; the item table below them is, up to its totals."""
+    """Three titles over a line of figures without an amount (a letterhead), a summary of net,
+    tax and gross amounts, and a payment table below the totals are no tables; the item table
+    between them is, up to its totals."""
     from pipeline.tables.grid import from_words
     from pipeline.tables.records import record_fields
 
@@ -277,6 +278,9 @@ def test_a_letterhead_or_a_totals_summary_is_no_table_found_by_layout():
         (220, [("Item", 40), ("Hours", 300), ("Fee", 400)]),
         (235, [("Design", 40), ("work", 82), ("2", 310), ("80.00", 400)]),
         (247, [("Net", 300), ("amount", 324), ("80.00", 400)]),
+        (259, [("Total", 300), ("80.00", 400)]),
+        (300, [("Method", 40), ("Date", 200), ("Paid", 400)]),
+        (315, [("Card", 40), ("4", 200), ("May", 212), ("80.00", 400)]),
     ])
     labels = {name: f.aliases for name, f in record_fields(PLAIN_LINE).items()}
     [grid] = from_words(document, labels, ("subtotal", "tax", "total"))
