@@ -7,7 +7,9 @@ word boxes of PDFs and scans) and their rows read as records
 makes a row (a line's amount), its first text field the one wrapped lines
 continue (the description). A table ends at a line labelled like one of the
 schema's other money fields (subtotal, tax, total). Each row is one candidate,
-whose evidence is one span per cell, named by the record field it fills.
+whose evidence is one span per cell, named by the record field it fills; its
+``header`` signal is the share of the table's headers that labels name, halved
+for a word-box table whose header was found by its layout alone.
 
 Where the cascade also runs a model (an extractor that spends tokens), columns
 whose header no label names are named by it (``pipeline.tables.columns``); its
@@ -92,7 +94,8 @@ class TablesExtractor(Extractor):
                 continue
             fields, amount, description = found
             for table in find_grids(request.document, fields, stops):
-                share = label_share(table, fields)
+                # a header found by its layout alone is vouched for by fewer labels than any labelled one
+                share = label_share(table, fields) * (1.0 if table.labelled else 0.5)
                 named = self._named(table, fields, result)
                 for record in read(table, fields, amount, description, stops, named):
                     result.candidates.append(Candidate(

@@ -6,12 +6,15 @@ scans only have word boxes; there a table is found in three steps:
 1. lines: words whose vertical centres lie within half a word height;
 2. segments: runs of words in a line separated by less than a gap of one word
    height (column gaps are wider than word spaces);
-3. columns: a header line, whose segments match the labels of the record's
-   fields, defines the columns; each segment of the lines below goes to the
-   column whose header it overlaps most (else the nearest), until a line starts with
-   a label that ends the table (subtotal, total: the schema's other fields) or
-   the text leaves the page. A table continues onto the next page when its
-   header is printed again, or when it did not end on the page before.
+3. columns: a header line defines the columns: one whose segments match the
+   labels of the record's fields, else one laid out as a header (``_laid_out``:
+   titles over a first row that ends in an amount, for headers no label knows);
+   each segment of the lines below goes to the column whose header it overlaps
+   most (else the nearest), until a line starts with a label that ends the
+   table (subtotal, total: the schema's other fields), a line breaks the first
+   row's pattern (a table found by layout only: ``_breaks``) or the text leaves
+   the page. A table continues onto the next page when its header is printed
+   again, or when it did not end on the page before.
 
 Wrapped descriptions and rows without a value in some column are left as they
 are here: ``records`` decides which lines start a row.
@@ -28,6 +31,10 @@ from rapidfuzz import fuzz
 from pipeline.state import BBox, Element, Page, ParsedDocument, Word
 
 LABEL_MIN = 88  # rapidfuzz ratio for a header segment to be a field's label
+ROW_GAP = 4.0  # a header's first row starts within this many header heights below it
+# an amount as tables print one: a number with cents, a currency beside it at most; not a
+# count, code or date, which the lenient money parser would also read
+AMOUNT = re.compile(r"\D{0,4}\d{1,3}(?:[.,' ]?\d{3})*[.,]\d{2}\D{0,4}")
 
 
 @dataclass
@@ -49,6 +56,7 @@ class Grid:
     # per row of a word-box table: the line's top and height, to tell a wrapped line from a gap
     line_tops: list[float] = field(default_factory=list)
     line_heights: list[float] = field(default_factory=list)
+    labelled: bool = True  # False: the header was found by its layout, no label vouches for it
 
     def follows(self, row: int) -> bool:
         """Whether row ``row`` sits right below the row before it (a wrapped line, not a new block)."""
@@ -70,6 +78,10 @@ class _Line:
         return median(w.bbox[3] - w.bbox[1] for w in self.words)  # type: ignore[index]
 
 
+def _text(run: list[Word]) -> str:
+    return " ".join(w.text for w in run)
+
+
 def _cell(document: ParsedDocument, words: list[Word]) -> Cell:
     runs: list[list[Word]] = []
     for word in sorted(words, key=lambda w: w.start):
@@ -82,7 +94,7 @@ def _cell(document: ParsedDocument, words: list[Word]) -> Cell:
         boxes = [w.bbox for w in run if w.bbox]
         bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
         parts.append((run[0].start, run[-1].end, bbox))
-    return Cell(" ".join(w.text for w in words), parts)
+    return Cell(_text(words), parts)
 
 
 def from_element(document: ParsedDocument, element: Element) -> Grid:
@@ -137,7 +149,7 @@ def label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def _is_header(runs: list[list[Word]], labels: dict[str, tuple[str, ...]]) -> bool:
-    named = {label_of(" ".join(w.text for w in run), labels) for run in runs} - {None}
+    named = {label_of(_text(run), labels) for run in runs} - {None}
     return len(named) >= 2 and len(named) * 2 >= len(runs)
 
 
@@ -174,34 +186,89 @@ def _row(document: ParsedDocument, runs: list[list[Word]], columns: list[tuple[f
     return [_cell(document, ws) if ws else None for ws in row]
 
 
+def is_words(text: str) -> bool:
+    """Whether a text is words rather than a figure ("Net amount", "Page 1 of 2"; not "1 pcs."
+    nor "USD 40.25"): more letters than digits."""
+    return sum(c.isalpha() for c in text) > sum(c.isdigit() for c in text)
+
+
+def _laid_out(runs: list[list[Word]], below: list[list[Word]], stops: tuple[str, ...]) -> dict[int, float] | None:
+    """Whether a line is a table header by its layout alone (for headers the schema's labels do
+    not know): three or more titles without figures, over a first row whose segments fall into
+    distinct columns, with words before its first amount and an amount under the last title.
+    A letterhead, an address block or a totals block lacks one of these: titles, a row of
+    columns, an amount; a summary of net, tax and gross amounts starts with an amount.
+    Returns the columns the first row prints words in, with their left edges (None: no header)."""
+    if len(runs) < 3 or len(below) < 2 or any(c.isdigit() for run in runs for c in _text(run)):
+        return None
+    if is_stop(_text(runs[0]), stops) or is_stop(_text(below[0]), stops):
+        return None
+    spans = _spans(runs)
+    taken = [_column(run[0].bbox[0], run[-1].bbox[2], spans) for run in below]  # type: ignore[index]
+    amounts = [k for k, run in enumerate(below) if AMOUNT.fullmatch(_text(run))]
+    if (
+        len(set(taken)) == len(taken) and taken[-1] == len(spans) - 1 and amounts and amounts[-1] == len(below) - 1
+        and any(is_words(_text(run)) for run in below[: amounts[0]])
+    ):
+        return {i: run[0].bbox[0] for i, run in zip(taken, below) if is_words(_text(run))}  # type: ignore[index]
+    return None
+
+
+def _breaks(runs: list[list[Word]], columns: list[tuple[float, float]], worded: dict[int, float], height: float) -> bool:
+    """Whether a line leaves the pattern of the first row of a table found by layout: words in
+    a column where that row has none, or not lined up with its words there. So ends such a
+    table at the totals below it ("Net amount", "Subtotal in EUR"), which the schema's stop
+    labels need not know, or at a footer ("Page 1 of 2")."""
+    for run in runs:
+        if is_words(_text(run)):
+            at = _column(run[0].bbox[0], run[-1].bbox[2], columns)  # type: ignore[index]
+            if at not in worded or abs(run[0].bbox[0] - worded[at]) > height:  # type: ignore[index]
+                return True
+    return False
+
+
 def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> list[Grid]:
     """Tables found on the pages' word boxes, one grid per page a table is on."""
     grids: list[Grid] = []
     columns: list[tuple[float, float]] | None = None  # of a table still open from the page before
     header_texts: list[str] = []
+    worded: dict[int, float] | None = None  # of a table found by layout: where its first row has words
     for page in document.pages:
+        totalled = False  # a table on this page has come to its totals
         rows: list[list[Cell | None]] = []
         tops: list[float] = []
         heights: list[float] = []
-        for line in lines(page):
-            runs = segments(line)
-            if _is_header(runs, labels):
-                if rows:
-                    grids.append(Grid(page.number, rows, header_texts, tops, heights))
-                    rows, tops, heights = [], [], []
-                columns = _spans(runs)
-                header_texts = [" ".join(w.text for w in run) for run in runs]
+
+        def close() -> None:
+            if rows:
+                grids.append(Grid(page.number, list(rows), header_texts, list(tops), list(heights), worded is None))
+            rows.clear()
+            tops.clear()
+            heights.clear()
+
+        page_lines = lines(page)
+        page_runs = [segments(line) for line in page_lines]
+        for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
+            labelled = _is_header(runs, labels)
+            near = i + 1 < len(page_lines) and page_lines[i + 1].top - line.top <= ROW_GAP * line.height
+            laid_out = None if labelled or totalled or not near else _laid_out(runs, page_runs[i + 1], stops)
+            if labelled or laid_out is not None:
+                close()
+                columns, worded = _spans(runs), laid_out
+                header_texts = [_text(run) for run in runs]
                 continue
+            stop = is_stop(_text(runs[0]), stops)
+            # below a table's totals on its page, a table no label vouches for sums them up (VAT,
+            # payments): no lines; a header printed again on the next page opens the table again
+            totalled = totalled or (stop and (columns is not None or any(g.page == page.number for g in grids)))
             if columns is None:
                 continue
-            if is_stop(" ".join(w.text for w in runs[0]), stops):
-                if rows:
-                    grids.append(Grid(page.number, rows, header_texts, tops, heights))
-                rows, tops, heights, columns = [], [], [], None
+            if stop or (worded is not None and _breaks(runs, columns, worded, line.height)):
+                close()
+                columns = None
                 continue
             rows.append(_row(document, runs, columns))
             tops.append(line.top)
             heights.append(line.height)
-        if rows:
-            grids.append(Grid(page.number, rows, header_texts, tops, heights))
+        close()
     return grids

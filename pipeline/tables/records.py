@@ -4,9 +4,10 @@ Columns are mapped to the record's fields by their header labels (the record's
 aliases, e.g. "Qty" -> quantity); a column whose header no label knows is named
 by the model where the cascade runs one (``pipeline.tables.columns``) if its
 values are of that field's kind, and any field still free goes to a column by
-the kind of the values below it (text -> the text field, percentages -> the
-percent field, amounts -> the money fields from the right: the last is the
-amount, the one before it the unit price). A row is a record when it has a value
+the kind of the values below it (text -> the text fields from the left,
+percentages -> the percent field, amounts -> the money fields from the right:
+the last is the amount, the one before it the unit price; whole numbers -> the
+first money fields: a count, the quantity). A row is a record when it has a value
 in the amount column, until a row with a stop label or with only a label and
 the sum of the rows above (a subtotal in words the schema does not know); a
 word-box line right below a record with text only in the description column
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.state import ParsedDocument, Span
-from pipeline.tables.grid import Cell, Grid, is_stop, label_of
+from pipeline.tables.grid import Cell, Grid, is_stop, is_words, label_of
 from pipeline.kinds import parser
 
 TEXT_KINDS = {"text", "organization", "address", "identifier"}
@@ -78,11 +79,12 @@ def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
 
 
 def _kind_of(values: list[str]) -> str | None:
-    """The kind most of a column's values parse as: percent, money or text."""
+    """The kind most of a column's values parse as: percent, money or text. Words are text
+    even where the lenient parsers find a number in them ("CCM19 licence", "Oct 1 - Oct 31")."""
     if not values:
         return None
     for kind in ("percent", "money"):
-        if sum(parser(kind)(v) is not None for v in values) * 3 >= len(values) * 2:
+        if sum(parser(kind)(v) is not None and not is_words(v) for v in values) * 3 >= len(values) * 2:
             if kind == "money" or all("%" in v for v in values):
                 return kind
     return "text"
@@ -99,6 +101,11 @@ def label_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None
         if name is not None and name in mapped[i + 1 :]:
             mapped[i] = None
     return mapped
+
+
+def _whole(grid: Grid, i: int) -> bool:
+    """Whether column ``i`` holds whole numbers only (counts and codes, no amounts with cents)."""
+    return all(c.isdigit() for r in grid.rows if i < len(r) and r[i] is not None for c in r[i].text)
 
 
 def _fits(kind: str | None, spec: RecordField) -> bool:
@@ -120,15 +127,17 @@ def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str
         if i < len(mapped) and mapped[i] is None and name in fields and name not in mapped and _fits(kind(i), fields[name]):
             mapped[i] = name
     free = [name for name in fields if name not in mapped]
-    for i in reversed(range(len(mapped))):  # from the right: amounts stand right of unit prices
-        if mapped[i] is not None:
-            continue
-        column = kind(i)
-        for name in free:
-            if _fits(column, fields[name]):
-                mapped[i] = name
-                free.remove(name)
-                break
+    # a record lists its fields in the order tables print them: text columns from the left take
+    # the first text fields (the description leads a row), other columns from the right the last
+    # fields of their kind (the last amount column is the amount, not the quantity), except
+    # whole numbers, which count (quantities, hours) and take the first ones
+    kinds = {i: kind(i) for i, name in enumerate(mapped) if name is None}
+    for i in [i for i in kinds if kinds[i] == "text"] + [i for i in reversed(kinds) if kinds[i] != "text"]:
+        choices = free if kinds[i] == "text" or _whole(grid, i) else reversed(free)
+        name = next((n for n in choices if _fits(kinds[i], fields[n])), None)
+        if name is not None:
+            mapped[i] = name
+            free.remove(name)
     return mapped
 
 

@@ -55,18 +55,10 @@ def test_the_table_ends_at_the_subtotal_and_totals_are_no_lines() -> None:
     assert not any(d.startswith(("subtotal", "total", "net amount", "zwischensumme")) for d in descriptions)
 
 
-def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
-    """Word boxes laid out by hand: a wrapped description joins its row; a far-off line does not."""
+def _word_document(lines: list[tuple[int, list[tuple[str, int]]]]):
+    """A one-page document laid out by hand: (top, [(word, left)]) per line, words 6 units a letter wide."""
     from pipeline.state import Page, ParsedDocument, Word
 
-    lines = [
-        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
-        (120, [("Red", 40), ("widget", 62), ("2", 305), ("10.00", 405)]),
-        (132, [("with", 40), ("handle", 62)]),
-        (150, [("Blue", 40), ("gadget", 66), ("5.00", 410)]),
-        (400, [("Thank", 40), ("you", 70)]),
-        (420, [("Subtotal", 300), ("15.00", 405)]),
-    ]
     text, words = "", []
     for top, ws in lines:
         for word, x in ws:
@@ -74,7 +66,19 @@ def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
             words.append(Word(text=word, start=len(text), end=len(text) + len(word), bbox=(x, top, x + 6 * len(word), top + 9)))
             text += word
         text += "\n"
-    document = ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=800, words=words)], parser="test")
+    return ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=800, words=words)], parser="test")
+
+
+def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
+    """Word boxes laid out by hand: a wrapped description joins its row; a far-off line does not."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (120, [("Red", 40), ("widget", 62), ("2", 305), ("10.00", 405)]),
+        (132, [("with", 40), ("handle", 62)]),
+        (150, [("Blue", 40), ("gadget", 66), ("5.00", 410)]),
+        (400, [("Thank", 40), ("you", 70)]),
+        (420, [("Subtotal", 300), ("15.00", 405)]),
+    ])
     from pipeline.extractors.base import ExtractionRequest
     from pipeline.extractors.tables import TablesExtractor
     from pipeline.schemas import field_specs
@@ -174,8 +178,11 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     fields = record_fields(PLAIN_LINE)
     row = [Cell(text, []) for text in ("Support plan", "10442", "2", "40.00", "80.00")]
     grid = Grid(page=1, rows=[row], header=["Item", "Art.-Nr.", "Quantity", "Rate", "Line Total"])
-    by_kind = map_columns(grid, fields)
-    assert by_kind[3:] == ["amount", "unit_price"]  # what the model is there to fix
+    assert map_columns(grid, fields)[3:] == ["unit_price", "amount"]  # by kind: amounts from the right
+    # by kind alone, whole numbers count: the quantity nearest the amount, then the article code
+    # as the unit price of a table that prints none: what the model is there to fix
+    short = Grid(page=1, rows=[[Cell(t, []) for t in ("Support plan", "10442", "2", "80.00")]], header=["Item", "Art.-Nr.", "Menge", "Gesamt"])
+    assert map_columns(short, fields) == ["description", "unit_price", "quantity", "amount"]
     named = {0: "description", 1: None, 3: "unit_price", 4: "amount"}
     assert map_columns(grid, fields, named) == ["description", None, "quantity", "unit_price", "amount"]
     # a field named twice: the rightmost column keeps it, as for labels (the other then goes by kind)
@@ -221,6 +228,80 @@ def test_the_embedded_model_names_columns_no_header_label_knows(tmp_path):
     again = tables.extract(request)
     assert [c.value for c in again.candidates] == [c.value for c in result.candidates]
     assert again.model_calls[0].cache_hit
+
+
+def _plain_lines(settings: Settings, data: bytes, name: str):
+    """The tables extractor's request for a user's plain schema (field names only) on a document."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    schema = model_from_json_schema({"title": "Invoice lines", "type": "object", "properties": {
+        "total": {"type": "number"}, "line_items": {"type": "array", "items": {"type": "object", **PLAIN_LINE}},
+    }})
+    parsed = parse(ingest(data, name, "invoice", settings), data, settings).parsed
+    return ExtractionRequest(document=parsed, schema=schema, fields=[s for s in field_specs(schema) if s.many], chunks=[])
+
+
+def test_a_pdf_table_whose_headers_no_label_knows_is_found_by_its_layout():
+    """A plain schema knows none of the headers "Service", "Hours", "Price", "Total": the table is
+    found by its layout (titles over a row that ends in an amount), runs over two pages, ends at
+    totals its stop labels do not know ("Net amount"), and its columns go by value kinds. Its
+    header signal stays below that of the same table read with the labels of the built-in schema."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs
+
+    invoice = generate(30)
+    assert invoice.header["quantity"] == "Hours" and invoice.totals[0] == "Net amount"
+    request = _plain_lines(SETTINGS, RENDERERS["pdf"](invoice), "invoice.pdf")
+    found = TablesExtractor(SETTINGS).extract(request).candidates
+    assert len(request.document.pages) == 2
+    assert row_counts([c.value for c in found], invoice.items) == (len(invoice.items),) * 3
+    labelled = TablesExtractor(SETTINGS).extract(
+        ExtractionRequest(request.document, Invoice, [s for s in field_specs(Invoice) if s.name == "line_items"], [])
+    ).candidates
+    assert max(c.signals["header"] for c in found) < 0.5 <= min(c.signals["header"] for c in labelled)
+
+
+def test_a_letterhead_or_a_totals_summary_is_no_table_found_by_layout():
+    """Three titles over a line of figures without an amount (a letterhead), a summary of net,
+    tax and gross amounts, and a payment table below the totals are no tables; the item table
+    between them is, up to its totals."""
+    from pipeline.tables.grid import from_words
+    from pipeline.tables.records import record_fields
+
+    document = _word_document([
+        (40, [("Northwind", 40), ("Supplies", 100), ("Phone", 300), ("Bank", 450)]),
+        (52, [("12", 40), ("Harbour", 58), ("Road", 106), ("+44", 300), ("20", 324), ("7946", 342), ("IBAN", 450), ("GB29", 480)]),
+        (100, [("Net", 40), ("amount", 64), ("VAT", 200), ("rate", 224), ("Tax", 300), ("Gross", 400), ("value", 436)]),
+        (115, [("390.00", 40), ("19%", 200), ("74.10", 300), ("464.10", 400)]),
+        (220, [("Item", 40), ("Hours", 300), ("Fee", 400)]),
+        (235, [("Design", 40), ("work", 82), ("2", 310), ("80.00", 400)]),
+        (247, [("Net", 300), ("amount", 324), ("80.00", 400)]),
+        (259, [("Total", 300), ("80.00", 400)]),
+        (300, [("Method", 40), ("Date", 200), ("Paid", 400)]),
+        (315, [("Card", 40), ("4", 200), ("May", 212), ("80.00", 400)]),
+    ])
+    labels = {name: f.aliases for name, f in record_fields(PLAIN_LINE).items()}
+    [grid] = from_words(document, labels, ("subtotal", "tax", "total"))
+    assert grid.header == ["Item", "Hours", "Fee"] and not grid.labelled
+    assert [[c.text if c else None for c in row] for row in grid.rows] == [["Design work", "2", "80.00"]]
+
+
+def test_the_embedded_model_names_the_columns_of_a_pdf_table_found_by_layout(tmp_path):
+    """A PDF invoice with German headers and an article-code column, which a plain schema knows
+    none of: the table is found by its layout and the default 1.5B model names its columns."""
+    from pipeline.extractors.tables import TablesExtractor
+
+    invoice = generate(27, codes=True)
+    assert invoice.header["quantity"] == "Menge" and "code" in invoice.columns
+    settings = Settings(home=tmp_path, llm_provider="embedded")
+    result = TablesExtractor(settings, cascade=("rules", "tables", "llm")).extract(
+        _plain_lines(settings, RENDERERS["pdf"](invoice), "invoice.pdf")
+    )
+    assert row_counts([c.value for c in result.candidates], invoice.items) == (len(invoice.items),) * 3
+    [call] = result.model_calls
+    assert call.ok and not call.cache_hit
 
 
 def test_a_json_schemas_record_parts_keep_their_descriptions_and_aliases():
