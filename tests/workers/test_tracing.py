@@ -36,9 +36,11 @@ def test_a_document_across_two_workers_and_a_retry_is_one_trace(stack_factory):
         # every worker process serves /metrics (the second one on the next free port), and so does the event receiver
         stack.start("events", "events", "--host", "127.0.0.1", "--port", str(events_port))
         wait_until(lambda: http_ok(f"http://127.0.0.1:{events_port}/health"), 60, what="event receiver")
-        scraped = {url: scrape(url) for url in (f"http://127.0.0.1:{p}/metrics" for p in (metrics_port, metrics_port + 1, events_port))}
+        # "next free port": an outgoing connection may hold metrics_port + 1, so look a few further
+        served = wait_until(lambda: worker_metrics(metrics_port, events_port), 30, what="both workers' /metrics")
+        scraped = {url: scrape(url) for url in [*served, f"http://127.0.0.1:{events_port}/metrics"]}
 
-    workers = [scraped[f"http://127.0.0.1:{p}/metrics"] for p in (metrics_port, metrics_port + 1)]
+    workers = [scraped[url] for url in served]
     merged: dict[str, list] = {}
     for families in workers:
         for name, samples in families.items():
@@ -87,6 +89,13 @@ def test_a_document_across_two_workers_and_a_retry_is_one_trace(stack_factory):
     by_id = {s.span_id: s for s in spans}
     model_parent = by_id[calls[0].parent_id]
     assert model_parent.name == "docloop.extractor.llm"
+
+
+def worker_metrics(first: int, skip: int) -> list[str] | None:
+    """The /metrics URLs of the two worker processes: ``first`` and the next free ports after it."""
+    urls = [f"http://127.0.0.1:{p}/metrics" for p in range(first, first + 8) if p != skip]
+    found = [url for url in urls if http_ok(url)]
+    return found if len(found) == 2 else None
 
 
 def scrape(url: str) -> dict[str, list]:
