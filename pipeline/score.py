@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from pipeline.hygiene import comparable
+from pipeline.kinds import get_kind
 from pipeline.reasons import Reason
 from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
@@ -179,6 +180,13 @@ def _reasons(feats: dict[str, float], best: Candidate) -> list[str]:
 _RANKER = HeuristicScorer()
 
 
+def plausible(spec: FieldSpec, candidate: Candidate) -> bool:
+    """Whether the value, as printed, is plausibly of the field's kind (``Kind.implausible``)."""
+    kind = get_kind(spec.kind)
+    printed = " ".join(s.text for s in candidate.evidence) or str(candidate.raw or candidate.value)
+    return kind is None or kind.implausible(candidate.value, printed) is None
+
+
 def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], exclusive: bool = True):
     """(prior, features, best candidate) per distinct value, most probable first.
 
@@ -194,8 +202,9 @@ def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSche
         value = [best.value] if spec.many else best.value
         feats = features(best, candidates, _validates(model, spec.name, value), exclusive)
         ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
-    # a value a person can see wins over one read from hidden text, however strong
-    return sorted(ranked, key=lambda t: (visible(t[2]), t[0]), reverse=True)
+    # a value a person can see wins over one read from hidden text, however strong; and a value
+    # plausibly of its kind over one that is not (a web address read as a company's name)
+    return sorted(ranked, key=lambda t: (visible(t[2]), plausible(spec, t[2]), t[0]), reverse=True)
 
 
 def _items(candidates: list[Candidate]) -> list[Candidate]:

@@ -76,6 +76,13 @@ _SUBDIVISION_TYPES = {"State", "District", "Province", "Territory", "Country", "
 _EXTRA_PLACES = ("England and Wales", "Hong Kong", "Puerto Rico")
 
 
+def _subdivisions():
+    return [
+        sub for code in _SUBDIVISION_COUNTRIES for sub in pycountry.subdivisions.get(country_code=code)
+        if sub.type in _SUBDIVISION_TYPES
+    ]
+
+
 @lru_cache(maxsize=1)
 def _places() -> dict[str, str]:
     """Printed name (lower-case) -> canonical name, for countries and governing-law subdivisions."""
@@ -85,10 +92,8 @@ def _places() -> dict[str, str]:
         for printed in (country.name, canonical, getattr(country, "official_name", None)):
             if printed:
                 names[printed.lower()] = canonical
-    for code in _SUBDIVISION_COUNTRIES:
-        for sub in pycountry.subdivisions.get(country_code=code):
-            if sub.type in _SUBDIVISION_TYPES:
-                names[sub.name.lower()] = sub.name
+    for sub in _subdivisions():
+        names[sub.name.lower()] = sub.name
     for place in _EXTRA_PLACES:
         names[place.lower()] = place
     names["united states of america"] = names["usa"] = names["u.s.a."] = "United States"
@@ -116,10 +121,14 @@ _UNDER = re.compile(r"(?i)\b(?:subject\s+to|in\s+accordance\s+with|pursuant\s+to
 _LAW_HEADING = re.compile(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+law")
 _PLACE_LAW = re.compile(r"(?i)(?<=\w)\s+laws?\b")  # "Kansas law", "New York law"
 _THEN_STATE = re.compile(r"(?i)[\s,]+(?:and\s+)?(?:the\s+)?(?:State|Commonwealth|Province)\s+of\s+")
+_REGION_OF = r"(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?"
+# "the laws of the State of X", "the applicable regulations of X", and a dropped "of": "the laws State of X"
 _LAWS_OF = re.compile(
-    r"(?i)\blaws?\s+(?:and\s+\w+\s+)?(?:of|in)\s+(?:the\s+)?"
-    r"(?:(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?)?"
+    rf"(?i)\b(?:laws?|regulations)\s+(?:and\s+\w+\s+)?"
+    rf"(?:(?:of|in)\s+(?:the\s+)?(?:{_REGION_OF})?|{_REGION_OF})"
 )
+# "accepted in the State of Nevada and governed by the laws thereof": the law of the place named before
+_LAWS_THEREOF = re.compile(r"(?i)\blaws?\s+thereof\b")
 _INCORPORATION = re.compile(
     r"(?i)\b(?:organi[sz]ed|incorporated|existing|formed|registered|chartered)\s+(?:and\s+\w+\s+)?"
     r"(?:under|in|pursuant\s+to)\s+(?:the\s+)?$"
@@ -157,17 +166,23 @@ def find_jurisdiction(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for m in _PLACE_LAW.finditer(text):
         if p := _place_before_re().search(text, max(0, m.start() - 40), m.start()):
             spots.append((p.start(), p))
+    for m in _LAWS_THEREOF.finditer(text):
+        s, _ = _sentence(text, m.start(), m.end())
+        if before := list(places.finditer(text, s, m.start())):
+            spots.append((m.start(), before[-1]))
     found: list[tuple[object, int, int, dict[str, float]]] = []
     for at, p in spots:
-        s, _ = _sentence(text, at, p.end())
+        s, e = _sentence(text, at, p.end())
         window = text[max(s, at - 150) : at]
         strength = 0.95 if re.search(r"(?i)\bgovern", window) else 0.85 if _GOVERNS.search(window) else (
             0.6 if _UNDER.search(window) else 0.45
         )
-        if _LAW_HEADING.search(text, max(0, s - 60), at):
-            strength = max(strength, 0.9)
+        if _LAW_HEADING.search(text, max(0, s - 60), at) or re.match(r"(?i)[^.;]{0,40}\bgovern", text[p.end() : e]):
+            strength = max(strength, 0.9)  # a heading, or the law first: "The laws of X govern this Agreement"
         if text[at : p.start()] == "" and strength < 0.85:
             continue  # "X law" only counts where the agreement is governed by it
+        if text[at : at + 10].lower() == "regulation" and not _GOVERNS.search(window):
+            continue  # nor "regulations of X" ("comply with the export regulations of X" is no choice of law)
         found.append((_place(p.group()), p.start(), p.end(), {"match": strength, "typed": 1.0}))
     if any(v != "United States" for v, *_ in found):  # federal law beside a state's is not the choice
         found = [f for f in found if f[0] != "United States"]
@@ -485,7 +500,7 @@ _LABEL_LEAD = re.compile(
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
 _DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
 _ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.")  # whole words: "Inc.", "J.", "U.S."
-_CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de|\d+)\s+)+")  # and numbers: "EXHIBIT 10 Acme Inc."
+_CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de|\d+\.?)\s+)+")  # and numbers: "EXHIBIT 10 Acme Inc.", "1. Acme Inc."
 
 
 @dataclass
@@ -595,16 +610,23 @@ def _plausible(name: str, kinds: set[str]) -> bool:
     return _is_org(name) or _person_like(name) or bool(kinds & {"listed", "described"})
 
 
+_OPENING_END = re.compile(
+    r"\b(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY\s+STATEMENTS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|"
+    r"NOW,?\s+THEREFORE)\b"
+    # the first numbered section, unless it names the parties ("1. Parties. This Agreement is between")
+    r"|(?P<section>\n[ \t]*(?:ARTICLE|Article|SECTION|Section)?[ \t]*(?:1|I|ONE)[ \t]*[.:)][ \t]*\n?[ \t]*"
+    r"(?!PARTIES|Parties)[A-Z])"
+)
+# a numbered list of the parties: "BETWEEN\n 1. Acme Corp., a Delaware corporation ... AND\n 2. ..."
+_LISTS_PARTIES = re.compile(r"(?i)\b(?:between|among|by\s+and\s+between)\s*:?\s*$")
+
+
 def _opening_end(text: str) -> int:
     """Where the preamble ends: the recitals or first section, else ``OPENING`` characters."""
-    m = re.compile(
-        r"\b(?:WHEREAS|RECITALS|BACKGROUND|PRELIMINARY\s+STATEMENTS?|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|"
-        r"NOW,?\s+THEREFORE)\b"
-        # the first numbered section, unless it names the parties ("1. Parties. This Agreement is between")
-        r"|\n[ \t]*(?:ARTICLE|Article|SECTION|Section)?[ \t]*(?:1|I|ONE)[ \t]*[.:)][ \t]*\n?[ \t]*"
-        r"(?!PARTIES|Parties)[A-Z]"
-    ).search(text, 200, OPENING)
-    return m.start() if m else min(len(text), OPENING)
+    for m in _OPENING_END.finditer(text, 200, OPENING):
+        if not (m.group("section") and _LISTS_PARTIES.search(text, max(0, m.start() - 40), m.start())):
+            return m.start()
+    return min(len(text), OPENING)
 
 
 def _defined_term(paren: str) -> tuple[bool, str | None]:

@@ -48,6 +48,7 @@ class Kind:
 
 
 MAX_NAME_WORDS = 15  # longer is a sentence a model copied, not a name
+_WEB_ADDRESS = re.compile(r"(?i)(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def implausible_name(value: Any) -> str | None:
@@ -59,4 +60,6 @@ def implausible_name(value: Any) -> str | None:
         return "name is a common word"
     if len(text.split()) > MAX_NAME_WORDS:
         return "a sentence, not a name"
+    if _WEB_ADDRESS.fullmatch(text):
+        return "a web or e-mail address, not a name"
     return None

@@ -88,6 +88,10 @@ def test_jurisdiction_from_governing_law_clause():
         ("This agreement shall be governed by Kansas law, without regard to its choice of law.", "Kansas"),
         ("This Agreement shall be governed by the laws of the United States of America, State of California.",
          "California"),
+        ("This Agreement shall be governed by the internal laws State of New York.", "New York"),
+        ("This Manual is governed by the applicable regulations of the Republic of Colombia.", "Colombia"),
+        ("This Agreement is accepted in the State of Nevada and shall be governed by the laws thereof.", "Nevada"),
+        ("The laws of the province of Ontario, Canada, govern this AGREEMENT.", "Ontario"),
     ],
 )
 def test_jurisdiction_canonical_names(sentence, value):
