@@ -446,7 +446,7 @@ _DESCRIBED = (
     r"(?:[ \t]*,\s*|\s+)(?P<described>(?:a|an)\s+(?:[\w.\-]+\s+){0,6}?"
     r"(?:corporation|company|partnership|limited|llc|individual|entity|bank|association|trust|"
     r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person)"
-    r"|having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s|"
+    r"|(?i:having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s)|"
     r"(?:dba|d/b/a|f/k/a|formerly|on\s+behalf)\b)"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
@@ -454,7 +454,7 @@ _DESCRIBED = (
 _GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
 _MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 _LISTED = re.compile(
-    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
+    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
 # "between A and B", also past A's defined term: "between A ("Seller") and B"
