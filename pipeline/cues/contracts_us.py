@@ -296,12 +296,14 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     Strength by where and how the date is stated: anchored in the opening
     sentence that names this agreement (strongest), defined as the Effective
     Date, a dateline alone on a line at the top (letters), a "Date:" line by a
-    signature (weakest). Dates of other agreements ("the Merger Agreement dated
+    signature (weakest); failing all these, a date among the signature blocks. Dates of other agreements ("the Merger Agreement dated
     ...") are skipped.
     """
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
+    signing = _signature_region(text) or (0, 0)
     found: list[tuple[object, int, int, dict[str, float]]] = []
+    signed: list[tuple[object, int, int, dict[str, float]]] = []  # dates among the signatures
     for m in _DATE.finditer(text):
         value = _date_value(m)
         if not value:
@@ -329,11 +331,15 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         elif re.search(r"(?i)\bdate[d]?\s*:?\s*$", before) and m.start() > len(text) / 2:
             # "Date: ..." by a signature; the last one is when the agreement was concluded
             strength = 0.35 + 0.05 * m.start() / len(text)
+        elif signing[0] <= m.start() < signing[1]:
+            signed.append((value, m.start(), m.end(), {"match": 0.3, "typed": 1.0, "position": _position(ctx, m.start())}))
         if strength:
             found.append(
                 (value, m.start(), m.end(), {"match": strength, "typed": 1.0, "position": _position(ctx, m.start())})
             )
-    return _per_value(found)
+    # when the agreement states no date of its own, it is dated when it was signed ("signed on this
+    # 31st day of March 2001" by the signatures); such dates never dilute the share of one it states
+    return _per_value(found or signed)
 
 
 # --------------------------------------------------------------------------------------------

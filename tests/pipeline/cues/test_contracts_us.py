@@ -519,3 +519,13 @@ def test_an_expiration_date_from_the_agreements_date_and_its_term_is_derived_and
     # no end date and no term: nothing, rather than the agreement's own date
     spec = next(s for s in field_specs(_contract_schema()) if s.name == "expiration_date")
     assert propose(Context(make_document(PREAMBLE), _contract_schema()), spec) == []
+
+
+def test_an_agreement_without_a_date_of_its_own_is_dated_when_signed():
+    body = "This Agreement is made between Acme Inc. and Globex Ltd.\n\n1. Services. Acme provides services.\n\n"
+    signed = "THUS DONE AND SIGNED at Pretoria on this 31st day of March 2001\nBy: /s/ Jane Roe\nBy: /s/ John Doe\n"
+    text, found = proposals("effective_date", body + signed)
+    assert [p.value for p in found] == ["2001-03-31"] and found[0].signals["match"] <= 0.3
+    # a date the agreement states is not diluted by the signing dates
+    _, found = proposals("effective_date", PREAMBLE + signed)
+    assert [p.value for p in found] == ["2015-03-03"]
