@@ -723,6 +723,10 @@ _TITLE_AFTER = re.compile(rf"(?i)[ \t]*,[ \t]*(?:its[ \t]+)?{_OFFICE}")
 _WITNESS = re.compile(r"(?i)\b(?:witness(?!\s+whereof)|attest)")
 _BLOCK_LEAD = re.compile(r"[ \t]*(?:\(\d+\)[ \t]*)?")
 _BLOCK_TAIL = re.compile(r"(?i)[ \t]+d/b/a\b.*|,[ \t]*an?[ \t]+[\w \t]+?(?:corporation|company)\b.*|[ \t:,]+$")
+# Signature blocks of officers: a "Title:" label or "on behalf of" anywhere among them. In blocks laid
+# out side by side (two signatures on one line) a title is not on its signer's own line, but such
+# blocks are companies' whose officers sign for them.
+_OFFICERS_SIGN = re.compile(r"(?i)\btitle[ \t]*:|\bon[ \t]+behalf[ \t]+of\b")
 SIGN_GAP = 1500  # characters without a signature line that end the run of signature blocks
 # A block headed by an individual's role ("EMPLOYEE:", "SECOND PARTY"): its "By:" introduces the
 # person's own signature, not an officer's.
@@ -804,6 +808,7 @@ def _signatures(text: str) -> Iterator[tuple[int, int, float, str]]:
     if not region:
         return
     lines = [(region[0] + m.start(), region[0] + m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[slice(*region)])]
+    officers = bool(_OFFICERS_SIGN.search(text, *region))
     for i, (s, e) in enumerate(lines):
         signed = _SIGNED.search(text, s, e) or _NAME_LABEL.match(text, s, e)
         if signed:  # a person: the name after "/s/" or "Name:", or under a label alone on its line
@@ -813,7 +818,9 @@ def _signatures(text: str) -> Iterator[tuple[int, int, float, str]]:
             m = re.compile(_NAME).match(text, at, stop)
             bounds = m and _trim(text, m.start(), m.end())
             name = bounds and _clean_name(text[bounds[0] : bounds[1]])
-            if name and _person_like(name) and not _signs_for_another(text, lines, i, name):
+            side_by_side = len(_SIGNED.findall(text, s, e)) > 1
+            for_self = not (officers and side_by_side) or _under_person_role(text, lines, i)
+            if name and _person_like(name) and for_self and not _signs_for_another(text, lines, i, name):
                 yield bounds[0], bounds[1], 0.7, "signed"
         elif (company := _company_line(text, lines, i)) and not _signs_for_another(
             text, lines, i, _clean_name(text[company[0] : company[1]])
