@@ -3,8 +3,10 @@
 An invoice usually arrives as a PDF attached to an e-mail: the message is parsed
 for its own text (headers and body) and each attachment goes through the whole
 pipeline as a separate document whose provenance names the message it came in
-(``parent``) and the message lists its attachments (``attachments``). Reading
-the attachments out of a message runs in the parse sandbox like any parser.
+(``parent``) and the message lists its attachments (``attachments``). A message
+attached to a message (a forwarded EML, an Outlook embedded item) is such a
+document too, and its own attachments follow it. Reading the attachments out of
+a message runs in the parse sandbox like any parser.
 """
 
 from __future__ import annotations
@@ -31,16 +33,12 @@ def _from_email(data: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
-def _from_msg(data: bytes) -> list[tuple[str, bytes]]:
-    from oxmsg import Message
-
-    return [(a.file_name or "attachment", a.file_bytes) for a in Message.load(data).attachments if a.file_bytes]
-
-
 def attachments_of(data: bytes, media_type: str) -> list[tuple[str, bytes]]:
     """(file name, bytes) of each attachment of an e-mail (EML or Outlook MSG); none for other types."""
     if media_type == EMAIL:
         return _from_email(data)
-    if media_type == MSG:
-        return _from_msg(data)
+    if media_type == MSG:  # read as the e-mail it stands for: a message attached to it is then a forwarded one
+        from pipeline.parsers.outlook import as_email
+
+        return _from_email(as_email(data))
     return []

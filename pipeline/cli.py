@@ -54,8 +54,8 @@ def _write(pipe, path: Path, states, out: Path) -> list[tuple[bool, list[str]]]:
     from pipeline.run import export_stem, write_export
 
     rows = []
+    stem = export_stem(states[0], out)  # the input's: its attachments' exports are named after it
     for index, state in enumerate(states):
-        stem = export_stem(state, out)
         target = write_export(state, out, f"{stem}.attachment-{index}" if index else stem)
         pipe.store.record_export(pipe.key(state), str(target.resolve()))  # where review writes it again
         auto = sum(1 for f in state.fields.values() if f.status == "auto_accepted")

@@ -17,7 +17,7 @@ import puremagic
 from pipeline.config import Settings
 from pipeline.errors import EmptyDocument, TooLarge, UnsupportedType
 from pipeline.parsers import DOCX, PARSERS, PDF
-from pipeline.parsers.containers import ZIP_EXTENSIONS, is_zip, office_type
+from pipeline.parsers.containers import OLE_EXTENSIONS, OLE_MAGIC, ZIP_EXTENSIONS, is_zip, office_type
 from pipeline.state import DocumentState
 from pipeline.schemas import registry
 
@@ -53,6 +53,8 @@ def sniff(data: bytes, source: str) -> str:
     if office := office_type(data):
         return office
     extension = PurePath(source).suffix.lower()
+    if data.startswith(OLE_MAGIC) and extension in OLE_EXTENSIONS:  # a compound file too broken to tell apart
+        return OLE_EXTENSIONS[extension]
     if guessed == DOCX:  # puremagic calls any ZIP an Office file; an unreadable one is named by its extension
         return ZIP_EXTENSIONS.get(extension, "application/zip") if not is_zip(data) else "application/zip"
     if guessed in PARSERS:

@@ -31,6 +31,10 @@ from pipeline.telemetry import stage
 from pipeline.telemetry.stages import document
 from pipeline.stages import AUTO, classify_if_auto, next_step, parse_step, settle_schema, with_schema
 
+# how deep attachments of attached messages are read; each level re-reads the bytes of all levels
+# below it, so a deep nest of forwarded messages would cost the square of its size
+MAX_NESTING = 3
+
 
 @dataclass
 class Pipeline:
@@ -111,22 +115,24 @@ class Pipeline:
             step = None if step == "finalise" else next_step(state.stage, state.status, exported=False)
         return self._record(state)
 
-    def process_with_attachments(self, data: bytes, source: str, schema: str) -> list[DocumentState]:
-        """The document, then each e-mail attachment as its own document linked to it (``parent``)."""
+    def process_with_attachments(self, data: bytes, source: str, schema: str, depth: int = 0) -> list[DocumentState]:
+        """The document, then each e-mail attachment as its own document linked to it (``parent``),
+        each followed by its own attachments when it is a message too (a forwarded e-mail)."""
         parent = self.process(data, source, schema)
-        if parent.media_type not in CONTAINERS or parent.status == DocStatus.failed:
+        if parent.media_type not in CONTAINERS or parent.status == DocStatus.failed or depth >= MAX_NESTING:
             return [parent]
         try:
             found = run_isolated(attachments_of, data, parent.media_type, timeout_s=self.settings.parse_timeout_s,
                                  memory_mb=self.settings.parse_memory_mb)
         except DocloopError:  # the message itself parsed; its attachments stay unread, as the export says
             found = []
-        children = []
+        children, documents = [], []
         for index, (name, content) in enumerate(found, 1):
-            child = self.process(content, f"{source}#attachment/{index}/{name}", schema)
+            child, *descendants = self.process_with_attachments(content, f"{source}#attachment/{index}/{name}", schema, depth + 1)
             children.append(child.model_copy(update={"provenance": dict(child.provenance, parent=parent.id)}))
+            documents += [children[-1], *descendants]
         parent = parent.model_copy(update={"provenance": dict(parent.provenance, attachments=[c.id for c in children])})
-        return [parent, *children]
+        return [parent, *documents]
 
     @document
     def process_parsed(self, parsed: ParsedDocument, source: str, schema: str) -> DocumentState:

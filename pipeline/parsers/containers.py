@@ -35,6 +35,8 @@ ZIP_EXTENSIONS = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".epub": "application/epub+zip",
 }
+# the same for a compound file (DOC, MSG) whose directory cannot be read, e.g. one cut short
+OLE_EXTENSIONS = {".doc": "application/msword", ".msg": "application/vnd.ms-outlook"}
 _ODF_EPUB = {"application/vnd.oasis.opendocument.text", "application/epub+zip"}
 MAX_RATIO = 200  # deflate tops out near 1000:1 on zeros; real office parts stay far below 100:1
 MAX_INFLATED = 512 * 2**20  # bytes a package may inflate to in all

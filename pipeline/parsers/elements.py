@@ -13,8 +13,11 @@ Plain text and Markdown keep their own characters as the document text (a
 reader, or model, understands the markup, and offsets point into the file);
 their elements are located in it where their words appear in order.
 
-Attachments of e-mails are not partitioned here: ``pipeline.attachments`` hands
-them on as documents of their own, linked to the message.
+An Outlook MSG file is read as the RFC 822 message it stands for
+(``pipeline.parsers.outlook``), so it is written exactly as an EML file is: its
+header lines, then its body. Attachments of e-mails are not partitioned here:
+``pipeline.attachments`` hands them on as documents of their own, linked to the
+message.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ import shutil
 from contextlib import nullcontext
 from typing import Any
 
-from pipeline.attachments import CONTAINERS, attachments_of
+from pipeline.attachments import CONTAINERS, EMAIL, MSG, attachments_of
 from pipeline.errors import TooManyPages, UnsupportedType
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder, plain
 from pipeline.parsers.containers import guard_container
 from pipeline.parsers.html_visibility import end_page_with_hidden, strip_hidden, strip_hidden_email
+from pipeline.parsers.outlook import as_email
 from pipeline.parsers.unstructured_setup import lean_classifier, offline_unstructured, tagged_together
 
 # media type -> (unstructured.partition module, function, keyword arguments, parser name)
@@ -44,8 +48,7 @@ PARTITIONERS: dict[str, tuple[str, str, dict[str, Any], str]] = {
     "application/rtf": ("rtf", "partition_rtf", {}, "rtf"),
     "application/epub+zip": ("epub", "partition_epub", {}, "epub"),
     "text/html": ("html", "partition_html", {}, "html"),
-    "message/rfc822": ("email", "partition_email", {"process_attachments": False}, "email"),
-    "application/vnd.ms-outlook": ("msg", "partition_msg", {"process_attachments": False}, "msg"),
+    EMAIL: ("email", "partition_email", {"process_attachments": False}, "email"),
     "text/markdown": ("md", "partition_md", {}, "markdown"),
     "text/plain": ("text", "partition_text", {}, "text"),
 }
@@ -156,9 +159,9 @@ def _written(data: bytes, media_type: str, options: ParseOptions) -> PlainDocume
     hidden: list[str] = []
     if media_type == "text/html":
         data, hidden = strip_hidden(data)
-    elif media_type == "message/rfc822":
+    elif media_type == EMAIL:
         data, hidden = strip_hidden_email(data)
-    if media_type == "message/rfc822":
+    if media_type == EMAIL:
         writer.turn_to(1)
         for header in _email_headers(data):
             writer.line(header, "email_header")  # not a page header: it names sender and date
@@ -215,8 +218,12 @@ def _verbatim(data: bytes, media_type: str) -> PlainDocument:
 
 def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     noted = guard_container(data, options.max_sheet_cells)
-    if media_type not in PARTITIONERS:
+    if media_type == MSG:  # written as the e-mail it stands for, under its own parser name
+        document = _written(as_email(data), EMAIL, options)
+        document["parser"] = "msg"
+    elif media_type not in PARTITIONERS:
         raise UnsupportedType(f"no partitioner for {media_type}")
-    document = _verbatim(data, media_type) if media_type in VERBATIM else _written(data, media_type, options)
+    else:
+        document = _verbatim(data, media_type) if media_type in VERBATIM else _written(data, media_type, options)
     document["metadata"].update(noted)
     return document

@@ -1,12 +1,18 @@
 """Every office format through unstructured: each file is made here by the library that writes
 that format (python-docx, python-pptx, openpyxl, pandoc, LibreOffice, the standard library),
-then ingested and parsed in the sandbox like any upload."""
+then ingested and parsed in the sandbox like any upload. Outlook MSG files, which no library
+here writes, are real ones from ``tests/fixtures/outlook``."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
+import json
+import os
 import shutil
 import subprocess
+import sys
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -23,6 +29,7 @@ from pipeline.parsers.unstructured_setup import ModelDownloadRefused, lean_class
 from pipeline.run import Pipeline
 from pipeline.state import PAGE_BREAK, DocStatus, ParsedDocument
 
+OUTLOOK = Path(__file__).resolve().parents[1] / "fixtures" / "outlook"  # real .msg files, see its README
 SETTINGS = Settings(parse_timeout_s=120, parse_memory_mb=2048, llm_provider="none")
 ROWS = [["Description", "Qty", "Amount"], ["Widget", "2", "10.00"], ["Gadget", "1", "5.00"]]
 MARKDOWN = (
@@ -174,6 +181,83 @@ def test_email_attachments_become_linked_documents(tmp_path: Path) -> None:
     assert attachment.parsed is not None and "Widget\t2\t10.00" in attachment.parsed.text
     assert attachment.provenance["parent"] == message.id
     assert message.provenance["attachments"] == [attachment.id]
+
+
+def test_a_forwarded_emails_own_attachments_follow_it(tmp_path: Path) -> None:
+    outer = EmailMessage()
+    outer["Subject"] = "Fwd: Invoice 42"
+    outer.set_content("See the message below.")
+    outer.add_attachment(email.message_from_bytes(_eml(_docx()), policy=email.policy.default), filename="forwarded.eml")
+    pipe = Pipeline(settings=SETTINGS.model_copy(update={"home": tmp_path}), extractor_names=["rules"])
+    message, forwarded, invoice = pipe.process_with_attachments(bytes(outer), "inbox/fwd.eml", "invoice")
+    assert forwarded.source == "inbox/fwd.eml#attachment/1/forwarded.eml" and forwarded.media_type == "message/rfc822"
+    assert invoice.source == "inbox/fwd.eml#attachment/1/forwarded.eml#attachment/1/invoice.docx"
+    assert invoice.parsed is not None and "Widget\t2\t10.00" in invoice.parsed.text
+    assert (forwarded.provenance["parent"], invoice.provenance["parent"]) == (message.id, forwarded.id)
+    assert (message.provenance["attachments"], forwarded.provenance["attachments"]) == ([forwarded.id], [invoice.id])
+
+
+def test_an_outlook_message_is_written_as_its_headers_then_its_body() -> None:
+    document = parsed((OUTLOOK / "other.msg").read_bytes(), "other.msg")
+    assert document.parser == "msg"
+    headers = [document.text[e.start : e.end] for e in document.elements if e.type == "email_header"]
+    assert headers == [
+        "Subject: 投递状态通知 (Failure Notice)",  # decoded from the GBK encoded-word it was sent as
+        "From: Mail Delivery Subsystem <mailer-daemon@tjdpf.org.cn>",
+        "To: yosipnps@model.com",
+        "Date: Mon, 27 Nov 2017 17:44:30 +0800",  # the sender's own time zone, as received
+    ]
+    assert "The error that the other server returned was: The recipients is locked. (User Locked)" in document.text
+    assert "对方服务器无法正常接收或者拒绝接收这封邮件。" in document.text
+    assert "%PDF" not in document.text and document.metadata["attachments"] == ["default_attachment.eml"]
+
+
+def test_an_outlook_messages_embedded_item_becomes_a_linked_email(tmp_path: Path) -> None:
+    pipe = Pipeline(settings=SETTINGS.model_copy(update={"home": tmp_path}), extractor_names=["rules"])
+    message, embedded = pipe.process_with_attachments((OUTLOOK / "outer.msg").read_bytes(), "inbox/outer.msg", "invoice")
+    assert message.media_type == "application/vnd.ms-outlook" and message.status != DocStatus.failed
+    assert message.parsed is not None and message.parsed.text == "Subject: outer subject\nTo: outer@foo.bar\nOuter body"
+    assert embedded.source == "inbox/outer.msg#attachment/1/test.eml" and embedded.media_type == "message/rfc822"
+    assert embedded.parsed is not None and embedded.parsed.text == "Subject: test\nTo: test@foobar.com\nbody"
+    assert embedded.provenance["parent"] == message.id and message.provenance["attachments"] == [embedded.id]
+
+
+def test_an_outlook_messages_attachments_are_read_with_evidence_down_the_chain(tmp_path: Path) -> None:
+    pipe = Pipeline(settings=SETTINGS.model_copy(update={"home": tmp_path}), extractor_names=["rules"])
+    message, returned, pdf = pipe.process_with_attachments((OUTLOOK / "other.msg").read_bytes(), "other.msg", "invoice")
+    assert returned.media_type == "message/rfc822" and pdf.media_type == "application/pdf"
+    assert returned.parsed is not None and "From: Meredith chen <yosipnps@model.com>" in returned.parsed.text
+    assert pdf.source.endswith("#attachment/1/北京 2017年12月02-03日 销售主管 确认n.pdf")
+    assert pdf.parsed is not None and "销售主管 2 天强化训练营" in pdf.parsed.text
+    assert (returned.provenance["parent"], pdf.provenance["parent"]) == (message.id, returned.id)
+    assert (message.provenance["attachments"], returned.provenance["attachments"]) == ([returned.id], [pdf.id])
+    date = message.fields["date"]
+    assert date.value == "2017-11-27" and date.evidence
+    assert message.parsed is not None
+    for span in date.evidence:  # the value points at the characters it was read from
+        assert message.parsed.text[span.start : span.end] == span.text == "27 Nov 2017"
+
+
+def test_a_truncated_outlook_message_fails_as_corrupt_and_the_batch_goes_on(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    whole = (OUTLOOK / "outer.msg").read_bytes()
+    (inputs / "a-truncated.msg").write_bytes(whole[: len(whole) // 4])
+    (inputs / "b-outer.msg").write_bytes(whole)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "extract", str(inputs), "--schema", "invoice", "--out", str(out), "--extractors", "rules"],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=600,
+        env=dict(os.environ, DOCLOOP_HOME=str(tmp_path), DOCLOOP_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}"),
+    )
+    assert result.returncode == 1, result.stderr  # some input failed
+    exports = {p.name: json.loads(p.read_text()) for p in out.glob("*.json")}
+    assert set(exports) == {"a-truncated.json", "b-outer.json", "b-outer.attachment-1.json"}
+    assert exports["a-truncated.json"]["status"] == "failed"
+    assert exports["a-truncated.json"]["error"]["code"] == "corrupt"
+    assert "Outlook message cannot be read" in exports["a-truncated.json"]["error"]["message"]
+    outer, embedded = exports["b-outer.json"], exports["b-outer.attachment-1.json"]
+    assert outer["status"] != "failed" and embedded["status"] != "failed"
+    assert embedded["provenance"]["parent"] == outer["document"]["id"]
 
 
 def test_the_spacy_model_comes_from_a_package_never_a_download() -> None:
