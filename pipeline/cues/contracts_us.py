@@ -574,6 +574,8 @@ def _clean_name(raw: str) -> str:
     s = re.sub(r"(?<=\w) -(?=[A-Za-z])", "-", s)  # and "Build-A -Bear" -> "Build-A-Bear"
     if (doubled := re.search(r"(?i)\b(\w+\.?),?\s+\1$", s)) and _ORG_SUFFIX.search(doubled.group(1)):
         s = s[: doubled.end(1)]  # a suffix typed twice: "Acme, Inc. Inc."
+    if twice := re.fullmatch(r"(.{4,}?)\s+\1", s):
+        s = twice.group(1)  # a whole name printed twice (two columns read as one line)
     s = _TITLE.sub("", s).strip(" ,;:")
     s = _LABEL_LEAD.sub("", s)
     while _DEGREE.search(s):
@@ -606,7 +608,7 @@ def _plausible(name: str, kinds: set[str]) -> bool:
         return False  # a statute: "with the Americans with Disabilities Act"
     if re.search(r"\d{4,}|\b[A-Z]{2}\s+\d{3,}", name) or _place(re.sub(r"(?i)^(?:the\s+)?(?:state\s+of\s+)?", "", name)):
         return False  # a zip code, or a place ("Delaware", "the State of California")
-    bare = re.sub(r"(?i)\b(?:corporation|company|limited|liability|partnership)\b", "", name).strip()
+    bare = re.sub(r"(?i)^(?:an?|the)\s+|\b(?:corporation|company|limited|liability|partnership)\b", "", name).strip()
     if not bare or _place(bare):
         return False  # "Delaware corporation" from "a Delaware corporation"
     if len(words) == 1 and re.search(r"\d", name):

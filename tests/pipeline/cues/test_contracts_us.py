@@ -529,3 +529,11 @@ def test_an_agreement_without_a_date_of_its_own_is_dated_when_signed():
     # a date the agreement states is not diluted by the signing dates
     _, found = proposals("effective_date", PREAMBLE + signed)
     assert [p.value for p in found] == ["2015-03-03"]
+
+
+def test_a_described_place_is_no_party_and_a_name_printed_twice_is_one():
+    text = ('This Agreement is made by and between Acme Health, Inc., a Nevada corporation ("Acme"), and '
+            'USA Managed Care Organization, A Texas Corporation ("USAMCO").')
+    assert "A Texas Corporation" not in [p.value for p in proposals("party", text)[1]]
+    text = 'This Agreement is made between PLAN_B MEDIA AG PLAN_B MEDIA AG ("Plan B") and Data Call Technologies, Inc.'
+    assert "PLAN_B MEDIA AG" in [p.value for p in proposals("party", text)[1]]
