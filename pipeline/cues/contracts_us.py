@@ -449,11 +449,12 @@ _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
 # What follows a party's name in a preamble: its defined term, its description, its address.
 _PAREN = r"""[ \t]*,?\s*\((?P<paren>[^()]{1,160})\)"""
 _DESCRIBED = (
-    r"(?:[ \t]*,\s*|\s+)(?P<described>(?:a|an)\s+(?:[\w.\-]+\s+){0,6}?"
+    r"(?:[ \t]*,\s*|\s+)(?P<described>a\s+(?:[\w.\-]+\s+){0,6}?(?i:corporation\b)|(?:a|an)\s+(?:[\w.\-]+\s+){0,6}?"
     r"(?:corporation|company|partnership|limited|llc|individual|entity|bank|association|trust|"
-    r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person)"
+    r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person|"
+    r"institution|institute|university|foundation|agency|society)"
     r"|(?i:having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s)|"
-    r"(?:dba|d/b/a|f/k/a|formerly|on\s+behalf)\b)"
+    r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
 # "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".

@@ -537,3 +537,17 @@ def test_a_described_place_is_no_party_and_a_name_printed_twice_is_one():
     assert "A Texas Corporation" not in [p.value for p in proposals("party", text)[1]]
     text = 'This Agreement is made between PLAN_B MEDIA AG PLAN_B MEDIA AG ("Plan B") and Data Call Technologies, Inc.'
     assert "PLAN_B MEDIA AG" in [p.value for p in proposals("party", text)[1]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'This Agreement is made by and between Acme, Inc. ("Acme"), and Globex Report.com, LLC a Corporation organized under the laws of Florida ("Globex").',
+        'This Agreement is made by and between Acme, Inc. ("Acme"), and GLOBEX ENTERPRISES, INC. c/o Initech, Inc., 1 Main Street ("Globex").',
+        'This Agreement is made by and between Acme, Inc. ("Acme"), and Globex Research Centre, a not-for-profit research institution ("Globex").',
+    ],
+)
+def test_parties_described_in_capitals_in_care_of_or_as_institutions(text):
+    found = proposals("party", text)[1]
+    assert found[0].value == "Acme, Inc." and found[1].value.lower().startswith("globex")
+    assert found[1].signals["match"] >= 0.85  # described, not only listed after "and"
