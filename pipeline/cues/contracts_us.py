@@ -76,13 +76,6 @@ _SUBDIVISION_TYPES = {"State", "District", "Province", "Territory", "Country", "
 _EXTRA_PLACES = ("England and Wales", "Hong Kong", "Puerto Rico")
 
 
-def _subdivisions():
-    return [
-        sub for code in _SUBDIVISION_COUNTRIES for sub in pycountry.subdivisions.get(country_code=code)
-        if sub.type in _SUBDIVISION_TYPES
-    ]
-
-
 @lru_cache(maxsize=1)
 def _places() -> dict[str, str]:
     """Printed name (lower-case) -> canonical name, for countries and governing-law subdivisions."""
@@ -92,8 +85,10 @@ def _places() -> dict[str, str]:
         for printed in (country.name, canonical, getattr(country, "official_name", None)):
             if printed:
                 names[printed.lower()] = canonical
-    for sub in _subdivisions():
-        names[sub.name.lower()] = sub.name
+    for code in _SUBDIVISION_COUNTRIES:
+        for sub in pycountry.subdivisions.get(country_code=code):
+            if sub.type in _SUBDIVISION_TYPES:
+                names[sub.name.lower()] = sub.name
     for place in _EXTRA_PLACES:
         names[place.lower()] = place
     names["united states of america"] = names["usa"] = names["u.s.a."] = "United States"
@@ -296,8 +291,8 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     Strength by where and how the date is stated: anchored in the opening
     sentence that names this agreement (strongest), defined as the Effective
     Date, a dateline alone on a line at the top (letters), a "Date:" line by a
-    signature (weakest); failing all these, a date among the signature blocks. Dates of other agreements ("the Merger Agreement dated
-    ...") are skipped.
+    signature (weakest); failing all these, a date among the signature blocks.
+    Dates of other agreements ("the Merger Agreement dated ...") are skipped.
     """
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
@@ -448,7 +443,7 @@ _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
 
 # What follows a party's name in a preamble: its defined term, its description, its address.
 _PAREN = r"""[ \t]*,?\s*\((?P<paren>[^()]{1,160})\)"""
-_DESCRIBED = (
+_DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     r"(?:[ \t]*,\s*|\s+)(?P<described>a\s+(?:[\w.\-]+\s+){0,6}?(?i:corporation\b)|(?:a|an)\s+(?:[\w.\-]+\s+){0,6}?"
     r"(?:corporation|company|partnership|limited|llc|individual|entity|bank|association|trust|"
     r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person|"
