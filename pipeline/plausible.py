@@ -10,20 +10,28 @@ from the value and the printed text it was grounded on (its evidence).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.kinds import get_kind
 from pipeline.state import FieldResult
 
 
+def implausible_value(kind: str, value: Any, printed: str) -> str | None:
+    """Why one value, printed as ``printed``, is not plausibly of ``kind``, or None."""
+    checker = get_kind(kind)
+    reason = checker.implausible(value, printed) if checker is not None else None
+    return f"implausible {kind}: {reason}" if reason else None
+
+
 def implausible(kind: str, result: FieldResult) -> str | None:
     """Why the field's value is not plausibly of ``kind`` (each item of a list checked), or None."""
-    checker = get_kind(kind)
-    if checker is None or result.value in (None, "", []):
+    if result.value in (None, "", []):
         return None
     values = result.value if isinstance(result.value, list) else [result.value]
     printed = [s.text for s in result.evidence]
     for i, value in enumerate(values):
         # evidence is one span per item for lists when it lines up, else all of it
         text = printed[i] if len(printed) == len(values) else " ".join(printed)
-        if reason := checker.implausible(value, text):
-            return f"implausible {kind}: {reason}"
+        if reason := implausible_value(kind, value, text):
+            return reason
     return None

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from pipeline.hygiene import comparable
-from pipeline.kinds import get_kind
+from pipeline.plausible import implausible_value
 from pipeline.reasons import Reason
 from pipeline.state import Candidate, DocumentState, FieldResult, Stage
 from schemas.base import DocumentSchema
@@ -181,10 +181,9 @@ _RANKER = HeuristicScorer()
 
 
 def plausible(spec: FieldSpec, candidate: Candidate) -> bool:
-    """Whether the value, as printed, is plausibly of the field's kind (``Kind.implausible``)."""
-    kind = get_kind(spec.kind)
+    """Whether the value, as printed, is plausibly of the field's kind (``pipeline.plausible``)."""
     printed = " ".join(s.text for s in candidate.evidence) or str(candidate.raw or candidate.value)
-    return kind is None or kind.implausible(candidate.value, printed) is None
+    return implausible_value(spec.kind, candidate.value, printed) is None
 
 
 def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema], exclusive: bool = True):
