@@ -6,8 +6,9 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from pipeline.extractors.finding import Context, Proposal, link_label
+from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
+from pipeline.kinds.lines import POSTCODE
 from pipeline.schemas import FieldSpec
 from schemas.types import Date, parse_date
 
@@ -23,6 +24,8 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]\d{2,4}$")
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\b\.?)?", re.IGNORECASE)
+DATELINE = 0.6  # label strength of a dateline, as the contract pack rates one
 
 
 # Substrings worth parsing when grounding a date (looser than the finder's grammar: any
@@ -49,15 +52,52 @@ def _month_first(ctx: Context) -> bool:
 
 
 
+def _dateline(ctx: Context, start: int, end: int) -> bool:
+    """The date stands alone on its line in the top half of the first page, with at most a
+    time of day after it or before it the name of a town of this document's addresses: how
+    letters and many invoices print their own date ("Reichenschwand 04.07.2023", "11/5/23").
+    A browser's print header ("23.06.23, 11:09 Invoice | Shop") has words after the date."""
+    line = ctx.line_at(start)
+    if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
+        return False
+    before = ctx.text[line.start : start].strip(" \t,")
+    after = _TIME.sub("", ctx.text[end : line.end])
+    if re.search(r"\w", after) or re.search(r"\d", before):
+        return False
+    place = re.findall(r"[^\W\d_]+", before)
+    if len(place) > 3 or re.search(r"[^\w\s,-]", before):
+        return False
+    return all(w in _address_words(ctx) for w in place)
+
+
+def _address_words(ctx: Context) -> set[str]:
+    """The words of the document's lines that hold a postcode (towns among them)."""
+    if "address_words" not in ctx.memo:
+        ctx.memo["address_words"] = {
+            w for ln in ctx.lines if POSTCODE.search(ln.text) for w in re.findall(r"[^\W\d_]+", ln.text)
+        }
+    return ctx.memo["address_words"]
+
+
+def _own_date(ctx: Context, spec: FieldSpec) -> bool:
+    """The schema's first date field stands for the document's own date (the issue date comes
+    before due, delivery or expiry dates in the schemas people write)."""
+    return next(s.name for s in ctx.specs if s.kind == "date") == spec.name
+
+
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """Every date in the text, with the field's label nearby and a preference for the top."""
+    """Every date in the text, with the field's label nearby and a preference for the top;
+    for the document's own date, a dateline counts as a label."""
     month_first = _month_first(ctx)
+    own = _own_date(ctx, spec)
     out = []
     for m in _DATE.finditer(ctx.text):
         value = _parse_date(m.group(), not month_first) or _parse_date(m.group(), month_first)
         if value is None:
             continue
         link = link_label(ctx, spec, m.start(), m.end())
+        if own and link.match < DATELINE and _dateline(ctx, m.start(), m.end()):
+            link = LabelLink(DATELINE, 1.0)
         short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
         out.append(
             Proposal(

@@ -195,6 +195,14 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                 raw=raw,
             )
         )
+    # a brand printed over or under a legal-form name is that company's trading name: the
+    # company is the one its web domain belongs to ("CCM19 – Cookie Consent Management" over
+    # "Papoo Software & Media GmbH")
+    rows = {ctx.line_at(p.spans[0][0]).index: p for p in out}
+    for i, p in rows.items():
+        if p.signals["legal"] == 1.0:
+            near = [rows[j].signals["domain"] for j in (i - 1, i + 1) if j in rows and rows[j].signals["legal"] < 1.0]
+            p.signals["domain"] = max([p.signals["domain"], *near])
     # a name printed anywhere as the other party is the other party wherever else it appears
     for p in out:
         same = [q.signals["role"] for q in out if q.value.casefold() == p.value.casefold()]

@@ -253,6 +253,40 @@ def test_company_under_the_address_is_an_operator_not_the_seller():
     assert company(lines).value == "MAJU STATIONERY SHOP"
 
 
+def test_a_brand_over_a_legal_form_name_is_that_companys_trading_name():
+    """The web domain a brand line matches belongs to the company printed under it: the
+    legal-form name is the issuer, not the brand and its product description."""
+    lines = ["Tel: 0221 123 45 | Web: www.quickform.de", "QuickForm – Online Forms Made Simple",
+             "Northwind Media GmbH", "Domstr. 4", "50667 Köln", "E-Mail: info@quickform.de",
+             "Rechnung", "Gesamtbetrag 119,00 €"]
+    found = extract(plain("\n".join(lines)), "invoice")
+    assert found["issuer"][0].value == "Northwind Media GmbH"
+    assert found["issuer"][0].signals["domain"] == 1.0
+
+
+def _invoice_date(lines: list[str]) -> str:
+    return extract(plain("\n".join(lines)), "invoice")["date"][0].value
+
+
+def test_a_dateline_dates_the_document_over_a_qualified_date_label():
+    """"Town date" at the top, the town being one of the document's addresses, is the
+    document's own date; "Lieferdatum" (delivery date) only half matches the date's labels."""
+    head = ["Northwind Media GmbH", "Domstr. 4", "50667 Köln", "Rechnung"]
+    rest = ["Rechnungs-Nr 0815", "Lieferdatum, 30.06.2023", "Beratung 100,00 €", "Zwischensumme 100,00 €",
+            "MwSt. 19% 19,00 €", "Gesamtbetrag 119,00 €", "Zahlbar innerhalb von 14 Tagen.", "Vielen Dank."]
+    assert _invoice_date(head + ["Köln 04.07.2023"] + rest) == "2023-07-04"
+    # a word that is no town of this document's addresses is no dateline
+    assert _invoice_date(head + ["Stand 04.07.2023"] + rest) == "2023-06-30"
+
+
+def test_a_date_alone_on_its_line_outranks_a_print_header_timestamp():
+    """A browser's print header carries the time of printing and the page title; the date
+    printed alone under it is the invoice's."""
+    lines = ["23.06.23, 11:09 Invoice | Example Shop", "11/5/23", "Example Customer", "Invoice ID #4hrb48vz",
+             "Subscription total: $48.00", "Questions? billing@shop.example", "https://shop.example/invoices/4hrb48vz", "1"]
+    assert _invoice_date(lines) == "2023-05-11"
+
+
 def test_cash_less_change_confirms_the_total():
     """What was tendered less the change is what was paid: that amount is confirmed, the
     other labelled amounts contradicted; without a cash/change pair nothing is said."""
