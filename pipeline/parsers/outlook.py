@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.parser import HeaderParser
 from email.utils import format_datetime, formataddr
 
+from compressed_rtf import decompress
 from olefile import OleFileIO
 from oxmsg import Message
 from oxmsg.attachment import Attachment
@@ -26,12 +27,15 @@ from oxmsg.properties import Properties
 from oxmsg.recipient import Recipient
 from oxmsg.storage import Storage
 from oxmsg.util import lazyproperty
+from striprtf.striprtf import rtf_to_text
 
-from pipeline.errors import CorruptDocument
+from pipeline.errors import CorruptDocument, EncryptedDocument
 
 _EMBEDDED_MESSAGE = 5  # PidTagAttachMethod afEmbeddedMessage: the attachment is a message storage
 _EMBEDDED_STORAGE = "__substg1.0_3701000D"  # PidTagAttachDataObject, as a storage
 _RECIPIENT_HEADERS = {1: "To", 2: "Cc"}  # PidTagRecipientType; blind copies are not written
+_SMIME = "ipm.note.smime"  # an S/MIME encrypted (or opaque-signed) message; ".MultipartSigned" ones are readable
+_RPMSG = "application/x-microsoft-rpmsg-message"  # PidTagAttachMimeTag of a rights-managed (IRM) message's content
 # what a damaged compound file or property stream raises while it is read (a code page
 # that names no known encoding is such damage too)
 _DAMAGED = (OSError, ValueError, KeyError, IndexError, OverflowError, struct.error,
@@ -79,11 +83,34 @@ def _headers(message: Message, storage: Storage) -> dict[str, str]:
     return {name: " ".join(str(value).split()) for name, value in fields.items() if value and str(value).strip()}
 
 
+def _rtf_body(message: Message) -> str | None:
+    """The text of the compressed RTF body, which is all some messages keep (Outlook's rich text
+    ones). RTF that encapsulates HTML reads as the HTML's text too: the markup is in destinations
+    that are skipped."""
+    if not (compressed := message.properties.binary_prop_value(constants.PID_RTF_COMPRESSED)):
+        return None
+    try:
+        rtf = decompress(compressed)
+    except Exception as exc:  # what compressed_rtf raises for a bad header or checksum: damage
+        raise ValueError(f"compressed RTF body: {exc}") from exc
+    # RTF is 7-bit: other characters are escapes, decoded in the RTF's own code page
+    return rtf_to_text(rtf.decode("latin-1"), errors="replace").strip() or None
+
+
+def _protected(storage: Storage, message: Message) -> bool:
+    """Whether the message's content is encrypted (S/MIME) or rights-managed (IRM): its body is
+    then empty or a notice, and the content an attachment that cannot be read."""
+    return message.message_class.lower() == _SMIME or any(
+        Attachment(s).properties.str_prop_value(constants.PID_ATTACH_MIME_TAG) == _RPMSG
+        for s in storage.iter_attachment_storages())
+
+
 def _email(storage: Storage, message: Message) -> EmailMessage:
     converted = EmailMessage()
     for name, value in _headers(message, storage).items():
         converted[name] = value
-    body, html = message.body, message.html_body
+    html = message.html_body
+    body = message.body or (None if html else _rtf_body(message))  # the RTF where it is all there is
     converted.set_content(body or html or "", subtype="html" if html and not body else "plain")
     if body and html:
         converted.add_alternative(html, subtype="html")
@@ -101,10 +128,14 @@ def _email(storage: Storage, message: Message) -> EmailMessage:
 
 
 def as_email(data: bytes) -> bytes:
-    """The MSG file ``data`` as an RFC 822 message; CorruptDocument if it cannot be read."""
+    """The MSG file ``data`` as an RFC 822 message; CorruptDocument if it cannot be read,
+    EncryptedDocument if its content is encrypted or rights-managed."""
     try:
         with OleFileIO(io.BytesIO(data)) as ole:
             root = Storage.from_ole(ole)
-        return bytes(_email(root, Message(root)))
+        message = Message(root)
+        if _protected(root, message):
+            raise EncryptedDocument("the Outlook message is encrypted (S/MIME) or rights-managed (IRM)")
+        return bytes(_email(root, message))
     except _DAMAGED as exc:
         raise CorruptDocument(f"the Outlook message cannot be read ({type(exc).__name__}: {exc})") from exc

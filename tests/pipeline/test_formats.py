@@ -1,7 +1,8 @@
 """Every office format through unstructured: each file is made here by the library that writes
 that format (python-docx, python-pptx, openpyxl, pandoc, LibreOffice, the standard library),
 then ingested and parsed in the sandbox like any upload. Outlook MSG files, which no library
-here writes, are real ones from ``tests/fixtures/outlook``."""
+here writes, are real ones from ``tests/fixtures/outlook``, and ones its ``make_msg.py`` wrote
+for what those lack (an RTF-only body, S/MIME, IRM)."""
 
 from __future__ import annotations
 
@@ -292,3 +293,35 @@ def test_the_lean_classifier_types_text_as_unstructured_does(monkeypatch: pytest
     monkeypatch.setattr(text_type, "sentence_count", text_type.sentence_count.__wrapped__)
     assert lean == [(e.category, e.text) for e in partition_text(text=RECEIPT_AND_PROSE)]
     assert {"Title", "NarrativeText", "ListItem"} <= {category for category, _ in lean}
+
+
+def test_an_outlook_message_kept_only_as_rtf_is_read_as_its_text() -> None:
+    # made by tests/fixtures/outlook/make_msg.py: no plain or HTML body, only compressed RTF
+    document = parsed((OUTLOOK / "rtf-only.msg").read_bytes(), "rtf-only.msg")
+    assert document.text == (  # the body as the EML path writes a plain text body
+        "Subject: RTF only\nFrom: Bob Seller <bob@example.com>\nTo: Ada Buyer <ada@example.com>\n"
+        "Invoice 42 The seller shall deliver the goods by Friday. Total: 15.00 €")  # € from \\'80 in code page 1252
+
+
+def test_an_outlook_messages_rtf_that_encapsulates_html_is_read_as_the_htmls_text() -> None:
+    document = parsed((OUTLOOK / "rtf-html.msg").read_bytes(), "rtf-html.msg")
+    assert document.text == (  # the text, none of the markup
+        "Subject: RTF from HTML\nFrom: Bob Seller <bob@example.com>\nTo: Ada Buyer <ada@example.com>\n"
+        "Invoice 42\nTotal: 15.00 €")
+
+
+def test_an_outlook_message_with_a_damaged_rtf_body_fails_as_corrupt() -> None:
+    data = bytearray((OUTLOOK / "rtf-only.msg").read_bytes())
+    crc = data.index(b"LZFu") + 4  # the compressed RTF header's checksum follows its type
+    data[crc : crc + 4] = bytes(4)
+    state = parse(ingest(bytes(data), "damaged.msg", "auto", SETTINGS), bytes(data), SETTINGS)
+    assert state.status == DocStatus.failed and state.error is not None and state.error.code == "corrupt"
+
+
+@pytest.mark.parametrize("name", ["smime.msg", "irm.msg"])
+def test_an_encrypted_or_rights_managed_outlook_message_fails_as_encrypted(name: str) -> None:
+    # S/MIME: message class IPM.Note.SMIME, content in smime.p7m; IRM: a notice for a body,
+    # content in message.rpmsg. Neither is exported as if its body were all there is.
+    data = (OUTLOOK / name).read_bytes()
+    state = parse(ingest(data, name, "auto", SETTINGS), data, SETTINGS)
+    assert state.status == DocStatus.failed and state.error is not None and state.error.code == "encrypted"
