@@ -1,6 +1,7 @@
 """European invoices: German, French, Dutch, Italian and Spanish words and places.
 
-Selected by the invoice type. Words extend the generic ones of the money,
+Selected by the invoice type, and by any type that names no regional pack for a
+document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
 organisation and address kinds (see ``pipeline.extractors.finding``,
 ``pipeline.kinds.money`` and ``pipeline.kinds.lines``).
 """
@@ -28,3 +29,14 @@ PATTERNS = {
     # labels after which the customer is printed
     "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
 }
+
+# different marks of an invoice in one of these languages (two are needed, see
+# pipeline.cues.MIN_SIGNS): an invoice's own words per language, and euro amounts with a
+# decimal comma
+SIGNS = (
+    r"(?i)\b(?:rechnung|mwst|ust|zwischensumme|gesamtbetrag)\b",
+    r"(?i)\b(?:facture|tva)\b",
+    r"(?i)\b(?:factuur|btw)\b",
+    r"(?i)\b(?:fattura|factura|iva)\b",
+    r"\d,\d\d\s?€|€\s?\d+(?:\.\d{3})*,\d\d\b",
+)

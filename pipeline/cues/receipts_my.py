@@ -1,6 +1,7 @@
 """Malaysian receipts: Malay words, Malaysian places and SSM company numbers.
 
-Selected by the receipt type. Words extend the generic ones of the money,
+Selected by the receipt type, and by any type that names no regional pack for a
+document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
 organisation and address kinds (see ``pipeline.kinds.money`` and
 ``pipeline.kinds.lines``).
 """
@@ -16,14 +17,15 @@ WORDS = {
     "furniture": {"sst"},
 }
 
+_STATES = (
+    "selangor", "johor", "kuala lumpur", "penang", "pulau pinang", "perak", "kedah", "melaka", "malacca",
+    "negeri sembilan", "pahang", "terengganu", "kelantan", "sabah", "sarawak", "putrajaya", "labuan", "perlis",
+)
+
 PATTERNS = {
     # Sendirian Berhad (private limited) and Berhad, as printed: "SDN. BHD.", "SDN BND", "S/B"
     "legal_form": (r"sdn\.?\W{0,2}b[hn]d\.?", r"s/b", r"bhd\.?", r"berhad"),
-    "region": (
-        "selangor", "johor", "kuala lumpur", "penang", "pulau pinang", "perak", "kedah", "melaka", "malacca",
-        "negeri sembilan", "pahang", "terengganu", "kelantan", "sabah", "sarawak", "putrajaya", "labuan",
-        "perlis", r"darul \w+", "malaysia", "singapore",
-    ),
+    "region": (*_STATES, r"darul \w+", "malaysia", "singapore"),
     "contact": ("hp", "sst"),  # hand phone; sales and service tax
     # a line that holds only an SSM company number and its label: "822737-X", "(002049088-U)",
     # "CO. REG. NO: 000948487-V", "COMPANY NO:" (number left blank); a bare number needs the
@@ -35,3 +37,12 @@ PATTERNS = {
     # a company number beside a name: "(308282-A)", "(NO. 193573-M)"
     "registration": (r"\([^()\d]*\d{4,9}[\s-]*[A-Z]\s*\)",),
 }
+
+# different marks of a Malaysian document (two are needed, see pipeline.cues.MIN_SIGNS)
+SIGNS = (
+    r"(?i)\bsdn\.?\s?b[hn]d\b",
+    r"(?i)\b(?:" + "|".join(_STATES) + r")\b",
+    r"(?i)\bmalaysia\b",
+    r"(?i)\b(?:jalan|jln|taman|lorong)\b",
+    r"\bRM\s?\d",
+)

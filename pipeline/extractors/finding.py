@@ -57,7 +57,7 @@ class Context:
         self.layout = Layout(document)
         self.lines = self.layout.lines
         self.specs = field_specs(schema)
-        self.cues = cues if cues is not None else cues_for(schema)
+        self.cues = cues if cues is not None else cues_for(schema, self.text)
         self._line_starts = [ln.start for ln in self.lines]
         self._labels: dict[str, list[LabelHit]] = {}
         self.memo: dict[str, Any] = {}  # per-document values finders compute once

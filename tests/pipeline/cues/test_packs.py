@@ -1,4 +1,5 @@
-"""Cue packs are chosen by the document type: regional words reach only the types that select them."""
+"""Cue packs are chosen by the document type: regional words reach the types that select them,
+and, for a type that names no regional pack, the documents that show the region."""
 
 from __future__ import annotations
 
@@ -39,8 +40,18 @@ def plain_receipt():
     )
 
 
-def proposals(model, field: str):
-    doc = make_document(MALAY_RECEIPT)
+# Malay words without the region's signs (no legal form, street, state or ringgit amount)
+UNMARKED_RECEIPT = """\
+KEDAI RUNCIT MAJU
+TARIKH: 15/01/2019
+JUMLAH 22.65
+TUNAI 50.00
+BAKI 27.35
+TERIMA KASIH"""
+
+
+def proposals(model, field: str, text: str = MALAY_RECEIPT):
+    doc = make_document(text)
     spec = next(s for s in field_specs(model) if s.name == field)
     return propose(Context(doc, model), spec)
 
@@ -77,11 +88,25 @@ def test_a_plain_schema_gets_the_packs_about_what_it_describes_and_no_regional_o
     assert cues_for(chosen).names == ()
 
 
-def test_malay_words_confirm_a_total_only_for_the_type_that_selects_them():
-    paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total")}
+def test_a_type_that_names_no_regional_pack_gets_those_whose_signs_the_document_shows():
+    """Two different signs make a document regional; one mention does not, and a type that
+    names a regional pack keeps exactly its own."""
+    assert cues_for(plain_receipt(), MALAY_RECEIPT).names == ("receipts_my",)  # SDN BHD, JALAN, JOHOR
+    assert cues_for(plain_receipt(), "Supplier: Penang Trading\nTotal 10.00").names == ()
+    assert cues_for(plain_receipt(), UNMARKED_RECEIPT).names == ()
+    assert cues_for(get_schema("invoice"), MALAY_RECEIPT).names == ("invoices_eu",)
+    german = "Rechnung\nGesamtbetrag 119,00 €"
+    assert cues_for(plain_receipt(), german).names == ("invoices_eu",)
+    assert cues_for(plain_receipt(), "Invoice\nTotal € 119.00").names == ()
+
+
+def test_malay_words_confirm_a_total_only_with_the_pack():
+    paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total", UNMARKED_RECEIPT)}
     assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35
-    generic = {p.value: p.signals["paid"] for p in proposals(plain_receipt(), "total")}
+    generic = {p.value: p.signals["paid"] for p in proposals(plain_receipt(), "total", UNMARKED_RECEIPT)}
     assert set(generic.values()) == {0.5}  # no tender or change word it knows: nothing says
+    shown = {p.value: p.signals["paid"] for p in proposals(plain_receipt(), "total")}
+    assert shown == {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total")}  # the region shows
 
 
 def test_legal_forms_are_the_worlds_and_company_numbers_the_packs():
@@ -99,8 +124,12 @@ def test_legal_forms_are_the_worlds_and_company_numbers_the_packs():
 def test_malaysian_streets_and_states_only_with_the_pack():
     chosen = best(RECEIPT, "address")
     assert chosen.value == "NO 2, JALAN BAYU 4, TAMAN SERI ALAM, 81750 MASAI, JOHOR"
-    generic = best(plain_receipt(), "address")
+    doc = make_document(MALAY_RECEIPT)
+    spec = next(s for s in field_specs(plain_receipt()) if s.name == "address")
+    found = propose(Context(doc, plain_receipt(), cues=Cues(())), spec)
+    generic = max(found, key=lambda p: p.strength) if found else None
     assert generic is None or generic.signals["cues"] < chosen.signals["cues"]
+    assert best(plain_receipt(), "address").signals["cues"] == chosen.signals["cues"]  # the region shows
 
 
 def test_packs_merge_words_and_patterns_in_the_order_chosen():
