@@ -30,13 +30,12 @@ PATTERNS = {
     "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
 }
 
-# different marks of an invoice in one of these languages (two are needed, see
-# pipeline.cues.MIN_SIGNS): an invoice's own words per language, and euro amounts with a
-# decimal comma
+# different marks of an invoice in these languages (two are needed, see pipeline.cues.MIN_SIGNS):
+# its words for invoice, VAT, dates and terms, totals, and euro amounts with a decimal comma
 SIGNS = (
-    r"(?i)\b(?:rechnung|mwst|ust|zwischensumme|gesamtbetrag)\b",
-    r"(?i)\b(?:facture|tva)\b",
-    r"(?i)\b(?:factuur|btw)\b",
-    r"(?i)\b(?:fattura|factura|iva)\b",
+    r"(?i)\b(?:rechnung|facture|factuur|fattura|factura)\b",
+    r"(?i)\b(?:mwst|ust|umsatzsteuer|tva|btw|iva)\b",
+    r"(?i)\b(?:datum|fällig|zahlbar|échéance|vervaldatum|scadenza|vencimiento)\b",
+    r"(?i)\b(?:gesamt\w*|summe|betrag|montant|totaal|bedrag|importo|importe)\b",
     r"\d,\d\d\s?€|€\s?\d+(?:\.\d{3})*,\d\d\b",
 )
