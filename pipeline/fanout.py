@@ -53,7 +53,9 @@ def in_order(items: Sequence[T], here: Callable[[T], R], there: Callable[[T], R]
                 given += 1
     finally:
         if not started.done():  # no worker has done anything yet: stopping one loses nothing
+            # the pool's own processes only: active_children() would also stop other children of this process
+            workers_started = list(pool._processes.values())  # shutdown() drops the mapping
             pool.shutdown(wait=False, cancel_futures=True)
-            for process in multiprocessing.active_children():
+            for process in workers_started:
                 process.terminate()
         pool.shutdown()

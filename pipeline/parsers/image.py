@@ -12,10 +12,11 @@ import hashlib
 import io
 import json
 import os
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -59,9 +60,25 @@ def ocr_lines(image: Image.Image, lang: str, cache: str | None = None) -> list[l
     return lines
 
 
-def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
-    import pytesseract  # imports pandas when installed: only when a page is read by OCR
+def _pytesseract() -> Any:
+    """pytesseract, imported (on the first page read by OCR) without pandas.
 
+    It imports pandas, and pandas pyarrow, whenever they are installed, only for an
+    output type we never ask for: 0.3 s of every parse child's first OCR page.
+    """
+    if "pytesseract" not in sys.modules and "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # its `import pandas` then fails as if not installed
+        try:
+            import pytesseract
+        finally:
+            del sys.modules["pandas"]
+    import pytesseract
+
+    return pytesseract
+
+
+def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
+    pytesseract = _pytesseract()
     data = pytesseract.image_to_data(image, lang=lang, output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, text in enumerate(data["text"]):

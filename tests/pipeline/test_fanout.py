@@ -1,5 +1,6 @@
 """``pipeline.fanout``: the items shared by this process and the workers, results in order."""
 
+import multiprocessing
 import os
 import time
 
@@ -34,3 +35,14 @@ def test_a_batch_done_before_any_worker_started_does_not_wait_for_one():
     results = list(in_order(range(3), _here, _in_worker, 1, _slow_start, ()))
     assert results == [(item, os.getpid()) for item in range(3)]
     assert time.monotonic() - started < 30
+
+
+def test_stopping_the_workers_leaves_this_process_s_other_children_alive():
+    other = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))  # e.g. another pool's worker
+    other.start()
+    try:
+        list(in_order(range(3), _here, _in_worker, 1, _slow_start, ()))
+        assert other.is_alive()
+    finally:
+        other.kill()
+        other.join()
