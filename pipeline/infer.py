@@ -28,10 +28,15 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "organization",
         frozenset(
             "party parties company companies issuer vendor vendors seller buyer supplier customer client "
-            "organization organisation employer merchant licensor licensee lessor lessee contractor".split()
+            "organization organisation employer merchant licensor licensee lessor lessee contractor store shop "
+            "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
+            "consignee lender borrower landlord tenant insurer firm counterparty".split()
         ),
     ),
 )
+
+
+_ORGANISATION_WORDS = dict(_NAME_WORDS)["organization"]
 
 
 def words(text: str) -> list[str]:
@@ -52,6 +57,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
+    if words(name)[-1:] == ["name"] and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
+        return "organization"  # "store_name": "The business that issued the receipt."
     return "text"
 
 
@@ -64,17 +71,38 @@ def label_from_name(name: str) -> str:
 # "Total", "Vendor", "Invoice No." where a schema says total_amount, vendor_name, invoice_number.
 _TYPE_WORDS = frozenset("amount value name".split())
 _ABBREVIATED = {"number": ("no", "nr")}
+# Labels documents print for the same value: a field named by one of them is looked for
+# under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
+SAME_LABELS = (
+    ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "receipt date", "transaction date", "purchase date", "document date"),
+    ("invoice number", "invoice no", "invoice nr", "invoice #", "bill number", "bill no", "receipt number", "receipt no"),
+    ("due date", "payment due", "due by", "pay by"),
+    ("quantity", "qty", "units"),
+    ("unit price", "price", "unit cost", "price per unit"),
+    ("subtotal", "sub total", "net amount", "net total"),
+    ("tax", "tax amount", "vat", "gst", "sales tax"),
+)
+
+
+def other_labels(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels printed for values other than the one ``aliases`` name: "due date" for a
+    field labelled "date", "sub total" for one labelled "total"."""
+    own = set(aliases)
+    return tuple(label for group in SAME_LABELS if not own & set(group) for label in group)
 
 
 def labels_from_name(name: str) -> list[str]:
     """The printed labels a plain schema's field name stands for: the name in words, without
     a last word that only names the value's type, and with "number" as it is abbreviated:
     ``total_amount`` -> ``["total amount", "total"]``, ``invoice_number`` -> ``["invoice
-    number", "invoice no", "invoice nr"]``."""
+    number", "invoice no", "invoice nr"]``; then the other labels printed for the same value
+    (``SAME_LABELS``)."""
     named = words(name)
     labels = [" ".join(named)]
     if len(named) > 1 and named[-1] in _TYPE_WORDS:
         labels.append(" ".join(named[:-1]))
     if len(named) > 1:
         labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-    return labels
+    same = [label for group in SAME_LABELS if set(labels) & set(group) for label in group]
+    return labels + [label for label in dict.fromkeys(same) if label not in labels]

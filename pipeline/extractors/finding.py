@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
 from pipeline.extractors.layout import Layout, LabelHit, Line, find_aliases, norm
+from pipeline.infer import other_labels
 from pipeline.schemas import FieldSpec, field_specs
 from pipeline.state import Candidate, ParsedDocument
 from schemas.base import DocumentSchema
@@ -74,6 +75,15 @@ class Context:
     def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:
         """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date")."""
         return [h for s in self.specs if s.kind == spec.kind and s.name != spec.name for h in self.labels(s)]
+
+    def other_value_labels(self, spec: FieldSpec) -> list[LabelHit]:
+        """Hits of the labels documents print for other values ("due date" for a field labelled
+        "date"), which the schema need not have fields for (cached per field)."""
+        key = "\0" + spec.name  # no field name holds a NUL
+        if key not in self._labels:
+            others = list(other_labels(spec.aliases))
+            self._labels[key] = [h for ln in self.lines for h in find_aliases(ln, others)] if others else []
+        return self._labels[key]
 
     def candidate(self, spec: FieldSpec, proposal: Proposal, extractor: str) -> Candidate:
         spans = [self.layout.span(s, e) for s, e in proposal.spans]
@@ -130,6 +140,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     row = ctx.layout.row_of(line)
     best = LabelLink(0.0, 0.0)
     rivals = ctx.rival_labels(spec)
+    covering = rivals + ctx.other_value_labels(spec)
     for hit in ctx.labels(spec):
         if hit.line is line and hit.end <= start:
             layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
@@ -148,8 +159,8 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
-        if any(covers(r, hit) for r in rivals) or any(between(r, hit, start) for r in rivals):
-            strength *= 0.2  # the words belong to another field's label
+        if any(covers(r, hit) for r in covering) or any(between(r, hit, start) for r in rivals):
+            strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
             best = LabelLink(strength, layout)
     return best

@@ -20,6 +20,27 @@ def test_kinds_from_names_and_json_types():
     assert infer_kind("currency", {"type": "string"}) == "currency"
     assert infer_kind("notes", {"type": "string"}) == "text"
     assert label_from_name("invoiceNumber") == "invoice number"
+    assert infer_kind("store_name", {"type": "string"}) == "organization"
+    assert infer_kind("business_name", {"type": "string", "description": "The business that issued it."}) == "organization"
+    assert infer_kind("product_name", {"type": "string", "description": "What was sold."}) == "text"
+
+
+def test_a_field_named_by_one_label_is_looked_for_under_the_others_printed_for_the_same_value():
+    assert labels_from_name("grand_total")[:2] == ["grand total", "total"]
+    assert {"amount due", "balance due"} <= set(labels_from_name("grand_total"))
+    assert "invoice date" in labels_from_name("bill_date") and "date" in labels_from_name("bill_date")
+    assert "due date" not in labels_from_name("bill_date")
+    assert labels_from_name("vat_rate") == ["vat rate"]
+
+
+def test_another_values_label_does_not_label_a_plain_field():
+    """"Due date" holds the word "date" but labels another value, even where the schema
+    has no due-date field."""
+    model = reg.model_from_json_schema({"title": "Bill", "properties": {"bill_date": {"type": "string", "format": "date"}}})
+    spec = reg.field_specs(model)[0]
+    doc = make_document("ACME Ltd\nInvoice no. 7\nDue date: 2022-10-04\nDate of issue: 2022-09-27\nTotal 10.00")
+    best = max(propose(Context(doc, model), spec), key=lambda p: p.strength)
+    assert best.value == "2022-09-27"
 
 
 def test_plain_json_schema_and_pydantic_module_work_without_hints(tmp_path, monkeypatch):
@@ -59,11 +80,11 @@ def test_plain_json_schema_and_pydantic_module_work_without_hints(tmp_path, monk
 
 
 def test_labels_a_field_name_stands_for():
-    assert labels_from_name("total_amount") == ["total amount", "total"]
+    assert labels_from_name("total_amount")[:2] == ["total amount", "total"]
     assert labels_from_name("merchantName") == ["merchant name", "merchant"]
-    assert labels_from_name("invoice_number") == ["invoice number", "invoice no", "invoice nr"]
+    assert labels_from_name("invoice_number")[:3] == ["invoice number", "invoice no", "invoice nr"]
     assert labels_from_name("amount") == ["amount"]  # a lone type word is the label itself
-    assert labels_from_name("due_date") == ["due date"]
+    assert labels_from_name("due_date")[0] == "due date"
 
 
 RECEIPT = """\
