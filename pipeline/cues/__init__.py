@@ -8,17 +8,19 @@ A pack is a small declarative module:
 - ``FINDERS``: ``(kind, many)`` -> ``finder(ctx, spec)``, asked before the kind's generic
   finder; a finder returning None leaves the field to the next one.
 
-- ``SIGNS`` (regional packs): regexes, each a different mark of a document from the
-  region ("Sdn Bhd", a state's name, "RM 12.50").
+- ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
+  ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF").
 
 A document type selects packs by name (``cues = ["receipts_my"]`` on a Python type,
 ``"x-cues": [...]`` in a JSON Schema file). A plain schema that says nothing of packs gets
 the packs whose ``TOPICS`` (words for a kind of document, not a region: "agreement",
 "contract") occur in its title or description, see ``packs_about``. Regional packs declare
-no topics: a type chooses one by name, and a type that names none reads each document with
-the regional packs whose signs that document shows (``MIN_SIGNS`` different ones), so a
-user's own receipt schema reads a Malaysian receipt's "Jalan" as a street. Packs are found
-here or under the entry-point group ``docloop.cues`` and imported when first needed.
+no topics: a type chooses one by name. The document can choose too, by the signs it shows
+(``MIN_SIGNS`` different ones): a type that names no regional pack gets the regional packs a
+document shows, so a user's own receipt schema reads a Malaysian receipt's "Jalan" as a
+street; a type that names no pack at all ("Deal sheet") also gets the topic packs a document
+shows. Packs are found here or under the entry-point group ``docloop.cues`` and imported
+when first needed.
 """
 
 from __future__ import annotations
@@ -84,19 +86,25 @@ def _regional(name: str) -> bool:
     return not getattr(PACKS.load(name), "TOPICS", ())
 
 
-def shows_region(name: str, text: str) -> bool:
-    """Whether ``text`` shows at least ``MIN_SIGNS`` of the regional pack's different signs."""
+def shows(name: str, text: str) -> bool:
+    """Whether ``text`` shows at least ``MIN_SIGNS`` of the pack's different signs."""
     signs = getattr(PACKS.load(name), "SIGNS", ())
     return sum(1 for sign in signs if re.search(sign, text)) >= MIN_SIGNS
 
 
 def cues_for(schema: Any, text: str | None = None) -> Cues:
     """The cue packs a document type selects (its ``cues`` list); with the document's
-    ``text``, when the type names no regional pack, also those whose signs it shows."""
-    names = tuple(getattr(schema, "cues", ()) or ())
-    if text is not None and not any(_regional(n) for n in names):
-        names += tuple(n for n in PACKS.names() if n not in names and _regional(n) and shows_region(n, text))
-    return _cues(names)
+    ``text``, also the packs whose signs it shows, of each sort (regional, topic) the type
+    names none of."""
+    named = tuple(getattr(schema, "cues", ()) or ())
+    if text is None:
+        return _cues(named)
+    regional_named = any(_regional(n) for n in named)
+    shown = tuple(
+        n for n in PACKS.names()
+        if n not in named and not (regional_named if _regional(n) else named) and shows(n, text)
+    )
+    return _cues(named + shown)
 
 
 @lru_cache(maxsize=64)

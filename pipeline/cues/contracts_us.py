@@ -35,6 +35,16 @@ from schemas.types import parse_date, parse_term
 # those of contracts in English, not of one region's documents
 TOPICS = frozenset("agreement agreements contract contracts nda lease license licence".split())
 
+# different marks of a contract (two are needed, see pipeline.cues.MIN_SIGNS): a type that
+# names no pack gets these phrasings for a document that reads as an agreement
+SIGNS = (
+    r"(?i)\bthis\s+(?:[\w-]+\s+){0,3}agreement\b",
+    r"(?i)\bin\s+witness\s+whereof\b",
+    r"(?i)\bgoverned\s+by\b|\bgoverning\s+law\b",
+    r"(?i)\b(?:hereinafter|hereto|hereunder|whereas)\b",
+    r"(?i)\bentered\s+into\b|\bby\s+and\s+between\b",
+)
+
 OPENING = 2500  # characters from the start where contracts name their parties and date
 
 

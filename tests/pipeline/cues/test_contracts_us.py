@@ -49,13 +49,16 @@ def test_the_nda_type_selects_the_pack_for_its_legal_kinds():
 
 
 def test_a_type_without_the_pack_gets_no_contract_finders():
-    """The receipt type selects no contract pack: a list of organisations gets no candidates and
-    a date field whose aliases read like a contract's is found by the generic date finder."""
+    """A type that names its packs and not the contract one: a list of organisations gets no
+    candidates and a date field whose aliases read like a contract's is found by the generic
+    date finder (a type that names no pack at all gets the contract phrasings for an agreement,
+    see test_packs)."""
     from schemas.base import DocumentSchema, field
     from schemas.types import Date, Organization
 
     class Letter(DocumentSchema):
         name = "letter_test"
+        cues = ["invoices_eu"]
         signed: list[Organization] = field("Signers.", many=True)
         effective: Date | None = field("Effective date.", aliases=["effective as of"])
 

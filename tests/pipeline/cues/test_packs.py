@@ -100,6 +100,20 @@ def test_a_type_that_names_no_regional_pack_gets_those_whose_signs_the_document_
     assert cues_for(plain_receipt(), "Invoice\nTotal € 119.00").names == ()
 
 
+def test_a_type_that_names_no_pack_reads_an_agreement_with_the_contract_phrasings():
+    """A schema titled with no topic word still gets the contract pack for a document that
+    reads as an agreement; a type that names its own packs does not."""
+    deal = model_from_json_schema({"title": "Deal sheet", "properties": {"jurisdiction": {"type": "string"}}})
+    text = ("THIS SUPPLY AGREEMENT is entered into by and between Acme, Inc. and Beta LLC.\n"
+            "This Agreement is governed by the laws of the State of Delaware.")
+    assert cues_for(deal, text).names == ("contracts_us",)
+    assert cues_for(deal, "This Agreement is binding.").names == ()  # one sign is not enough
+    assert cues_for(RECEIPT, text).names == ("receipts_my",)
+    doc = make_document(text)
+    spec = field_specs(deal)[0]
+    assert [p.value for p in propose(Context(doc, deal), spec)][:1] == ["Delaware"]
+
+
 def test_malay_words_confirm_a_total_only_with_the_pack():
     paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total", UNMARKED_RECEIPT)}
     assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35
