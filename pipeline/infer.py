@@ -70,6 +70,9 @@ def label_from_name(name: str) -> str:
 # A last word that names the value's type rather than what it is: documents print
 # "Total", "Vendor", "Invoice No." where a schema says total_amount, vendor_name, invoice_number.
 _TYPE_WORDS = frozenset("amount value name".split())
+# dropped like a type word only where what is left is a printed label: "total_price" is
+# printed "Total", "unit_price" is not printed "Unit"
+_PRICE_WORDS = frozenset("price cost sum".split())
 _ABBREVIATED = {"number": ("no", "nr")}
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
@@ -83,6 +86,9 @@ SAME_LABELS = (
     ("subtotal", "sub total", "net amount", "net total"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
 )
+
+
+_PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 
 
 def other_labels(aliases: tuple[str, ...]) -> tuple[str, ...]:
@@ -100,8 +106,9 @@ def labels_from_name(name: str) -> list[str]:
     (``SAME_LABELS``)."""
     named = words(name)
     labels = [" ".join(named)]
-    if len(named) > 1 and named[-1] in _TYPE_WORDS:
-        labels.append(" ".join(named[:-1]))
+    rest = " ".join(named[:-1])
+    if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)):
+        labels.append(rest)
     if len(named) > 1:
         labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
     same = [label for group in SAME_LABELS if set(labels) & set(group) for label in group]

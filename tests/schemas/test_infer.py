@@ -31,6 +31,8 @@ def test_a_field_named_by_one_label_is_looked_for_under_the_others_printed_for_t
     assert "invoice date" in labels_from_name("bill_date") and "date" in labels_from_name("bill_date")
     assert "due date" not in labels_from_name("bill_date")
     assert labels_from_name("vat_rate") == ["vat rate"]
+    assert labels_from_name("totalPrice")[:2] == ["total price", "total"]  # "price" dropped: "total" is printed
+    assert "unit" not in labels_from_name("unit_price")  # but "unit" is no label
 
 
 def test_another_values_label_does_not_label_a_plain_field():
