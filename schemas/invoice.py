@@ -30,7 +30,6 @@ class Invoice(DocumentSchema):
     name = "invoice"
     version = "1"
     title = "Invoice"
-    cues = ["invoices_eu"]
     checks = [
         sums_to(("subtotal", "tax"), "total"),
         in_order("date", "due_date"),

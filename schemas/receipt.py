@@ -8,7 +8,6 @@ class Receipt(DocumentSchema):
     name = "receipt"
     version = "1"
     title = "Receipt"
-    cues = ["receipts_my"]
     keywords = ["receipt", "cashier", "change", "cash", "qty", "tax invoice", "gst", "thank you"]
 
     company: Organization | None = field(

@@ -1,7 +1,7 @@
 """European invoices: German, French, Dutch, Italian and Spanish words and places.
 
-Selected by the invoice type, and by any type that names no regional pack for a
-document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
+Selected by a type that names it, and by any type that names no regional pack (the
+built-in invoice type among them) for a document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
 organisation and address kinds (see ``pipeline.extractors.finding``,
 ``pipeline.kinds.money`` and ``pipeline.kinds.lines``).
 """

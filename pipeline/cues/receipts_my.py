@@ -1,7 +1,7 @@
 """Malaysian receipts: Malay words, Malaysian places and SSM company numbers.
 
-Selected by the receipt type, and by any type that names no regional pack for a
-document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
+Selected by a type that names it, and by any type that names no regional pack (the
+built-in receipt type among them) for a document that shows two of the ``SIGNS``. Words extend the generic ones of the money,
 organisation and address kinds (see ``pipeline.kinds.money`` and
 ``pipeline.kinds.lines``).
 """
@@ -45,4 +45,6 @@ SIGNS = (
     r"(?i)\bmalaysia\b",
     r"(?i)\b(?:jalan|jln|taman|lorong)\b",
     r"\bRM\s?\d",
+    r"\b\d{5,12}\s?-\s?[A-Z]\b",  # an SSM company number with its check letter
+    r"\bSST\b",  # sales and service tax
 )

@@ -13,6 +13,13 @@ from tests.conftest import make_document
 
 RECEIPT = get_schema("receipt")
 
+
+class MalaysianReceipt(RECEIPT):
+    """The receipt type, naming the Malaysian pack (the built-in one names none)."""
+
+    name = "my_receipt_test"
+    cues = ["receipts_my"]
+
 MALAY_RECEIPT = """\
 KEDAI RUNCIT MAJU SDN BHD
 (538358-H)
@@ -62,8 +69,9 @@ def best(model, field: str):
 
 
 def test_types_select_their_packs_by_name():
-    assert cues_for(RECEIPT).names == ("receipts_my",)
-    assert cues_for(get_schema("invoice")).names == ("invoices_eu",)
+    assert cues_for(MalaysianReceipt).names == ("receipts_my",)
+    assert cues_for(get_schema("nda")).names == ("contracts_us",)
+    assert cues_for(RECEIPT).names == cues_for(get_schema("invoice")).names == ()  # regions: the document's
     assert cues_for(plain_receipt()).names == ()
     assert set(PACKS.names()) >= {"receipts_my", "invoices_eu", "contracts_us"}
 
@@ -94,9 +102,10 @@ def test_a_type_that_names_no_regional_pack_gets_those_whose_signs_the_document_
     assert cues_for(plain_receipt(), MALAY_RECEIPT).names == ("receipts_my",)  # SDN BHD, JALAN, JOHOR
     assert cues_for(plain_receipt(), "Supplier: Penang Trading\nTotal 10.00").names == ()
     assert cues_for(plain_receipt(), UNMARKED_RECEIPT).names == ()
-    assert cues_for(get_schema("invoice"), MALAY_RECEIPT).names == ("invoices_eu",)
     german = "Rechnung\nGesamtbetrag 119,00 €"
-    assert cues_for(plain_receipt(), german).names == ("invoices_eu",)
+    assert cues_for(plain_receipt(), german).names == cues_for(RECEIPT, german).names == ("invoices_eu",)
+    assert cues_for(RECEIPT, MALAY_RECEIPT).names == ("receipts_my",)
+    assert cues_for(MalaysianReceipt, german).names == ("receipts_my",)  # it named its region
     assert cues_for(plain_receipt(), "Invoice\nTotal € 119.00").names == ()
 
 
@@ -108,14 +117,14 @@ def test_a_type_that_names_no_pack_reads_an_agreement_with_the_contract_phrasing
             "This Agreement is governed by the laws of the State of Delaware.")
     assert cues_for(deal, text).names == ("contracts_us",)
     assert cues_for(deal, "This Agreement is binding.").names == ()  # one sign is not enough
-    assert cues_for(RECEIPT, text).names == ("receipts_my",)
+    assert cues_for(MalaysianReceipt, text).names == ("receipts_my",)
     doc = make_document(text)
     spec = field_specs(deal)[0]
     assert [p.value for p in propose(Context(doc, deal), spec)][:1] == ["Delaware"]
 
 
 def test_malay_words_confirm_a_total_only_with_the_pack():
-    paid = {p.value: p.signals["paid"] for p in proposals(RECEIPT, "total", UNMARKED_RECEIPT)}
+    paid = {p.value: p.signals["paid"] for p in proposals(MalaysianReceipt, "total", UNMARKED_RECEIPT)}
     assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35
     generic = {p.value: p.signals["paid"] for p in proposals(plain_receipt(), "total", UNMARKED_RECEIPT)}
     assert set(generic.values()) == {0.5}  # no tender or change word it knows: nothing says
@@ -131,7 +140,7 @@ def test_legal_forms_are_the_worlds_and_company_numbers_the_packs():
     for model in (RECEIPT, plain_receipt()):
         company = best(model, "company")
         assert (company.value, company.signals["legal"]) == ("KEDAI RUNCIT MAJU SDN BHD", 1.0)
-    assert is_company_no(look(cues_for(RECEIPT)), "(538358-H)")
+    assert is_company_no(look(cues_for(MalaysianReceipt)), "(538358-H)")
     assert not is_company_no(look(cues_for(plain_receipt())), "(538358-H)")
 
 
