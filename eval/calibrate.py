@@ -67,8 +67,10 @@ def collect(
     on_document: Callable[[Example], Any] | None = None,
 ) -> list[Outcome]:
     """Outcomes of the pipeline over the given datasets' split."""
-    from eval.run import run_example
+    from eval.run import run_example, user_schemas
     from pipeline.run import Pipeline
+
+    user_schemas()  # the CUAD contracts are read with a user's schema
 
     extractors = extractors or ["rules"]
     settings = settings or Settings(llm_provider="none" if "llm" not in extractors else Settings().llm_provider)

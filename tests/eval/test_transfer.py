@@ -54,3 +54,18 @@ def test_a_new_schema_is_scored_and_thresholded_by_its_kinds(tmp_path, monkeypat
         assert thresholds["note"] == NEVER  # a text field: no labelled schema vouches for its kind
     finally:
         reg.registry.cache_clear()
+
+
+def test_outcomes_of_a_dataset_read_with_a_users_schema_are_collected_without_setting_the_path(monkeypatch):
+    """CUAD is read with the user-written contract schema; pooling it for the per-kind
+    calibration must find that schema as `eval run` does."""
+    from eval.calibrate import collect
+
+    monkeypatch.delenv("DOCLOOP_SCHEMA_PATH", raising=False)
+    reg.registry.cache_clear()
+    try:
+        outcomes = collect(["cuad"], split="train", limit=1)
+    finally:
+        reg.registry.cache_clear()
+    assert {o.schema for o in outcomes} == {"commercial_contract"}
+    assert kind_of("commercial_contract", "governing_law") == "jurisdiction"
