@@ -37,6 +37,13 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 
 
 _ORGANISATION_WORDS = dict(_NAME_WORDS)["organization"]
+# last words that let the words before them say what the field is: "currency_code", "vendor_name"
+_WEAK_HEADS = frozenset("code codes name value".split())
+# last words that make a field free text whatever the words before them
+_TEXT_HEADS = frozenset(
+    "terms conditions method methods description descriptions notes note comment comments remarks "
+    "status type mode purpose category instructions memo title subject".split()
+)
 
 
 def words(text: str) -> list[str]:
@@ -46,14 +53,21 @@ def words(text: str) -> list[str]:
 
 
 def infer_kind(name: str, prop: dict[str, Any]) -> str:
-    """The value kind of a field without ``x-kind``: its JSON type first, then its name's words."""
+    """The value kind of a field without ``x-kind``: its JSON type first, then its name's last
+    word, then any of its words."""
     if prop.get("format") in ("date", "date-time"):
         return "date"
     if prop.get("type") == "object" or "properties" in prop:
         return "object"
-    named = set(words(name))
+    named = words(name)
+    head = named[-1] if named else ""  # an English compound's last word says what it is,
+    if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
+        return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
-        if named & vocabulary:
+        if head in vocabulary and head not in _WEAK_HEADS:
+            return kind  # "payment_reference" is an identifier
+    for kind, vocabulary in _NAME_WORDS:  # unless it is a word like "code" ("currency_code")
+        if set(named) & vocabulary:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"

@@ -21,6 +21,12 @@ def test_kinds_from_names_and_json_types():
     assert infer_kind("notes", {"type": "string"}) == "text"
     assert label_from_name("invoiceNumber") == "invoice number"
     assert infer_kind("store_name", {"type": "string"}) == "organization"
+    assert infer_kind("payment_terms", {"type": "string"}) == "text"  # about a payment, not an amount
+    assert infer_kind("payment_method", {"type": "string"}) == "text"
+    assert infer_kind("payment_reference", {"type": "string"}) == "identifier"
+    assert infer_kind("payment_amount", {"type": "string"}) == "money"
+    assert infer_kind("currency_code", {"type": "string"}) == "currency"  # "code" lets "currency" say
+    assert infer_kind("country_code", {"type": "string"}) == "identifier"
     assert infer_kind("business_name", {"type": "string", "description": "The business that issued it."}) == "organization"
     assert infer_kind("product_name", {"type": "string", "description": "What was sold."}) == "text"
 
