@@ -224,7 +224,8 @@ LIST_ITEM_MIN = 0.5  # an item of a list field with a prior below this is left o
 
 def _choose_many(spec, candidates, model, scorer) -> FieldResult:
     ranked = _rank(spec, _items(candidates), model, exclusive=False)
-    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN and visible(t[2])] or ranked[:1]
+    # an item must be probable, visible and plausibly of its kind (a postcode is no amount)
+    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN and visible(t[2]) and plausible(spec, t[2])] or ranked[:1]
     dropped = [t for t in ranked if t not in kept]
     weakest = dict(min(kept, key=lambda t: t[0])[1])
     # how close the best left-out item came to being kept: a list is only as sure as that call

@@ -40,15 +40,19 @@ class Kind:
         return find_labelled_text(ctx, spec, self.parse or clean_text)
 
     def find_many(self, ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
-        """Proposals for the items of a list field; None (no generic finder) by default."""
-        return None
+        """Proposals for the items of a list field: by default every value ``find`` proposes
+        (the scorer keeps the items strong enough, e.g. those under the field's label)."""
+        return self.find(ctx, spec)
 
     def implausible(self, value: Any, printed: str) -> str | None:
         return None
 
 
 MAX_NAME_WORDS = 15  # longer is a sentence a model copied, not a name
-_WEB_ADDRESS = re.compile(r"(?i)(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# a scheme, "www.", a path or an e-mail make an address; a bare "Amazon.com" can be a company's name
+_WEB_ADDRESS = re.compile(
+    r"(?i)(?:https?://|www\.)\S+|(?:[\w-]+\.)+[a-z]{2,}/\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 
 
 def implausible_name(value: Any) -> str | None:
@@ -62,4 +66,6 @@ def implausible_name(value: Any) -> str | None:
         return "a sentence, not a name"
     if _WEB_ADDRESS.fullmatch(text):
         return "a web or e-mail address, not a name"
+    if text.endswith(":"):
+        return "a label, not a name"
     return None

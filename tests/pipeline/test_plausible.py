@@ -23,6 +23,14 @@ def test_words_are_no_identifiers_and_page_numbers_no_amounts():
     assert implausible("date", _result("2020-01-01", "1 Jan 2020")) is None  # no check for dates
 
 
+def test_addresses_and_labels_are_no_names_but_a_bare_domain_can_be():
+    assert implausible("organization", _result("www.acme.com", "www.acme.com"))
+    assert implausible("organization", _result("info@acme.com", "info@acme.com"))
+    assert implausible("organization", _result("HTTPS://FACEBOOK.COM/MAJU", "HTTPS://FACEBOOK.COM/MAJU"))
+    assert implausible("organization", _result("Vertreten durch:", "Vertreten durch:"))
+    assert implausible("organization", _result("BookingEntertainment.com", "BookingEntertainment.com")) is None
+
+
 def test_route_sends_an_implausible_confident_value_to_review():
     state = DocumentState(
         id="d", source="t", sha256="0" * 64, size=1, schema_name="invoice", schema_version="1",

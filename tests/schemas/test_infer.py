@@ -123,3 +123,27 @@ def test_a_plain_receipt_schema_reads_the_total_and_a_company_by_a_legal_form_fr
     total = best("total_amount")
     assert (total.value, total.signals["match"]) == ("7.50", 1.0)  # read beside its label "TOTAL:"
     assert best("merchant_name").value == "GOLDEN LEAF SDN. BHD."  # not the shop's brand above it
+
+
+def test_lists_of_dates_and_amounts_without_hints(tmp_path, monkeypatch):
+    """A plain schema's arrays get the kind's values as items; an item that is not plausibly
+    of its kind (a postcode read as an amount) is left out."""
+    from pipeline.config import Settings
+    from pipeline.run import build_pipeline
+
+    (tmp_path / "facts.json").write_text(json.dumps({"title": "Facts", "properties": {
+        "dates": {"type": "array", "items": {"type": "string", "format": "date"}},
+        "amounts": {"type": "array", "items": {"type": "number"}},
+    }}))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        text = ("Acme GmbH\nHauptstr. 5\n10115 Berlin\nInvoice 2024-03-01\nDelivery date: 2024-02-28\n"
+                "Consulting 100.00\nVAT 19.00\nTotal 119.00")
+        pipe = build_pipeline(Settings(llm_provider="none"), ["rules"])
+        state = pipe.process_parsed(make_document(text), "facts-1", "facts")
+    finally:
+        reg.registry.cache_clear()
+    assert set(state.fields["dates"].value) == {"2024-03-01", "2024-02-28"}
+    assert set(state.fields["amounts"].value) >= {"100.00", "119.00"}
+    assert "10115.00" not in state.fields["amounts"].value
