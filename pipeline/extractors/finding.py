@@ -28,6 +28,8 @@ from schemas.types import ISO_4217
 
 MAX_CANDIDATES = 5
 RIVAL_SHARE = 0.6  # alternatives weaker than this share of the leader's strength are dropped
+ALL_OTHERS = other_labels(())  # every label of SAME_LABELS, each once (a hit's alias names its group)
+assert len(set(ALL_OTHERS)) == len(ALL_OTHERS), "a label in two SAME_LABELS groups"
 
 
 @dataclass
@@ -81,8 +83,13 @@ class Context:
         "date"), which the schema need not have fields for (cached per field)."""
         key = "\0" + spec.name  # no field name holds a NUL
         if key not in self._labels:
-            others = list(other_labels(spec.aliases))
-            self._labels[key] = [h for ln in self.lines for h in find_aliases(ln, others)] if others else []
+            # each field's list is ALL_OTHERS less its own groups, in the same order, and
+            # find_aliases matches each alias on its own: so its hits are those of ALL_OTHERS,
+            # found once per document, of its aliases (a third of the rules path's label search)
+            if "\0" not in self._labels:
+                self._labels["\0"] = [h for ln in self.lines for h in find_aliases(ln, list(ALL_OTHERS))]
+            others = set(other_labels(spec.aliases))
+            self._labels[key] = [h for h in self._labels["\0"] if h.alias in others]
         return self._labels[key]
 
     def candidate(self, spec: FieldSpec, proposal: Proposal, extractor: str) -> Candidate:

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,7 +80,14 @@ def _pytesseract() -> Any:
 
 def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
     pytesseract = _pytesseract()
-    data = pytesseract.image_to_data(image, lang=lang, output_type=pytesseract.Output.DICT)
+    with tempfile.TemporaryDirectory(prefix="docloop-ocr-") as folder:
+        source: Image.Image | str = image
+        if not image.format and not image.info:  # a rendered page: pytesseract would write a plain PNG
+            # whose zlib compression (and tesseract's decompression) costs ~40 ms at 200 dpi;
+            # an uncompressed TIFF holds the same pixels and, like that PNG, no resolution
+            source = os.path.join(folder, "page.tif")
+            image.save(source, format="TIFF")
+        data = pytesseract.image_to_data(source, lang=lang, output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])

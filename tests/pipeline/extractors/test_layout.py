@@ -72,3 +72,21 @@ def test_aliases_match_whole_words_fuzzily_and_short_ones_exactly():
 
 def test_norm_keeps_lower_cased_words_only():
     assert norm("  Total (RM):\tInkl. MwSt. ") == "total rm inkl mwst"
+
+
+def test_other_value_labels_are_each_fields_own_search_filtered_from_one():
+    # Context finds every SAME_LABELS label once per document and filters per field;
+    # that must equal searching each field's own list (exact, fuzzy and compound hits)
+    from pipeline.extractors.finding import Context
+    from pipeline.infer import other_labels
+    from pipeline.schemas import field_specs, get_schema
+
+    doc = boxed([[(0, "Invoice Date 01.02.2024"), (300, "Due by 15.02.2024")], [(0, "Subtotal 90.00 Sub-total")],
+                 [(0, "VAT 10.00 Tax amount"), (300, "Grand Totl 100.00")], [(0, "Amount due 100.00 Qty 2 Unitprice")]])
+    invoice = get_schema("invoice")
+    ctx = Context(doc, invoice)
+    specs = {spec.name: spec for spec in field_specs(invoice)}
+    for spec in specs.values():
+        own = [h for ln in ctx.lines for h in find_aliases(ln, list(other_labels(spec.aliases)))]
+        assert ctx.other_value_labels(spec) == own, spec.name
+    assert len(ctx.other_value_labels(specs["total"])) >= 4  # the document has some, fuzzy and compound too
