@@ -8,6 +8,8 @@ A pack is a small declarative module:
 - ``FINDERS``: ``(kind, many)`` -> ``finder(ctx, spec)``, asked before the kind's generic
   finder; a finder returning None leaves the field to the next one.
 
+- ``LABELS``: an English label -> how the region prints it (``{"total": ("jumlah",)}``),
+  looked for too wherever a field's labels hold that English one;
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
   ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF").
 
@@ -63,6 +65,13 @@ class Cues:
         if key not in cache:
             cache[key] = generic.union(*(getattr(p, "WORDS", {}).get(name, ()) for p in self.packs))
         return cache[key]
+
+    def labels(self, aliases: tuple[str, ...]) -> tuple[str, ...]:
+        """The selected packs' printed forms (``LABELS``) of the English labels in ``aliases``:
+        "Gesamtbetrag" for a field labelled "total", "Tarikh" for one labelled "date"."""
+        said = set(aliases)
+        found = (t for p in self.packs for key, ts in getattr(p, "LABELS", {}).items() if key in said for t in ts)
+        return tuple(t for t in dict.fromkeys(found) if t not in said)
 
     def alternatives(self, name: str) -> tuple[str, ...]:
         """Every selected pack's regex alternatives under ``name``, in pack order."""

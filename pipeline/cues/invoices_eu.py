@@ -20,6 +20,16 @@ WORDS = {
     "furniture": {"rechnung", "quittung", "datum", "ust"},
 }
 
+# how these invoices print the English labels of pipeline.infer.SAME_LABELS
+LABELS = {
+    "total": ("gesamtbetrag", "gesamt", "summe", "rechnungsbetrag", "endbetrag", "montant total", "totaal", "totale", "importe total"),
+    "subtotal": ("zwischensumme", "nettobetrag", "netto", "gesamtnetto", "sous-total", "subtotaal", "imponibile"),
+    "tax": ("mwst", "ust", "umsatzsteuer", "tva", "btw", "iva"),
+    "date": ("datum", "rechnungsdatum", "date de facture", "factuurdatum", "data fattura", "fecha"),
+    "invoice number": ("rechnungsnummer", "rechnungs-nr", "rechnung nr", "numéro de facture", "factuurnummer"),
+    "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
+}
+
 PATTERNS = {
     "region": (
         "deutschland", "österreich", "schweiz", "nederland", "españa", "italia", "polska",

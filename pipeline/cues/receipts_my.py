@@ -17,6 +17,9 @@ WORDS = {
     "furniture": {"sst"},
 }
 
+# how these receipts print the English labels of pipeline.infer.SAME_LABELS
+LABELS = {"total": ("jumlah",), "date": ("tarikh",)}
+
 _STATES = (
     "selangor", "johor", "kuala lumpur", "penang", "pulau pinang", "perak", "kedah", "melaka", "malacca",
     "negeri sembilan", "pahang", "terengganu", "kelantan", "sabah", "sarawak", "putrajaya", "labuan", "perlis",

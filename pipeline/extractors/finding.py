@@ -69,9 +69,11 @@ class Context:
         return self.lines[max(bisect.bisect_right(self._line_starts, offset) - 1, 0)]
 
     def labels(self, spec: FieldSpec) -> list[LabelHit]:
-        """Where the field's aliases occur, in text order (cached per field)."""
+        """Where the field's aliases, or the cue packs' printed forms of them, occur, in text
+        order (cached per field)."""
         if spec.name not in self._labels:
-            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, list(spec.aliases))]
+            aliases = [*spec.aliases, *self.cues.labels(spec.aliases)]
+            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, aliases)]
         return self._labels[spec.name]
 
     def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:

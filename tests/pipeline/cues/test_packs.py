@@ -123,6 +123,18 @@ def test_a_type_that_names_no_pack_reads_an_agreement_with_the_contract_phrasing
     assert [p.value for p in propose(Context(doc, deal), spec)][:1] == ["Delaware"]
 
 
+def test_a_packs_printed_labels_reach_a_plain_fields_english_labels():
+    """A plain "total_amount" is looked for under "Gesamtbetrag" on a German invoice (the
+    European pack's form of "total"), and only where the pack is chosen."""
+    bill = model_from_json_schema({"title": "Bill", "properties": {"total_amount": {"type": "number"}}})
+    spec = field_specs(bill)[0]
+    text = "Rechnung 17\nBeratung 100,00 €\nZwischensumme 100,00 €\nMwSt 19% 19,00 €\nGesamtbetrag 119,00 €\nVielen Dank"
+    assert "gesamtbetrag" in cues_for(bill, text).labels(spec.aliases)
+    best = max(propose(Context(make_document(text), bill), spec), key=lambda p: p.strength)
+    assert (best.value, best.signals["match"]) == ("119.00", 1.0)
+    assert Cues(()).labels(spec.aliases) == ()
+
+
 def test_malay_words_confirm_a_total_only_with_the_pack():
     paid = {p.value: p.signals["paid"] for p in proposals(MalaysianReceipt, "total", UNMARKED_RECEIPT)}
     assert paid["22.65"] == 1.0 and paid["50.00"] == 0.0  # TUNAI 50.00 less BAKI 27.35
