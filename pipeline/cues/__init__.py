@@ -1,4 +1,4 @@
-"""Cue packs: regional, vendor or document-type knowledge that a document type selects.
+"""Cue packs: regional, vendor or document-type knowledge that a document type, or the document, selects.
 
 A pack is a small declarative module:
 
@@ -6,8 +6,7 @@ A pack is a small declarative module:
   words a kind's finder uses under that name;
 - ``PATTERNS``: name -> regex alternatives (``{"legal_form": (r"sdn\\.?\\W{0,2}b[hn]d",)}``);
 - ``FINDERS``: ``(kind, many)`` -> ``finder(ctx, spec)``, asked before the kind's generic
-  finder; a finder returning None leaves the field to the next one.
-
+  finder; a finder returning None leaves the field to the next one;
 - ``LABELS``: an English label -> how the region prints it (``{"total": ("jumlah",)}``),
   looked for too wherever a field's labels hold that English one;
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
