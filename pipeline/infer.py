@@ -60,18 +60,20 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     if prop.get("type") == "object" or "properties" in prop:
         return "object"
     named = words(name)
-    head = named[-1] if named else ""  # an English compound's last word says what it is,
+    # an English compound's last word says what it is ("payment_reference" is an identifier),
+    # unless it is a word like "code" that leaves that to the words before it ("currency_code")
+    head = named[-1] if named else ""
     if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
         return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
         if head in vocabulary and head not in _WEAK_HEADS:
-            return kind  # "payment_reference" is an identifier
-    for kind, vocabulary in _NAME_WORDS:  # unless it is a word like "code" ("currency_code")
+            return kind
+    for kind, vocabulary in _NAME_WORDS:
         if set(named) & vocabulary:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
-    if words(name)[-1:] == ["name"] and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
+    if head == "name" and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
         return "organization"  # "store_name": "The business that issued the receipt."
     return "text"
 
@@ -100,8 +102,6 @@ SAME_LABELS = (
     ("subtotal", "sub total", "net amount", "net total"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
 )
-
-
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 
 
