@@ -128,12 +128,15 @@ def extract(
     log: dict[str, Any] = {"asked": {}, "token_budget": budget}
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
+    settled: set[str] = set()  # fields a document type's phrasings were read for and state nothing
     for extractor in extractors:
         metered = extractor.spends_tokens
         # an extractor declaring ``every_field`` (cheap, its agreement is evidence: memory) sees all fields,
         # and so does the model under the "check" policy (a second reader before anything is auto-accepted)
         every = extractor.every_field or (metered and settings.llm_policy == "check")
-        weak = specs if every else weak_fields(specs, candidates, settings)
+        weak = specs if every else [
+            s for s in weak_fields(specs, candidates, settings) if not (s.name in settled and not candidates.get(s.name))
+        ]
         if not weak:
             continue
         plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
@@ -150,6 +153,7 @@ def extract(
                 done(result)
             for c in result.candidates:
                 candidates[c.field].append(c)
+            settled |= result.settled
             calls += result.model_calls
             asked.append({"chunks": [ch.index for ch in request.chunks], "fields": [f.name for f in request.fields]})
 

@@ -47,9 +47,13 @@ _TAG = re.compile(r"<\s*(/?)\s*document\s*>", re.I)
 NULLABLE_STRING = {"anyOf": [{"type": "string"}, {"type": "null"}]}
 
 
+_NOT_STATED = frozenset({"", "null", "none", "n/a", "not stated"})
+
+
 def _blank_is_null(value: Any) -> Any:
-    """An empty answer means "not stated", not an unreadable value."""
-    return None if isinstance(value, str) and not value.strip() else value
+    """An empty answer means "not stated", not an unreadable value; so does the word "null"
+    that a model asked for a string writes where JSON would have null."""
+    return None if isinstance(value, str) and value.strip().casefold() in _NOT_STATED else value
 
 
 def _value_type(schema: type[DocumentSchema], spec: FieldSpec) -> Any:

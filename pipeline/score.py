@@ -223,9 +223,16 @@ LIST_ITEM_MIN = 0.5  # an item of a list field with a prior below this is left o
 
 
 def _choose_many(spec, candidates, model, scorer) -> FieldResult:
-    ranked = _rank(spec, _items(candidates), model, exclusive=False)
+    items = _items(candidates)
+    ranked = _rank(spec, items, model, exclusive=False)
+    # where the rules read the list too, an item only the model names goes to a person as a
+    # further item, not into the export (on contracts it adds places, defined terms, signers)
+    read = {_key(c.value) for c in items if c.extractor != MODEL_WITNESS}
     # an item must be probable, visible and plausibly of its kind (a postcode is no amount)
-    kept = [t for t in ranked if t[0] >= LIST_ITEM_MIN and visible(t[2]) and plausible(spec, t[2])] or ranked[:1]
+    kept = [
+        t for t in ranked
+        if t[0] >= LIST_ITEM_MIN and visible(t[2]) and plausible(spec, t[2]) and (not read or _key(t[2].value) in read)
+    ] or ranked[:1]
     dropped = [t for t in ranked if t not in kept]
     weakest = dict(min(kept, key=lambda t: t[0])[1])
     # how close the best left-out item came to being kept: a list is only as sure as that call

@@ -18,17 +18,28 @@ from pipeline.schemas import FieldSpec
 from pipeline.state import Candidate
 
 
-def propose(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """The first answer among the schema's cue packs' finders and the kind's generic finder."""
+def pack_answer(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
+    """The first answer of the cue packs' finders; None where every one leaves the field."""
     for finder in ctx.cues.finders(spec.kind, spec.many):
         found = finder(ctx, spec)
         if found is not None:
             return found
+    return None
+
+
+def kind_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The answer of the field's kind's generic finder."""
     kind = get_kind(spec.kind)
     if kind is None:
         return []
     found = kind.find_many(ctx, spec) if spec.many else kind.find(ctx, spec)
     return found or []
+
+
+def propose(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The first answer among the schema's cue packs' finders and the kind's generic finder."""
+    found = pack_answer(ctx, spec)
+    return found if found is not None else kind_answer(ctx, spec)
 
 
 class RulesExtractor(Extractor):
@@ -42,11 +53,15 @@ class RulesExtractor(Extractor):
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
         ctx = Context(request.document, request.schema)
         candidates: list[Candidate] = []
+        settled: set[str] = set()
         # learned label anchors (a prompt version's, see pipeline.prompting.PromptConfig) extend the aliases
         anchors = request.hints.get("anchors") or {}
         for spec in request.fields:
             if anchors.get(spec.name):
                 spec = replace(spec, aliases=spec.aliases + tuple(anchors[spec.name]))
-            for proposal in rank(propose(ctx, spec), self.limit, many=spec.many):
+            found = pack_answer(ctx, spec)
+            if found == []:
+                settled.add(spec.name)  # the document type's phrasings were read and state none
+            for proposal in rank(found if found is not None else kind_answer(ctx, spec), self.limit, many=spec.many):
                 candidates.append(ctx.candidate(spec, proposal, self.name))
-        return ExtractionResult(candidates=candidates)
+        return ExtractionResult(candidates=candidates, settled=settled)

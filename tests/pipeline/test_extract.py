@@ -166,3 +166,21 @@ def test_build_extractors_passes_settings_to_those_that_take_them(tmp_path):
     assert rules.name == "rules" and isinstance(llm, LLMExtractor) and llm.settings is settings
     with pytest.raises(KeyError, match="unknown extractor"):
         build_extractors(["nope"], settings)
+
+
+def test_a_field_the_document_types_phrasings_read_as_not_stated_is_not_asked_of_the_model(tmp_path):
+    """An NDA that states no term: the contract pack's finders read it and found none, which
+    is an answer; the model is asked only what they left open or weak (on the Kleister NDAs the
+    model otherwise filled the term with an obligation's duration)."""
+    from pipeline.extractors.rules import RulesExtractor
+
+    nda = get_schema("nda")
+    text = ("MUTUAL NON-DISCLOSURE AGREEMENT\nThis Agreement is entered into as of January 5, 2015 by and between "
+            "Acme, Inc., a Delaware corporation, and Beta LLC.\nThis Agreement is governed by the laws of the State "
+            "of New York.\nIN WITNESS WHEREOF the parties have signed this Agreement.")
+    state = state_of(text).model_copy(update={"schema_name": "nda"})
+    with FakeOpenAI(lambda r: {name: {"quote": None, "value": None} for name in r.fields}) as server:
+        settings = settings_for(server, tmp_path)
+        extract(state, [RulesExtractor(), LLMExtractor(settings)], nda, settings)
+    asked = {f for r in server.log for f in r.fields}
+    assert "term" not in asked

@@ -25,3 +25,18 @@ def test_calls_for_the_same_fields_share_everything_before_the_document():
     assert a[0] == b[0]
     ua, ub = a[-1]["content"], b[-1]["content"]
     assert ua[: ua.index("<document>")] == ub[: ub.index("<document>")]
+
+
+def test_a_model_that_writes_null_as_a_string_says_not_stated():
+    """Asked for a string, a small model writes "null" where a value is not stated: that is no
+    date to fail on but an answer of None, and the other fields keep theirs."""
+    from pipeline.extractors.llm import validate_fields
+
+    nda = get_schema("nda")
+    specs = tuple(s for s in field_specs(nda) if s.name in ("effective_date", "jurisdiction"))
+    answers, dropped = validate_fields(nda, specs, {
+        "effective_date": {"quote": None, "value": "null"},
+        "jurisdiction": {"quote": "laws of the State of New York", "value": "New York"},
+    })
+    assert dropped == []
+    assert answers["effective_date"].value is None and answers["jurisdiction"].value == "New York"
