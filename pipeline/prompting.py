@@ -27,7 +27,7 @@ from pipeline.kinds import get_kind
 from pipeline.schemas import FieldSpec
 from schemas.base import DocumentSchema
 
-PROMPT_VERSION = "fields-v4"  # v4: hints for names and identifiers; v3: data-block tags neutralised either way, a reminder after the data
+PROMPT_VERSION = "fields-v5"  # v5: a legal name, not a brand; v4: hints for names and identifiers; v3: data-block tags neutralised either way, a reminder after the data
 
 MAX_ITEMS = 30  # bound on list fields for constrained decoding (a schema hint, not validated)
 

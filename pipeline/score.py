@@ -10,6 +10,7 @@ reviewed outcomes (same features, learned weights).
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from typing import Any, Protocol
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from pipeline.hygiene import comparable
 from pipeline.plausible import implausible_value
 from pipeline.reasons import Reason
-from pipeline.state import Candidate, DocumentState, FieldResult, Stage
+from pipeline.state import Candidate, DocumentState, FieldResult, Stage, other_party
 from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs, get_schema
 
@@ -103,9 +104,11 @@ def features(chosen: Candidate, all_candidates: list[Candidate], validated: bool
     agreeing = {c.extractor for c in same if not exclusive or _key(_top(all_candidates, c.extractor).value) == _key(c.value)}
     own = strength(chosen)
     # hidden text does not contest what a person can see
+    # nor does a name read as the other party's, whoever proposes it
+    against = {_key(c.value) for c in all_candidates if other_party(c.signals)}
     rivals = [
         strength(c) for c in all_candidates
-        if exclusive and _key(c.value) != _key(chosen.value) and visible(c) >= visible(chosen)
+        if exclusive and _key(c.value) not in (_key(chosen.value), *against) and visible(c) >= visible(chosen)
     ]
     # the signals of every candidate for this value (the strongest of each), so a calibration
     # can weigh what the rules saw even when memory proposed the same value more strongly
@@ -137,6 +140,45 @@ def witness(chosen: Candidate, all_candidates: list[Candidate], exclusive: bool 
         return {}
     mine = [_top(all_candidates, MODEL_WITNESS)] if exclusive else read
     return {"model_asked": 1.0, "model_agrees": float(any(_key(c.value) == _key(chosen.value) for c in mine))}
+
+
+# kinds whose printed extent is a judgement (where a name ends); amounts and dates are exact
+EXTENT_KINDS = frozenset({"organization"})
+SAME_NAME = 0.5  # the shorter reading's share of the longer one's characters, at least
+
+
+def _words(value: Any) -> list[str]:
+    return re.findall(r"\w+", comparable(value))
+
+
+def _same_name(a: Any, b: Any) -> bool:
+    """One reading's words run inside the other's, and make up at least half of it."""
+    short, long = sorted((_words(a), _words(b)), key=len)
+    if not short or len("".join(short)) < SAME_NAME * len("".join(long)):
+        return False
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def delimited(spec: FieldSpec, candidates: list[Candidate]) -> list[Candidate]:
+    """The model says which name a field holds; the rules say where a printed name ends.
+
+    The model adds a company number after a legal form ("AEON CO. (M) BHD (126926-H)") or drops
+    the legal form, where the rules' finders delimit a name by its legal form and line. A model
+    answer that is a longer or shorter reading of a name the rules read is taken as a vote for
+    that name (the strongest such one), so the two readers agree on one name instead of
+    splitting the vote between two extents of it.
+    """
+    if spec.kind not in EXTENT_KINDS:
+        return candidates
+    rules = [c for c in candidates if c.extractor != MODEL_WITNESS]
+    out = []
+    for c in candidates:
+        same = [r for r in rules if _same_name(c.value, r.value)] if c.extractor == MODEL_WITNESS else []
+        if same:
+            r = max(same, key=strength)
+            c = c.model_copy(update={"value": r.value, "raw": r.raw, "evidence": r.evidence})
+        out.append(c)
+    return out
 
 
 def _top(candidates: list[Candidate], extractor: str) -> Candidate:
@@ -197,7 +239,11 @@ def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSche
         groups[_key(c.value)].append(c)
     ranked = []
     for group in groups.values():
-        best = max(group, key=lambda c: (visible(c), c.signals.get("grounded", 0.0), strength(c)))
+        # of a name, the rules' reading is the evidence (its legal form, the block it stands in)
+        # and the model's the vote: a value both read is ranked by what the rules saw in it
+        best = max(group, key=lambda c: (
+            visible(c), c.signals.get("grounded", 0.0), spec.kind in EXTENT_KINDS and c.extractor != MODEL_WITNESS, strength(c),
+        ))
         value = [best.value] if spec.many else best.value
         feats = features(best, candidates, _validates(model, spec.name, value), exclusive)
         ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
@@ -268,9 +314,14 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
             value=[] if spec.many else None, confidence=scorer.confidence(model.name, spec.name, absent),
             features=absent, reasons=[Reason.not_found],
         )
+    candidates = delimited(spec, candidates)
     if spec.many:
         return _choose_many(spec, candidates, model, scorer)
-    ranked = _rank(spec, candidates, model)
+    # whoever proposes it, a name the rules read as the other party's is not this field's
+    against = {_key(c.value) for c in candidates if other_party(c.signals)}
+    ranked = [t for t in _rank(spec, candidates, model) if _key(t[2].value) not in against]
+    if not ranked:
+        return choose(spec, [], model, scorer)
     _, feats, best = ranked[0]
     return FieldResult(
         value=best.value,

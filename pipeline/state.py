@@ -173,6 +173,13 @@ class Candidate(BaseModel):
     learned_from: list[str] = Field(default_factory=list)  # memory: the reviewed documents (ids) behind it, most similar first
 
 
+def other_party(signals: dict[str, float]) -> bool:
+    """A value read inside the other party's block (bill to, customer: signal ``role`` 0, see
+    ``pipeline.kinds.organization``) names that party: evidence against a value for this
+    field, never the answer, and no rival of the field's own values."""
+    return signals.get("role") == 0.0
+
+
 class FieldStatus(StrEnum):
     auto_accepted = "auto_accepted"
     needs_review = "needs_review"

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
 from pipeline.extractors.layout import Layout, LabelHit, Line, find_aliases, norm
 from pipeline.infer import other_labels
 from pipeline.schemas import FieldSpec, field_specs
-from pipeline.state import Candidate, ParsedDocument
+from pipeline.state import Candidate, ParsedDocument, other_party
 from schemas.base import DocumentSchema
 from schemas.types import ISO_4217
 
@@ -267,10 +267,14 @@ def rank(
     ranked = sorted(best.values(), key=lambda p: p.strength, reverse=True)
     if many:
         return ranked
+    against = [p for p in ranked if other_party(p.signals)]  # kept apart, for the scorer to rule out
+    ranked = [p for p in ranked if not other_party(p.signals)]
+    if not ranked:
+        return against
     ranked = [p for p in ranked[:limit] if p.strength >= keep * ranked[0].strength]
     strengths = [p.strength for p in ranked]
     for i, p in enumerate(ranked):
         # only the leader has a margin; adding it keeps the order (the others get 0)
         margin = strengths[0] - (strengths[1] if len(ranked) > 1 else 0.0) if i == 0 else 0.0
         p.signals["unique"] = margin / strengths[0] if i == 0 and strengths[0] > 0 else 0.0
-    return ranked
+    return ranked + [replace(p, signals={**p.signals, "unique": 0.0}) for p in against]

@@ -86,10 +86,11 @@ def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     return start, line.start + form[1]
 
 
-def _organisation_spans(ctx: Context, lk: Look, labelled: set[int]) -> list[tuple[list[Line], int, int, float]]:
+def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list[tuple[list[Line], int, int, float]]:
     """(lines, start, end, legal) for every name-like piece: legal forms anywhere; business
-    nouns, the document's web-domain name, lines under the field's label (``labelled``) or
-    plain names near the top; names broken over lines joined."""
+    nouns, the document's web-domain name, lines in a party's block (``roles``: under the
+    field's label, or the other party's, which names that party) or plain names near the top;
+    names broken over lines joined."""
     found = []
     for line in ctx.lines:
         form = legal_form(lk, line)
@@ -108,7 +109,7 @@ def _organisation_spans(ctx: Context, lk: Look, labelled: set[int]) -> list[tupl
             continue
         business = bool(lk.business & set(norm(stripped).split()))
         own_domain = "".join(norm(stripped).split()) in _domains(ctx)
-        if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in labelled:
+        if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in roles:
             start = line.start + line.text.index(stripped)
             lines, start, end = _join_broken(ctx, lk, [line], start, start + len(stripped), False)
             found.append((lines, start, end, 1.0 if has_number else 0.6 if business else 0.0))
@@ -171,8 +172,11 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     block (bill to, customer)."""
     roles = _roles(ctx, spec)
     lk = look(ctx.cues)
+    # the other party's block names that party: of one value, evidence against it (``rank``);
+    # of a list (parties), no evidence either way
+    blocks = {i: r for i, r in roles.items() if r == 1.0 or not spec.many}
     out = []
-    for lines, start, end, legal in _organisation_spans(ctx, lk, {i for i, r in roles.items() if r == 1.0}):
+    for lines, start, end, legal in _organisation_spans(ctx, lk, blocks):
         spans = _spans_over(lines, start, end)
         if not spans:
             continue
@@ -213,7 +217,10 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 
 class OrganizationKind(Kind):
     name = "organization"
-    hint = 'a full name as printed, not a defined term such as "the Company"'
+    hint = (
+        'a full name as printed, not a defined term such as "the Company"; a company\'s legal name '
+        "with its legal form (Ltd, GmbH, Inc.) rather than a brand, without its registration number"
+    )
     json_type = Organization
 
     def find(self, ctx, spec):

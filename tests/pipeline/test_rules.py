@@ -149,6 +149,15 @@ def test_invoice_fields_across_pages():
     assert top["vat_rate"].value == "19"
 
 
+def test_names_in_the_other_partys_block_are_proposed_as_that_partys():
+    """A person under "Bill to" is the customer: proposed with role 0, so that no reader's vote
+    for it makes it the issuer (``pipeline.score``), and never counted as the issuer's rival."""
+    text = "ACME Widgets GmbH\nInvoice\nInvoice number: INV-1\nInvoice date: 03.02.2024\n\nBill to:\nFelix Wolf\n1 Main Street\nTotal 10,00 EUR"
+    issuers = {c.value: c for c in extract(plain(text), "invoice")["issuer"]}
+    assert issuers["Felix Wolf"].signals["role"] == 0.0 and issuers["Felix Wolf"].signals["unique"] == 0.0
+    assert next(iter(issuers)) == "ACME Widgets GmbH"
+
+
 def test_ambiguous_field_yields_ranked_candidates():
     text = "SHOP ENTERPRISE\nTOTAL 10.00\nTOTAL 12.00\nTHANK YOU"
     found = extract(plain(text), "receipt")
