@@ -223,11 +223,15 @@ def _breaks(runs: list[list[Word]], columns: list[tuple[float, float]], worded: 
     """Whether a line leaves the pattern of the first row of a table found by layout: words in
     a column where that row has none, or not lined up with its words there. So ends such a
     table at the totals below it ("Net amount", "Subtotal in EUR"), which the schema's stop
-    labels need not know, or at a footer ("Page 1 of 2")."""
+    labels need not know, or at a footer ("Page 1 of 2"). A line of words only, indented under
+    the row's words in their column, is a detail of the row above ("• Site address: …"), not a
+    break; a totals line prints an amount."""
+    detail = not any(AMOUNT.fullmatch(_text(run)) for run in runs)
     for run in runs:
         if is_words(_text(run)):
             at = _column(run[0].bbox[0], run[-1].bbox[2], columns)  # type: ignore[index]
-            if at not in worded or abs(run[0].bbox[0] - worded[at]) > height:  # type: ignore[index]
+            indent = run[0].bbox[0] - worded[at] if at in worded else None  # type: ignore[index]
+            if indent is None or (indent < -height if detail else abs(indent) > height):
                 return True
     return False
 

@@ -343,6 +343,26 @@ def test_a_letterhead_or_a_totals_summary_is_no_table_found_by_layout():
     assert [[c.text if c else None for c in row] for row in grid.rows] == [["Design work", "2", "80.00"]]
 
 
+def test_a_detail_line_indented_under_a_row_keeps_a_table_found_by_layout_open():
+    """A table found by its layout ends at a line that leaves its first row's pattern; a line of
+    words indented under the row's description (a bulleted detail) does not, its totals still do."""
+    from pipeline.tables.grid import from_words
+    from pipeline.tables.records import record_fields
+
+    document = _word_document([
+        (220, [("Item", 40), ("Hours", 300), ("Fee", 400)]),
+        (235, [("Design", 40), ("work", 82), ("2", 310), ("80.00", 400)]),
+        (247, [("Site:", 52), ("example.net", 88)]),
+        (259, [("Net", 300), ("amount", 324), ("80.00", 400)]),
+        (271, [("Thanks", 60)]),
+    ])
+    labels = {name: f.aliases for name, f in record_fields(PLAIN_LINE).items()}
+    [grid] = from_words(document, labels, ("subtotal", "tax", "total"))
+    assert [[c.text if c else None for c in row] for row in grid.rows] == [
+        ["Design work", "2", "80.00"], ["Site: example.net", None, None],
+    ]
+
+
 def test_the_embedded_model_names_the_columns_of_a_pdf_table_found_by_layout(tmp_path):
     """A PDF invoice with German headers and an article-code column, which a plain schema knows
     none of: the table is found by its layout and the default 1.5B model names its columns."""
