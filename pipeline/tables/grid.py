@@ -59,10 +59,12 @@ class Grid:
     labelled: bool = True  # False: the header was found by its layout, no label vouches for it
 
     def follows(self, row: int) -> bool:
-        """Whether row ``row`` sits right below the row before it (a wrapped line, not a new block)."""
+        """Whether row ``row`` sits right below the row before it (a wrapped line, not a new block).
+        Measured in the taller line's height: a detail line printed smaller under an item's name
+        ("Apr 16 – May 16, 2023") follows it at the item's line spacing, not its own."""
         if not self.line_tops or row == 0:
             return False
-        return self.line_tops[row] - self.line_tops[row - 1] <= 2.0 * self.line_heights[row]
+        return self.line_tops[row] - self.line_tops[row - 1] <= 2.0 * max(self.line_heights[row - 1 : row + 1])
 
 
 @dataclass
@@ -148,9 +150,12 @@ def label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
     return best
 
 
-def _is_header(runs: list[list[Word]], labels: dict[str, tuple[str, ...]]) -> bool:
+def _is_header(runs: list[list[Word]], labels: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> bool:
+    """Whether a line is a header the record's labels name. Not one that starts with a label
+    ending a table ("Net amount | VAT rate | Tax | Gross value"): a summary of the totals, whose
+    row would read as a line; a table of lines starts with what the line is."""
     named = {label_of(_text(run), labels) for run in runs} - {None}
-    return len(named) >= 2 and len(named) * 2 >= len(runs)
+    return len(named) >= 2 and len(named) * 2 >= len(runs) and not is_stop(_text(runs[0]), stops)
 
 
 def is_stop(text: str, stops: tuple[str, ...]) -> bool:
@@ -218,11 +223,15 @@ def _breaks(runs: list[list[Word]], columns: list[tuple[float, float]], worded: 
     """Whether a line leaves the pattern of the first row of a table found by layout: words in
     a column where that row has none, or not lined up with its words there. So ends such a
     table at the totals below it ("Net amount", "Subtotal in EUR"), which the schema's stop
-    labels need not know, or at a footer ("Page 1 of 2")."""
+    labels need not know, or at a footer ("Page 1 of 2"). A line of words only, indented under
+    the row's words in their column, is a detail of the row above ("• Site address: …"), not a
+    break; a totals line prints an amount."""
+    detail = not any(AMOUNT.fullmatch(_text(run)) for run in runs)
     for run in runs:
         if is_words(_text(run)):
             at = _column(run[0].bbox[0], run[-1].bbox[2], columns)  # type: ignore[index]
-            if at not in worded or abs(run[0].bbox[0] - worded[at]) > height:  # type: ignore[index]
+            indent = run[0].bbox[0] - worded[at] if at in worded else None  # type: ignore[index]
+            if indent is None or (indent < -height if detail else abs(indent) > height):
                 return True
     return False
 
@@ -249,7 +258,7 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
         page_lines = lines(page)
         page_runs = [segments(line) for line in page_lines]
         for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
-            labelled = _is_header(runs, labels)
+            labelled = _is_header(runs, labels, stops)
             near = i + 1 < len(page_lines) and page_lines[i + 1].top - line.top <= ROW_GAP * line.height
             laid_out = None if labelled or totalled or not near else _laid_out(runs, page_runs[i + 1], stops)
             if labelled or laid_out is not None:

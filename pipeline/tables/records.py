@@ -11,7 +11,8 @@ first money fields: a count, the quantity). A row is a record when it has a valu
 in the amount column, until a row with a stop label or with only a label and
 the sum of the rows above (a subtotal in words the schema does not know); a
 word-box line right below a record with text only in the description column
-continues that record's description (a wrapped line).
+continues that record's description (a wrapped line), and fills the columns it left
+empty (a tall row's quantity printed centred below the item's first line).
 Every value keeps the evidence spans of the cells it was read from, each with
 the record field it fills as its ``path``.
 """
@@ -183,6 +184,14 @@ def read(
         # a row needs its amount, and its description where the table has one (a tax line has none)
         if at < len(row) and _money(row[at]) is not None and (description not in columns or description in cells):
             records.append(Record({name: [cell] for name, cell in cells.items()}))
-        elif records and description and set(cells) == {description} and grid.follows(index):
-            records[-1].cells.setdefault(description, []).append(cells[description])
+        elif records and cells and grid.follows(index) and _continues(records[-1], cells, description):
+            for name, cell in cells.items():
+                records[-1].cells.setdefault(name, []).append(cell)
     return records
+
+
+def _continues(record: Record, cells: dict[str, Cell], description: str | None) -> bool:
+    """Whether a line right below a record, without an amount, belongs to it: text in the
+    description column (a wrapped line) and values only in columns the record left empty (a
+    tall row prints its quantity centred, a line or two below the item's first line)."""
+    return all(name == description or name not in record.cells for name in cells)

@@ -55,15 +55,17 @@ def test_the_table_ends_at_the_subtotal_and_totals_are_no_lines() -> None:
     assert not any(d.startswith(("subtotal", "total", "net amount", "zwischensumme")) for d in descriptions)
 
 
-def _word_document(lines: list[tuple[int, list[tuple[str, int]]]]):
-    """A one-page document laid out by hand: (top, [(word, left)]) per line, words 6 units a letter wide."""
+def _word_document(lines: list[tuple]):
+    """A one-page document laid out by hand: (top, [(word, left)]) per line, words 6 units a letter
+    wide and 9 high, or (top, [(word, left)], height) for a line printed in another size."""
     from pipeline.state import Page, ParsedDocument, Word
 
     text, words = "", []
-    for top, ws in lines:
+    for top, ws, *size in lines:
+        height = size[0] if size else 9
         for word, x in ws:
             text += ("" if not text or text.endswith("\n") else " ")
-            words.append(Word(text=word, start=len(text), end=len(text) + len(word), bbox=(x, top, x + 6 * len(word), top + 9)))
+            words.append(Word(text=word, start=len(text), end=len(text) + len(word), bbox=(x, top, x + 6 * len(word), top + height)))
             text += word
         text += "\n"
     return ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=800, words=words)], parser="test")
@@ -242,6 +244,59 @@ def _plain_lines(settings: Settings, data: bytes, name: str):
     return ExtractionRequest(document=parsed, schema=schema, fields=[s for s in field_specs(schema) if s.many], chunks=[])
 
 
+def _lines_read(document) -> list[tuple]:
+    """The invoice's line items the tables extractor reads: (description, quantity, amount)."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs
+
+    spec = [s for s in field_specs(Invoice) if s.name == "line_items"]
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates]
+    return [(r["description"], r["quantity"], r["amount"]) for r in rows]
+
+
+def test_a_detail_line_printed_smaller_under_an_item_joins_its_description() -> None:
+    """A billing period printed in a smaller size under the item's name is as far below it as a
+    wrapped line of the item's size: more than two of its own heights, within two of the item's."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (120, [("Plus", 40), ("Plan", 70), ("1", 305), ("19.00", 405)]),
+        (134, [("Apr", 40), ("16", 62), ("-", 78), ("May", 88), ("16,", 110), ("2023", 132)], 6),
+        (160, [("Setup", 40), ("1", 305), ("5.00", 410)]),
+        (200, [("Subtotal", 300), ("24.00", 405)]),
+    ])
+    assert _lines_read(document) == [("Plus Plan Apr 16 - May 16, 2023", "1.00", "19.00"), ("Setup", "1.00", "5.00")]
+
+
+def test_a_tall_rows_quantity_printed_centred_below_its_first_line_is_the_rows() -> None:
+    """A row several lines tall prints its quantity centred, on a line of its own between the
+    item's detail lines: it fills the row's empty quantity; the next row keeps its own."""
+    document = _word_document([
+        (100, [("Qty", 40), ("Product", 80), ("Unit", 300), ("Price", 326), ("Total", 400)]),
+        (120, [("Confluence", 80), ("Standard", 146), ("40.25", 300), ("40.25", 400)]),
+        (132, [("Site:", 80), ("example.net", 116)]),
+        (138, [("1", 42)]),
+        (144, [("Licensed", 80), ("to", 134), ("Example", 152)]),
+        (170, [("3", 42), ("Jira", 80), ("Standard", 110), ("10.00", 300), ("30.00", 400)]),
+        (200, [("Subtotal", 300), ("70.25", 400)]),
+    ])
+    assert _lines_read(document) == [
+        ("Confluence Standard Site: example.net Licensed to Example", "1.00", "40.25"), ("Jira Standard", "3.00", "30.00"),
+    ]
+
+
+def test_a_totals_summary_under_a_header_of_known_labels_is_no_table() -> None:
+    """A summary of the totals whose header the labels know ("Net amount", "VAT rate", "Tax") starts
+    with a label that ends a table: its row of figures is no line item."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (120, [("Job", 40), ("posting", 64), ("1", 305), ("390.00", 405)]),
+        (160, [("Net", 40), ("amount", 64), ("VAT", 160), ("rate", 184), ("Tax", 300), ("Gross", 400), ("value", 436)]),
+        (175, [("390.00", 40), ("np", 160), ("0.00", 300), ("390.00", 400)]),
+    ])
+    assert _lines_read(document) == [("Job posting", "1.00", "390.00")]
+
+
 def test_a_pdf_table_whose_headers_no_label_knows_is_found_by_its_layout():
     """A plain schema knows none of the headers "Service", "Hours", "Price", "Total": the table is
     found by its layout (titles over a row that ends in an amount), runs over two pages, ends at
@@ -286,6 +341,26 @@ def test_a_letterhead_or_a_totals_summary_is_no_table_found_by_layout():
     [grid] = from_words(document, labels, ("subtotal", "tax", "total"))
     assert grid.header == ["Item", "Hours", "Fee"] and not grid.labelled
     assert [[c.text if c else None for c in row] for row in grid.rows] == [["Design work", "2", "80.00"]]
+
+
+def test_a_detail_line_indented_under_a_row_keeps_a_table_found_by_layout_open():
+    """A table found by its layout ends at a line that leaves its first row's pattern; a line of
+    words indented under the row's description (a bulleted detail) does not, its totals still do."""
+    from pipeline.tables.grid import from_words
+    from pipeline.tables.records import record_fields
+
+    document = _word_document([
+        (220, [("Item", 40), ("Hours", 300), ("Fee", 400)]),
+        (235, [("Design", 40), ("work", 82), ("2", 310), ("80.00", 400)]),
+        (247, [("Site:", 52), ("example.net", 88)]),
+        (259, [("Net", 300), ("amount", 324), ("80.00", 400)]),
+        (271, [("Thanks", 60)]),
+    ])
+    labels = {name: f.aliases for name, f in record_fields(PLAIN_LINE).items()}
+    [grid] = from_words(document, labels, ("subtotal", "tax", "total"))
+    assert [[c.text if c else None for c in row] for row in grid.rows] == [
+        ["Design work", "2", "80.00"], ["Site: example.net", None, None],
+    ]
 
 
 def test_the_embedded_model_names_the_columns_of_a_pdf_table_found_by_layout(tmp_path):
