@@ -80,6 +80,10 @@ def parse_currency(text: Any) -> str | None:
 _SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
+# a minus before the number, with at most a currency around it; an en dash is a separator
+_NEGATIVE = re.compile(r"\s*(?:[^\W\d]{1,3}\s+|[^\w\s]\s*)?[-\u2212]\s*(?:[^\W\d]{1,3}|[^\w\s])?\s*\d")
+
+
 def parse_money(text: Any) -> Decimal | None:
     """An amount from printed money ("RM 1,234.50", "1.234,50 €", "8000") as a Decimal."""
     if text is None:
@@ -97,7 +101,8 @@ def parse_money(text: Any) -> Decimal | None:
     if amount is None:
         return None
     try:
-        return Decimal(amount).quantize(Decimal("0.01"))
+        # price_parser reads magnitudes; a credit's sign is ours to keep ("-12.26", "EUR -5,00")
+        return (-1 if _NEGATIVE.match(s) else 1) * Decimal(amount).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
 

@@ -29,6 +29,19 @@ def test_money_parses_printed_amounts(text, expected):
     assert parse_money(text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("-12.26", Decimal("-12.26")), ("\u221212.26", Decimal("-12.26")), ("-$12.26", Decimal("-12.26")),
+    ("$-12.26", Decimal("-12.26")), ("EUR -5,00", Decimal("-5.00")), ("€ -3,50", Decimal("-3.50")),
+])
+def test_money_keeps_a_credits_sign(text, expected):
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["A-1 12.00", "Total \u2013 12.26", "2018-01-02"])
+def test_a_hyphen_in_a_code_or_a_dash_after_a_label_is_no_sign(text):
+    assert parse_money(text) > 0
+
+
 def test_currency_and_term():
     assert parse_currency("€") == "EUR" and parse_currency("usd") == "USD" and parse_currency("RM") == "MYR"
     assert parse_currency("XYZ") is None
