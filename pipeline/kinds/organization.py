@@ -96,7 +96,10 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         form = legal_form(lk, line)
         if form:
             start, end = _name_span(line, form)
-            lines, start, end = _join_broken(ctx, lk, [line], start, end, start == line.start + form[0])
+            # nothing but business nouns before the legal form ("RESTAURANT SDN BHD") names no
+            # company on its own: the name began on the line above
+            generic = not set(norm(ctx.text[start : line.start + form[0]]).split()) - lk.business
+            lines, start, end = _join_broken(ctx, lk, [line], start, end, generic)
             if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
                 found.append((lines, start, end, 1.0))
             continue
@@ -116,10 +119,9 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
     return found
 
 
-# a line that holds only a company (registration) number and its label: "822737-X",
 def _join_broken(ctx: Context, lk: Look, lines: list[Line], start: int, end: int, bare: bool):
-    """Extend a name over the line above when it is cut (``bare``: nothing before the legal
-    form; an unclosed bracket; starting with "&" or a name-final noun such as "TRADING"; the
+    """Extend a name over the line above when it is cut (``bare``: nothing but business nouns
+    before the legal form; an unclosed bracket; starting with "&" or a name-final noun such as "TRADING"; the
     line above ending in "&", "," or "-"), and over the line below when it ends in "&"."""
     for _ in range(2):
         first = lines[0]

@@ -158,6 +158,11 @@ def test_names_in_the_other_partys_block_are_proposed_as_that_partys():
     assert next(iter(issuers)) == "ACME Widgets GmbH"
 
 
+def test_a_legal_name_of_business_nouns_alone_begins_on_the_line_above():
+    text = "GOLDEN LOTUS VEGETARIAN\nRESTAURANT SDN BHD\n(123456-X)\nNO 1, JALAN BESAR\nTOTAL 10.00"
+    assert extract(plain(text), "receipt")["company"][0].value == "GOLDEN LOTUS VEGETARIAN RESTAURANT SDN BHD"
+
+
 def test_ambiguous_field_yields_ranked_candidates():
     text = "SHOP ENTERPRISE\nTOTAL 10.00\nTOTAL 12.00\nTHANK YOU"
     found = extract(plain(text), "receipt")
