@@ -40,6 +40,7 @@ class Proposal:
     spans: list[tuple[int, int]]  # offsets into document.text; the first is the main evidence
     signals: dict[str, float]
     raw: str | None = None  # printed form; defaults to the spans' text joined by spaces
+    paths: tuple[str, ...] = ()  # of a record's value: the part each span holds, as the spans
 
     @property
     def strength(self) -> float:
@@ -59,6 +60,7 @@ class Context:
         self.text = document.text
         self.layout = Layout(document)
         self.lines = self.layout.lines
+        self.schema = schema
         self.specs = field_specs(schema)
         self.cues = cues if cues is not None else cues_for(schema, self.text)
         self._line_starts = [ln.start for ln in self.lines]
@@ -97,6 +99,7 @@ class Context:
     def candidate(self, spec: FieldSpec, proposal: Proposal, extractor: str) -> Candidate:
         spans = [self.layout.span(s, e) for s, e in proposal.spans]
         raw = proposal.raw if proposal.raw is not None else " ".join(s.text.strip() for s in spans)
+        spans = [s.model_copy(update={"path": path}) for s, path in zip(spans, proposal.paths)] or spans
         signals = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in proposal.signals.items()}
         return Candidate(
             field=spec.name, value=proposal.value, raw=raw, extractor=extractor, evidence=spans, signals=signals

@@ -10,12 +10,13 @@ its kind's generic finder (:mod:`pipeline.kinds`). Proposals are ranked
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor
 from pipeline.extractors.finding import MAX_CANDIDATES, Context, Proposal, rank
 from pipeline.kinds import get_kind
-from pipeline.schemas import FieldSpec
-from pipeline.state import Candidate
+from pipeline.schemas import FieldSpec, part_specs
+from pipeline.state import Candidate, other_party
 
 
 def pack_answer(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
@@ -29,6 +30,8 @@ def pack_answer(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
 
 def kind_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The answer of the field's kind's generic finder."""
+    if spec.kind == "object" and not spec.many:
+        return record_answer(ctx, spec)
     kind = get_kind(spec.kind)
     if kind is None:
         return []
@@ -40,6 +43,29 @@ def propose(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The first answer among the schema's cue packs' finders and the kind's generic finder."""
     found = pack_answer(ctx, spec)
     return found if found is not None else kind_answer(ctx, spec)
+
+
+def record_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """A single nested record (a receipt's merchant): each of its values read as a field of its
+    own (``pipeline.schemas.part_specs``), the record made of each one's best reading, every
+    span named by the value it holds. Its signals: the share of values found, their mean strength."""
+    parts = part_specs(ctx.schema, spec.name)
+    value: dict[str, Any] = {}
+    spans: list[tuple[int, int]] = []
+    paths: list[str] = []
+    strengths = []
+    for part in parts:
+        name = part.name.rsplit(".", 1)[1]
+        best = next((p for p in rank(propose(ctx, part), 1) if not other_party(p.signals)), None)
+        value[name] = best.value if best else None
+        if best:
+            spans += best.spans
+            paths += [name] * len(best.spans)
+            strengths.append(best.strength)
+    if not strengths:
+        return []
+    signals = {"parts": len(strengths) / len(parts), "read": sum(strengths) / len(strengths)}
+    return [Proposal(value, spans, signals, paths=tuple(paths))]
 
 
 class RulesExtractor(Extractor):

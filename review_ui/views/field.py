@@ -135,7 +135,7 @@ def show_model_calls(view: queries.FieldView) -> None:
 
 
 def item_type(schema_name: str, name: str) -> type | None:
-    """The item model of a list of records (e.g. invoice lines), else None."""
+    """The record model of a list of records (e.g. invoice lines) or of one nested record, else None."""
     annotation = get_schema(schema_name).model_fields[name].annotation
     args = typing.get_args(annotation)
     item = args[0] if args else None
@@ -149,12 +149,15 @@ def correction_input(view: queries.FieldView, spec: FieldSpec) -> Any:
 
 
 def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
+    record = item_type(view.schema_name, view.name)
     if spec.many:
-        record = item_type(view.schema_name, view.name)
         if record is None:  # a list of values: one a line
             lines = st.text_area("Correct values, one a line", value="\n".join(str(v) for v in view.value or []), key=key)
             return [line.strip() for line in lines.splitlines() if line.strip()]
         return table_input(view.value or [], list(record.model_fields), key)
+    if record is not None:  # one nested record (a receipt's merchant): a table of one row
+        rows = table_input([view.value or {}], list(record.model_fields), key, spare=0)
+        return rows[0] if rows else None
     if spec.kind == "date":
         try:
             current = review.validate(view.schema_name, view.name, view.value) if view.value else None
@@ -172,14 +175,14 @@ def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
     return st.text_input("Correct value", value="" if view.value is None else str(view.value), key=key)
 
 
-def table_input(rows: list[dict[str, Any]], columns: list[str], key: str) -> list[dict[str, str]]:
+def table_input(rows: list[dict[str, Any]], columns: list[str], key: str, spare: int = SPARE_ROWS) -> list[dict[str, str]]:
     """Records as a table of plain inputs: typing goes into a cell (never into a shortcut),
-    Tab moves on along the row, Enter saves. Empty rows are dropped; ``SPARE_ROWS`` empty
+    Tab moves on along the row, Enter saves. Empty rows are dropped; ``spare`` empty
     ones at the end take new items."""
     for cell, name in zip(st.columns(len(columns)), columns):
         cell.caption(name)
     out = []
-    for i, row in enumerate([*rows, *[{}] * SPARE_ROWS]):
+    for i, row in enumerate([*rows, *[{}] * spare]):
         cells = st.columns(len(columns))
         typed_row = {
             name: cell.text_input(name, value="" if row.get(name) is None else str(row.get(name)), key=f"{key}-{i}-{name}",

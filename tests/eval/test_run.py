@@ -18,6 +18,17 @@ def test_a_user_schema_is_scored_under_the_datasets_field_names():
     assert normalised["date"]["f1"] > 0.5 and normalised["total"]["f1"] > 0.5  # read, not merely renamed empty
 
 
+def test_a_nested_records_values_are_scored_by_their_dotted_names():
+    """``store_receipt`` keeps the merchant as one record (``merchant: {name, address}``): its
+    values are read by the rules, as a flat schema's are, and scored as ``merchant.name``."""
+    report = evaluate(
+        "sroie", split="test", limit=5, schema="store_receipt",
+        fields_as={"merchant.name": "company", "merchant.address": "address", "purchase_date": "date"},
+    )
+    assert report.fields == ["company", "date", "address", "total"]
+    assert report.metrics["normalised"]["company"]["f1"] > 0.5 and report.metrics["normalised"]["address"]["f1"] > 0.5
+
+
 def test_a_malformed_field_mapping_is_a_usage_error():
     from typer.testing import CliRunner
 

@@ -10,7 +10,7 @@ import pytest
 from pipeline.extractors.base import ExtractionRequest
 from pipeline.extractors.rules import RulesExtractor
 from pipeline.state import PAGE_BREAK, Candidate, Page, ParsedDocument, Word
-from pipeline.schemas import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema, model_from_json_schema
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
 
@@ -76,8 +76,8 @@ def boxed(text: str) -> ParsedDocument:
     return ParsedDocument(text=text, pages=[page], parser="test")
 
 
-def extract(document: ParsedDocument, schema: str) -> dict[str, list[Candidate]]:
-    model = get_schema(schema)
+def extract(document: ParsedDocument, schema: str | type) -> dict[str, list[Candidate]]:
+    model = get_schema(schema) if isinstance(schema, str) else schema
     result = RulesExtractor().extract(
         ExtractionRequest(document=document, schema=model, fields=field_specs(model), chunks=[])
     )
@@ -161,6 +161,20 @@ def test_names_in_the_other_partys_block_are_proposed_as_that_partys():
 def test_a_legal_name_of_business_nouns_alone_begins_on_the_line_above():
     text = "GOLDEN LOTUS VEGETARIAN\nRESTAURANT SDN BHD\n(123456-X)\nNO 1, JALAN BESAR\nTOTAL 10.00"
     assert extract(plain(text), "receipt")["company"][0].value == "GOLDEN LOTUS VEGETARIAN RESTAURANT SDN BHD"
+
+
+def test_a_nested_record_is_read_value_by_value_with_each_span_named():
+    """A user's ``merchant: {name, address}``: "merchant name" is an organisation and
+    "merchant address" an address, read as top-level fields are; the record is made of both."""
+    model = model_from_json_schema({"title": "Shop receipt", "properties": {
+        "merchant": {"type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
+        "total": {"type": "number"},
+    }})
+    [record] = extract(plain(RECEIPT), model)["merchant"]
+    assert record.value == {"name": "OJC MARKETING SDN BHD", "address": "NO 2 & 4, JALAN BAYU 4, BANDAR SERI ALAM, 81750 MASAI, JOHOR"}
+    assert {s.path for s in record.evidence} == {"name", "address"}
+    assert all(RECEIPT[s.start : s.end] == s.text for s in record.evidence)
+    assert record.signals["parts"] == 1.0
 
 
 def test_ambiguous_field_yields_ranked_candidates():

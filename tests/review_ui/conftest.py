@@ -36,12 +36,12 @@ class Seeded:
     out: Path
 
 
-def seed(store: Store, home: Path, files: list[Path]) -> list[DocumentState]:
+def seed(store: Store, home: Path, files: list[Path], schema: str = "invoice") -> list[DocumentState]:
     from pipeline.run import Pipeline
 
     settings = Settings(home=home, database_url=store.url, llm_provider="none")
     pipe = Pipeline(settings, extractor_names=["rules"], store=store)
-    return [pipe.process(path.read_bytes(), str(path), "invoice") for path in files]
+    return [pipe.process(path.read_bytes(), str(path), schema) for path in files]
 
 
 @pytest.fixture

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from pipeline.schemas import registry
 from pipeline.store import FieldRow, ReviewRow
 from review_ui import auth, review
 from review_ui.context import DASHBOARD, DOCUMENT, FIELD, QUEUE
 from review_ui.queries import QueueFilter, queue_counts
 from tests.conftest import ROOT
+from tests.review_ui.conftest import invoice_files, seed
 
 APP = ROOT / "review_ui" / "app.py"
 TIMEOUT = 60
@@ -213,6 +216,32 @@ def test_list_field_is_edited_as_rows(app_env):
     button(at, "Save correction").click().run()
     after = field(app_env.store, name="line_items")
     assert (after.status, after.value[-1]) == ("corrected", {"description": "Freight", "quantity": None, "unit_price": None, "amount": "12.50", "tax_rate": None})
+
+
+def test_a_nested_record_is_corrected_as_one_row(app_env, tmp_path, monkeypatch):
+    """A user's schema with one nested record (``seller: {name, address}``): its parts are
+    edited as the cells of one row, and the correction is the record."""
+    folder = tmp_path / "user_schemas"
+    folder.mkdir()
+    (folder / "bill.json").write_text(json.dumps({"title": "Bill", "properties": {
+        "seller": {"type": "object", "x-review-threshold": 1.0,  # always to a person
+                   "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
+        "total": {"type": "number"},
+    }}))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(folder))
+    registry.cache_clear()
+    try:
+        [state] = seed(app_env.store, tmp_path, invoice_files(1), "bill")
+        seller = field(app_env.store, name="seller")
+        assert state.fields["seller"].value and set(state.fields["seller"].value) == {"name", "address"}
+        at = open_field(app(), seller.id)
+        at.text_input(key=f"correction_value-{seller.id}-0-name").input("Medienpilot Verlag GmbH")
+        button(at, "Save correction").click().run()
+        after = field(app_env.store, name="seller")
+        assert after.status == "corrected"
+        assert after.value == {"name": "Medienpilot Verlag GmbH", "address": state.fields["seller"].value["address"]}
+    finally:
+        registry.cache_clear()
 
 
 def test_an_empty_table_is_never_saved_as_a_correction(app_env):
