@@ -73,8 +73,9 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
-    if head == "name" and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
-        return "organization"  # "store_name": "The business that issued the receipt."
+    # "store_name": "The business that issued the receipt."; "bill_to": "Name of the billed company"
+    if (head in ("name", "to") or "name" in words(prop.get("description", ""))) and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
+        return "organization"
     return "text"
 
 

@@ -19,13 +19,12 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
 
     A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
     lines of the next rows in the label's column (so a second column beside it is not
-    included). When the field's own aliases name the other party (a "customer" field), those
-    blocks count as its own.
+    included). For a field that is the other party (``_is_other_party``), those blocks are
+    its own.
     """
-    own = {norm(a) for a in spec.aliases}
-    counter = [a for a in look(ctx.cues).counterparty if norm(a) not in own]
+    counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
-    for aliases, role in ((counter, 0.0), (list(spec.aliases), 1.0)):
+    for aliases, role in ((counter, 1.0 if _is_other_party(ctx, spec) else 0.0), (list(spec.aliases), 1.0)):
         for line in ctx.lines:
             for hit in find_aliases(line, aliases):
                 if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
@@ -37,6 +36,13 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
                         if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
                             roles.setdefault(ln.index, role)
     return roles
+
+
+def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
+    """Whether the field names the document's other party (``customer_name``, a ``bill_to``):
+    one of its labels is one of the other party's ("customer", "bill to"). For it, the issuer's
+    cues (heading the page, owning the document's web domain) say nothing."""
+    return bool({norm(a) for a in spec.aliases} & {norm(a) for a in look(ctx.cues).counterparty})
 
 
 def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
@@ -174,6 +180,7 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     block (bill to, customer)."""
     roles = _roles(ctx, spec)
     lk = look(ctx.cues)
+    other = _is_other_party(ctx, spec)
     # the other party's block names that party: of one value, evidence against it (``rank``);
     # of a list (parties), no evidence either way
     blocks = {i: r for i, r in roles.items() if r == 1.0 or not spec.many}
@@ -194,9 +201,9 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                 signals={
                     "legal": legal,
                     "name": name_score(lk, raw),
-                    "position": position,
+                    "position": 0.5 if other else position,
                     "role": roles.get(lines[0].index, 0.5),
-                    "domain": _domain_match(ctx, raw),
+                    "domain": 0.0 if other else _domain_match(ctx, raw),
                 },
                 raw=raw,
             )

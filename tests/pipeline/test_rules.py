@@ -177,6 +177,19 @@ def test_a_nested_record_is_read_value_by_value_with_each_span_named():
     assert record.signals["parts"] == 1.0
 
 
+def test_a_field_for_the_other_party_reads_its_block_not_the_issuer():
+    """``customer_name`` is labelled like the other party ("customer"): the block under "Bill to"
+    is its own, and heading the page says nothing for it; the issuer's field still reads the issuer."""
+    model = model_from_json_schema({"title": "Bill", "properties": {
+        "vendor_name": {"type": "string"}, "customer_name": {"type": "string"},
+        "bill_to": {"type": "string", "description": "Name of the billed company"},
+    }})
+    found = extract(plain(INVOICE_PAGE_1), model)
+    assert found["vendor_name"][0].value == "ACME Widgets GmbH"
+    assert found["customer_name"][0].value == "Globex Corporation Ltd"
+    assert found["bill_to"][0].value == "Globex Corporation Ltd"
+
+
 def test_ambiguous_field_yields_ranked_candidates():
     text = "SHOP ENTERPRISE\nTOTAL 10.00\nTOTAL 12.00\nTHANK YOU"
     found = extract(plain(text), "receipt")
