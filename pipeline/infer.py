@@ -96,7 +96,7 @@ _ABBREVIATED = {"number": ("no", "nr")}
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable"),
     ("date", "invoice date", "issue date", "date of issue", "bill date", "receipt date", "transaction date", "purchase date", "document date"),
-    ("invoice number", "invoice no", "invoice nr", "invoice #", "bill number", "bill no", "receipt number", "receipt no"),
+    ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "payment due", "due by", "pay by"),
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),

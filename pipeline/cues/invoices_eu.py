@@ -26,7 +26,10 @@ LABELS = {
     "subtotal": ("zwischensumme", "nettobetrag", "netto", "gesamtnetto", "sous-total", "subtotaal", "imponibile"),
     "tax": ("mwst", "ust", "umsatzsteuer", "tva", "btw", "iva"),
     "date": ("datum", "rechnungsdatum", "date de facture", "factuurdatum", "data fattura", "fecha"),
-    "invoice number": ("rechnungsnummer", "rechnungs-nr", "rechnung nr", "numéro de facture", "factuurnummer"),
+    "invoice number": (
+        "rechnungsnummer", "rechnungs-nr", "rechnungsnr", "rechnung nr", "rechnung #", "re-nr",
+        "numéro de facture", "n° de facture", "factuurnummer", "factuurnr",
+    ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
 }
 

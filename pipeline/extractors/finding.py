@@ -191,6 +191,12 @@ def left_of(a: Line, b: Line) -> bool:
     return a.bbox is not None and b.bbox is not None and a.bbox[0] < b.bbox[0]
 
 
+def _beside(ctx: Context, line: Line) -> Line | None:
+    """The nearest line to the right of ``line`` in its row (word boxes only)."""
+    right = [ln for ln in ctx.layout.row_of(line).lines if ln.bbox and line.bbox and ln.bbox[0] > line.bbox[2]]
+    return min(right, key=lambda ln: ln.bbox[0], default=None)
+
+
 def stacked(upper: Line, lower: Line) -> bool:
     """``lower`` is under ``upper``: their boxes overlap horizontally (or there are no boxes)."""
     if upper.bbox is None or lower.bbox is None:
@@ -230,12 +236,15 @@ def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any
         segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
         start, layout = hit.end + lead, 1.0
         if not segment:
+            # a label ending in a colon, alone on its text line, announces the value printed
+            # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
+            beside = _beside(ctx, line) if ":" in rest[:lead] else None
             below = [ln for r in ctx.layout.next_rows(line, 1) for ln in r.lines if stacked(line, ln)]
-            if not below:
-                continue
-            nxt = below[0]
-            segment = nxt.text.strip()
-            start, layout = nxt.start + nxt.text.index(segment), 0.75
+            nxt = beside or (below[0] if below else None)
+            if nxt is None or nxt.text.rstrip().endswith(":"):
+                continue  # nothing, or another label
+            segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
+            start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
         if word:
             segment = segment.split()[0] if segment.split() else ""
         value = parse(segment)

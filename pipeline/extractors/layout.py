@@ -254,6 +254,9 @@ def _wanted(aliases: tuple[str, ...]) -> dict[int, _Wanted]:
     return by_count
 
 
+_IN_ADDRESS = frozenset("/@=?&")  # a character that joins a word to a web or e-mail address
+
+
 def find_aliases(line: Line, aliases: list[str], min_ratio: float = 0.86) -> list[LabelHit]:
     """Every alias occurring in ``line`` as whole words, case-insensitive, fuzzy for OCR slips.
 
@@ -286,5 +289,7 @@ def find_aliases(line: Line, aliases: list[str], min_ratio: float = 0.86) -> lis
     hits = []
     for position, i, n, ratio in sorted(found):
         start, end, _ = line.windows(n)[i]
+        if start and line.text[start - 1] in _IN_ADDRESS:
+            continue  # a word of a web address or e-mail ("…/invoice?id=67389368") labels nothing
         hits.append(LabelHit(line, line.start + start, line.start + end, aliases[position], ratio))
     return hits

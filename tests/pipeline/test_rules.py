@@ -239,6 +239,28 @@ def test_value_on_the_row_beside_its_label():
     assert total.signals["layout"] == 0.9  # same row, not the same line
 
 
+def test_a_column_of_labels_beside_a_column_of_values():
+    """Labels ending in a colon, printed as one column and their values as another (emitted
+    after all the labels): each label reads the value beside it, never the label below it."""
+    words = [
+        Word(text="Invoice No:", start=0, end=11, bbox=(300, 100, 370, 115)),
+        Word(text="Customer No:", start=12, end=24, bbox=(300, 120, 375, 135)),
+        Word(text="70128793", start=25, end=33, bbox=(450, 100, 500, 115)),
+        Word(text="34034", start=34, end=39, bbox=(450, 120, 490, 135)),
+    ]
+    text = "Invoice No:\nCustomer No:\n70128793\n34034"
+    doc = ParsedDocument(
+        text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=200, words=words)], parser="test"
+    )
+    number = extract(doc, "invoice")["invoice_number"][0]
+    assert (number.value, number.signals["layout"]) == ("70128793", 0.9)
+
+
+def test_a_label_inside_a_web_address_labels_nothing():
+    text = "https://billing.example.com/invoice?id=67389368\nExample Ltd\nInvoice #: 5512\nTotal 10.00"
+    assert [c.value for c in extract(plain(text), "invoice")["invoice_number"]] == ["5512"]
+
+
 def test_address_block_leaves_out_the_company_line_and_keeps_lines_with_odd_cues():
     """A company line (legal form or company number) above the address is not part of it,
     even with a region in it; "@" between numbers is no e-mail and "KG." (kampung) beside a
