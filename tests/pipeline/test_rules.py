@@ -76,6 +76,11 @@ def boxed(text: str) -> ParsedDocument:
     return ParsedDocument(text=text, pages=[page], parser="test")
 
 
+def one_page(text: str, words: list[Word]) -> ParsedDocument:
+    """A page of the given words, placed by hand."""
+    return ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=200, words=words)], parser="test")
+
+
 def extract(document: ParsedDocument, schema: str | type) -> dict[str, list[Candidate]]:
     model = get_schema(schema) if isinstance(schema, str) else schema
     result = RulesExtractor().extract(
@@ -230,11 +235,7 @@ def test_value_on_the_row_beside_its_label():
         Word(text="3.00", start=12, end=16, bbox=(300, 60, 340, 75)),
         Word(text="9.00", start=17, end=21, bbox=(300, 101, 340, 116)),
     ]
-    text = "TOTAL:\nITEM\n3.00\n9.00"
-    doc = ParsedDocument(
-        text=text, pages=[Page(number=1, start=0, end=len(text), width=400, height=200, words=words)], parser="test"
-    )
-    total = extract(doc, "receipt")["total"][0]
+    total = extract(one_page("TOTAL:\nITEM\n3.00\n9.00", words), "receipt")["total"][0]
     assert total.value == "9.00"
     assert total.signals["layout"] == 0.9  # same row, not the same line
 
@@ -248,11 +249,7 @@ def test_a_column_of_labels_beside_a_column_of_values():
         Word(text="70128793", start=25, end=33, bbox=(450, 100, 500, 115)),
         Word(text="34034", start=34, end=39, bbox=(450, 120, 490, 135)),
     ]
-    text = "Invoice No:\nCustomer No:\n70128793\n34034"
-    doc = ParsedDocument(
-        text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=200, words=words)], parser="test"
-    )
-    number = extract(doc, "invoice")["invoice_number"][0]
+    number = extract(one_page("Invoice No:\nCustomer No:\n70128793\n34034", words), "invoice")["invoice_number"][0]
     assert (number.value, number.signals["layout"]) == ("70128793", 0.9)
 
 
