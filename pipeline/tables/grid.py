@@ -16,8 +16,10 @@ scans only have word boxes; there a table is found in three steps:
    the page. A table continues onto the next page when its header is printed
    again, or when it did not end on the page before.
 
-Wrapped descriptions and rows without a value in some column are left as they
-are here: ``records`` decides which lines start a row.
+A header's titles may take two or three lines ("Service" over "Period"): lines of
+titles only, close together, are read as one header line. Words many times the page's
+text height (a "PAID" stamp) belong to no line. Wrapped descriptions and rows without a
+value in some column are left as they are here: ``records`` decides which lines start a row.
 """
 
 from __future__ import annotations
@@ -252,7 +254,11 @@ def _column(x0: float, x1: float, columns: list[tuple[float, float]]) -> int:
 def _row(document: ParsedDocument, runs: list[list[Word]], columns: list[tuple[float, float]]) -> list[Cell | None]:
     row: list[list[Word]] = [[] for _ in columns]
     for run in runs:
-        row[_column(run[0].bbox[0], run[-1].bbox[2], columns)] += run  # type: ignore[index]
+        at = _column(run[0].bbox[0], run[-1].bbox[2], columns)  # type: ignore[index]
+        # right of the last title, beside a value under it: a column no title names (the amount
+        # printed again, a gross beside the net), not more of that value
+        if not (row[at] and run[0].bbox[0] > columns[-1][1]):  # type: ignore[index]
+            row[at] += run
     return [_cell(document, ws) if ws else None for ws in row]
 
 

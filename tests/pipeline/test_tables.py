@@ -459,3 +459,41 @@ def test_a_title_giving_two_names_for_its_column_is_labelled_by_either() -> None
     assert [label_of(t, labels) for t in ("Description / Memo", "Memo/Description", "Amount (EUR)", "Memo")] == [
         "description", "description", "amount", None,
     ]
+
+
+def test_a_tall_rows_name_printed_above_and_below_its_amount_line_is_its_description() -> None:
+    """Tall rows centre their cells: an item's name starts a line above its amounts, or is split
+    around an amount line that prints none; a heading above a one-line item is not its name."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (130, [("Hardware", 40)]),
+        (150, [("Router", 40), ("1", 305), ("30.00", 405)]),
+        (200, [("Extra", 40), ("seats", 76), ("on", 112)]),
+        (212, [("Team", 40), ("plan", 70), ("--", 100), ("2", 305), ("-12.26", 405)]),
+        (224, [("Proration", 40)]),
+        (270, [("Functions", 40)]),
+        (282, [("1", 305), ("25.00", 405)]),
+        (294, [("Usage", 40)]),
+        (340, [("Notes:", 40), ("Subtotal:", 300), ("42.74", 405)]),
+    ])
+    assert _lines_read(document) == [
+        ("Router", "1.00", "30.00"), ("Extra seats on Team plan -- Proration", "2.00", "-12.26"), ("Functions Usage", "1.00", "25.00"),
+    ]
+
+
+def test_an_amount_printed_again_in_an_untitled_column_and_a_tax_line_at_its_rate_are_no_lines() -> None:
+    """The amount printed twice (the second copy right of the last title), the name printed
+    beside the middle of a tall cell; a tax line in the table, named with its rate; a footer
+    line holding a number in words: one item."""
+    document = _word_document([
+        (100, [("Description", 40), ("Amount", 400)]),
+        (120, [("80,65", 410), ("80,65", 470)]),
+        (128, [("Sponsored", 40), ("jobs", 100)]),
+        (136, [("EUR", 412), ("EUR", 472)]),
+        (160, [("0,00", 416), ("0,00", 476)]),
+        (168, [("VAT", 40), ("@", 64), ("0%", 76), ("on", 94), ("80.65", 112)]),
+        (176, [("EUR", 412), ("EUR", 472)]),
+        (400, [("Example", 40), ("Ltd,", 88), ("Dublin", 118)]),
+        (408, [("Serial#:", 400), ("0", 452)]),
+    ])
+    assert _lines_read(document) == [("Sponsored jobs", None, "80.65")]
