@@ -28,7 +28,7 @@ _AMOUNT = re.compile(
 
 
 _FORMATTED = re.compile(r"\d[.,']\d{1,3}(?!\d)")
-_CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b", re.I)
+CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b", re.I)
 
 
 def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
@@ -183,6 +183,6 @@ class MoneyKind(Kind):
     def implausible(self, value, printed):
         """An amount is printed as one: with decimals, thousands or a currency mark. A bare
         small integer ("3" of "page 3 of 5", a quantity, a clause number) is not taken on trust."""
-        if _FORMATTED.search(printed) or _CURRENCY_MARK.search(printed):
+        if _FORMATTED.search(printed) or CURRENCY_MARK.search(printed):
             return None
         return "amount printed without decimals or currency"

@@ -16,8 +16,10 @@ scans only have word boxes; there a table is found in three steps:
    the page. A table continues onto the next page when its header is printed
    again, or when it did not end on the page before.
 
-Wrapped descriptions and rows without a value in some column are left as they
-are here: ``records`` decides which lines start a row.
+A header's titles may take two or three lines ("Service" over "Period"): lines of
+titles only, close together, are read as one header line. Words many times the page's
+text height (a "PAID" stamp) belong to no line. Wrapped descriptions and rows without a
+value in some column are left as they are here: ``records`` decides which lines start a row.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ from statistics import median
 
 from rapidfuzz import fuzz
 
+from pipeline.kinds.money import CURRENCY_MARK
 from pipeline.state import BBox, Element, Page, ParsedDocument, Word
 
 LABEL_MIN = 88  # rapidfuzz ratio for a header segment to be a field's label
 ROW_GAP = 4.0  # a header's first row starts within this many header heights below it
+# a word this many times the page's median word height is no text of a line: a stamp or a
+# watermark printed across the page ("PAID", "DRAFT"); titles stay within about three
+STAMP = 5.0
 # an amount as tables print one: a number with cents, a currency beside it at most; not a
 # count, code or date, which the lenient money parser would also read
 AMOUNT = re.compile(r"\D{0,4}\d{1,3}(?:[.,' ]?\d{3})*[.,]\d{2}\D{0,4}")
@@ -67,6 +73,10 @@ class Grid:
         return self.line_tops[row] - self.line_tops[row - 1] <= 2.0 * max(self.line_heights[row - 1 : row + 1])
 
 
+def _height(word: Word) -> float:
+    return word.bbox[3] - word.bbox[1]  # type: ignore[index]
+
+
 @dataclass
 class _Line:
     words: list[Word]
@@ -77,7 +87,7 @@ class _Line:
 
     @property
     def height(self) -> float:
-        return median(w.bbox[3] - w.bbox[1] for w in self.words)  # type: ignore[index]
+        return median(_height(w) for w in self.words)
 
 
 def _text(run: list[Word]) -> str:
@@ -111,16 +121,24 @@ def from_element(document: ParsedDocument, element: Element) -> Grid:
     return Grid(page=element.page, rows=rows[1:], header=header)
 
 
+def _printed(page: Page) -> list[Word]:
+    """The page's located words, less stamps: a stamp's box spans several lines of a table and
+    would join their words into one line, its letters into their cells."""
+    located = [w for w in page.words if w.bbox]
+    usual = median(_height(w) for w in located) if located else 0.0
+    return [w for w in located if _height(w) <= STAMP * usual]
+
+
 def lines(page: Page) -> list[_Line]:
     """The page's located words grouped into lines, top to bottom, each left to right."""
-    words = sorted((w for w in page.words if w.bbox), key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)  # type: ignore[index]
+    words = sorted(_printed(page), key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)  # type: ignore[index]
     out: list[list[Word]] = []
     for word in words:
         centre = (word.bbox[1] + word.bbox[3]) / 2  # type: ignore[index]
         if out:
             last = out[-1]
             last_centre = median((w.bbox[1] + w.bbox[3]) / 2 for w in last)  # type: ignore[index]
-            if abs(centre - last_centre) <= 0.5 * median(w.bbox[3] - w.bbox[1] for w in last):  # type: ignore[index]
+            if abs(centre - last_centre) <= 0.5 * median(_height(w) for w in last):
                 last.append(word)
                 continue
         out.append([word])
@@ -138,15 +156,25 @@ def segments(line: _Line) -> list[list[Word]]:
     return runs
 
 
+def _readings(text: str) -> list[str]:
+    """A header text folded for matching, and its alternatives: a title may name the column's
+    currency ("Amount (EUR)", "Total USD"), which no label spells, or give two names for it
+    ("Description / Memo"), either of which a label may be."""
+    words = text.casefold().replace(".", " ").replace(":", " ").split()
+    folded = " ".join(w for w in words if not CURRENCY_MARK.fullmatch(w.strip("()[]"))) or " ".join(words)
+    parts = [" ".join(part.split()) for part in folded.split("/")]
+    return [folded] + [part for part in parts if part and len(parts) > 1]
+
+
 def label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
     """The field whose label this header text is, if any (longest label first, fuzzily)."""
-    folded = " ".join(text.casefold().replace(".", " ").replace(":", " ").split())
     best, score = None, 0.0
-    for name, aliases in labels.items():
-        for alias in aliases:
-            s = fuzz.ratio(folded, alias) if len(folded) > 3 else (100.0 if folded == alias else 0.0)
-            if s >= LABEL_MIN and (s, len(alias)) > (score, 0):
-                best, score = name, s
+    for folded in _readings(text):
+        for name, aliases in labels.items():
+            for alias in aliases:
+                s = fuzz.ratio(folded, alias) if len(folded) > 3 else (100.0 if folded == alias else 0.0)
+                if s >= LABEL_MIN and (s, len(alias)) > (score, 0):
+                    best, score = name, s
     return best
 
 
@@ -169,8 +197,47 @@ def is_stop(text: str, stops: tuple[str, ...]) -> bool:
 
 
 def _spans(header: list[list[Word]]) -> list[tuple[float, float]]:
-    """The horizontal extent of each header segment: one per column."""
-    return [(run[0].bbox[0], run[-1].bbox[2]) for run in header]  # type: ignore[index]
+    """The horizontal extent of each header segment: one per column (a title over two lines
+    reaches as far as its wider line)."""
+    return [(min(w.bbox[0] for w in run), max(w.bbox[2] for w in run)) for run in header]  # type: ignore[index]
+
+
+def _titles(runs: list[list[Word]]) -> bool:
+    return not any(c.isdigit() for run in runs for c in _text(run))
+
+
+def _stack(header: list[list[Word]], runs: list[list[Word]]) -> list[list[Word]] | None:
+    """A header with a line of titles below it added: each title to the one it stands under, or
+    as a column of its own where it stands under none; None where a title spans two columns
+    (a caption or a heading, no part of the header)."""
+    spans = _spans(header)
+    out = [list(run) for run in header]
+    for run in runs:
+        x0, x1 = run[0].bbox[0], run[-1].bbox[2]  # type: ignore[index]
+        over = [k for k, (low, high) in enumerate(spans) if min(x1, high) > max(x0, low)]
+        if len(over) > 1:
+            return None
+        if over:
+            out[over[0]] += run
+        else:
+            out.append(list(run))
+    return sorted(out, key=lambda run: min(w.bbox[0] for w in run))  # type: ignore[index]
+
+
+def _header_lines(page_lines: list[_Line], page_runs: list[list[list[Word]]], i: int) -> tuple[list[list[Word]], int]:
+    """The header that line ``i`` may start, as segments, and the index of its last line. Its
+    titles can take two or three lines ("Service" over "Period", "Unit" over "Price", "PRODUCT"
+    printed between "AMOUNT" and its currencies): lines of titles only, each within two line
+    heights of the one above, are read as one header line."""
+    runs, last = page_runs[i], i
+    while _titles(runs) and last + 1 < len(page_lines) and _titles(page_runs[last + 1]):
+        if page_lines[last + 1].top - page_lines[last].top > 2.0 * page_lines[last].height:
+            break
+        stacked = _stack(runs, page_runs[last + 1])
+        if stacked is None:
+            break
+        runs, last = stacked, last + 1
+    return runs, last
 
 
 def _column(x0: float, x1: float, columns: list[tuple[float, float]]) -> int:
@@ -187,7 +254,11 @@ def _column(x0: float, x1: float, columns: list[tuple[float, float]]) -> int:
 def _row(document: ParsedDocument, runs: list[list[Word]], columns: list[tuple[float, float]]) -> list[Cell | None]:
     row: list[list[Word]] = [[] for _ in columns]
     for run in runs:
-        row[_column(run[0].bbox[0], run[-1].bbox[2], columns)] += run  # type: ignore[index]
+        at = _column(run[0].bbox[0], run[-1].bbox[2], columns)  # type: ignore[index]
+        # right of the last title, beside a value under it: a column no title names (the amount
+        # printed again, a gross beside the net), not more of that value
+        if not (row[at] and run[0].bbox[0] > columns[-1][1]):  # type: ignore[index]
+            row[at] += run
     return [_cell(document, ws) if ws else None for ws in row]
 
 
@@ -257,14 +328,18 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
 
         page_lines = lines(page)
         page_runs = [segments(line) for line in page_lines]
+        done = -1  # the last line of a header read over several lines
         for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
-            labelled = _is_header(runs, labels, stops)
-            near = i + 1 < len(page_lines) and page_lines[i + 1].top - line.top <= ROW_GAP * line.height
-            laid_out = None if labelled or totalled or not near else _laid_out(runs, page_runs[i + 1], stops)
+            if i <= done:
+                continue
+            header, last = _header_lines(page_lines, page_runs, i)
+            labelled = _is_header(header, labels, stops)
+            near = last + 1 < len(page_lines) and page_lines[last + 1].top - page_lines[last].top <= ROW_GAP * page_lines[last].height
+            laid_out = None if labelled or totalled or not near else _laid_out(header, page_runs[last + 1], stops)
             if labelled or laid_out is not None:
                 close()
-                columns, worded = _spans(runs), laid_out
-                header_texts = [_text(run) for run in runs]
+                columns, worded, done = _spans(header), laid_out, last
+                header_texts = [_text(run) for run in header]
                 continue
             stop = is_stop(_text(runs[0]), stops)
             # below a table's totals on its page, a table no label vouches for sums them up (VAT,

@@ -12,13 +12,17 @@ in the amount column, until a row with a stop label or with only a label and
 the sum of the rows above (a subtotal in words the schema does not know); a
 word-box line right below a record with text only in the description column
 continues that record's description (a wrapped line), and fills the columns it left
-empty (a tall row's quantity printed centred below the item's first line).
+empty (a tall row's quantity printed centred below the item's first line). Tall rows
+centre their cells: description lines right above an amount line are the start of its
+item's name where that line prints none, or where as many follow it as precede it. A row
+without a description, or whose description names a tax and its rate, is a tax line.
 Every value keeps the evidence spans of the cells it was read from, each with
 the record field it fills as its ``path``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +32,7 @@ from pipeline.tables.grid import Cell, Grid, is_stop, is_words, label_of
 from pipeline.kinds import parser
 
 TEXT_KINDS = {"text", "organization", "address", "identifier"}
+RATE = re.compile(r"[\s.:@(]*\d+(?:[.,]\d+)?\s*%")  # a rate after a label: " @ 0%", ". 19 %"
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,8 @@ def label_share(grid: Grid, fields: dict[str, RecordField]) -> float:
 
 
 def _money(cell: Cell | None) -> Decimal | None:
-    return parser("money")(cell.text) if cell is not None else None
+    """A cell's amount; none in words that hold a number ("Invoice Serial#: 0", "Page 2 of 3")."""
+    return parser("money")(cell.text) if cell is not None and not is_words(cell.text) else None
 
 
 def _adds_up(records: list[Record], amount: str, value: Decimal | None) -> bool:
@@ -159,6 +165,36 @@ def _adds_up(records: list[Record], amount: str, value: Decimal | None) -> bool:
         return False
     amounts = [_money(r.cells[amount][0]) for r in records if r.cells.get(amount)]
     return abs(sum((a for a in amounts if a is not None), Decimal(0)) - value) <= Decimal("0.01")
+
+
+@dataclass
+class _Reading:
+    """A record being read from a tall row: the description lines printed right above its amount
+    line, whether that line prints a description, and how many description lines follow it."""
+
+    record: Record
+    above: list[Cell]
+    own: bool
+    below: int = 0
+
+    def done(self, description: str | None, stops: tuple[str, ...]) -> Record | None:
+        """The record, its description led by the lines above where they are its item's name: the
+        amount line prints none (the name stands above it, or above and below), or as many lines
+        follow it as precede it (a description cell centred on the amount line). None: a tax line,
+        with no description in a table that has them, or one that names a tax and its rate."""
+        if self.above and description is not None and (not self.own or self.below == len(self.above)):
+            self.record.cells[description] = self.above + self.record.cells.get(description, [])
+        if description is None:
+            return self.record
+        cells = self.record.cells.get(description)
+        return None if not cells or _at_rate(cells[0].text, stops) else self.record
+
+
+def _at_rate(text: str, stops: tuple[str, ...]) -> bool:
+    """Whether a description is a label ending a table followed by a rate: a tax line printed
+    among the items ("VAT @ 0% on 80.65", "MwSt. 19 %"), not an item."""
+    folded = " ".join(text.casefold().split())
+    return any(folded.startswith(stop) and RATE.match(folded, len(stop)) is not None for stop in stops)
 
 
 def read(
@@ -173,21 +209,28 @@ def read(
     if amount not in columns:
         return []
     at = columns.index(amount)
-    records: list[Record] = []
+    readings: list[_Reading] = []
+    above: list[Cell] = []  # description lines, each right below the one before, not continuing a record
+    text = description if description in columns else None
     for index, row in enumerate(grid.rows):
-        first = next((cell for cell in row if cell is not None), None)
-        if first is not None and is_stop(first.text, stops):
-            break
+        if any(cell is not None and is_stop(cell.text, stops) for cell in row):
+            break  # a totals label, also where a note is printed before it ("Notes: … Subtotal: 75.87")
         cells = {name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}
+        records = [r.record for r in readings]
         if records and set(cells) <= {description, amount} and _adds_up(records, amount, _money(cells.get(amount))):
             break  # a label and the sum of the lines above: their subtotal, in whatever words it is labelled
-        # a row needs its amount, and its description where the table has one (a tax line has none)
-        if at < len(row) and _money(row[at]) is not None and (description not in columns or description in cells):
-            records.append(Record({name: [cell] for name, cell in cells.items()}))
-        elif records and cells and grid.follows(index) and _continues(records[-1], cells, description):
+        follows = grid.follows(index)
+        if at < len(row) and _money(row[at]) is not None:
+            readings.append(_Reading(Record({name: [cell] for name, cell in cells.items()}), above if follows else [], text in cells))
+            above = []
+        elif readings and cells and follows and _continues(readings[-1].record, cells, description):
             for name, cell in cells.items():
-                records[-1].cells.setdefault(name, []).append(cell)
-    return records
+                readings[-1].record.cells.setdefault(name, []).append(cell)
+            readings[-1].below += text in cells
+            above = []
+        else:  # the start of a tall row's name, printed above its amount line; else a heading or a note
+            above = (above if follows else []) + ([cells[text]] if text in cells else [])
+    return [record for r in readings if (record := r.done(text, stops)) is not None]
 
 
 def _continues(record: Record, cells: dict[str, Cell], description: str | None) -> bool:

@@ -409,3 +409,91 @@ def test_a_row_with_the_sum_of_the_lines_above_ends_the_table_whatever_its_label
     grid = Grid(page=1, rows=rows, header=["Description", "Quantity", "Unit price", "Amount"])
     records = read(grid, fields, "amount", "description", stops=())
     assert [r.value(fields)["description"] for r in records] == ["Support plan", "Setup"]
+
+
+def test_a_stamp_printed_across_the_table_is_no_part_of_its_rows() -> None:
+    """A "PAID" stamp whose box spans several rows would join their words into one line and its
+    letters into a cell: a word many times the page's text height is left out of the lines."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (60, [("PAID", 130)], 130),
+        (120, [("Red", 40), ("widget", 62), ("2", 305), ("10.00", 405)]),
+        (150, [("Blue", 40), ("gadget", 66), ("1", 305), ("5.00", 410)]),
+        (200, [("Subtotal", 300), ("15.00", 405)]),
+    ])
+    assert _lines_read(document) == [("Red widget", "2.00", "10.00"), ("Blue gadget", "1.00", "5.00")]
+
+
+def test_a_header_whose_titles_take_two_lines_gives_each_its_column() -> None:
+    """"Service" printed over the header line and "Period" under it title a column between
+    "Description" and "Qty": the periods below are that column's, not the description's."""
+    document = _word_document([
+        (92, [("Service", 150)]),
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (108, [("Period", 150)]),
+        (130, [("Support", 40), ("01/05/2024", 150), ("1", 305), ("40.00", 405)]),
+        (160, [("Hosting", 40), ("01/05/2024", 150), ("2", 305), ("10.00", 405)]),
+        (200, [("Subtotal", 300), ("50.00", 405)]),
+    ])
+    assert _lines_read(document) == [("Support", "1.00", "40.00"), ("Hosting", "2.00", "10.00")]
+
+
+def test_an_amount_titled_over_its_currencies_is_read_in_the_first() -> None:
+    """"AMOUNT" printed over "USD" and "EUR", "PRODUCT" between the two lines: one header, whose
+    amount column is the one titled "AMOUNT USD" (a currency named in a title is no part of its
+    label), the reference amount in EUR beside it no line's amount."""
+    document = _word_document([
+        (100, [("AMOUNT", 382)]),
+        (108, [("PRODUCT", 150)]),
+        (116, [("USD", 383), ("EUR", 470)]),
+        (135, [("PRO", 126), ("plan", 150), ("Monthly", 180), ("119.95", 373), ("109.15", 460)]),
+        (180, [("Total", 250), ("119.95", 373), ("109.15", 460)]),
+    ])
+    assert _lines_read(document) == [("PRO plan Monthly", None, "119.95")]
+
+
+def test_a_title_giving_two_names_for_its_column_is_labelled_by_either() -> None:
+    from pipeline.tables.grid import label_of
+
+    labels = {"description": ("description",), "amount": ("amount",)}
+    assert [label_of(t, labels) for t in ("Description / Memo", "Memo/Description", "Amount (EUR)", "Memo")] == [
+        "description", "description", "amount", None,
+    ]
+
+
+def test_a_tall_rows_name_printed_above_and_below_its_amount_line_is_its_description() -> None:
+    """Tall rows centre their cells: an item's name starts a line above its amounts, or is split
+    around an amount line that prints none; a heading above a one-line item is not its name."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty", 300), ("Amount", 400)]),
+        (130, [("Hardware", 40)]),
+        (150, [("Router", 40), ("1", 305), ("30.00", 405)]),
+        (200, [("Extra", 40), ("seats", 76), ("on", 112)]),
+        (212, [("Team", 40), ("plan", 70), ("--", 100), ("2", 305), ("-12.26", 405)]),
+        (224, [("Proration", 40)]),
+        (270, [("Functions", 40)]),
+        (282, [("1", 305), ("25.00", 405)]),
+        (294, [("Usage", 40)]),
+        (340, [("Notes:", 40), ("Subtotal:", 300), ("42.74", 405)]),
+    ])
+    assert _lines_read(document) == [
+        ("Router", "1.00", "30.00"), ("Extra seats on Team plan -- Proration", "2.00", "-12.26"), ("Functions Usage", "1.00", "25.00"),
+    ]
+
+
+def test_an_amount_printed_again_in_an_untitled_column_and_a_tax_line_at_its_rate_are_no_lines() -> None:
+    """The amount printed twice (the second copy right of the last title), the name printed
+    beside the middle of a tall cell; a tax line in the table, named with its rate; a footer
+    line holding a number in words: one item."""
+    document = _word_document([
+        (100, [("Description", 40), ("Amount", 400)]),
+        (120, [("80,65", 410), ("80,65", 470)]),
+        (128, [("Sponsored", 40), ("jobs", 100)]),
+        (136, [("EUR", 412), ("EUR", 472)]),
+        (160, [("0,00", 416), ("0,00", 476)]),
+        (168, [("VAT", 40), ("@", 64), ("0%", 76), ("on", 94), ("80.65", 112)]),
+        (176, [("EUR", 412), ("EUR", 472)]),
+        (400, [("Example", 40), ("Ltd,", 88), ("Dublin", 118)]),
+        (408, [("Serial#:", 400), ("0", 452)]),
+    ])
+    assert _lines_read(document) == [("Sponsored jobs", None, "80.65")]
