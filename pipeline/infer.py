@@ -104,6 +104,12 @@ SAME_LABELS = (
     ("tax", "tax amount", "vat", "gst", "sales tax"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
+# Column headers tables print for the same part of a line ("Charge name" over what was sold,
+# "Line total" over its amount): a record's part named by one of them is looked for under all.
+COLUMN_LABELS = (
+    ("description", "item", "items", "item description", "product", "service", "article", "details", "charge", "charge name"),
+    ("amount", "line total", "total", "line amount", "net amount"),
+)
 
 
 def other_labels(aliases: tuple[str, ...]) -> tuple[str, ...]:
@@ -126,5 +132,15 @@ def labels_from_name(name: str) -> list[str]:
         labels.append(rest)
     if len(named) > 1:
         labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-    same = [label for group in SAME_LABELS if set(labels) & set(group) for label in group]
+    return _with_same(labels, SAME_LABELS)
+
+
+def column_labels_from_name(name: str) -> list[str]:
+    """The column headers a record part's name stands for: its labels (``labels_from_name``),
+    then the other headers printed over the same part (``COLUMN_LABELS``)."""
+    return _with_same(labels_from_name(name), COLUMN_LABELS)
+
+
+def _with_same(labels: list[str], groups: tuple[tuple[str, ...], ...]) -> list[str]:
+    same = [label for group in groups if set(labels) & set(group) for label in group]
     return labels + [label for label in dict.fromkeys(same) if label not in labels]

@@ -71,15 +71,16 @@ class Record:
 
 def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
     """The fields of a nested record from its JSON Schema (kinds and aliases, as for top-level
-    fields: a plain schema's field names stand for the column headers, ``unit_price`` for "Unit price")."""
-    from pipeline.infer import labels_from_name
+    fields: a plain schema's field names stand for the column headers, ``unit_price`` for "Unit price",
+    ``description`` for "Item")."""
+    from pipeline.infer import column_labels_from_name
     from pipeline.schemas import _kind, _resolve
 
     defs = item_schema.get("$defs", {})
     fields = {}
     for name, raw in item_schema.get("properties", {}).items():
         prop = _resolve(raw, defs)
-        aliases = prop.get("x-aliases") or labels_from_name(name)
+        aliases = prop.get("x-aliases") or column_labels_from_name(name)
         fields[name] = RecordField(name, _kind(name, prop), tuple(a.casefold() for a in aliases), prop.get("description", ""))
     return fields
 

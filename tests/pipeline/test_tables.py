@@ -298,16 +298,17 @@ def test_a_totals_summary_under_a_header_of_known_labels_is_no_table() -> None:
 
 
 def test_a_pdf_table_whose_headers_no_label_knows_is_found_by_its_layout():
-    """A plain schema knows none of the headers "Service", "Hours", "Price", "Total": the table is
-    found by its layout (titles over a row that ends in an amount), runs over two pages, ends at
-    totals its stop labels do not know ("Net amount"), and its columns go by value kinds. Its
-    header signal stays below that of the same table read with the labels of the built-in schema."""
+    """A plain English schema knows none of the headers "Bezeichnung", "Menge", "Einzelpreis",
+    "Gesamtpreis": the table is found by its layout (titles over a row that ends in an amount),
+    runs over two pages, ends at totals its stop labels do not know ("Subtotal"), and its columns
+    go by value kinds. Its header signal stays below that of the same table read with the labels
+    of the built-in schema."""
     from pipeline.extractors.base import ExtractionRequest
     from pipeline.extractors.tables import TablesExtractor
     from pipeline.schemas import field_specs
 
-    invoice = generate(30)
-    assert invoice.header["quantity"] == "Hours" and invoice.totals[0] == "Net amount"
+    invoice = generate(0)
+    assert invoice.header["quantity"] == "Menge" and invoice.totals[0] == "Subtotal"
     request = _plain_lines(SETTINGS, RENDERERS["pdf"](invoice), "invoice.pdf")
     found = TablesExtractor(SETTINGS).extract(request).candidates
     assert len(request.document.pages) == 2

@@ -6,7 +6,7 @@ import textwrap
 from pipeline import schemas as reg
 from pipeline.extractors.finding import Context
 from pipeline.extractors.rules import propose
-from pipeline.infer import infer_kind, label_from_name, labels_from_name
+from pipeline.infer import column_labels_from_name, infer_kind, label_from_name, labels_from_name
 from tests.conftest import make_document
 
 
@@ -39,6 +39,13 @@ def test_a_field_named_by_one_label_is_looked_for_under_the_others_printed_for_t
     assert labels_from_name("vat_rate") == ["vat rate"]
     assert labels_from_name("totalPrice")[:2] == ["total price", "total"]  # "price" dropped: "total" is printed
     assert "unit" not in labels_from_name("unit_price")  # but "unit" is no label
+
+
+def test_a_line_items_parts_stand_for_the_column_headers_printed_over_them():
+    assert {"item", "charge name", "service"} <= set(column_labels_from_name("description"))
+    assert {"line total", "total"} <= set(column_labels_from_name("amount"))
+    assert "qty" in column_labels_from_name("quantity")  # the labels of the same value, as for any field
+    assert "total" not in labels_from_name("amount")  # a top-level amount is not looked for under "Total"
 
 
 def test_another_values_label_does_not_label_a_plain_field():
