@@ -57,12 +57,14 @@ def prediction_of(example: Example, state: DocumentState, seconds: float) -> Pre
 def renamed(prediction: Prediction, names: dict[str, str]) -> Prediction:
     """``prediction`` with its fields under the dataset's names (``names``: schema field ->
     gold field), so a schema a user wrote, with names of its own, is scored on the dataset.
-    A dotted name is a value of a nested record (``merchant.name``), with the record's status."""
+    A dotted name is a value of a nested record (``merchant.name``; of each of a list's records,
+    ``parties.name``), with the record's status."""
     values, statuses, confidences = dict(prediction.values), dict(prediction.statuses), dict(prediction.confidences)
     for name in names:
         record, _, part = name.partition(".")
         if part and record in values:
-            values[name] = (values[record] or {}).get(part)
+            found = values[record]
+            values[name] = [item.get(part) for item in found] if isinstance(found, list) else (found or {}).get(part)
             statuses[name], confidences[name] = statuses.get(record), confidences.get(record)
 
     def keyed(values: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ _WEAK_HEADS = frozenset("code codes name value".split())
 # last words that make a field free text whatever the words before them
 _TEXT_HEADS = frozenset(
     "terms conditions method methods description descriptions notes note comment comments remarks "
-    "status type mode purpose category instructions memo title subject".split()
+    "status type mode purpose category instructions memo title subject role roles".split()
 )
 
 

@@ -92,21 +92,24 @@ def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
 
 @lru_cache(maxsize=256)
 def part_specs(model: type[DocumentSchema], name: str) -> tuple[FieldSpec, ...]:
-    """The values of a single nested record field (a receipt's ``merchant``: name, address) as
-    fields of their own, ``merchant.name``, whose kind and labels both names give ("merchant
-    name" is an organisation's), so the finders read each as they read a top-level field.
-    Nested lists and records inside it are left to the model."""
+    """The values of a nested record field (a receipt's ``merchant``: name, address; a contract's
+    ``parties``: name, role) as fields of their own, ``merchant.name``, whose kind and labels both
+    names give ("merchant name" is an organisation's), so the finders read each as they read a
+    top-level field; of a list of records, each is a list. Lists and records inside a record are
+    left to the model."""
     js = model.model_json_schema()
     defs = js.get("$defs", {})
+    field = _resolve(js["properties"][name], defs)
+    many = field.get("type") == "array"
     specs = []
-    for part, raw in _resolve(js["properties"][name], defs).get("properties", {}).items():
+    for part, raw in _resolve(field.get("items", {}), defs).get("properties", {}).items() if many else field.get("properties", {}).items():
         prop = _resolve(raw, defs)
         both = f"{name}_{part}"
         kind = _kind(both, prop)
         if prop.get("type") in ("array", "object") or kind == "object":
             continue
         aliases = tuple(prop.get("x-aliases") or labels_from_name(both))
-        specs.append(FieldSpec(f"{name}.{part}", prop.get("description", ""), kind, aliases=aliases, json_schema=raw))
+        specs.append(FieldSpec(f"{name}.{part}", prop.get("description", ""), kind, many, aliases, json_schema=raw))
     return tuple(specs)
 
 
@@ -116,15 +119,15 @@ def _json_type(kind_name: str) -> Any:
     return kind.json_type if kind is not None and kind.json_type is not None else Text
 
 
-def _record(name: str, js: dict[str, Any], defs: dict[str, Any], single: bool) -> type[BaseModel]:
+def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseModel]:
     """A nested record (an invoice line) as a model of optional parts, each typed by its kind,
-    keeping what the schema says of each (description, ``x-aliases``: a table's headers). The
-    parts of a ``single`` record take their kind from both names ("merchant name" is a company's)."""
+    keeping what the schema says of each (description, ``x-aliases``: a table's headers). A
+    part takes its kind from both names ("merchant name", "parties name" are a company's)."""
     parts = {}
     for part, raw in js.get("properties", {}).items():
         p = _resolve(raw, defs)
         said = {key: p[key] for key in ("x-aliases", "x-kind") if key in p}
-        kind = _kind(f"{name}_{part}" if single else part, p)
+        kind = _kind(f"{name}_{part}", p)
         parts[part] = (_json_type(kind) | None, Field(None, description=p.get("description"), json_schema_extra=said or None))
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 
@@ -139,7 +142,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
         value = _resolve(prop.get("items", {}), defs) if many else prop
-        typ = _record(name, value, defs, not many) if _kind(name, value) == "object" else _json_type(_kind(name, value))
+        typ = _record(name, value, defs) if _kind(name, value) == "object" else _json_type(_kind(name, value))
         examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
         spec = field(

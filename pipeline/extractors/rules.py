@@ -30,7 +30,7 @@ def pack_answer(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
 
 def kind_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The answer of the field's kind's generic finder."""
-    if spec.kind == "object" and not spec.many:
+    if spec.kind == "object":
         return record_answer(ctx, spec)
     kind = get_kind(spec.kind)
     if kind is None:
@@ -46,10 +46,22 @@ def propose(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 
 
 def record_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """A single nested record (a receipt's merchant): each of its values read as a field of its
-    own (``pipeline.schemas.part_specs``), the record made of each one's best reading, every
-    span named by the value it holds. Its signals: the share of values found, their mean strength."""
+    """A nested record (a receipt's merchant): each of its values read as a field of its own
+    (``pipeline.schemas.part_specs``), the record made of each one's best reading, every span
+    named by the value it holds. Its signals: the share of values found, their mean strength.
+    A list of records (a contract's parties: name, role) is the items of its first value the
+    rules read, one record each, its other values left to the model and to people; one with
+    amounts is a table's lines, left to the tables extractor."""
     parts = part_specs(ctx.schema, spec.name)
+    if spec.many:
+        if any(part.kind == "money" for part in parts):
+            return []  # a list of records with amounts is a table's lines: the tables extractor's
+        for part in parts:
+            if items := [p for p in rank(propose(ctx, part), many=True) if not other_party(p.signals)]:
+                name = part.name.rsplit(".", 1)[1]
+                empty = dict.fromkeys(p.name.rsplit(".", 1)[1] for p in parts)
+                return [replace(p, value={**empty, name: p.value}, paths=(name,) * len(p.spans)) for p in items]
+        return []
     value: dict[str, Any] = {}
     spans: list[tuple[int, int]] = []
     paths: list[str] = []

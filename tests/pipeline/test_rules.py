@@ -195,6 +195,21 @@ def test_a_field_for_the_other_party_reads_its_block_not_the_issuer():
     assert found["bill_to"][0].value == "Globex Corporation Ltd"
 
 
+def test_a_list_of_records_is_read_by_its_first_value_the_rules_read():
+    """A user's ``parties: [{name, role}]``: "parties name" is an organisation, so the parties are
+    read as a ``parties`` list is, one record each, the role left open; a list of records with
+    amounts (an invoice's lines) is left to the tables extractor."""
+    model = model_from_json_schema({"title": "Agreement terms", "properties": {
+        "parties": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "role": {"type": "string"}}}},
+        "lines": {"type": "array", "items": {"type": "object", "properties": {"description": {"type": "string"}, "amount": {"type": "number"}}}},
+    }})
+    text = 'This Agreement is made between Alpha Widgets Inc., a Delaware corporation ("Alpha"), and Beta Tools LLC ("Beta").'
+    found = extract(plain(text), model)
+    assert {c.value["name"] for c in found["parties"]} == {"Alpha Widgets Inc.", "Beta Tools LLC"}
+    assert all(c.value["role"] is None and {s.path for s in c.evidence} == {"name"} for c in found["parties"])
+    assert "lines" not in found
+
+
 def test_ambiguous_field_yields_ranked_candidates():
     text = "SHOP ENTERPRISE\nTOTAL 10.00\nTOTAL 12.00\nTHANK YOU"
     found = extract(plain(text), "receipt")
