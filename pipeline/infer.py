@@ -59,6 +59,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return "date"
     if prop.get("type") == "object" or "properties" in prop:
         return "object"
+    if prop.get("enum") and not {"currency"} & set(words(name)):
+        return "text"  # one of a list of words ("cash", "card"), whatever its name says
     named = words(name)
     # an English compound's last word says what it is ("payment_reference" is an identifier),
     # unless it is a word like "code" that leaves that to the words before it ("currency_code")

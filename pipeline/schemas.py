@@ -22,7 +22,7 @@ from importlib.metadata import entry_points
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -46,11 +46,15 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()
     review_threshold: float | None = None
     json_schema: dict[str, Any] = dc_field(default_factory=dict, compare=False, hash=False)
+    options: tuple[str, ...] = ()  # an enum's values: the field is one of them
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in prop:
         return defs[prop["$ref"].split("/")[-1]]
+    if isinstance(prop.get("type"), list):  # {"type": ["array", "null"]}: an optional array
+        types = [t for t in prop["type"] if t != "null"]
+        return {**prop, "type": types[0] if len(types) == 1 else types}
     for option in prop.get("anyOf", []):
         if option.get("type") != "null":
             merged = {k: v for k, v in prop.items() if k != "anyOf"}
@@ -60,6 +64,12 @@ def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 def _kind(name: str, prop: dict[str, Any]) -> str:
     return prop["x-kind"] if "x-kind" in prop else infer_kind(name, prop)
+
+
+def options(prop: dict[str, Any]) -> tuple[str, ...]:
+    """The values a field is one of (a JSON Schema ``enum`` of strings), or ()."""
+    values = prop.get("enum") or []
+    return tuple(values) if values and all(isinstance(v, str) for v in values) else ()
 
 
 def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
@@ -85,6 +95,7 @@ def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
                 aliases=tuple(prop.get("x-aliases", ())),
                 review_threshold=prop.get("x-review-threshold"),
                 json_schema=raw,
+                options=options(item),
             )
         )
     return tuple(specs)
@@ -142,7 +153,12 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
         value = _resolve(prop.get("items", {}), defs) if many else prop
-        typ = _record(name, value, defs) if _kind(name, value) == "object" else _json_type(_kind(name, value))
+        if _kind(name, value) == "object":
+            typ = _record(name, value, defs)
+        elif choices := options(value):
+            typ = Literal[choices]  # the model's answer is constrained to them, a person's checked
+        else:
+            typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
         spec = field(

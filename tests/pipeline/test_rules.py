@@ -210,6 +210,16 @@ def test_a_list_of_records_is_read_by_its_first_value_the_rules_read():
     assert "lines" not in found
 
 
+def test_a_field_that_is_one_of_a_few_words_is_read_where_one_is_printed():
+    model = model_from_json_schema({"title": "Slip", "properties": {
+        "payment": {"anyOf": [{"type": "string", "enum": ["cash", "card"]}, {"type": "null"}]},
+        "document_type": {"type": "string", "enum": ["invoice", "receipt", "credit note"]},
+    }})
+    found = extract(plain("ACME STORE\nRECEIPT\nTOTAL 10.00\nPAYMENT: CARD\nThank you"), model)
+    assert (found["payment"][0].value, found["payment"][0].signals["labelled"]) == ("card", 1.0)
+    assert found["document_type"][0].value == "receipt"  # as the schema spells it
+
+
 def test_ambiguous_field_yields_ranked_candidates():
     text = "SHOP ENTERPRISE\nTOTAL 10.00\nTOTAL 12.00\nTHANK YOU"
     found = extract(plain(text), "receipt")

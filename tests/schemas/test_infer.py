@@ -3,6 +3,8 @@
 import json
 import textwrap
 
+import pytest
+
 from pipeline import schemas as reg
 from pipeline.extractors.finding import Context
 from pipeline.extractors.rules import propose
@@ -46,6 +48,26 @@ def test_a_line_items_parts_stand_for_the_column_headers_printed_over_them():
     assert {"line total", "total"} <= set(column_labels_from_name("amount"))
     assert "qty" in column_labels_from_name("quantity")  # the labels of the same value, as for any field
     assert "total" not in labels_from_name("amount")  # a top-level amount is not looked for under "Total"
+
+
+def test_optional_types_and_enums_as_users_write_them():
+    """``"type": ["array", "null"]`` is a list; an ``enum`` of words is one of them, free text
+    whatever its name says ("payment" is no amount), typed so that nothing else validates."""
+    from pydantic import ValidationError
+
+    model = reg.model_from_json_schema({"title": "Odd receipt", "properties": {
+        "tags": {"type": ["array", "null"], "items": {"type": "string"}},
+        "total": {"type": ["number", "null"]},
+        "payment": {"type": "string", "enum": ["cash", "card"]},
+        "currency": {"type": "string", "enum": ["MYR", "USD"]},
+    }})
+    specs = {s.name: s for s in reg.field_specs(model)}
+    assert specs["tags"].many and not specs["total"].many and specs["total"].kind == "money"
+    assert (specs["payment"].kind, specs["payment"].options) == ("text", ("cash", "card"))
+    assert specs["currency"].kind == "currency"
+    assert model.model_validate({"payment": "card"}).payment == "card"
+    with pytest.raises(ValidationError):
+        model.model_validate({"payment": "cheque"})
 
 
 def test_another_values_label_does_not_label_a_plain_field():
