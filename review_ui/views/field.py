@@ -158,6 +158,9 @@ def typed_input(view: queries.FieldView, spec: FieldSpec, key: str) -> Any:
     if record is not None:  # one nested record (a receipt's merchant): a table of one row
         rows = table_input([view.value or {}], list(record.model_fields), key, spare=0)
         return rows[0] if rows else None
+    if spec.options:  # one of a few words (an enum): chosen, never typed
+        current = view.value if view.value in spec.options else None
+        return st.selectbox("Correct value", spec.options, index=spec.options.index(current) if current else None, key=key)
     if spec.kind == "date":
         try:
             current = review.validate(view.schema_name, view.name, view.value) if view.value else None

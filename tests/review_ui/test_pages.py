@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -49,6 +50,20 @@ def button(at: AppTest, label: str):
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+@contextmanager
+def user_schema(tmp_path, monkeypatch, js: dict):
+    """A user's JSON Schema on ``DOCLOOP_SCHEMA_PATH`` while the block runs."""
+    folder = tmp_path / "user_schemas"
+    folder.mkdir()
+    (folder / "user.json").write_text(json.dumps(js))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(folder))
+    registry.cache_clear()
+    try:
+        yield
+    finally:
+        registry.cache_clear()
 
 
 def open_field(at: AppTest, field_id: int) -> AppTest:
@@ -221,16 +236,11 @@ def test_list_field_is_edited_as_rows(app_env):
 def test_a_nested_record_is_corrected_as_one_row(app_env, tmp_path, monkeypatch):
     """A user's schema with one nested record (``seller: {name, address}``): its parts are
     edited as the cells of one row, and the correction is the record."""
-    folder = tmp_path / "user_schemas"
-    folder.mkdir()
-    (folder / "bill.json").write_text(json.dumps({"title": "Bill", "properties": {
+    with user_schema(tmp_path, monkeypatch, {"title": "Bill", "properties": {
         "seller": {"type": "object", "x-review-threshold": 1.0,  # always to a person
                    "properties": {"name": {"type": "string"}, "address": {"type": "string"}}},
         "total": {"type": "number"},
-    }}))
-    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(folder))
-    registry.cache_clear()
-    try:
+    }}):
         [state] = seed(app_env.store, tmp_path, invoice_files(1), "bill")
         seller = field(app_env.store, name="seller")
         assert state.fields["seller"].value and set(state.fields["seller"].value) == {"name", "address"}
@@ -240,8 +250,20 @@ def test_a_nested_record_is_corrected_as_one_row(app_env, tmp_path, monkeypatch)
         after = field(app_env.store, name="seller")
         assert after.status == "corrected"
         assert after.value == {"name": "Medienpilot Verlag GmbH", "address": state.fields["seller"].value["address"]}
-    finally:
-        registry.cache_clear()
+
+
+def test_a_field_that_is_one_of_a_few_words_is_corrected_by_choosing_one(app_env, tmp_path, monkeypatch):
+    with user_schema(tmp_path, monkeypatch, {"title": "Paid", "properties": {
+        "payment": {"type": "string", "enum": ["cash", "card", "transfer"], "x-review-threshold": 1.0},
+    }}):
+        seed(app_env.store, tmp_path, invoice_files(1), "paid")
+        payment = field(app_env.store, name="payment")
+        at = open_field(app(), payment.id)
+        box = at.selectbox(key=f"correction_value-{payment.id}")
+        assert list(box.options) == ["cash", "card", "transfer"]
+        box.set_value("transfer")
+        button(at, "Save correction").click().run()
+        assert (field(app_env.store, name="payment").status, field(app_env.store, name="payment").value) == ("corrected", "transfer")
 
 
 def test_an_empty_table_is_never_saved_as_a_correction(app_env):
