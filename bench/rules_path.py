@@ -15,7 +15,8 @@ Measured in one run, so all rows see the same machine load:
   (``make bench-setup`` installs invoice2data; the row is left out without it).
 
 Run: ``python -m bench.rules_path [--receipts N]``; writes ``bench/results/rules_path.md``.
-``--pdfs-only`` measures the PDF row alone and prints it (the table is not rewritten).
+``--pdfs-only`` measures the PDF row alone and prints it (the table is not rewritten);
+``--parallel-only`` the ``-j`` rows (``--rounds`` runs of each, alternating).
 """
 
 from __future__ import annotations
@@ -80,6 +81,25 @@ def invoice2data_seconds(paths: list[Path], pipe) -> tuple[float, float] | None:
     return theirs, ours
 
 
+def write_texts(texts: list[bytes], tmp: Path) -> Path:
+    folder = tmp / "in"
+    folder.mkdir()
+    for i, data in enumerate(texts):
+        (folder / f"receipt-{i:04d}.txt").write_bytes(data)
+    return folder
+
+
+def parallel_seconds(folder: Path, tmp: Path, rounds: int) -> tuple[float, float]:
+    """Median wall seconds of ``docloop extract -j 1`` and ``-j 2`` over the folder, alternating
+    runs (each into a fresh store), so both see the same machine load."""
+    many = ["extract", str(folder), "--schema", "receipt", "--extractors", "rules"]
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for r in range(rounds):
+        for j in times:
+            times[j].append(command([*many, "--out", f"{tmp}/j{j}-{r}", "-j", str(j)], tmp / f"j{j}-{r}"))
+    return sorted(times[1])[rounds // 2], sorted(times[2])[rounds // 2]
+
+
 def command(args: list[str], home: Path) -> float:
     """Seconds from start to exit of ``docloop ARGS`` with its own home and SQLite store."""
     env = dict(os.environ, DOCLOOP_HOME=str(home), DOCLOOP_DATABASE_URL=f"sqlite:///{home / 'db.sqlite'}")
@@ -104,6 +124,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--receipts", type=int, default=200)
     parser.add_argument("--pdfs-only", action="store_true", help="print the PDF row only, leave the results file")
+    parser.add_argument("--rounds", type=int, default=3, help="-j 1 and -j 2 runs, alternating")
+    parser.add_argument("--parallel-only", action="store_true", help="print the -j rows only, leave the results file")
     args = parser.parse_args()
     pipe = build_pipeline(Settings(home=Path("var/bench")), ["rules"])
     texts = receipt_texts(args.receipts)
@@ -112,6 +134,11 @@ def main() -> None:
     if args.pdfs_only:
         row = pdf_row(pipe)
         print(f"{row}\nload average {os.getloadavg()[0]:.1f}")
+        return
+    if args.parallel_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            serial, parallel = parallel_seconds(write_texts(texts, Path(tmp)), Path(tmp), args.rounds)
+        print(f"{len(texts)} receipts: -j 1 {serial:.1f} s, -j 2 {parallel:.1f} s ({serial / parallel:.2f}x), load average {os.getloadavg()[0]:.1f}")
         return
 
     started = time.perf_counter()
@@ -124,17 +151,12 @@ def main() -> None:
     side_by_side = invoice2data_seconds(invoices, pipe)
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
-        folder.mkdir()
-        for i, data in enumerate(texts):
-            (folder / f"receipt-{i:04d}.txt").write_bytes(data)
+        folder = write_texts(texts, Path(tmp))
         one = ["extract", str(folder / "receipt-0000.txt"), "--schema", "receipt", "--extractors", "rules", "--out", f"{tmp}/one"]
         command(one, Path(tmp) / "warm")  # first run migrates its fresh store and fills OS caches
         single = sorted(command(one, Path(tmp) / "warm") for _ in range(3))[1]
         imports = sorted(import_seconds(one, Path(tmp) / "warm") for _ in range(3))[1]
-        many = ["extract", str(folder), "--schema", "receipt", "--extractors", "rules"]
-        serial = command([*many, "--out", f"{tmp}/j1"], Path(tmp) / "j1")
-        parallel = command([*many, "--out", f"{tmp}/j2", "-j", "2"], Path(tmp) / "j2")
+        serial, parallel = parallel_seconds(folder, Path(tmp), args.rounds)
 
     lines = [
         f"Rules path, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run.",
@@ -145,8 +167,8 @@ def main() -> None:
         pdfs_measured,
         f"| `docloop extract` on one text file, wall time (median of 3) | {single:.2f} s |",
         f"| of which top-level imports (`-X importtime`, median of 3) | {imports:.2f} s |",
-        f"| `docloop extract -j 1`, {len(texts)} receipt texts, wall time | {serial:.1f} s |",
-        f"| `docloop extract -j 2`, the same, wall time | {parallel:.1f} s ({serial / parallel:.2f}x) |",
+        f"| `docloop extract -j 1`, {len(texts)} receipt texts, wall time (median of {args.rounds}) | {serial:.1f} s |",
+        f"| `docloop extract -j 2`, the same, wall time (median of {args.rounds}, alternating) | {parallel:.1f} s ({serial / parallel:.2f}x) |",
     ]
     if side_by_side:
         theirs, ours = side_by_side
