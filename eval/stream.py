@@ -34,7 +34,7 @@ from eval.calibration import NEVER, Outcome, fit
 from pipeline.confidence import CalibratedScorer
 from eval.datasets import DEFAULT_ROOT, Example, dataset, examples
 from eval.metrics import compare
-from eval.run import run_example
+from eval.run import run_example, user_schemas
 from pipeline.config import Settings
 from pipeline.extractors.memory import MemoryExtractor, MemoryStore, find, remember, typed
 from pipeline.route import AUDIT
@@ -129,6 +129,7 @@ class Loop:
     def __init__(
         self, name: str, settings: Settings, extractors: list[str], target: float, policy: str = "precision", min_accepted: int = 30
     ):
+        user_schemas()  # the CUAD contracts are read with a user's schema
         self.module = dataset(name)
         self.model = get_schema(self.module.SCHEMA)
         self.specs = {s.name: s for s in field_specs(self.model)}

@@ -75,10 +75,30 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
+    # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
+    # nothing leaves it to what the description says the value is, its opening noun phrase
+    for kind, vocabulary in _NAME_WORDS:
+        if set(_opening_phrase(prop.get("description", ""))) & vocabulary:
+            return kind
     # "store_name": "The business that issued the receipt."; "bill_to": "Name of the billed company"
     if (head in ("name", "to") or "name" in words(prop.get("description", ""))) and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
         return "organization"
     return "text"
+
+
+# words that end a description's opening noun phrase: "Date on the receipt", "Shop that sold it"
+_PHRASE_ENDS = frozenset("of on in at for from to by with as that which who whom where when what how is are was".split())
+
+
+def _opening_phrase(description: str) -> list[str]:
+    """The words of a description up to the first that ends its opening noun phrase; none
+    when it opens with a question word ("What the customer paid in total")."""
+    phrase = []
+    for word in words(re.split(r"[,.;:(]", description, maxsplit=1)[0]):
+        if word in _PHRASE_ENDS:
+            break
+        phrase.append(word)
+    return phrase
 
 
 def label_from_name(name: str) -> str:
@@ -96,7 +116,7 @@ _ABBREVIATED = {"number": ("no", "nr")}
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
-    ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable"),
+    ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
     ("date", "invoice date", "issue date", "date of issue", "bill date", "receipt date", "transaction date", "purchase date", "document date"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "payment due", "due by", "pay by"),
@@ -126,7 +146,19 @@ def labels_from_name(name: str) -> list[str]:
     a last word that only names the value's type, and with "number" as it is abbreviated:
     ``total_amount`` -> ``["total amount", "total"]``, ``invoice_number`` -> ``["invoice
     number", "invoice no", "invoice nr"]``; then the other labels printed for the same value
-    (``SAME_LABELS``)."""
+    (``SAME_LABELS``). A document's bare ``amount`` is what it charges in all, its total."""
+    labels = _printed(name)
+    return _with_same(labels + ["total"] if labels == ["amount"] else labels, SAME_LABELS)
+
+
+def column_labels_from_name(name: str) -> list[str]:
+    """The column headers a record part's name stands for: its printed labels and those printed
+    for the same value (``SAME_LABELS``: "qty"), then the other headers printed over the same
+    part (``COLUMN_LABELS``: a line's bare "amount" is its line total, not the document's)."""
+    return _with_same(_with_same(_printed(name), SAME_LABELS), COLUMN_LABELS)
+
+
+def _printed(name: str) -> list[str]:
     named = words(name)
     labels = [" ".join(named)]
     rest = " ".join(named[:-1])
@@ -134,13 +166,7 @@ def labels_from_name(name: str) -> list[str]:
         labels.append(rest)
     if len(named) > 1:
         labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-    return _with_same(labels, SAME_LABELS)
-
-
-def column_labels_from_name(name: str) -> list[str]:
-    """The column headers a record part's name stands for: its labels (``labels_from_name``),
-    then the other headers printed over the same part (``COLUMN_LABELS``)."""
-    return _with_same(labels_from_name(name), COLUMN_LABELS)
+    return labels
 
 
 def _with_same(labels: list[str], groups: tuple[tuple[str, ...], ...]) -> list[str]:

@@ -66,6 +66,13 @@ def _kind(name: str, prop: dict[str, Any]) -> str:
     return prop["x-kind"] if "x-kind" in prop else infer_kind(name, prop)
 
 
+def _part_kind(record: str, part: str, prop: dict[str, Any]) -> str:
+    """A record part's kind: what its own name and description say ("location": "street
+    address"), else what both names say ("merchant name" is an organisation's)."""
+    own = _kind(part, prop)
+    return own if own != "text" else _kind(f"{record}_{part}", prop)
+
+
 def options(prop: dict[str, Any]) -> tuple[str, ...]:
     """The values a field is one of (a JSON Schema ``enum`` of strings), or ()."""
     values = prop.get("enum") or []
@@ -116,7 +123,7 @@ def part_specs(model: type[DocumentSchema], name: str) -> tuple[FieldSpec, ...]:
     for part, raw in _resolve(field.get("items", {}), defs).get("properties", {}).items() if many else field.get("properties", {}).items():
         prop = _resolve(raw, defs)
         both = f"{name}_{part}"
-        kind = _kind(both, prop)
+        kind = _part_kind(name, part, prop)
         if prop.get("type") in ("array", "object") or kind == "object":
             continue
         aliases = tuple(prop.get("x-aliases") or labels_from_name(both))
@@ -138,7 +145,7 @@ def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseMod
     for part, raw in js.get("properties", {}).items():
         p = _resolve(raw, defs)
         said = {key: p[key] for key in ("x-aliases", "x-kind") if key in p}
-        kind = _kind(f"{name}_{part}", p)
+        kind = _part_kind(name, part, p)
         parts[part] = (_json_type(kind) | None, Field(None, description=p.get("description"), json_schema_extra=said or None))
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 

@@ -47,7 +47,32 @@ def test_a_line_items_parts_stand_for_the_column_headers_printed_over_them():
     assert {"item", "charge name", "service"} <= set(column_labels_from_name("description"))
     assert {"line total", "total"} <= set(column_labels_from_name("amount"))
     assert "qty" in column_labels_from_name("quantity")  # the labels of the same value, as for any field
-    assert "total" not in labels_from_name("amount")  # a top-level amount is not looked for under "Total"
+    assert "amount due" not in column_labels_from_name("amount")  # a line's amount is no document's total
+
+
+def test_a_documents_bare_amount_is_its_total_and_an_amount_paid_too():
+    assert {"total", "amount due", "grand total"} <= set(labels_from_name("amount"))
+    assert {"total", "grand total"} <= set(labels_from_name("amount_paid"))
+
+
+def test_a_name_that_says_nothing_leaves_the_kind_to_the_descriptions_opening_words():
+    assert infer_kind("issued_on", {"type": "string", "description": "Date on the receipt"}) == "date"
+    assert infer_kind("location", {"type": "string", "description": "Street address, as printed"}) == "address"
+    assert infer_kind("seller", {"type": "string", "description": "Shop that sold the goods"}) == "organization"
+    # words after the opening phrase describe something else
+    assert infer_kind("summary", {"type": "string", "description": "A short account of the parties and terms"}) == "text"
+    assert infer_kind("signer", {"type": "string", "description": "Person who signs for the company"}) == "text"
+    assert infer_kind("note", {"type": "string", "description": "What the customer paid in total"}) == "text"
+
+
+def test_a_record_part_takes_its_kind_from_its_own_name_before_the_records():
+    model = reg.model_from_json_schema({"title": "Expense", "properties": {"business": {"type": "object", "properties": {
+        "name": {"type": "string"},
+        "location": {"type": "string", "description": "street address"},
+        "role": {"type": "string"},
+    }}}})
+    kinds = {s.name: s.kind for s in reg.part_specs(model, "business")}
+    assert kinds == {"business.name": "organization", "business.location": "address", "business.role": "text"}
 
 
 def test_optional_types_and_enums_as_users_write_them():
@@ -120,7 +145,7 @@ def test_labels_a_field_name_stands_for():
     assert labels_from_name("total_amount")[:2] == ["total amount", "total"]
     assert labels_from_name("merchantName") == ["merchant name", "merchant"]
     assert labels_from_name("invoice_number")[:3] == ["invoice number", "invoice no", "invoice nr"]
-    assert labels_from_name("amount") == ["amount"]  # a lone type word is the label itself
+    assert labels_from_name("amount")[0] == "amount"  # a lone type word is the label itself
     assert labels_from_name("due_date")[0] == "due date"
 
 
