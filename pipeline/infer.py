@@ -13,6 +13,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+def _plurals(words: frozenset[str]) -> frozenset[str]:
+    """A list of entities is named in the plural: "counterparties", "suppliers"."""
+    return words | {w[:-1] + "ies" if w.endswith("y") else w + "es" if w.endswith("s") else w + "s" for w in words}
+
+
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
 _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -26,12 +31,12 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("address", frozenset("address addresses".split())),
     (
         "organization",
-        frozenset(
-            "party parties company companies issuer vendor vendors seller buyer supplier customer client "
+        _plurals(frozenset(
+            "party company issuer vendor seller buyer supplier customer client "
             "organization organisation employer merchant licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty".split()
-        ),
+        )),
     ),
 )
 

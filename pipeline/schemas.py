@@ -62,6 +62,13 @@ def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
+def _item(array: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """An array's item schema, described by the array's description where it has none of its own
+    (``"parties": {"type": "array", "description": "Companies bound by it", "items": {"type": "string"}}``)."""
+    item = _resolve(array.get("items", {}), defs)
+    return item if "description" in item or "description" not in array else {**item, "description": array["description"]}
+
+
 def _kind(name: str, prop: dict[str, Any]) -> str:
     return prop["x-kind"] if "x-kind" in prop else infer_kind(name, prop)
 
@@ -92,7 +99,7 @@ def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
     for name, raw in js.get("properties", {}).items():
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
-        item = _resolve(prop.get("items", {}), defs) if many else prop
+        item = _item(prop, defs) if many else prop
         specs.append(
             FieldSpec(
                 name=name,
@@ -159,7 +166,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     for name, raw in js.get("properties", {}).items():
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
-        value = _resolve(prop.get("items", {}), defs) if many else prop
+        value = _item(prop, defs) if many else prop
         if _kind(name, value) == "object":
             typ = _record(name, value, defs)
         elif choices := options(value):

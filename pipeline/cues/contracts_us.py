@@ -975,9 +975,10 @@ def _start_plus_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 # The pack's finders
 # --------------------------------------------------------------------------------------------
 
-# a date field about the agreement itself: "effective date", "agreement date", "date signed"
+# a date field about the agreement itself: "effective date", "agreement date", "date signed", "start date"
 _CONTRACT_ALIAS = re.compile(
-    r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of|agreement|contract|signed|signing|execution|executed)\b"
+    r"(?i)\b(?:effective|entered\s+into|made\s+as\s+of|dated\s+as\s+of|agreement|contract|signed|signing|execution|executed|"
+    r"start|starts|starting|commencement|commences|begins|beginning)\b"
 )
 
 

@@ -65,6 +65,15 @@ def test_a_name_that_says_nothing_leaves_the_kind_to_the_descriptions_opening_wo
     assert infer_kind("note", {"type": "string", "description": "What the customer paid in total"}) == "text"
 
 
+def test_a_list_of_entities_named_in_the_plural_or_described_as_such_is_one_of_organisations():
+    assert infer_kind("counterparties", {"type": "string"}) == "organization"
+    assert infer_kind("suppliers", {"type": "string"}) == "organization"
+    model = reg.model_from_json_schema({"title": "Secrecy", "properties": {
+        "bound": {"type": "array", "description": "Companies bound by the agreement", "items": {"type": "string"}},
+    }})
+    assert [(s.kind, s.many) for s in reg.field_specs(model)] == [("organization", True)]
+
+
 def test_a_record_part_takes_its_kind_from_its_own_name_before_the_records():
     model = reg.model_from_json_schema({"title": "Expense", "properties": {"business": {"type": "object", "properties": {
         "name": {"type": "string"},

@@ -485,6 +485,7 @@ def _contract_schema():
         "title": "Commercial contract", "description": "Who signed an agreement, when, and until when.",
         "properties": {
             "agreement_date": {"type": "string", "format": "date"},
+            "start_date": {"type": "string", "format": "date"},
             "expiration_date": {"type": "string", "format": "date"},
         },
     })
@@ -499,6 +500,7 @@ def test_an_agreement_date_field_is_read_from_the_agreements_own_phrasing():
     """"agreement date" names the agreement's date: the preamble's, not a later date."""
     text = PREAMBLE + "The Company will deliver the goods by June 1, 2016.\n"
     assert _best(_contract_schema(), "agreement_date", text).value == "2015-03-03"
+    assert _best(_contract_schema(), "start_date", text).value == "2015-03-03"  # when it starts
 
 
 @pytest.mark.parametrize(
