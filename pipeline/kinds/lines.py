@@ -87,9 +87,10 @@ CONTACT = (
     "invoice", "receipt", "date", "cashier",
 )
 ADDRESS_SCORES_KEPT = 4096  # texts whose address score a Look remembers
+# not beside a "/" or "-": part of a reference number ("05/SE200209/42193")
 POSTCODE = re.compile(
-    r"(?<![\w-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
-    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w-])"
+    r"(?<![\w/-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
+    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w/-])"
 )
 # "CO." as the label of a company number ("CO. REG. NO:", "CO. NO."), not a legal form
 _CO_LABEL = re.compile(r"(?i)co\.?\W*(?:reg|registration|no|number)\b")
@@ -174,7 +175,9 @@ def _address_score(lk: Look, text: str) -> float:
     if lk.contact.search(text):
         return 0.0
     words = set(norm(text).split())
-    score = 0.5 * bool(POSTCODE.search(text)) + 0.4 * bool(words & lk.street) + 0.4 * bool(lk.region.search(text))
+    # a street word names a street only beside other words: a lone "ST" is a tax code
+    street = bool(words & lk.street) and bool(words - lk.street)
+    score = 0.5 * bool(POSTCODE.search(text)) + 0.4 * street + 0.4 * bool(lk.region.search(text))
     score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
     return min(score, 1.0)
 
