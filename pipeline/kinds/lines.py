@@ -161,7 +161,8 @@ def name_score(lk: Look, text: str) -> float:
 
 
 def address_score(lk: Look, text: str) -> float:
-    """Cues that a line is part of a postal address (0 for contact lines and names)."""
+    """Cues that a line is part of a postal address, before any contact details (0 for
+    contact lines and names)."""
     score = lk.address_scores.get(text)
     if score is None:
         score = _address_score(lk, text)
@@ -171,8 +172,16 @@ def address_score(lk: Look, text: str) -> float:
     return score
 
 
+def address_end(lk: Look, text: str) -> int:
+    """Where a line's address part ends: before its contact details ("81750 MASAI, JOHOR
+    TEL: 07-388 2218"); 0 for a line that opens with them."""
+    m = lk.contact.search(text)
+    return len(text[: m.start()].rstrip(" ,;:-|")) if m else len(text)
+
+
 def _address_score(lk: Look, text: str) -> float:
-    if lk.contact.search(text):
+    text = text[: address_end(lk, text)]
+    if not text.strip():
         return 0.0
     words = set(norm(text).split())
     # a street word names a street only beside other words: a lone "ST" is a tax code

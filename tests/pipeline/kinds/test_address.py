@@ -17,3 +17,19 @@ def test_reference_numbers_and_tax_codes_are_no_address_cues():
     assert address(lines) == "NO 5, JALAN MERANTI 2, 43000 KAJANG, SELANGOR"
     found = extract(plain("\n".join(lines)), "receipt")["address"]
     assert not any(c.value.startswith(("05/", "ST")) for c in found)
+
+
+def test_contact_details_end_the_address_on_their_own_line():
+    """The address goes on to the postcode line that the phone number shares, and stops there."""
+    lines = ["KEDAI MAJU SDN BHD 862725-U", "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA",
+             "81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322", "WWW.KEDAIMAJU.COM", "TOTAL 5.00"]
+    assert address(lines) == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR"
+
+
+def test_a_line_ending_in_a_comma_carries_the_address_to_the_next():
+    """A place name without cues belongs to the address when the line above ends in a comma;
+    without the comma, the block ends on its last line with cues."""
+    lines = ["THREE BROTHERS BISTRO", "109, SS21/1A,", "DAMANSARA UTAMA", "GST ID : 001661886464", "TOTAL 5.00"]
+    assert address(lines) == "109, SS21/1A, DAMANSARA UTAMA"
+    lines[1] = "109, JALAN SS21/1A"
+    assert address(lines) == "109, JALAN SS21/1A"
