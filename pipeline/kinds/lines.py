@@ -230,10 +230,14 @@ def registered(ctx: Context, lk: Look, line: Line) -> bool:
 
 def names_party(lk: Look, line: Line) -> bool:
     """The line names a company (a legal form or a company number), so it is no address
-    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts."""
+    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts, and
+    so does one that opens with the form and goes on ("KG. BATU,"): a name ends with its form."""
     if (lk.registration is not None and lk.registration.search(line.text)) or is_company_no(lk, line.text):
         return True
-    return legal_form(lk, line) is not None and not POSTCODE.search(line.text)
+    form = legal_form(lk, line)
+    if form is None or POSTCODE.search(line.text):
+        return False
+    return bool(line.text[: form[0]].strip()) or not re.search(r"\w", line.text[form[1] :])
 
 
 def opens(ctx: Context, lk: Look, scores: list[float], i: int) -> bool:

@@ -33,3 +33,14 @@ def test_a_line_ending_in_a_comma_carries_the_address_to_the_next():
     assert address(lines) == "109, SS21/1A, DAMANSARA UTAMA"
     lines[1] = "109, JALAN SS21/1A"
     assert address(lines) == "109, JALAN SS21/1A"
+
+
+def test_a_line_opening_with_kg_is_a_village_not_a_legal_form():
+    """"KG." opening a line that goes on is a kampung (a name ends with its legal form); a
+    company's "CO. (M) SDN BHD" line, all legal forms, still names the company."""
+    lines = ["LIM & COMPANY", "REG. NO:00168397-H", "NO.54, BATU 5,JALAN IPOH,", "KG.BATU,", "51200 KUALA LUMPUR",
+             "TEL: 03-6258 0869", "TOTAL 5.00"]
+    assert address(lines) == "NO.54, BATU 5,JALAN IPOH, KG.BATU, 51200 KUALA LUMPUR"
+    lines = ["POPULAR BOOK", "CO. (M) SDN BHD", "NO 8, JALAN 7/118B, DESA TUN RAZAK", "56000 KUALA LUMPUR",
+             "TEL: 03-4142 4540", "TOTAL 5.00"]
+    assert address(lines) == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
