@@ -71,20 +71,21 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         lines = ctx.lines[i : j + 1]
         spans = [(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + address_end(lk, ln.text)) for ln in lines]
         raw = " ".join(ctx.text[s:e] for s, e in spans)
-        cues = sum(scores[i : j + 1])
-        y = line_rel(ctx, lines[0])
-        out.append(
-            Proposal(
-                value=clean_text(raw),
-                spans=spans,
-                signals={
-                    "cues": min(cues / 1.5, 1.0),
-                    "shape": _address_shape(lk, lines[0].text, lines[-1].text),
-                    "position": 1.0 - y if y < 0.5 else 0.3,
-                },
-                raw=raw,
+        if re.search(r"[^\W\d_]{2}", raw):  # numbers alone ("10256") are no address
+            cues = sum(scores[i : j + 1])
+            y = line_rel(ctx, lines[0])
+            out.append(
+                Proposal(
+                    value=clean_text(raw),
+                    spans=spans,
+                    signals={
+                        "cues": min(cues / 1.5, 1.0),
+                        "shape": _address_shape(lk, lines[0].text, lines[-1].text),
+                        "position": 1.0 - y if y < 0.5 else 0.3,
+                    },
+                    raw=raw,
+                )
             )
-        )
         i = j + 1
     return out
 

@@ -44,3 +44,10 @@ def test_a_line_opening_with_kg_is_a_village_not_a_legal_form():
     lines = ["POPULAR BOOK", "CO. (M) SDN BHD", "NO 8, JALAN 7/118B, DESA TUN RAZAK", "56000 KUALA LUMPUR",
              "TEL: 03-4142 4540", "TOTAL 5.00"]
     assert address(lines) == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
+
+
+def test_a_number_alone_is_no_address():
+    """A five-digit table or order number reads as a postcode, but a block without a word is
+    no address."""
+    lines = ["SUNRISE CAFE SDN BHD", "22 JALAN PERUSAHAAN 4", "TEL : 03-61855688", "TABLE", "10256", "TOTAL RM 5.00"]
+    assert [c.value for c in extract(plain("\n".join(lines)), "receipt")["address"]] == ["22 JALAN PERUSAHAAN 4"]
