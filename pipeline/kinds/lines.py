@@ -67,7 +67,7 @@ COUNTERPARTY = (
 )
 STREET = frozenset(
     "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
-    "building bldg block blk tower plaza court ct highway hwy square sq".split()
+    "building bldg block blk tower plaza mall court ct highway hwy square sq".split()
 )
 # countries are no region's knowledge: every one of them, by its names (pycountry's ISO 3166
 # table); a region's states and cities are its cue pack's

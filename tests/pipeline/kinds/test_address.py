@@ -51,3 +51,10 @@ def test_a_number_alone_is_no_address():
     no address."""
     lines = ["SUNRISE CAFE SDN BHD", "22 JALAN PERUSAHAAN 4", "TEL : 03-61855688", "TABLE", "10256", "TOTAL RM 5.00"]
     assert [c.value for c in extract(plain("\n".join(lines)), "receipt")["address"]] == ["22 JALAN PERUSAHAAN 4"]
+
+
+def test_a_mall_is_part_of_the_address():
+    """A shopping mall is a building, like a plaza: its line opens the address."""
+    lines = ["KEDAI BUKU MAJU SDN BHD", "(1219716-T)", "RIVERSIDE MALL", "LOT 2-15, 2ND FLOOR", "TEL : 03-1234 5678",
+             "TOTAL RM 5.00"]
+    assert address(lines) == "RIVERSIDE MALL LOT 2-15, 2ND FLOOR"
