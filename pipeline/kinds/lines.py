@@ -186,7 +186,10 @@ def _address_score(lk: Look, text: str) -> float:
     words = set(norm(text).split())
     # a street word names a street only beside other words: a lone "ST" is a tax code
     street = bool(words & lk.street) and bool(words - lk.street)
-    score = 0.5 * bool(POSTCODE.search(text)) + 0.4 * street + 0.4 * bool(lk.region.search(text))
+    postcode = 0.5 * bool(POSTCODE.search(text))
+    if not re.search(r"[^\W\d_]", text):
+        return postcode  # without a letter, commas and numbers make a phone number ("03-3279 1851,")
+    score = postcode + 0.4 * street + 0.4 * bool(lk.region.search(text))
     score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
     return min(score, 1.0)
 

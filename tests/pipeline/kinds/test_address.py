@@ -58,3 +58,10 @@ def test_a_mall_is_part_of_the_address():
     lines = ["KEDAI BUKU MAJU SDN BHD", "(1219716-T)", "RIVERSIDE MALL", "LOT 2-15, 2ND FLOOR", "TEL : 03-1234 5678",
              "TOTAL RM 5.00"]
     assert address(lines) == "RIVERSIDE MALL LOT 2-15, 2ND FLOOR"
+
+
+def test_a_phone_number_without_a_label_ends_the_address():
+    """Numbers and commas alone ("03-3279 1851,") are a phone number, not the address's last line."""
+    lines = ["KEDAI RUNCIT MAJU", "BR NO.: 0195932-X", "NO 43-45-47G,", "TAMAN SEJATI,", "45600 BESTARI JAYA,",
+             "KUALA SELANGOR.", "03-3279 1851,", "GST NO.:001601310720", "TOTAL RM 5.00"]
+    assert address(lines) == "NO 43-45-47G, TAMAN SEJATI, 45600 BESTARI JAYA, KUALA SELANGOR."
