@@ -245,7 +245,8 @@ def names_party(lk: Look, line: Line) -> bool:
 
 def opens(ctx: Context, lk: Look, scores: list[float], i: int) -> bool:
     """Whether an address block starts at line ``i``: it has cues, or weak ones ("NO. 19 & 21")
-    and the next line has cues; a line naming the company does not."""
-    if names_party(lk, ctx.lines[i]):
+    and the next line has cues; a line naming the company does not, nor a note in brackets
+    (a branch, "(SHOP (95874))") above it."""
+    if names_party(lk, ctx.lines[i]) or re.fullmatch(r"\s*\(.*\)\s*", ctx.lines[i].text):
         return False
     return scores[i] >= 0.3 or (scores[i] > 0 and i + 1 < len(scores) and scores[i + 1] >= 0.3)

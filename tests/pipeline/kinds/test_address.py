@@ -65,3 +65,12 @@ def test_a_phone_number_without_a_label_ends_the_address():
     lines = ["KEDAI RUNCIT MAJU", "BR NO.: 0195932-X", "NO 43-45-47G,", "TAMAN SEJATI,", "45600 BESTARI JAYA,",
              "KUALA SELANGOR.", "03-3279 1851,", "GST NO.:001601310720", "TOTAL RM 5.00"]
     assert address(lines) == "NO 43-45-47G, TAMAN SEJATI, 45600 BESTARI JAYA, KUALA SELANGOR."
+
+
+def test_a_note_in_brackets_does_not_open_the_address():
+    """A branch printed in brackets over the address, even with a street or a shop number in
+    it, is a note, not the address's first line."""
+    for note in ("(JALAN BUNGA BRANCH)", "(BEAUTY SHOP (95874))"):
+        lines = ["KEDAI MAJU SDN BHD", note, "LOT 29, JLN SERI SENTOSA 8,", "58000 KUALA LUMPUR.", "GST ID : 000349356032",
+                 "TOTAL RM 5.00"]
+        assert address(lines) == "LOT 29, JLN SERI SENTOSA 8, 58000 KUALA LUMPUR."
