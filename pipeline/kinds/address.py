@@ -44,6 +44,15 @@ def _tail(ctx: Context, lk: Look, first: int, last: int) -> int:
     return last
 
 
+def _after_label(spec: FieldSpec, text: str) -> int:
+    """Where the address starts on a line that opens with its label: the field's own or a
+    shortening of it, after a word or two ("Address:", "HQ ADD:"); 0 without one."""
+    m = re.match(r"\s*(?:[^\W\d_]+\s+){0,2}([^\W\d_]{3,})\.?\s*:\s*", text)
+    if m and any(a.casefold().startswith(m.group(1).casefold()) for a in spec.aliases):
+        return m.end()
+    return 0
+
+
 def _address_shape(lk: Look, first: str, last: str) -> float:
     """How much a block is shaped like a whole address: it opens with a number or street
     ("NO 5, JALAN ...", "12 Main Street") and closes with a postcode or region."""
@@ -70,6 +79,7 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         j = _tail(ctx, lk, i, j)
         lines = ctx.lines[i : j + 1]
         spans = [(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + address_end(lk, ln.text)) for ln in lines]
+        spans[0] = (max(spans[0][0], lines[0].start + _after_label(spec, lines[0].text)), spans[0][1])
         raw = " ".join(ctx.text[s:e] for s, e in spans)
         if re.search(r"[^\W\d_]{2}", raw):  # numbers alone ("10256") are no address
             cues = sum(scores[i : j + 1])

@@ -74,3 +74,13 @@ def test_a_note_in_brackets_does_not_open_the_address():
         lines = ["KEDAI MAJU SDN BHD", note, "LOT 29, JLN SERI SENTOSA 8,", "58000 KUALA LUMPUR.", "GST ID : 000349356032",
                  "TOTAL RM 5.00"]
         assert address(lines) == "LOT 29, JLN SERI SENTOSA 8, 58000 KUALA LUMPUR."
+
+
+def test_the_label_before_an_address_is_left_out():
+    """"Address:" or a shortening of it ("HQ ADD:") labels the address; "NO:" is part of it."""
+    for label in ("HQ ADD: ", "Address: ", "ADDR.: "):
+        lines = ["MAJU HERBS BHD (169199-V)", "GST ID NO: 001600892928", label + "LOT 11995, BATU 2, JALAN KAPAR",
+                 "41400 KLANG, SELANGOR", "DATE: 15/12/2016", "TOTAL RM 5.00"]
+        assert address(lines) == "LOT 11995, BATU 2, JALAN KAPAR 41400 KLANG, SELANGOR"
+    lines[2] = "NO: G3, BLK G, JLN KAPAR"
+    assert address(lines) == "NO: G3, BLK G, JLN KAPAR 41400 KLANG, SELANGOR"
