@@ -48,7 +48,7 @@ def world_legal_forms() -> tuple[str, ...]:
 
 BUSINESS = frozenset(
     "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
-    "stores supermarket minimarket pharmacy station services solutions software technologies "
+    "stores supermarket minimarket pharmacy station services solutions software technologies bistro "
     "stationery marketing industries electrical bookstore books food foods kitchen gallery "
     "centre center agency holdings group studio".split()
 )

@@ -92,6 +92,11 @@ def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     return start, line.start + form[1]
 
 
+def _only_business(lk: Look, text: str) -> bool:
+    """The text's words are all business nouns (or "and")."""
+    return not set(norm(text).split()) - lk.business - {"and"}
+
+
 def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list[tuple[list[Line], int, int, float]]:
     """(lines, start, end, legal) for every name-like piece: legal forms anywhere; business
     nouns, the document's web-domain name, lines in a party's block (``roles``: under the
@@ -102,9 +107,10 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         form = legal_form(lk, line)
         if form:
             start, end = _name_span(line, form)
-            # nothing but business nouns before the legal form ("RESTAURANT SDN BHD") names no
-            # company on its own: the name began on the line above
-            generic = not set(norm(ctx.text[start : line.start + form[0]]).split()) - lk.business
+            # nothing but business nouns or a branch in brackets before the legal form
+            # ("RESTAURANT SDN BHD", "(SEMENYIH) SDN BHD") names no company on its own: the
+            # name began on the line above
+            generic = _only_business(lk, re.sub(r"\([^)]*\)", " ", ctx.text[start : line.start + form[0]]))
             lines, start, end = _join_broken(ctx, lk, [line], start, end, generic)
             if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
                 found.append((lines, start, end, 1.0))
@@ -116,6 +122,8 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
         if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
+        if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
+            continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it
         business = bool(lk.business & set(norm(stripped).split()))
         own_domain = "".join(norm(stripped).split()) in _domains(ctx)
         if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in roles:
