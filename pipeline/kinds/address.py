@@ -29,9 +29,10 @@ def _continues(ctx: Context, lk: Look, scores: list[float], first: int, k: int) 
 
 
 def _tail(ctx: Context, lk: Look, first: int, last: int) -> int:
-    """The block's last line, taking in plain lines after a line that ends in a comma: the
-    address goes on ("109, SS21/1A," then "DAMANSARA UTAMA")."""
-    while last - first < 5 and last + 1 < len(ctx.lines) and ctx.lines[last].text.rstrip().endswith(","):
+    """The block's last line, taking in plain lines that carry on the address: a place name
+    after a line that ends in a comma ("109, SS21/1A," then "DAMANSARA UTAMA"), and a note in
+    brackets right under it, which ends it ("(TESCO PUTRA NILAI)": the mall or shop it is in)."""
+    while last - first < 5 and last + 1 < len(ctx.lines):
         line = ctx.lines[last + 1]
         if (
             line.page != ctx.lines[first].page
@@ -39,6 +40,10 @@ def _tail(ctx: Context, lk: Look, first: int, last: int) -> int:
             or address_end(lk, line.text) < len(line.text)
             or name_score(lk, line.text) < 0.4
         ):
+            break
+        if re.fullmatch(r"\s*\([^\d()]*\)\s*", line.text):
+            return last + 1
+        if not ctx.lines[last].text.rstrip().endswith(","):
             break
         last += 1
     return last

@@ -84,3 +84,13 @@ def test_the_label_before_an_address_is_left_out():
         assert address(lines) == "LOT 11995, BATU 2, JALAN KAPAR 41400 KLANG, SELANGOR"
     lines[2] = "NO: G3, BLK G, JLN KAPAR"
     assert address(lines) == "NO: G3, BLK G, JLN KAPAR 41400 KLANG, SELANGOR"
+
+
+def test_a_note_in_brackets_right_under_the_address_ends_it():
+    """The mall or shop the address is in, in brackets under it, is part of it; a note after
+    the contact lines is not, nor is a bracket holding a number."""
+    lines = ["KEDAI MAJU SDN BHD", "LOT 18, JALAN KPB 6,", "43300 SERI KEMBANGAN, SELANGOR", "(SUNRISE PUTRA NILAI)",
+             "(GST ID NO :001092886528)", "(BRANCH 2)", "-INVOICE-", "TOTAL RM 5.00"]
+    assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (SUNRISE PUTRA NILAI)"
+    del lines[3]
+    assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"
