@@ -48,7 +48,7 @@ def world_legal_forms() -> tuple[str, ...]:
 
 BUSINESS = frozenset(
     "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
-    "stores supermarket minimarket pharmacy station services solutions software technologies "
+    "stores supermarket minimarket pharmacy station services solutions software technologies bistro "
     "stationery marketing industries electrical bookstore books food foods kitchen gallery "
     "centre center agency holdings group studio".split()
 )
@@ -67,7 +67,7 @@ COUNTERPARTY = (
 )
 STREET = frozenset(
     "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
-    "building bldg block blk tower plaza court ct highway hwy square sq".split()
+    "building bldg block blk tower plaza mall court ct highway hwy square sq".split()
 )
 # countries are no region's knowledge: every one of them, by its names (pycountry's ISO 3166
 # table); a region's states and cities are its cue pack's
@@ -87,9 +87,10 @@ CONTACT = (
     "invoice", "receipt", "date", "cashier",
 )
 ADDRESS_SCORES_KEPT = 4096  # texts whose address score a Look remembers
+# not beside a "/" or "-": part of a reference number ("05/SE200209/42193")
 POSTCODE = re.compile(
-    r"(?<![\w-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
-    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w-])"
+    r"(?<![\w/-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
+    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w/-])"
 )
 # "CO." as the label of a company number ("CO. REG. NO:", "CO. NO."), not a legal form
 _CO_LABEL = re.compile(r"(?i)co\.?\W*(?:reg|registration|no|number)\b")
@@ -160,7 +161,8 @@ def name_score(lk: Look, text: str) -> float:
 
 
 def address_score(lk: Look, text: str) -> float:
-    """Cues that a line is part of a postal address (0 for contact lines and names)."""
+    """Cues that a line is part of a postal address, before any contact details (0 for
+    contact lines and names)."""
     score = lk.address_scores.get(text)
     if score is None:
         score = _address_score(lk, text)
@@ -170,11 +172,24 @@ def address_score(lk: Look, text: str) -> float:
     return score
 
 
+def address_end(lk: Look, text: str) -> int:
+    """Where a line's address part ends: before its contact details ("81750 MASAI, JOHOR
+    TEL: 07-388 2218"); 0 for a line that opens with them."""
+    m = lk.contact.search(text)
+    return len(text[: m.start()].rstrip(" ,;:-|")) if m else len(text)
+
+
 def _address_score(lk: Look, text: str) -> float:
-    if lk.contact.search(text):
+    text = text[: address_end(lk, text)]
+    if not text.strip():
         return 0.0
     words = set(norm(text).split())
-    score = 0.5 * bool(POSTCODE.search(text)) + 0.4 * bool(words & lk.street) + 0.4 * bool(lk.region.search(text))
+    # a street word names a street only beside other words: a lone "ST" is a tax code
+    street = bool(words & lk.street) and bool(words - lk.street)
+    postcode = 0.5 * bool(POSTCODE.search(text))
+    if not re.search(r"[^\W\d_]", text):
+        return postcode  # without a letter, commas and numbers make a phone number ("03-3279 1851,")
+    score = postcode + 0.4 * street + 0.4 * bool(lk.region.search(text))
     score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
     return min(score, 1.0)
 
@@ -218,15 +233,20 @@ def registered(ctx: Context, lk: Look, line: Line) -> bool:
 
 def names_party(lk: Look, line: Line) -> bool:
     """The line names a company (a legal form or a company number), so it is no address
-    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts."""
+    line; "KG." (kampung) reads as a legal form, so a line with a postcode still counts, and
+    so does one that opens with the form and goes on ("KG. BATU,"): a name ends with its form."""
     if (lk.registration is not None and lk.registration.search(line.text)) or is_company_no(lk, line.text):
         return True
-    return legal_form(lk, line) is not None and not POSTCODE.search(line.text)
+    form = legal_form(lk, line)
+    if form is None or POSTCODE.search(line.text):
+        return False
+    return bool(line.text[: form[0]].strip()) or not re.search(r"\w", line.text[form[1] :])
 
 
 def opens(ctx: Context, lk: Look, scores: list[float], i: int) -> bool:
     """Whether an address block starts at line ``i``: it has cues, or weak ones ("NO. 19 & 21")
-    and the next line has cues; a line naming the company does not."""
-    if names_party(lk, ctx.lines[i]):
+    and the next line has cues; a line naming the company does not, nor a note in brackets
+    (a branch, "(SHOP (95874))") above it."""
+    if names_party(lk, ctx.lines[i]) or re.fullmatch(r"\s*\(.*\)\s*", ctx.lines[i].text):
         return False
     return scores[i] >= 0.3 or (scores[i] > 0 and i + 1 < len(scores) and scores[i + 1] >= 0.3)

@@ -51,7 +51,11 @@ def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
     return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
 
 
-_DOMAIN = re.compile(r"(?i)(?:@|https?://|www\.)((?:[a-z0-9-]+\.)+[a-z]{2,})")
+# a web domain after "@", a scheme or "www.", or bare with a generic top-level domain
+# ("MYNEWS.COM", "shop.com.my") after other words
+_DOMAIN = re.compile(
+    r"(?i)(?:@|https?://|www\.)((?:[a-z0-9-]+\.)+[a-z]{2,})|(?<=[^\S\n])((?:[a-z0-9-]+\.)+(?:com|net|org)(?:\.[a-z]{2})?)\b"
+)
 _SECOND_LEVEL = frozenset("co com net org gov ac edu".split())
 
 
@@ -60,7 +64,7 @@ def _domains(ctx: Context) -> set[str]:
     if "domains" not in ctx.memo:
         names = set()
         for m in _DOMAIN.finditer(ctx.text):
-            parts = m.group(1).casefold().split(".")[:-1]
+            parts = (m.group(1) or m.group(2)).casefold().split(".")[:-1]
             while len(parts) > 1 and parts[-1] in _SECOND_LEVEL:
                 parts.pop()
             if parts and len(parts[-1]) >= 4:
@@ -92,6 +96,11 @@ def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     return start, line.start + form[1]
 
 
+def _only_business(lk: Look, text: str) -> bool:
+    """The text's words are all business nouns (or "and")."""
+    return not set(norm(text).split()) - lk.business - {"and"}
+
+
 def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list[tuple[list[Line], int, int, float]]:
     """(lines, start, end, legal) for every name-like piece: legal forms anywhere; business
     nouns, the document's web-domain name, lines in a party's block (``roles``: under the
@@ -102,20 +111,23 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         form = legal_form(lk, line)
         if form:
             start, end = _name_span(line, form)
-            # nothing but business nouns before the legal form ("RESTAURANT SDN BHD") names no
-            # company on its own: the name began on the line above
-            generic = not set(norm(ctx.text[start : line.start + form[0]]).split()) - lk.business
+            # nothing but business nouns or a branch in brackets before the legal form
+            # ("RESTAURANT SDN BHD", "(SEMENYIH) SDN BHD") names no company on its own: the
+            # name began on the line above
+            generic = _only_business(lk, re.sub(r"\([^)]*\)", " ", ctx.text[start : line.start + form[0]]))
             lines, start, end = _join_broken(ctx, lk, [line], start, end, generic)
             if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
                 found.append((lines, start, end, 1.0))
             continue
-        if is_company_no(lk, line.text) or _DOMAIN.search(line.text):
-            continue  # a company number or a web address is no name, even beside a legal form
+        if is_company_no(lk, line.text) or _DOMAIN.search(line.text) or re.search(r":\s*[+(]?\d", line.text):
+            continue  # a company number, a web address or a labelled number ("CARELINE : 1800 88") is no name
         stripped = re.sub(r"\s*\([^)]*\d[^)]*\)\s*$", "", line.text.strip())  # a trailing (reg. no.)
         has_number = registered(ctx, lk, line)
         # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
         if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
+        if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
+            continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it
         business = bool(lk.business & set(norm(stripped).split()))
         own_domain = "".join(norm(stripped).split()) in _domains(ctx)
         if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in roles:

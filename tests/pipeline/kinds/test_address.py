@@ -1,0 +1,96 @@
+"""Postal addresses on small made-up receipts: where a block starts and ends."""
+
+from __future__ import annotations
+
+from tests.pipeline.test_rules import extract, plain
+
+
+def address(lines: list[str]) -> str:
+    return extract(plain("\n".join(lines)), "receipt")["address"][0].value
+
+
+def test_reference_numbers_and_tax_codes_are_no_address_cues():
+    """A five-digit number inside a reference ("05/SE200209/42193") is no postcode, and a
+    column of "ST" tax codes is no street."""
+    lines = ["KEDAI MAJU SDN BHD", "NO 5, JALAN MERANTI 2,", "43000 KAJANG, SELANGOR", "TEL: 03-1234 5678",
+             "05/SE200209/42193", "BREAD 2.00", "MILK 3.00", "ST", "ST", "ST", "ST", "TOTAL 5.00"]
+    assert address(lines) == "NO 5, JALAN MERANTI 2, 43000 KAJANG, SELANGOR"
+    found = extract(plain("\n".join(lines)), "receipt")["address"]
+    assert not any(c.value.startswith(("05/", "ST")) for c in found)
+
+
+def test_contact_details_end_the_address_on_their_own_line():
+    """The address goes on to the postcode line that the phone number shares, and stops there."""
+    lines = ["KEDAI MAJU SDN BHD 862725-U", "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA",
+             "81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322", "WWW.KEDAIMAJU.COM", "TOTAL 5.00"]
+    assert address(lines) == "NO.1, JALAN PERMAS 10/5, BANDAR BARU PERMAS JAYA 81750 JOHOR BAHRU, JOHOR"
+
+
+def test_a_line_ending_in_a_comma_carries_the_address_to_the_next():
+    """A place name without cues belongs to the address when the line above ends in a comma;
+    without the comma, the block ends on its last line with cues."""
+    lines = ["THREE BROTHERS BISTRO", "109, SS21/1A,", "DAMANSARA UTAMA", "GST ID : 001661886464", "TOTAL 5.00"]
+    assert address(lines) == "109, SS21/1A, DAMANSARA UTAMA"
+    lines[1] = "109, JALAN SS21/1A"
+    assert address(lines) == "109, JALAN SS21/1A"
+
+
+def test_a_line_opening_with_kg_is_a_village_not_a_legal_form():
+    """"KG." opening a line that goes on is a kampung (a name ends with its legal form); a
+    company's "CO. (M) SDN BHD" line, all legal forms, still names the company."""
+    lines = ["LIM & COMPANY", "REG. NO:00168397-H", "NO.54, BATU 5,JALAN IPOH,", "KG.BATU,", "51200 KUALA LUMPUR",
+             "TEL: 03-6258 0869", "TOTAL 5.00"]
+    assert address(lines) == "NO.54, BATU 5,JALAN IPOH, KG.BATU, 51200 KUALA LUMPUR"
+    lines = ["POPULAR BOOK", "CO. (M) SDN BHD", "NO 8, JALAN 7/118B, DESA TUN RAZAK", "56000 KUALA LUMPUR",
+             "TEL: 03-4142 4540", "TOTAL 5.00"]
+    assert address(lines) == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR"
+
+
+def test_a_number_alone_is_no_address():
+    """A five-digit table or order number reads as a postcode, but a block without a word is
+    no address."""
+    lines = ["SUNRISE CAFE SDN BHD", "22 JALAN PERUSAHAAN 4", "TEL : 03-61855688", "TABLE", "10256", "TOTAL RM 5.00"]
+    assert [c.value for c in extract(plain("\n".join(lines)), "receipt")["address"]] == ["22 JALAN PERUSAHAAN 4"]
+
+
+def test_a_mall_is_part_of_the_address():
+    """A shopping mall is a building, like a plaza: its line opens the address."""
+    lines = ["KEDAI BUKU MAJU SDN BHD", "(1219716-T)", "RIVERSIDE MALL", "LOT 2-15, 2ND FLOOR", "TEL : 03-1234 5678",
+             "TOTAL RM 5.00"]
+    assert address(lines) == "RIVERSIDE MALL LOT 2-15, 2ND FLOOR"
+
+
+def test_a_phone_number_without_a_label_ends_the_address():
+    """Numbers and commas alone ("03-3279 1851,") are a phone number, not the address's last line."""
+    lines = ["KEDAI RUNCIT MAJU", "BR NO.: 0195932-X", "NO 43-45-47G,", "TAMAN SEJATI,", "45600 BESTARI JAYA,",
+             "KUALA SELANGOR.", "03-3279 1851,", "GST NO.:001601310720", "TOTAL RM 5.00"]
+    assert address(lines) == "NO 43-45-47G, TAMAN SEJATI, 45600 BESTARI JAYA, KUALA SELANGOR."
+
+
+def test_a_note_in_brackets_does_not_open_the_address():
+    """A branch printed in brackets over the address, even with a street or a shop number in
+    it, is a note, not the address's first line."""
+    for note in ("(JALAN BUNGA BRANCH)", "(BEAUTY SHOP (95874))"):
+        lines = ["KEDAI MAJU SDN BHD", note, "LOT 29, JLN SERI SENTOSA 8,", "58000 KUALA LUMPUR.", "GST ID : 000349356032",
+                 "TOTAL RM 5.00"]
+        assert address(lines) == "LOT 29, JLN SERI SENTOSA 8, 58000 KUALA LUMPUR."
+
+
+def test_the_label_before_an_address_is_left_out():
+    """"Address:" or a shortening of it ("HQ ADD:") labels the address; "NO:" is part of it."""
+    for label in ("HQ ADD: ", "Address: ", "ADDR.: "):
+        lines = ["MAJU HERBS BHD (169199-V)", "GST ID NO: 001600892928", label + "LOT 11995, BATU 2, JALAN KAPAR",
+                 "41400 KLANG, SELANGOR", "DATE: 15/12/2016", "TOTAL RM 5.00"]
+        assert address(lines) == "LOT 11995, BATU 2, JALAN KAPAR 41400 KLANG, SELANGOR"
+    lines[2] = "NO: G3, BLK G, JLN KAPAR"
+    assert address(lines) == "NO: G3, BLK G, JLN KAPAR 41400 KLANG, SELANGOR"
+
+
+def test_a_note_in_brackets_right_under_the_address_ends_it():
+    """The mall or shop the address is in, in brackets under it, is part of it; a note after
+    the contact lines is not, nor is a bracket holding a number."""
+    lines = ["KEDAI MAJU SDN BHD", "LOT 18, JALAN KPB 6,", "43300 SERI KEMBANGAN, SELANGOR", "(SUNRISE PUTRA NILAI)",
+             "(GST ID NO :001092886528)", "(BRANCH 2)", "-INVOICE-", "TOTAL RM 5.00"]
+    assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (SUNRISE PUTRA NILAI)"
+    del lines[3]
+    assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"

@@ -1,0 +1,34 @@
+"""Company names on small made-up receipts."""
+
+from __future__ import annotations
+
+from tests.pipeline.test_rules import extract, plain
+
+
+def company(lines: list[str]) -> str:
+    return extract(plain("\n".join(lines)), "receipt")["company"][0].value
+
+
+def test_what_the_shop_is_is_not_its_name():
+    """A line of business nouns alone ("BISTRO & CAFE") under the name says what the shop is;
+    "TRADING" under a name still ends that name."""
+    lines = ["FOUR SEASONS", "BISTRO & CAFE", "109, SS21/1A,", "DAMANSARA UTAMA", "GST ID : 001661886464", "TOTAL 5.00"]
+    assert company(lines) == "FOUR SEASONS"
+    lines = ["LIM KAH HARDWARE", "TRADING", "002458685-T", "13-1, JALAN PJU 5/10,", "47810 PETALING JAYA"]
+    assert company(lines) == "LIM KAH HARDWARE TRADING"
+
+
+def test_a_branch_in_brackets_before_the_legal_form_carries_on_the_name_above():
+    lines = ["KEDAI SERBANEKA MAJU", "(SEMENYIH) SDN BHD", "(767840-W)", "NO 24, JALAN BUNGA RAYA 4,", "43500 SEMENYIH",
+             "TOTAL RM 5.00"]
+    assert company(lines) == "KEDAI SERBANEKA MAJU (SEMENYIH) SDN BHD"
+
+
+def test_a_slogan_with_a_bare_web_domain_is_no_name():
+    """"THANKS FOR SHOPPING WITH SHOPNEWS.COM" is a web address in a slogan, and a labelled
+    number ("SHOPNEWSCARELINE : 1800 88 1231") is a phone line; the name is under them."""
+    lines = ["TQ FOR SHOPPING WITH SHOPNEWS.COM", "PAGOH REST AND SERVICE AREA", "LOT R1, KWS REHAT PAGOH,",
+             "84600,PAGOH,JOHOR", "SHOPNEWSCARELINE : 1800 88 1231", "TOTAL RM 5.00"]
+    assert company(lines) == "PAGOH REST AND SERVICE AREA"
+    found = [c.value for c in extract(plain("\n".join(lines)), "receipt")["company"]]
+    assert not any("SHOPNEWS" in v for v in found)
