@@ -49,11 +49,12 @@ def record_spec(schema: type[DocumentSchema], spec: FieldSpec) -> tuple[dict[str
 
 
 def find_grids(document: ParsedDocument, fields: dict[str, RecordField], stops: tuple[str, ...]) -> list[grids.Grid]:
-    """Tables of the document: its table elements, else tables laid out in its word boxes."""
+    """Tables of the document: its table elements, else tables laid out in its word boxes, else
+    its lines of items printed without column titles."""
     tables = [grids.from_element(document, e) for e in document.elements if e.type == "table" and e.cells]
     if tables:
         return tables
-    return grids.from_words(document, {name: f.aliases for name, f in fields.items()}, stops)
+    return grids.from_words(document, {name: f.aliases for name, f in fields.items()}, stops) or grids.from_priced_lines(document, stops)
 
 
 @register("tables")

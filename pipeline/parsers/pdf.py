@@ -8,7 +8,9 @@
   a word's box is the union of pdfium's rectangles for its characters, in PDF
   points with the origin at the top-left of the page's visible box (unrotated).
   Words are written separated by one space, or by a newline where pdfium saw a
-  line break, so column padding does not bloat the text.
+  line break, so column padding does not bloat the text. A hyphen that ends a line
+  is printed ink: it ends its word ("Online-") and the next word starts a line,
+  as pdfium gives no line break after it.
 - A page with fewer than ``min_text_chars`` characters in its text layer is
   rendered and read with tesseract; OCR boxes are converted to points too.
   Blank renderings skip OCR. A page that pdfium cannot load is left empty and
@@ -35,10 +37,12 @@ from pipeline.parsers.pdfium_calls import address, calls
 from pipeline.parsers.visibility import mark_words, word_styles
 from pipeline.state import BBox
 
-_WORD = re.compile(r"(\s*)(\S+)")  # a word and the whitespace before it
-# pdfium writes a line-end hyphen as \x02; other control characters and
-# non-characters are noise. Same-length replacements keep char indices aligned.
-_CLEAN = {0x02: "-", 0xFFFE: " ", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
+# a word and the whitespace before it; a word ends at a line-end hyphen (\x02)
+_WORD = re.compile(r"(\s*)([^\s\x02]*\x02|\S+)")
+# pdfium marks a line-end hyphen in place of the line break: \uFFFE in a text range, \x02
+# char by char; it stays \x02 until written. Other control characters and non-characters are
+# noise. Same-length replacements keep char indices aligned.
+_CLEAN = {0xFFFE: "\x02", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
 _META_KEYS = ("title", "author", "subject", "creator", "producer")
 
 
@@ -98,6 +102,7 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
     handle, count_rects, get_rect = address(textpage.raw), calls.FPDFText_CountRects, calls.FPDFText_GetRect
     l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     starts, write = [], builder.word
+    broken = False  # the word before ended its line with a hyphen
     for n, m in enumerate(_WORD.finditer(chars)):
         gap, word = m.groups()
         start, end = m.span(2)
@@ -111,7 +116,8 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
                 get_rect(handle, j, l, t, r, b)
                 x0, y0, x1, y1 = min(x0, l.value), max(y0, t.value), max(x1, r.value), min(y1, b.value)
             box = (x0 - left, top - y0, x1 - left, top - y1)  # PDF space (y up) -> top-left origin
-        write(word, box, prefix="" if not n else "\n" if "\n" in gap or "\r" in gap else " ")
+        write(word.replace("\x02", "-"), box, prefix="" if not n else "\n" if broken or "\n" in gap or "\r" in gap else " ")
+        broken = word.endswith("\x02")
     return starts
 
 

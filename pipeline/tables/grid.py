@@ -16,6 +16,10 @@ scans only have word boxes; there a table is found in three steps:
    the page. A table continues onto the next page when its header is printed
    again, or when it did not end on the page before.
 
+Where no page has a header, a table may print none: ``from_priced_lines`` reads runs of
+lines that each start with words and end in an amount, the amounts right-aligned, as a
+table whose columns are where those lines print (an item list with no column titles).
+
 A header's titles may take two or three lines ("Service" over "Period"): lines of
 titles only, close together, are read as one header line. Words many times the page's
 text height (a "PAID" stamp) belong to no line. Wrapped descriptions and rows without a
@@ -187,11 +191,11 @@ def _is_header(runs: list[list[Word]], labels: dict[str, tuple[str, ...]], stops
 
 
 def is_stop(text: str, stops: tuple[str, ...]) -> bool:
-    """Whether a line's first cell is a label that ends a table ("Subtotal", "Total (EUR):"),
-    not a description that merely begins with one ("Tax consulting")."""
+    """Whether a line's first cell is a label that ends a table ("Subtotal", "Total (EUR):",
+    "Subtotal in EUR"), not a description that merely begins with one ("Tax consulting")."""
     folded = " ".join(text.casefold().split())
     return any(
-        folded.startswith(stop) and re.fullmatch(r"[\W\d_]*(?:[a-z]{3}\b[\W\d_]*)?", folded[len(stop) :]) is not None
+        folded.startswith(stop) and re.fullmatch(r"[\W\d_]*(?:(?:in )?[a-z]{3}\b[\W\d_]*)?", folded[len(stop) :]) is not None
         for stop in stops
     )
 
@@ -355,4 +359,55 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
             tops.append(line.top)
             heights.append(line.height)
         close()
+    return grids
+
+
+def _priced(runs: list[list[Word]], stops: tuple[str, ...]) -> bool:
+    """Whether a line reads like an item without column titles: words, then an amount with cents
+    at its end ("Managers | 2 @ $24.00 | $48.00"), not a label that ends a table."""
+    return len(runs) >= 2 and is_words(_text(runs[0])) and not is_stop(_text(runs[0]), stops) and AMOUNT.fullmatch(_text(runs[-1])) is not None
+
+
+def _bands(block: list[list[list[Word]]]) -> list[tuple[float, float]]:
+    """The columns of lines without a header: their segments' extents, merged where they overlap."""
+    spans = sorted((run[0].bbox[0], run[-1].bbox[2]) for runs in block for run in runs)  # type: ignore[index]
+    bands = [spans[0]]
+    for x0, x1 in spans[1:]:
+        if x0 <= bands[-1][1]:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], x1))
+        else:
+            bands.append((x0, x1))
+    return bands
+
+
+def _next_item(above: _Line, above_runs: list[list[Word]], line: _Line, runs: list[list[Word]]) -> bool:
+    """Whether a line continues the list of items above it: a few line heights below, its amount
+    right-aligned with the one above (within a line height)."""
+    right = above_runs[-1][-1].bbox[2]  # type: ignore[index]
+    return line.top - above.top <= ROW_GAP * above.height and abs(runs[-1][-1].bbox[2] - right) <= line.height  # type: ignore[index]
+
+
+def from_priced_lines(document: ParsedDocument, stops: tuple[str, ...]) -> list[Grid]:
+    """Tables that print no column titles, for a document where no header was found: two or more
+    lines in a row, each within a few line heights of the one before, that start with words and
+    end in an amount, their amounts' right edges within a line height of each other. A block of
+    totals is none: its lines start with labels that end a table."""
+    grids: list[Grid] = []
+    for page in document.pages:
+        page_lines = lines(page)
+        page_runs = [segments(line) for line in page_lines]
+        blocks: list[list[int]] = []
+        for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
+            if not _priced(runs, stops):
+                continue
+            if blocks and blocks[-1][-1] == i - 1 and _next_item(page_lines[i - 1], page_runs[i - 1], line, runs):
+                blocks[-1].append(i)
+            else:
+                blocks.append([i])
+        for block in (b for b in blocks if len(b) >= 2):
+            bands = _bands([page_runs[k] for k in block])
+            grids.append(Grid(
+                page.number, [_row(document, page_runs[k], bands) for k in block], [],
+                [page_lines[k].top for k in block], [page_lines[k].height for k in block], labelled=False,
+            ))
     return grids

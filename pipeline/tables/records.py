@@ -7,8 +7,11 @@ values are of that field's kind, and any field still free goes to a column by
 the kind of the values below it (text -> the text fields from the left,
 percentages -> the percent field, amounts -> the money fields from the right:
 the last is the amount, the one before it the unit price; whole numbers -> the
-first money fields: a count, the quantity). A row is a record when it has a value
-in the amount column, until a row with a stop label or with only a label and
+first money fields: a count, the quantity). The description is the column that names
+what was sold: a column of words no label names, before the one the description went to,
+takes it where it prints more letters (the product, beside a "Description" of charge
+types). A cell printing a count at a price ("2 @ $24.00") gives the quantity and the unit
+price. A row is a record when it has a value in the amount column, until a row with a stop label or with only a label and
 the sum of the rows above (a subtotal in words the schema does not know); a
 word-box line right below a record with text only in the description column
 continues that record's description (a wrapped line), and fills the columns it left
@@ -28,11 +31,12 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.state import ParsedDocument, Span
-from pipeline.tables.grid import Cell, Grid, is_stop, is_words, label_of
+from pipeline.tables.grid import AMOUNT, Cell, Grid, is_stop, is_words, label_of
 from pipeline.kinds import parser
 
 TEXT_KINDS = {"text", "organization", "address", "identifier"}
 RATE = re.compile(r"[\s.:@(]*\d+(?:[.,]\d+)?\s*%")  # a rate after a label: " @ 0%", ". 19 %"
+AT_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*[@x×]\s*(.+)", re.IGNORECASE)  # a count at a price: "2 @ $24.00", "3 x 9.99"
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,31 @@ def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str
     return mapped
 
 
+def _product_column(grid: Grid, columns: list[str | None], description: str | None) -> list[str | None]:
+    """The columns with the description moved to the column that names what was sold: a column
+    no label names, before the description's, whose cells are all words and print more letters
+    than the description's. A table may print the product first and head a column of charge
+    types "Description" ("Workspace Business Standard" | "Usage"); not a code or a date column,
+    which print more digits than letters."""
+    if description not in columns:
+        return columns
+    at = columns.index(description)
+
+    def cells(i: int) -> list[Cell]:
+        return [r[i] for r in grid.rows if i < len(r) and r[i] is not None]
+
+    def letters(i: int) -> int:
+        return sum(c.isalpha() for cell in cells(i) for c in cell.text)
+
+    products = [i for i in range(at) if columns[i] is None and cells(i) and all(is_words(c.text) for c in cells(i))]
+    best = max(products, key=letters, default=None)
+    if best is None or letters(best) <= letters(at):
+        return columns
+    moved = list(columns)
+    moved[best], moved[at] = description, None
+    return moved
+
+
 def label_share(grid: Grid, fields: dict[str, RecordField]) -> float:
     """The share of the table's columns whose header names a record field (how sure the mapping is)."""
     labels = {name: f.aliases for name, f in fields.items()}
@@ -206,7 +235,7 @@ def read(
     holds only a label and the sum of the lines above (a subtotal the labels do not know); ``amount`` is
     the field that makes a row, ``description`` the text field that wrapped lines continue,
     ``named`` the model's names for columns no header label knows (``map_columns``)."""
-    columns = map_columns(grid, fields, named)
+    columns = _product_column(grid, map_columns(grid, fields, named), description)
     if amount not in columns:
         return []
     at = columns.index(amount)
@@ -216,7 +245,7 @@ def read(
     for index, row in enumerate(grid.rows):
         if any(cell is not None and is_stop(cell.text, stops) for cell in row):
             break  # a totals label, also where a note is printed before it ("Notes: … Subtotal: 75.87")
-        cells = {name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}
+        cells = _at_price({name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}, fields, amount)
         records = [r.record for r in readings]
         if records and set(cells) <= {description, amount} and _adds_up(records, amount, _money(cells.get(amount))):
             break  # a label and the sum of the lines above: their subtotal, in whatever words it is labelled
@@ -232,6 +261,22 @@ def read(
         else:  # the start of a tall row's name, printed above its amount line; else a heading or a note
             above = (above if follows else []) + ([cells[text]] if text in cells else [])
     return [record for r in readings if (record := r.done(text, stops)) is not None]
+
+
+def _at_price(cells: dict[str, Cell], fields: dict[str, RecordField], amount: str) -> dict[str, Cell]:
+    """A row's cells with one that prints a count at a price ("2 @ $24.00") read as both: the
+    record's first money field (the count, the quantity) and the one before its amount (the unit
+    price), each with the whole cell as evidence; where the row prints neither elsewhere."""
+    money = [name for name, f in fields.items() if f.kind == "money" and name != amount]
+    if len(money) < 2:
+        return cells
+    count, price = money[0], money[-1]
+    for name, cell in cells.items():
+        m = AT_PRICE.fullmatch(cell.text.strip())
+        if name in money and m and AMOUNT.fullmatch(m[2]) and not ({count, price} - {name}) & cells.keys():
+            rest = {k: c for k, c in cells.items() if k != name}
+            return {**rest, count: Cell(m[1], cell.parts), price: Cell(m[2], cell.parts)}
+    return cells
 
 
 def _continues(record: Record, cells: dict[str, Cell], description: str | None) -> bool:

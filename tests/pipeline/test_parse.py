@@ -88,6 +88,22 @@ def test_invoice_pdfs_contain_their_labelled_values(settings: Settings) -> None:
         check_boxes(parsed)
 
 
+def test_a_hyphen_that_ends_a_line_ends_its_word_and_the_next_starts_a_line(settings: Settings) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 700, "Beratung in den Bereichen Online-")
+    canvas.drawString(72, 686, "Marketing, -Konzeption und -Technik")
+    canvas.save()
+    parsed = run(buffer.getvalue(), "hyphen.pdf", settings).parsed
+    assert parsed is not None
+    assert "Bereichen Online-\nMarketing, -Konzeption" in parsed.text  # pdfium prints no line break there
+    words = {w.text: w for w in parsed.pages[0].words}
+    assert words["Online-"].bbox[3] <= words["Marketing,"].bbox[1]  # type: ignore[index]  # one line each
+    check_boxes(parsed)
+
+
 def _total_in(text: str, total: str) -> bool:
     return total in text or total.replace(".", ",") in text
 

@@ -498,3 +498,58 @@ def test_an_amount_printed_again_in_an_untitled_column_and_a_tax_line_at_its_rat
         (408, [("Serial#:", 400), ("0", 452)]),
     ])
     assert _lines_read(document) == [("Sponsored jobs", None, "80.65")]
+
+
+def test_a_product_column_before_a_description_column_of_charge_types_is_the_description() -> None:
+    """A table printing the product first and a column headed "Description" holding only the
+    charge type ("Usage"): the product is the description. Where the column headed "Description"
+    says more than the one before it ("Item": a short name), or that one prints codes, it stays."""
+    product_first = _word_document([
+        (100, [("Subscription", 40), ("Description", 220), ("Quantity", 320), ("Amount", 400)]),
+        (120, [("Workspace", 40), ("Business", 100), ("Standard", 154), ("Usage", 220), ("8", 325), ("83.20", 405)]),
+        (140, [("Cloud", 40), ("Storage", 76), ("Usage", 220), ("2", 325), ("10.00", 405)]),
+        (180, [("Subtotal", 300), ("93.20", 405)]),
+    ])
+    assert _lines_read(product_first) == [("Workspace Business Standard", "8.00", "83.20"), ("Cloud Storage", "2.00", "10.00")]
+    described = _word_document([
+        (100, [("Item", 40), ("Description", 130), ("Qty", 320), ("Amount", 400)]),
+        (120, [("Consulting", 40), ("Consulting", 130), ("services", 196), ("for", 250), ("May", 274), ("1", 325), ("90.00", 405)]),
+        (140, [("Hosting", 40), ("Hosting", 130), ("for", 178), ("May", 202), ("1", 325), ("10.00", 405)]),
+        (180, [("Subtotal", 300), ("100.00", 405)]),
+    ])
+    assert _lines_read(described) == [("Consulting services for May", "1.00", "90.00"), ("Hosting for May", "1.00", "10.00")]
+    coded = _word_document([
+        (100, [("Code", 40), ("Description", 130), ("Qty", 320), ("Amount", 400)]),
+        (120, [("SKU-10023-B", 40), ("Usage", 130), ("1", 325), ("90.00", 405)]),
+        (180, [("Subtotal", 300), ("90.00", 405)]),
+    ])
+    assert _lines_read(coded) == [("Usage", "1.00", "90.00")]
+
+
+def test_items_printed_without_column_titles_are_read_as_a_table() -> None:
+    """No header anywhere: lines in a row that start with words and end in right-aligned amounts
+    are the items, up to the line with their sum; "2 @ $24.00" is a quantity at a unit price. A
+    block of totals ("Subtotal in EUR", "Total in EUR") is no table."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs
+
+    document = _word_document([
+        (60, [("Invoice", 30), ("#4hrb", 80)]),
+        (100, [("Subscription", 30), ("details:", 110)]),
+        (120, [("Lite", 30), ("plan", 60), ("$0.00", 394)]),
+        (136, [("Managers", 30), ("2", 272), ("@", 280), ("$24.00", 292), ("$48.00", 388)]),
+        (155, [("Subscription", 30), ("total:", 110), ("$48.00", 388)]),
+        (190, [("Charged", 30), ("to", 78), ("your", 96), ("card.", 126)]),
+    ])
+    spec = [s for s in field_specs(Invoice) if s.name == "line_items"]
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates]
+    assert [(r["description"], r["quantity"], r["unit_price"], r["amount"]) for r in rows] == [
+        ("Lite plan", None, None, "0.00"), ("Managers", "2.00", "24.00", "48.00"),
+    ]
+    assert all(c.signals["header"] == 0.0 for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates)
+    totals = _word_document([
+        (100, [("Subtotal", 30), ("in", 84), ("EUR", 100), ("83.20", 400)]),
+        (116, [("Total", 30), ("in", 66), ("EUR", 82), ("83.20", 400)]),
+    ])
+    assert _lines_read(totals) == []
