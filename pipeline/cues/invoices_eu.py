@@ -31,6 +31,11 @@ LABELS = {
         "numéro de facture", "n° de facture", "factuurnummer", "factuurnr",
     ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
+    # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
+    "description": ("beschreibung", "bezeichnung", "leistung", "artikel", "désignation", "omschrijving", "descrizione", "descripción"),
+    "quantity": ("menge", "anzahl", "quantité", "aantal", "quantità", "cantidad"),
+    "unit price": ("einzelpreis", "e-preis", "prix unitaire", "stukprijs", "prezzo unitario", "precio unitario"),
+    "amount": ("betrag", "gesamtpreis", "montant", "bedrag", "importo", "importe"),
 }
 
 PATTERNS = {

@@ -18,10 +18,13 @@ calls are reported like the model extractor's, for cost accounting.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pipeline.config import Settings, get_settings
+from pipeline.cues import cues_for
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, extractor_class, register
+from pipeline.infer import SAME_LABELS
 from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
 from pipeline.tables.columns import name_columns, unnamed
@@ -31,8 +34,11 @@ from pipeline.schemas import FieldSpec, field_specs
 
 
 def stop_labels(schema: type[DocumentSchema]) -> tuple[str, ...]:
-    """Labels that end a table: those of the schema's single money fields (subtotal, tax, total)."""
-    return tuple(a.casefold() for s in field_specs(schema) if s.kind == "money" and not s.many for a in s.aliases)
+    """Labels that end a table: those of the schema's single money fields, and the labels
+    printed for a subtotal, tax or total, which end it whether or not the schema asks for them."""
+    own = tuple(a.casefold() for s in field_specs(schema) if s.kind == "money" and not s.many for a in s.aliases)
+    summary = tuple(label for group in SAME_LABELS if group[0] in ("subtotal", "tax", "total") for label in group)
+    return tuple(dict.fromkeys(own + summary))
 
 
 def record_spec(schema: type[DocumentSchema], spec: FieldSpec) -> tuple[dict[str, RecordField], str, str | None] | None:
@@ -88,12 +94,16 @@ class TablesExtractor(Extractor):
 
     def extract(self, request: ExtractionRequest) -> ExtractionResult:
         result = ExtractionResult()
+        # a region's tables print their own headers ("Betrag" over the amounts) and totals
+        cues = cues_for(request.schema, request.document.text)
         stops = stop_labels(request.schema)
+        stops += cues.labels(stops)
         for spec in request.fields:
             found = record_spec(request.schema, spec)
             if found is None:
                 continue
             fields, amount, description = found
+            fields = {name: replace(f, aliases=f.aliases + cues.labels(f.aliases)) for name, f in fields.items()}
             for table in find_grids(request.document, fields, stops):
                 # a header found by its layout alone is vouched for by fewer labels than any labelled one
                 share = label_share(table, fields) * (1.0 if table.labelled else 0.5)

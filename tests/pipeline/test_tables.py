@@ -553,3 +553,29 @@ def test_items_printed_without_column_titles_are_read_as_a_table() -> None:
         (116, [("Total", 30), ("in", 66), ("EUR", 82), ("83.20", 400)]),
     ])
     assert _lines_read(totals) == []
+
+
+def test_a_plain_schemas_lines_are_read_under_the_headers_and_up_to_the_totals_its_region_prints() -> None:
+    """A German invoice read with English field names: the regional pack's column headers
+    ("Beschreibung", "Menge", "Betrag") find the table, its "Gesamtbetrag" ends it, and the
+    footer under it is no line."""
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    schema = model_from_json_schema({"title": "Bill lines", "type": "object", "properties": {
+        "total": {"type": "number"}, "line_items": {"type": "array", "items": {"type": "object", **PLAIN_LINE}},
+    }})
+    document = _word_document([
+        (40, [("Rechnung", 40), ("Nr.", 100), ("4711", 130)]),
+        (60, [("Datum:", 40), ("04.07.2023", 90)]),
+        (120, [("Beschreibung", 40), ("Menge", 300), ("Betrag", 420)]),
+        (140, [("Beratung", 40), ("Juni", 100), ("2", 300), ("200,00", 420)]),
+        (160, [("Reisekosten", 40), ("1", 300), ("50,00", 426)]),
+        (200, [("MwSt", 40), ("19%", 100), ("47,50", 426)]),
+        (220, [("Gesamtbetrag", 40), ("297,50", 420)]),
+        (300, [("Bei", 40), ("Fragen", 64), ("melden", 106), ("Sie", 148), ("sich", 172), ("1234,00", 420)]),
+    ])
+    spec = [s for s in field_specs(schema) if s.many]
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, schema, spec, [])).candidates]
+    assert [(r["description"], r["quantity"], r["amount"]) for r in rows] == [("Beratung Juni", "2.00", "200.00"), ("Reisekosten", "1.00", "50.00")]
