@@ -129,6 +129,7 @@ def extract(
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
     settled: set[str] = set()  # fields a document type's phrasings were read for and state nothing
+    concluded: set[str] = set()  # fields a conclusive extractor read
     for extractor in extractors:
         metered = extractor.spends_tokens
         # an extractor declaring ``every_field`` (cheap, its agreement is evidence: memory) sees all fields,
@@ -137,6 +138,7 @@ def extract(
         weak = specs if every else [
             s for s in weak_fields(specs, candidates, settings) if not (s.name in settled and not candidates.get(s.name))
         ]
+        weak = [s for s in weak if not (metered and s.name in concluded)]
         if not weak:
             continue
         plan = {s.name: relevant_chunks(s, chunks, candidates.get(s.name, []), chunks_per_field) for s in weak}
@@ -154,6 +156,8 @@ def extract(
             for c in result.candidates:
                 candidates[c.field].append(c)
             settled |= result.settled
+            if extractor.conclusive:
+                concluded |= {c.field for c in result.candidates}
             calls += result.model_calls
             asked.append({"chunks": [ch.index for ch in request.chunks], "fields": [f.name for f in request.fields]})
 

@@ -22,6 +22,7 @@ class Reason(StrEnum):
     cross_field = "cross-field check failed"
     implausible = "not plausibly of its kind"  # an identifier that is a word, an amount like a page number
     model_disagrees = "the model reads another value"  # the second reader, asked, disagrees
+    ocr_unsure = "read by OCR with low confidence"  # a scan's word tesseract was unsure of
     # hostile input (issue: invisible text, prompt injection, Unicode tricks)
     invisible = "invisible text"  # the value's only evidence is text a person cannot see
     ocr_mismatch = "text layer differs from the page image"  # the OCR of the rendered page reads otherwise

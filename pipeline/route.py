@@ -72,6 +72,8 @@ def route(
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
         accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
+        if accept and state.parsed is not None and not all(state.parsed.ocr_sure(e.start, e.end) for e in result.evidence):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.ocr_unsure]})
         if accept and (doubts := _doubts(spec.kind, result)):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, *doubts]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):

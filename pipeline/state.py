@@ -68,6 +68,12 @@ class Page(BaseModel):
         return self.styles[word.style].hidden if word.style is not None else ["not visible"]
 
 
+# Tesseract's word confidence below which a value read from the word is never auto-accepted:
+# on SROIE's 40 scans, the wrongly accepted dates were read from words at 0.02 and 0.76, and
+# every value from words at 0.92 or more was right (bench/ocr_scans.py)
+OCR_SURE = 0.9
+
+
 def _touches(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of ``spans`` (sorted, not overlapping each other)."""
     i = bisect_left(spans, (end,))  # spans[:i] start before ``end``
@@ -115,6 +121,15 @@ class ParsedDocument(BaseModel):
     def ocr_mismatch_spans(self) -> list[tuple[int, int]]:
         """(start, end) of every visible word that the OCR of its page did not read."""
         return [(w.start, w.end) for p in self.pages for w in p.words if w.ocr_agrees is False]
+
+    @cached_property
+    def unsure_ocr_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of every word OCR read with less confidence than ``OCR_SURE``."""
+        return [(w.start, w.end) for p in self.pages for w in p.words if w.confidence is not None and w.confidence < OCR_SURE]
+
+    def ocr_sure(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` touches no word that OCR read unsure (text layers always are)."""
+        return not _touches(self.unsure_ocr_spans, start, end)
 
     def visible(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` touches no invisible word, nor one the page image does not show."""

@@ -45,6 +45,9 @@ class Extractor(ABC):
     name: ClassVar[str]
     every_field: ClassVar[bool] = False  # asked for every field, not only the weak ones (cheap, its agreement is evidence)
     spends_tokens: ClassVar[bool] = False  # called per chunk and metered against the token budget
+    # the fields it reads are not asked of a token-spending extractor after it (tables: rows read
+    # by their layout, which a model reading the text cannot read better, at many output tokens)
+    conclusive: ClassVar[bool] = False
     raise_transient: bool = False  # surface transient failures (queue workers retry) instead of recording them
 
     @abstractmethod

@@ -67,6 +67,8 @@ def find_grids(document: ParsedDocument, fields: dict[str, RecordField], stops: 
 class TablesExtractor(Extractor):
     """Rows of tables as records of a list field, each value with its cell's evidence."""
 
+    conclusive = True  # a model is not asked again for the rows of a table found here
+
     def __init__(self, settings: Settings | None = None, cascade: tuple[str, ...] = (), provider: Any = None, cache: Any = True):
         self.settings = settings or get_settings()
         # the model names unknown columns only in a run that already pays for a model

@@ -184,3 +184,29 @@ def test_a_field_the_document_types_phrasings_read_as_not_stated_is_not_asked_of
         extract(state, [RulesExtractor(), LLMExtractor(settings)], nda, settings)
     asked = {f for r in server.log for f in r.fields}
     assert "term" not in asked
+
+
+def test_rows_the_tables_extractor_read_are_not_asked_of_the_model(tmp_path):
+    """An invoice whose item table the tables extractor read: the model is asked for the weak
+    single fields, not again for the rows (a layout it cannot read better from the text, at
+    many output tokens); an invoice with no table found still asks it for the rows."""
+    from pipeline.extractors.tables import TablesExtractor
+
+    class Table(Extractor):
+        name, conclusive = "tables", True
+
+        def extract(self, request: ExtractionRequest) -> ExtractionResult:
+            row = {"description": "Support plan", "amount": "80.00"}
+            return ExtractionResult(candidates=[Candidate(field="line_items", value=[row], extractor=self.name, signals={"table": 1.0})])
+
+    invoice = get_schema("invoice")
+    first, table = Fixed({"total": ("80.00", 1.0)}), Table()
+    with FakeOpenAI(lambda r: {name: {"quote": None, "value": None} for name in r.fields}) as server:
+        settings = settings_for(server, tmp_path)
+        state = state_of("ACME Ltd\nInvoice 7\nSupport plan 80.00\nTotal 80.00").model_copy(update={"schema_name": "invoice"})
+        extract(state, [first, table, LLMExtractor(settings)], invoice, settings)
+        asked = {f for r in server.log for f in r.fields}
+        assert "line_items" not in asked and "issuer" in asked
+        server.log.clear()
+        extract(state, [first, TablesExtractor(settings), LLMExtractor(settings)], invoice, settings)  # no table here
+        assert "line_items" in {f for r in server.log for f in r.fields}

@@ -1,7 +1,7 @@
 from pipeline.ground import span_at
 from pipeline.route import route
 from pipeline.score import HeuristicScorer, candidate_confidence, features, score
-from pipeline.state import Candidate, DocumentState, FieldResult, FieldStatus, Stage
+from pipeline.state import Candidate, DocumentState, FieldResult, FieldStatus, ParsedDocument, Stage
 from tests.conftest import make_document
 
 DOC = make_document("ACME SDN BHD\nDate 25/12/2018\nSubtotal 100.00\nTax 6.00\nTotal 106.00\nTotal 150.00\n")
@@ -132,3 +132,19 @@ def test_audit_sample_sends_a_fixed_share_of_accepted_fields_to_review():
     # idempotent: routing again draws the same sample
     assert all(audited(r.sha256, "total", 0.2) == (r in sampled) for r in routed)
     assert route(routed[0], audit_rate=0.2).fields["total"].status == routed[0].fields["total"].status
+
+
+def test_a_value_read_from_a_word_ocr_was_unsure_of_is_never_auto_accepted():
+    """The same confident total is accepted from a text layer or a sure OCR word, and sent to
+    a person when tesseract read its word with low confidence."""
+    at = DOC.text.index("106.00")
+
+    def read_with(confidence):
+        pages = [p.model_copy(update={"words": [w.model_copy(update={"confidence": confidence if w.start == at else 0.99}) for w in p.words]}) for p in DOC.pages]
+        s = state([cand("total", "106.00", "106.00", match=1.0, layout=1.0), cand("total", "106.00", "106.00", extractor="llm", quote_found=1.0)])
+        scan = ParsedDocument(text=DOC.text, pages=pages, parser="tesseract")  # not a copy: its word caches are its own
+        return route(score(s.model_copy(update={"parsed": scan})), default_threshold=0.5).fields["total"]
+
+    assert read_with(None).status == read_with(0.95).status == FieldStatus.auto_accepted
+    unsure = read_with(0.6)
+    assert unsure.status == FieldStatus.needs_review and "read by OCR with low confidence" in unsure.reasons
