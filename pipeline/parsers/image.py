@@ -136,8 +136,8 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
         raise CorruptDocument(f"unreadable image: {exc}") from exc
 
 
-def _best_read(photo: Image.Image, options: ParseOptions) -> list[list[OcrWord]]:
-    """What tesseract reads in a scan or photo; where it is unsure of much of it, also in the
+def read_scan(photo: Image.Image, options: ParseOptions) -> list[list[OcrWord]]:
+    """What tesseract reads in a scan or photo (or a PDF page without a text layer); where it is unsure of much of it, also in the
     photo in grey with its faintest and darkest 1% stretched to black and white, keeping the
     read with more sure words. A faded thermal receipt reads as nothing as it is, while
     stretching a clear scan's contrast loses letters (measured on SROIE's 40 scans,
@@ -161,6 +161,6 @@ def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     builder = TextBuilder()
     for frame in _frames(image):
         builder.begin_page()
-        write_lines(builder, _best_read(frame, options))
+        write_lines(builder, read_scan(frame, options))
         builder.end_page(width=float(frame.width), height=float(frame.height), ocr=True)
     return builder.build("tesseract", {"format": image.format, "frames": frames})

@@ -32,7 +32,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
-from pipeline.parsers.image import ocr_lines, write_lines
+from pipeline.parsers.image import read_scan, write_lines
 from pipeline.parsers.pdfium_calls import address, calls
 from pipeline.parsers.visibility import mark_words, word_styles
 from pipeline.state import BBox
@@ -128,7 +128,7 @@ def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions
     low, high = image.getextrema()
     if low == high:  # a blank page: nothing to read
         return False
-    lines = ocr_lines(image, options.ocr_lang, options.ocr_cache)
+    lines = read_scan(image, options)
     if sum(len(w.text) for line in lines for w in line) <= layer_chars:
         return False
     write_lines(builder, lines, scale)  # boxes in points, like the text layer's

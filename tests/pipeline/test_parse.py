@@ -249,11 +249,11 @@ def test_ocr_results_are_kept_by_image_hash(tmp_path: Path) -> None:
 def test_a_faded_thermal_receipt_is_read_again_with_its_contrast_stretched() -> None:
     """A faint, low-contrast scan that tesseract reads as almost nothing as it is: the parser
     reads it again in stretched grey and keeps the read with more sure words."""
-    from pipeline.parsers.image import _best_read, _sure, ocr_lines
+    from pipeline.parsers.image import read_scan, _sure, ocr_lines
 
     faded = Image.open(DATA / "sroie" / "images" / "X51006619862.jpg")
     options = ParseOptions.from_settings(Settings())
-    read = _best_read(faded, options)
+    read = read_scan(faded, options)
     text = " ".join(w.text for line in read for w in line)
     assert "BALAKONG" in text and "13.30" in text
     assert _sure(read) > _sure(ocr_lines(faded, "eng"))
