@@ -35,7 +35,8 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
             "party company issuer vendor seller buyer supplier customer client "
             "organization organisation employer merchant licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
-            "consignee lender borrower landlord tenant insurer firm counterparty".split()
+            "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
+            "sender signatory beneficiary debtor creditor purchaser".split()
         )),
     ),
 )
@@ -57,6 +58,21 @@ def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
 
 
+# Short forms users write in field names ("inv_dt", "vendor_addr", "tot_amt", "vat_pct"): read
+# as the words they stand for, so they choose the kind and the printed labels as those do
+_SHORT = {
+    "addr": "address", "amt": "amount", "tot": "total", "dt": "date", "curr": "currency", "ccy": "currency",
+    "pct": "percent", "perc": "percent", "inv": "invoice", "qty": "quantity", "desc": "description",
+    "num": "number", "nbr": "number", "ref": "reference", "org": "organization", "eff": "effective",
+    "exp": "expiration", "agmt": "agreement", "cust": "customer", "txn": "transaction", "juris": "jurisdiction",
+}
+
+
+def spelled(text: str) -> list[str]:
+    """:func:`words` with short forms written out: ``inv_dt`` -> ``["invoice", "date"]``."""
+    return [_SHORT.get(w, w) for w in words(text)]
+
+
 def infer_kind(name: str, prop: dict[str, Any]) -> str:
     """The value kind of a field without ``x-kind``: its JSON type first, then its name's last
     word, then any of its words."""
@@ -66,7 +82,7 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return "object"
     if prop.get("enum") and not {"currency"} & set(words(name)):
         return "text"  # one of a list of words ("cash", "card"), whatever its name says
-    named = words(name)
+    named = spelled(name)
     # an English compound's last word says what it is ("payment_reference" is an identifier),
     # unless it is a word like "code" that leaves that to the words before it ("currency_code")
     head = named[-1] if named else ""
@@ -99,7 +115,7 @@ def _opening_phrase(description: str) -> list[str]:
     """The words of a description up to the first that ends its opening noun phrase; none
     when it opens with a question word ("What the customer paid in total")."""
     phrase = []
-    for word in words(re.split(r"[,.;:(]", description, maxsplit=1)[0]):
+    for word in spelled(re.split(r"[,.;:(]", description, maxsplit=1)[0]):
         if word in _PHRASE_ENDS:
             break
         phrase.append(word)
@@ -107,8 +123,8 @@ def _opening_phrase(description: str) -> list[str]:
 
 
 def label_from_name(name: str) -> str:
-    """The field name as it would be printed: ``agreement_date`` -> ``agreement date``."""
-    return " ".join(words(name))
+    """The field name in words: ``agreement_date`` -> ``agreement date``, ``inv_dt`` -> ``invoice date``."""
+    return " ".join(spelled(name))
 
 
 # A last word that names the value's type rather than what it is: documents print
@@ -118,6 +134,9 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
 _ABBREVIATED = {"number": ("no", "nr")}
+# words that say which document's or how a value is meant, not another value: "invoice_total_gross",
+# "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date"
+_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time".split())
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
@@ -153,7 +172,7 @@ def labels_from_name(name: str) -> list[str]:
     number", "invoice no", "invoice nr"]``; then the other labels printed for the same value
     (``SAME_LABELS``). A document's bare ``amount`` is what it charges in all, its total."""
     labels = _printed(name)
-    return _with_same(labels + ["total"] if labels == ["amount"] else labels, SAME_LABELS)
+    return _with_same(labels + ["total"] if spelled(name) == ["amount"] else labels, SAME_LABELS)
 
 
 def column_labels_from_name(name: str) -> list[str]:
@@ -164,14 +183,18 @@ def column_labels_from_name(name: str) -> list[str]:
 
 
 def _printed(name: str) -> list[str]:
-    named = words(name)
-    labels = [" ".join(named)]
-    rest = " ".join(named[:-1])
-    if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)):
-        labels.append(rest)
-    if len(named) > 1:
-        labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-    return labels
+    labels = []
+    for named in dict.fromkeys((tuple(words(name)), tuple(spelled(name)))):  # "inv no", "invoice no"
+        labels.append(" ".join(named))
+        rest = " ".join(named[:-1])
+        if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)):
+            labels.append(rest)
+        if len(named) > 1:
+            labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        plain = " ".join(w for w in named if w not in _QUALIFIERS)
+        if plain in _PRINTED:
+            labels.append(plain)
+    return list(dict.fromkeys(labels))
 
 
 def _with_same(labels: list[str], groups: tuple[tuple[str, ...], ...]) -> list[str]:

@@ -210,3 +210,27 @@ def test_lists_of_dates_and_amounts_without_hints(tmp_path, monkeypatch):
     assert set(state.fields["dates"].value) == {"2024-03-01", "2024-02-28"}
     assert set(state.fields["amounts"].value) >= {"100.00", "119.00"}
     assert "10115.00" not in state.fields["amounts"].value
+
+
+def test_short_forms_in_names_choose_the_kind_and_labels_of_the_words_they_stand_for():
+    assert infer_kind("addr", {"type": "string"}) == "address"
+    assert infer_kind("dt", {"type": "string"}) == "date"
+    assert infer_kind("curr", {"type": "string"}) == "currency"
+    assert infer_kind("vat_pct", {"type": "number"}) == "percent"  # not a VAT number
+    assert infer_kind("tot", {"type": "string"}) == "money"
+    assert {"invoice no", "invoice number"} <= set(labels_from_name("inv_no"))
+    assert {"inv dt", "invoice date", "date"} <= set(labels_from_name("inv_dt"))
+    assert "total" in labels_from_name("amt")  # a document's bare amount, as "amount"
+    assert label_from_name("vendor_addr") == "vendor address"
+
+
+def test_words_that_only_qualify_a_printed_label_leave_it_standing_for_that_label():
+    for name in ("invoice_total_gross", "grossTotal", "TotalPaid"):
+        assert "total" in labels_from_name(name), name
+    assert "transaction date" in labels_from_name("TransactionDateTime")
+    assert "total" not in labels_from_name("net_total") and "total" not in labels_from_name("total_tax")
+
+
+def test_more_words_for_the_parties_a_document_names():
+    assert infer_kind("payer", {"type": "string"}) == "organization"
+    assert infer_kind("contracting_entities", {"type": "array"}) == "organization"
