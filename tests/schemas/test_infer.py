@@ -234,3 +234,11 @@ def test_words_that_only_qualify_a_printed_label_leave_it_standing_for_that_labe
 def test_more_words_for_the_parties_a_document_names():
     assert infer_kind("payer", {"type": "string"}) == "organization"
     assert infer_kind("contracting_entities", {"type": "array"}) == "organization"
+
+
+def test_a_billing_date_is_the_invoices_date_not_the_next_billing():
+    model = reg.model_from_json_schema({"title": "Incoming", "properties": {"billing_date": {"type": "string", "format": "date"}}})
+    spec = reg.field_specs(model)[0]
+    doc = make_document("INVOICE\nInvoice # 31898\nInvoice Date Sep 13, 2022\nAcme LLC\nBilling Period Sep 13, 2022 to Sep 13, 2023\nNext Billing Date Sep 13, 2023\nTotal $144.00")
+    best = max(propose(Context(doc, model), spec), key=lambda p: p.strength)
+    assert best.value == "2022-09-13"
