@@ -21,14 +21,14 @@ def _plurals(words: frozenset[str]) -> frozenset[str]:
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
 _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("date", frozenset("date dated day dob birthday deadline".split())),
+    ("date", frozenset("date dated day dob birthday deadline effective commencement expiry expiration expires start end".split())),
     ("currency", frozenset("currency currencies".split())),
     ("percent", frozenset("percent percentage rate".split())),
-    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue".split())),
+    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed".split())),
     ("term", frozenset("term duration period".split())),
-    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax balance salary payment".split())),
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban vat".split())),
-    ("address", frozenset("address addresses".split())),
+    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
+    ("address", frozenset("address addresses location".split())),
     (
         "organization",
         _plurals(frozenset(
@@ -65,6 +65,7 @@ _SHORT = {
     "pct": "percent", "perc": "percent", "inv": "invoice", "qty": "quantity", "desc": "description",
     "num": "number", "nbr": "number", "ref": "reference", "org": "organization", "eff": "effective",
     "exp": "expiration", "agmt": "agreement", "cust": "customer", "txn": "transaction", "juris": "jurisdiction",
+    "biz": "business",
 }
 
 
@@ -84,8 +85,9 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return "text"  # one of a list of words ("cash", "card"), whatever its name says
     named = spelled(name)
     # an English compound's last word says what it is ("payment_reference" is an identifier),
-    # unless it is a word like "code" that leaves that to the words before it ("currency_code")
-    head = named[-1] if named else ""
+    # unless it is a word like "code" that leaves that to the words before it ("currency_code");
+    # before "of", the word before it ("end_of_term" is a date, "terms_of_payment" free text)
+    head = named[named.index("of", 1) - 1] if "of" in named[1:] else named[-1] if named else ""
     if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
         return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
@@ -96,6 +98,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
+    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] == ["as", "of"]:
+        return "date"  # "signed_on", "valid_until", "effective_as_of": when something happens
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
     for kind, vocabulary in _NAME_WORDS:
@@ -191,10 +195,21 @@ def _printed(name: str) -> list[str]:
             labels.append(rest)
         if len(named) > 1:
             labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-        plain = " ".join(w for w in named if w not in _QUALIFIERS)
+        plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)
     return list(dict.fromkeys(labels))
+
+
+# words that open what follows a printed label and only says what it includes: "total_incl_tax",
+# "total_to_pay" are printed "Total" ("excl" does not: a total without tax is another value)
+_INCLUDES = frozenset("incl inc including to".split())
+
+
+def _head_phrase(named: tuple[str, ...]) -> tuple[str, ...]:
+    """The words before the first that opens such a postmodifier."""
+    cut = next((i for i, w in enumerate(named) if w in _INCLUDES and i), len(named))
+    return named[:cut]
 
 
 def _with_same(labels: list[str], groups: tuple[tuple[str, ...], ...]) -> list[str]:

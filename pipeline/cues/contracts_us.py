@@ -1025,8 +1025,8 @@ _CONTRACT_ALIAS = re.compile(
 )
 
 
-# a date field about when the agreement ends: "expiration date", "termination date", "end date"
-_EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending)\b")
+# a date field about when the agreement ends: "expiration date", "termination date", "end date", "valid until"
+_EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until)\b")
 
 
 def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:

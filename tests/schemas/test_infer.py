@@ -242,3 +242,26 @@ def test_a_billing_date_is_the_invoices_date_not_the_next_billing():
     doc = make_document("INVOICE\nInvoice # 31898\nInvoice Date Sep 13, 2022\nAcme LLC\nBilling Period Sep 13, 2022 to Sep 13, 2023\nNext Billing Date Sep 13, 2023\nTotal $144.00")
     best = max(propose(Context(doc, model), spec), key=lambda p: p.strength)
     assert best.value == "2022-09-13"
+
+
+def test_names_of_a_moment_are_dates():
+    for name in ("signed_on", "valid_until", "effective_as_of", "effective", "commencement", "expiry", "agreement_end"):
+        assert infer_kind(name, {"type": "string"}) == "date", name
+
+
+def test_the_word_before_of_is_the_head():
+    assert infer_kind("end_of_term", {"type": "string"}) == "date"
+    assert infer_kind("terms_of_payment", {"type": "string"}) == "text"  # not an amount
+    assert infer_kind("choice_of_law", {"type": "string"}) == "jurisdiction"
+
+
+def test_a_total_named_with_what_it_includes_or_its_type_word_first_is_printed_total():
+    for name in ("totalInclVat", "total_to_pay", "amountTotal", "totalAmountDue"):
+        assert infer_kind(name, {"type": "number"}) == "money" and "total" in labels_from_name(name), name
+    assert "total" not in labels_from_name("total_excl_vat")  # without tax: another value
+
+
+def test_vat_alone_is_an_amount_and_a_location_an_address():
+    assert infer_kind("vat", {"type": "number"}) == "money" and infer_kind("vat_id", {"type": "string"}) == "identifier"
+    assert infer_kind("location", {"type": "string", "description": "Where the shop is"}) == "address"
+    assert infer_kind("governed_by", {"type": "string"}) == "jurisdiction"

@@ -584,3 +584,12 @@ def test_fields_of_one_party_each_are_the_party_their_name_defines_else_the_next
     # one field defined, the other takes the party left
     assert _one_party_each({"recipient": one, "company": one}, PREAMBLE) == {
         "recipient": "John Q. Smith", "company": "Acme Widgets, Inc."}
+
+
+def test_a_date_valid_until_is_the_agreements_end():
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "Contract terms", "properties": {"valid_until": {"type": "string"}}})
+    text = PREAMBLE + "5. Term. This Agreement shall expire on December 31, 2018.\n"
+    best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
+    assert best.value == "2018-12-31"
