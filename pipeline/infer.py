@@ -52,10 +52,14 @@ _TEXT_HEADS = frozenset(
 )
 
 
+def spaced(text: str) -> str:
+    """camelCase and PascalCase words apart: ``ReceiptScan`` -> ``Receipt Scan``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+
+
 def words(text: str) -> list[str]:
     """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced(text).casefold()) if w]
 
 
 # Short forms users write in field names ("inv_dt", "vendor_addr", "tot_amt", "vat_pct"): read
