@@ -32,7 +32,7 @@ from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
 from pipeline.infer import infer_kind, label_from_name, labels_from_name, words
-from schemas.types import Text
+from schemas.types import Text, term_in
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,18 @@ def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseMod
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 
 
+_UNITS = frozenset("days weeks months years".split())
+
+
+def _counted_in(name: str, prop: dict[str, Any]) -> str | None:
+    """The unit a duration is counted in where the schema wants a number of them
+    (``"nda_term_months": {"type": "integer"}``, ``term_in_years: int``), else None."""
+    if _kind(name, prop) != "term" or prop.get("type") not in ("integer", "number"):
+        return None
+    said = [w if w.endswith("s") else f"{w}s" for w in words(f"{name} {prop.get('description', '')}")]
+    return next((w for w in said if w in _UNITS), None)
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     """A DocumentSchema subclass built from a JSON Schema document type."""
     from schemas.base import field
@@ -180,6 +192,8 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = _record(name, value, defs)
         elif choices := options(value):
             typ = Literal[choices]  # the model's answer is constrained to them, a person's checked
+        elif unit := _counted_in(name, value):
+            typ = term_in(unit)
         else:
             typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []

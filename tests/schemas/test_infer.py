@@ -265,3 +265,18 @@ def test_vat_alone_is_an_amount_and_a_location_an_address():
     assert infer_kind("vat", {"type": "number"}) == "money" and infer_kind("vat_id", {"type": "string"}) == "identifier"
     assert infer_kind("location", {"type": "string", "description": "Where the shop is"}) == "address"
     assert infer_kind("governed_by", {"type": "string"}) == "jurisdiction"
+
+
+def test_a_duration_a_schema_counts_in_a_unit_is_exported_as_that_number():
+    """``nda_term_months`` as an integer: read as a term ("2 years", which grounds in the printed
+    words), written in JSON as the months the schema asks for; a person's bare 24 is 24 months."""
+    model = reg.model_from_json_schema({"title": "NDA", "properties": {
+        "nda_term_months": {"type": "integer"},
+        "term_in_years": {"anyOf": [{"type": "number"}, {"type": "null"}]},
+        "term": {"type": "string"},
+    }})
+    read = model.model_validate({"nda_term_months": "two (2) years", "term_in_years": "18 months", "term": "3 years"})
+    assert read.nda_term_months == "2 years"
+    assert read.model_dump(mode="json") == {"nda_term_months": 24, "term_in_years": 1.5, "term": "3 years"}
+    assert model.model_validate({"nda_term_months": 24}).model_dump(mode="json")["nda_term_months"] == 24
+    assert {s.name: s.kind for s in reg.field_specs(model)}["nda_term_months"] == "term"
