@@ -21,10 +21,10 @@ def _plurals(words: frozenset[str]) -> frozenset[str]:
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
 _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("date", frozenset("date dated day dob birthday deadline effective commencement expiry expiration expires start end".split())),
+    ("date", frozenset("date dated datetime timestamp day dob birthday deadline effective commencement expiry expiration expires start end".split())),
     ("currency", frozenset("currency currencies".split())),
     ("percent", frozenset("percent percentage rate".split())),
-    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed".split())),
+    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
     ("term", frozenset("term duration period".split())),
     ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
     ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
@@ -33,7 +33,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "organization",
         _plurals(frozenset(
             "party company issuer vendor seller buyer supplier customer client "
-            "organization organisation employer merchant licensor licensee lessor lessee contractor store shop "
+            "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
             "sender signatory beneficiary debtor creditor purchaser".split()
@@ -178,9 +178,11 @@ def labels_from_name(name: str) -> list[str]:
     a last word that only names the value's type, and with "number" as it is abbreviated:
     ``total_amount`` -> ``["total amount", "total"]``, ``invoice_number`` -> ``["invoice
     number", "invoice no", "invoice nr"]``; then the other labels printed for the same value
-    (``SAME_LABELS``). A document's bare ``amount`` is what it charges in all, its total."""
+    (``SAME_LABELS``). A document's bare ``amount`` ("invoice_amount", "amt") is what it charges
+    in all, its total."""
     labels = _printed(name)
-    return _with_same(labels + ["total"] if spelled(name) == ["amount"] else labels, SAME_LABELS)
+    own = [w for w in spelled(name) if w not in _QUALIFIERS]
+    return _with_same(labels + ["total"] if own == ["amount"] else labels, SAME_LABELS)
 
 
 def column_labels_from_name(name: str) -> list[str]:
@@ -195,7 +197,8 @@ def _printed(name: str) -> list[str]:
     for named in dict.fromkeys((tuple(words(name)), tuple(spelled(name)))):  # "inv no", "invoice no"
         labels.append(" ".join(named))
         rest = " ".join(named[:-1])
-        if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)):
+        # the words before a type word, unless they only say which document ("invoice_amount")
+        if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)) and not set(named[:-1]) <= _QUALIFIERS:
             labels.append(rest)
         if len(named) > 1:
             labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]

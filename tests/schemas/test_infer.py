@@ -280,3 +280,16 @@ def test_a_duration_a_schema_counts_in_a_unit_is_exported_as_that_number():
     assert read.model_dump(mode="json") == {"nda_term_months": 24, "term_in_years": 1.5, "term": "3 years"}
     assert model.model_validate({"nda_term_months": 24}).model_dump(mode="json")["nda_term_months"] == 24
     assert {s.name: s.kind for s in reg.field_specs(model)}["nda_term_months"] == "term"
+
+
+def test_a_documents_amount_named_by_the_document_is_its_total():
+    labels = labels_from_name("invoice_amount")
+    assert "total" in labels and "invoice" not in labels  # "Invoice" heads the page, it labels no amount
+    assert "total" not in labels_from_name("tax_amount")
+
+
+def test_more_names_users_give_dates_jurisdictions_and_shops():
+    assert infer_kind("purchase_datetime", {"type": "string"}) == "date"
+    assert infer_kind("timestamp", {"type": "string"}) == "date"
+    assert infer_kind("governing_state", {"type": "string"}) == "jurisdiction"
+    assert infer_kind("outlet", {"type": "string"}) == "organization"
