@@ -18,10 +18,14 @@ def _plurals(words: frozenset[str]) -> frozenset[str]:
     return words | {w[:-1] + "ies" if w.endswith("y") else w + "es" if w.endswith("s") else w + "s" for w in words}
 
 
+# words that name a moment by what happens then; documents print them with "date" ("effective" is
+# printed "Effective Date")
+_MOMENTS = frozenset("effective commencement expiry expiration start end".split())
+
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
 _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("date", frozenset("date dated datetime timestamp day dob birthday deadline effective commencement expiry expiration expires start end".split())),
+    ("date", frozenset("date dated datetime timestamp day dob birthday deadline expires".split()) | _MOMENTS),
     ("currency", frozenset("currency currencies".split())),
     ("percent", frozenset("percent percentage rate".split())),
     ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
@@ -202,6 +206,8 @@ def _printed(name: str) -> list[str]:
             labels.append(rest)
         if len(named) > 1:
             labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        if named[-1] in _MOMENTS:
+            labels.append(" ".join(named) + " date")
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)

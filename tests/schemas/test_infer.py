@@ -247,6 +247,8 @@ def test_a_billing_date_is_the_invoices_date_not_the_next_billing():
 def test_names_of_a_moment_are_dates():
     for name in ("signed_on", "valid_until", "effective_as_of", "effective", "commencement", "expiry", "agreement_end"):
         assert infer_kind(name, {"type": "string"}) == "date", name
+    assert "effective date" in labels_from_name("effective")  # as documents print it
+    assert "expiry date" in labels_from_name("expiry")
 
 
 def test_the_word_before_of_is_the_head():
