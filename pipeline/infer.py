@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from schemas.types import ISO_4217
+
 def _plurals(words: frozenset[str]) -> frozenset[str]:
     """A list of entities is named in the plural: "counterparties", "suppliers"."""
     return words | {w[:-1] + "ies" if w.endswith("y") else w + "es" if w.endswith("s") else w + "s" for w in words}
@@ -147,8 +149,9 @@ _TYPE_WORDS = frozenset("amount value name".split())
 _PRICE_WORDS = frozenset("price cost sum".split())
 _ABBREVIATED = {"number": ("no", "nr")}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
-# "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date"
-_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time".split())
+# "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
+# "total_rm" and "amount_eur" (its currency) "Total"
+_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm".split()) | {c.casefold() for c in ISO_4217}
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (

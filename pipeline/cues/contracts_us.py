@@ -238,7 +238,7 @@ def _date_value(m: re.Match[str]) -> str | None:
 _FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated)[\s,]+){0,4}"
 _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
-    "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective",
+    "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective", "effective date",
     "made and entered into this", "made and entered into on", "as of",
     # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
     "executed this agreement", "agreed to this",

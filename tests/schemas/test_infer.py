@@ -225,7 +225,7 @@ def test_short_forms_in_names_choose_the_kind_and_labels_of_the_words_they_stand
 
 
 def test_words_that_only_qualify_a_printed_label_leave_it_standing_for_that_label():
-    for name in ("invoice_total_gross", "grossTotal", "TotalPaid"):
+    for name in ("invoice_total_gross", "grossTotal", "TotalPaid", "total_rm", "totalUSD"):
         assert "total" in labels_from_name(name), name
     assert "transaction date" in labels_from_name("TransactionDateTime")
     assert "total" not in labels_from_name("net_total") and "total" not in labels_from_name("total_tax")

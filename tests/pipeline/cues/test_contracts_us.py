@@ -593,3 +593,13 @@ def test_a_date_valid_until_is_the_agreements_end():
     text = PREAMBLE + "5. Term. This Agreement shall expire on December 31, 2018.\n"
     best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
     assert best.value == "2018-12-31"
+
+
+def test_an_agreement_that_has_an_effective_date_of_a_date_is_dated_so_whatever_the_fields_name():
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "NDA facts", "properties": {"commencement": {"type": "string"}}})
+    text = (PREAMBLE.replace("as of March 3, 2015 ", "") + "This agreement has an effective date\nof April 9, 2003. "
+            "It applies to information received under the May 13, 2003 License Agreement.\n")
+    best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
+    assert best.value == "2003-04-09"
