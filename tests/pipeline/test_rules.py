@@ -436,3 +436,13 @@ def test_a_total_whose_label_says_it_includes_the_tax_is_the_total_beside_a_tax_
     best = max(found["total"], key=strength)
     assert (best.value, best.signals["match"]) == ("2.12", 0.9)  # labelled as fully as without a GST field
     assert max(found["gst_amount"], key=strength).value == "0.12"
+
+
+def test_a_schema_that_wraps_the_document_in_one_record_reads_its_values():
+    """``{"receipt": {company, date, address, total}}``: no top-level date field; the record's
+    date is the document's own (before, looking for the first date field raised StopIteration)."""
+    model = model_from_json_schema({"title": "Extraction", "properties": {"receipt": {"type": "object", "properties": {
+        "company": {"type": "string"}, "date": {"type": "string"}, "total": {"type": "number"},
+    }}}})
+    found = extract(plain("GOLDEN LEAF SDN BHD\n12/03/2019\nTOTAL: 7.50"), model)
+    assert max(found["receipt"], key=strength).value == {"company": "GOLDEN LEAF SDN BHD", "date": "2019-03-12", "total": "7.50"}
