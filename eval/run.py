@@ -58,7 +58,8 @@ def renamed(prediction: Prediction, names: dict[str, str]) -> Prediction:
     """``prediction`` with its fields under the dataset's names (``names``: schema field ->
     gold field), so a schema a user wrote, with names of its own, is scored on the dataset.
     A dotted name is a value of a nested record (``merchant.name``; of each of a list's records,
-    ``parties.name``), with the record's status."""
+    ``parties.name``), with the record's status. Several fields named for one of the
+    dataset's are scored as one list of their values."""
     values, statuses, confidences = dict(prediction.values), dict(prediction.statuses), dict(prediction.confidences)
     for name in names:
         record, _, part = name.partition(".")
@@ -70,7 +71,16 @@ def renamed(prediction: Prediction, names: dict[str, str]) -> Prediction:
     def keyed(values: dict[str, Any]) -> dict[str, Any]:
         return {names.get(k, k): v for k, v in values.items()}
 
-    return replace(prediction, values=keyed(values), raw=keyed(prediction.raw),
+    def gathered(values: dict[str, Any]) -> dict[str, Any]:
+        """Fields that several of the schema's hold (``disclosing_party`` and ``receiving_party``
+        as the dataset's ``party``) as one list of their values."""
+        out = keyed(values)
+        for gold in {g for g in names.values() if list(names.values()).count(g) > 1}:
+            found = [values.get(k) for k, g in names.items() if g == gold]
+            out[gold] = [v for x in found for v in (x if isinstance(x, list) else [x]) if v not in (None, "")]
+        return out
+
+    return replace(prediction, values=gathered(values), raw=gathered(prediction.raw),
                    statuses=keyed(statuses), confidences=keyed(confidences))
 
 

@@ -13,29 +13,36 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from schemas.types import ISO_4217
+
 def _plurals(words: frozenset[str]) -> frozenset[str]:
     """A list of entities is named in the plural: "counterparties", "suppliers"."""
     return words | {w[:-1] + "ies" if w.endswith("y") else w + "es" if w.endswith("s") else w + "s" for w in words}
 
 
+# words that name a moment by what happens then; documents print them with "date" ("effective" is
+# printed "Effective Date")
+_MOMENTS = frozenset("effective commencement expiry expiration start end".split())
+
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
 _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("date", frozenset("date dated day dob birthday deadline".split())),
+    ("date", frozenset("date dated datetime timestamp day dob birthday deadline expires".split()) | _MOMENTS),
     ("currency", frozenset("currency currencies".split())),
     ("percent", frozenset("percent percentage rate".split())),
-    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue".split())),
+    ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
     ("term", frozenset("term duration period".split())),
-    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax balance salary payment".split())),
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban vat".split())),
-    ("address", frozenset("address addresses".split())),
+    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
+    ("address", frozenset("address addresses location".split())),
     (
         "organization",
         _plurals(frozenset(
             "party company issuer vendor seller buyer supplier customer client "
-            "organization organisation employer merchant licensor licensee lessor lessee contractor store shop "
+            "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
-            "consignee lender borrower landlord tenant insurer firm counterparty".split()
+            "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
+            "sender signatory beneficiary debtor creditor purchaser".split()
         )),
     ),
 )
@@ -51,10 +58,30 @@ _TEXT_HEADS = frozenset(
 )
 
 
+def spaced(text: str) -> str:
+    """camelCase and PascalCase words apart: ``ReceiptScan`` -> ``Receipt Scan``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+
+
 def words(text: str) -> list[str]:
     """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.casefold()) if w]
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced(text).casefold()) if w]
+
+
+# Short forms users write in field names ("inv_dt", "vendor_addr", "tot_amt", "vat_pct"): read
+# as the words they stand for, so they choose the kind and the printed labels as those do
+_SHORT = {
+    "addr": "address", "amt": "amount", "tot": "total", "dt": "date", "curr": "currency", "ccy": "currency",
+    "pct": "percent", "perc": "percent", "inv": "invoice", "qty": "quantity", "desc": "description",
+    "num": "number", "nbr": "number", "ref": "reference", "org": "organization", "eff": "effective",
+    "exp": "expiration", "agmt": "agreement", "cust": "customer", "txn": "transaction", "juris": "jurisdiction",
+    "biz": "business",
+}
+
+
+def spelled(text: str) -> list[str]:
+    """:func:`words` with short forms written out: ``inv_dt`` -> ``["invoice", "date"]``."""
+    return [_SHORT.get(w, w) for w in words(text)]
 
 
 def infer_kind(name: str, prop: dict[str, Any]) -> str:
@@ -66,10 +93,11 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return "object"
     if prop.get("enum") and not {"currency"} & set(words(name)):
         return "text"  # one of a list of words ("cash", "card"), whatever its name says
-    named = words(name)
+    named = spelled(name)
     # an English compound's last word says what it is ("payment_reference" is an identifier),
-    # unless it is a word like "code" that leaves that to the words before it ("currency_code")
-    head = named[-1] if named else ""
+    # unless it is a word like "code" that leaves that to the words before it ("currency_code");
+    # before "of", the word before it ("end_of_term" is a date, "terms_of_payment" free text)
+    head = named[named.index("of", 1) - 1] if "of" in named[1:] else named[-1] if named else ""
     if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
         return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
@@ -80,6 +108,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
+    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] == ["as", "of"]:
+        return "date"  # "signed_on", "valid_until", "effective_as_of": when something happens
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
     for kind, vocabulary in _NAME_WORDS:
@@ -99,7 +129,7 @@ def _opening_phrase(description: str) -> list[str]:
     """The words of a description up to the first that ends its opening noun phrase; none
     when it opens with a question word ("What the customer paid in total")."""
     phrase = []
-    for word in words(re.split(r"[,.;:(]", description, maxsplit=1)[0]):
+    for word in spelled(re.split(r"[,.;:(]", description, maxsplit=1)[0]):
         if word in _PHRASE_ENDS:
             break
         phrase.append(word)
@@ -107,8 +137,8 @@ def _opening_phrase(description: str) -> list[str]:
 
 
 def label_from_name(name: str) -> str:
-    """The field name as it would be printed: ``agreement_date`` -> ``agreement date``."""
-    return " ".join(words(name))
+    """The field name in words: ``agreement_date`` -> ``agreement date``, ``inv_dt`` -> ``invoice date``."""
+    return " ".join(spelled(name))
 
 
 # A last word that names the value's type rather than what it is: documents print
@@ -118,11 +148,15 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
 _ABBREVIATED = {"number": ("no", "nr")}
+# words that say which document's or how a value is meant, not another value: "invoice_total_gross",
+# "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
+# "total_rm" and "amount_eur" (its currency) "Total"
+_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm".split()) | {c.casefold() for c in ISO_4217}
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
-    ("date", "invoice date", "issue date", "date of issue", "bill date", "receipt date", "transaction date", "purchase date", "document date"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "payment due", "due by", "pay by"),
     ("quantity", "qty", "units"),
@@ -151,9 +185,11 @@ def labels_from_name(name: str) -> list[str]:
     a last word that only names the value's type, and with "number" as it is abbreviated:
     ``total_amount`` -> ``["total amount", "total"]``, ``invoice_number`` -> ``["invoice
     number", "invoice no", "invoice nr"]``; then the other labels printed for the same value
-    (``SAME_LABELS``). A document's bare ``amount`` is what it charges in all, its total."""
+    (``SAME_LABELS``). A document's bare ``amount`` ("invoice_amount", "amt") is what it charges
+    in all, its total."""
     labels = _printed(name)
-    return _with_same(labels + ["total"] if labels == ["amount"] else labels, SAME_LABELS)
+    own = [w for w in spelled(name) if w not in _QUALIFIERS]
+    return _with_same(labels + ["total"] if own == ["amount"] else labels, SAME_LABELS)
 
 
 def column_labels_from_name(name: str) -> list[str]:
@@ -164,14 +200,32 @@ def column_labels_from_name(name: str) -> list[str]:
 
 
 def _printed(name: str) -> list[str]:
-    named = words(name)
-    labels = [" ".join(named)]
-    rest = " ".join(named[:-1])
-    if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)):
-        labels.append(rest)
-    if len(named) > 1:
-        labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
-    return labels
+    labels = []
+    for named in dict.fromkeys((tuple(words(name)), tuple(spelled(name)))):  # "inv no", "invoice no"
+        labels.append(" ".join(named))
+        rest = " ".join(named[:-1])
+        # the words before a type word, unless they only say which document ("invoice_amount")
+        if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)) and not set(named[:-1]) <= _QUALIFIERS:
+            labels.append(rest)
+        if len(named) > 1:
+            labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        if named[-1] in _MOMENTS:
+            labels.append(" ".join(named) + " date")
+        plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
+        if plain in _PRINTED:
+            labels.append(plain)
+    return list(dict.fromkeys(labels))
+
+
+# words that open what follows a printed label and only says what it includes: "total_incl_tax",
+# "total_to_pay" are printed "Total" ("excl" does not: a total without tax is another value)
+_INCLUDES = frozenset("incl inc including to".split())
+
+
+def _head_phrase(named: tuple[str, ...]) -> tuple[str, ...]:
+    """The words before the first that opens such a postmodifier."""
+    cut = next((i for i, w in enumerate(named) if w in _INCLUDES and i), len(named))
+    return named[:cut]
 
 
 def _with_same(labels: list[str], groups: tuple[tuple[str, ...], ...]) -> list[str]:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 
+from pipeline.infer import spaced
 from pipeline.kinds import get_kind
 from pipeline.schemas import FieldSpec
 from schemas.base import DocumentSchema
@@ -150,7 +151,7 @@ def build_messages(
 ) -> list[dict[str, str]]:
     """System instruction, any demonstrations (as earlier turns), the fields to find and the chunk as data."""
     prompt = prompt or PromptConfig()
-    title = (schema.title or schema.name).lower()
+    title = spaced(schema.title or schema.name).lower()  # a pydantic model's "ReceiptScan" is a "receipt scan"
     messages = [{"role": "system", "content": prompt.instructions.format(title=title)}]
     names = [f.name for f in fields]
     for demo in similar(prompt.demonstrations.get(schema.name, []), text, prompt.demonstrations_per_call):

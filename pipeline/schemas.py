@@ -32,7 +32,7 @@ from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
 from pipeline.infer import infer_kind, label_from_name, labels_from_name, words
-from schemas.types import Text
+from schemas.types import Text, term_in
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,25 @@ class FieldSpec:
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """A property as one schema: its ``$ref`` followed (what it says beside the reference, a
+    description, kept), ``allOf`` merged, the option of ``anyOf``/``oneOf`` that is not null."""
+    own = {k: v for k, v in prop.items() if k not in ("$ref", "allOf", "anyOf", "oneOf")}
     if "$ref" in prop:
-        return defs[prop["$ref"].split("/")[-1]]
+        return {**_resolve(defs[prop["$ref"].split("/")[-1]], defs), **own}
+    if "allOf" in prop:  # {"allOf": [{"$ref": "#/definitions/Company"}], "description": ...}
+        return {k: v for part in prop["allOf"] for k, v in _resolve(part, defs).items()} | own
     if isinstance(prop.get("type"), list):  # {"type": ["array", "null"]}: an optional array
         types = [t for t in prop["type"] if t != "null"]
         return {**prop, "type": types[0] if len(types) == 1 else types}
-    for option in prop.get("anyOf", []):
+    for option in prop.get("anyOf", prop.get("oneOf", [])):
         if option.get("type") != "null":
-            merged = {k: v for k, v in prop.items() if k != "anyOf"}
-            return {**_resolve(option, defs), **merged}
+            return {**_resolve(option, defs), **own}
     return prop
+
+
+def _definitions(js: dict[str, Any]) -> dict[str, Any]:
+    """Named subschemas: ``$defs``, or ``definitions`` as draft-07 and older name them."""
+    return {**js.get("definitions", {}), **js.get("$defs", {})}
 
 
 def _item(array: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +103,7 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
 @lru_cache(maxsize=256)  # pydantic builds the JSON Schema anew on each call; stages ask per document
 def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
     js = model.model_json_schema()
-    defs = js.get("$defs", {})
+    defs = _definitions(js)
     specs = []
     for name, raw in js.get("properties", {}).items():
         prop = _resolve(raw, defs)
@@ -123,7 +132,7 @@ def part_specs(model: type[DocumentSchema], name: str) -> tuple[FieldSpec, ...]:
     top-level field; of a list of records, each is a list. Lists and records inside a record are
     left to the model."""
     js = model.model_json_schema()
-    defs = js.get("$defs", {})
+    defs = _definitions(js)
     field = _resolve(js["properties"][name], defs)
     many = field.get("type") == "array"
     specs = []
@@ -157,12 +166,24 @@ def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseMod
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 
 
+_UNITS = frozenset("days weeks months years".split())
+
+
+def _counted_in(name: str, prop: dict[str, Any]) -> str | None:
+    """The unit a duration is counted in where the schema wants a number of them
+    (``"nda_term_months": {"type": "integer"}``, ``term_in_years: int``), else None."""
+    if _kind(name, prop) != "term" or prop.get("type") not in ("integer", "number"):
+        return None
+    said = [w if w.endswith("s") else f"{w}s" for w in words(f"{name} {prop.get('description', '')}")]
+    return next((w for w in said if w in _UNITS), None)
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     """A DocumentSchema subclass built from a JSON Schema document type."""
     from schemas.base import field
 
     fields: dict[str, Any] = {}
-    defs = js.get("$defs", {})
+    defs = _definitions(js)
     for name, raw in js.get("properties", {}).items():
         prop = _resolve(raw, defs)
         many = prop.get("type") == "array"
@@ -171,6 +192,8 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = _record(name, value, defs)
         elif choices := options(value):
             typ = Literal[choices]  # the model's answer is constrained to them, a person's checked
+        elif unit := _counted_in(name, value):
+            typ = term_in(unit)
         else:
             typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
@@ -239,7 +262,7 @@ def registry() -> dict[str, type[DocumentSchema]]:
             for cls in _classes_in(module) + _plain_models_in(module):
                 found[cls.name] = cls
         for path in sorted(folder.glob("*.json")):
-            cls = model_from_json_schema(json.loads(path.read_text()))
+            cls = model_from_json_schema({"title": path.stem, **json.loads(path.read_text())})  # untitled: the file's name
             found[cls.name] = cls
     return found
 

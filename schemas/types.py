@@ -189,3 +189,25 @@ Term = Annotated[
     Field(pattern=r"^\d+ (year|month|week|day)s$"),
     _kind("term"),
 ]
+
+# a duration's length in days, for a schema that wants it as a number of another unit; a year
+# is twelve months exactly, other pairs go through days
+_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
+
+
+def in_unit(term: str, unit: str) -> int | float:
+    """"2 years" as a number of ``unit`` ("months": 24)."""
+    n, own = term.split()
+    if {own, unit} == {"years", "months"}:
+        value = int(n) * 12 if own == "years" else int(n) / 12
+    else:
+        value = int(n) * _DAYS[own] / _DAYS[unit]
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def term_in(unit: str) -> Any:
+    """A duration a schema counts in ``unit`` ("nda_term_months": an integer): read and kept as
+    a term ("2 years", so it grounds in the printed words), a bare number taken as ``unit``s
+    (a person's "24"), written in JSON as the number of ``unit`` the schema asks for (24)."""
+    counted = BeforeValidator(lambda v: f"{v} {unit}" if isinstance(v, (int, float, Decimal)) or str(v).strip().isdigit() else v)
+    return Annotated[Term, counted, PlainSerializer(lambda t: in_unit(t, unit), when_used="json")]

@@ -32,6 +32,7 @@ from functools import cached_property, lru_cache
 from types import ModuleType
 from typing import Any, Callable
 
+from pipeline.infer import words
 from pipeline.plugins import Registry
 
 PACKS = Registry(
@@ -82,8 +83,9 @@ class Cues:
 
 
 def packs_about(text: str) -> list[str]:
-    """The packs whose ``TOPICS`` name what ``text`` (a schema's title and description) is about."""
-    said = set(re.findall(r"[a-z]+", text.casefold()))
+    """The packs whose ``TOPICS`` name what ``text`` (a schema's title and description) is about,
+    in words however they are joined ("ContractSummary", a pydantic model's title)."""
+    said = set(words(text))
     return [name for name in PACKS.names() if said & set(getattr(PACKS.load(name), "TOPICS", ()))]
 
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from functools import lru_cache
 
 import pycountry
 from rapidfuzz import fuzz
 
 from pipeline.extractors.finding import Context, Proposal
+from pipeline.infer import spelled, words
 from pipeline.schemas import FieldSpec
 from schemas.types import parse_date, parse_term
 
@@ -237,7 +238,7 @@ def _date_value(m: re.Match[str]) -> str | None:
 _FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated)[\s,]+){0,4}"
 _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
-    "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective",
+    "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective", "effective date",
     "made and entered into this", "made and entered into on", "as of",
     # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
     "executed this agreement", "agreed to this",
@@ -465,6 +466,8 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
 # "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".
 _GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
 _MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
+# a described party's defined term after its description and address, before the next name
+_TERM_AFTER = re.compile(r"""(?:(?!\band\s+[A-Z"“])[^();])*\((?P<paren>[^()]{1,160})\)""")
 _LISTED = re.compile(
     rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
@@ -697,6 +700,8 @@ def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str,
             if not ok:
                 continue
             kind = "defined"
+        elif later := _TERM_AFTER.match(text, m.end(), min(limit, m.end() + 250)):
+            term = _defined_term(later.group("paren"))[1]  # "Acme, Inc., a Delaware corporation (the "Company")"
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
@@ -845,6 +850,46 @@ def find_parties(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     party (its defined term, "Acme" vs "Acme, Inc.") merge into one candidate
     whose value is its fullest legal name.
     """
+    if "parties" not in ctx.memo:
+        ctx.memo["parties"] = _read_parties(ctx)
+    return [proposal for _, proposal in ctx.memo["parties"]]
+
+
+# words of a field's name that say it holds a party, not which one
+_PARTY_WORDS = frozenset("party parties name legal full entity the".split())
+
+
+def find_party(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
+    """One of the parties, for a field that holds one ("disclosing_party", "licensor"): the
+    party whose defined term its name says (``Acme ("Disclosing Party")``); else the schema's
+    fields of one party each take the parties left in the order the preamble names them, so
+    ``disclosing_party`` and ``receiving_party`` are two parties, not one read twice. The
+    others stay as rivals for a person to choose."""
+    found = find_parties(ctx, spec)
+    if not found:
+        return None
+    parties = [party for party, _ in ctx.memo["parties"]]
+    fields = [f.name for f in ctx.specs if f.kind == "organization" and not f.many]
+    said = {name: _role(name, parties) for name in fields}
+    if (own := said.get(spec.name, _role(spec.name, parties))) is not None:
+        chosen, role = own, 1.0
+    else:
+        left = [i for i in range(len(parties)) if i not in said.values()]
+        unsaid = [name for name in fields if said[name] is None]
+        at = unsaid.index(spec.name) if spec.name in unsaid else 0
+        chosen, role = (left[at], 0.5) if at < len(left) else (None, 0.0)
+    return [replace(p, signals={**p.signals, "role": role if i == chosen else 0.0}) for i, p in enumerate(found)]
+
+
+def _role(name: str, parties: list[_Party]) -> int | None:
+    """The party whose defined term holds every word of the field's name that tells parties
+    apart ("disclosing" of ``disclosing_party`` in "Disclosing Party"), or None."""
+    own = set(spelled(name)) - _PARTY_WORDS
+    matched = [i for i, p in enumerate(parties) if own and any(own <= set(words(term)) for term in p.aliases)]
+    return matched[0] if len(matched) == 1 else None
+
+
+def _read_parties(ctx: Context) -> list[tuple[_Party, Proposal]]:
     text = ctx.text
     parties: list[_Party] = []
     for start, end, strength, kind, term in _mentions(text, _opening_end(text)):
@@ -877,13 +922,11 @@ def find_parties(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         typed = 1.0 if _is_org(p.value) or _person_like(p.value) else 0.5
         # where parties are named: the opening, or the signature blocks (for a name only they give)
         position = 1.0 if p.kinds == {"signed"} else _position(ctx, p.first)
-        out.append(
-            Proposal(
-                value=p.value,
-                spans=[(p.start, p.end)],
-                signals={"match": p.strength, "typed": typed, "position": position, "support": support, "consensus": consensus},
-            )
-        )
+        out.append((p, Proposal(
+            value=p.value,
+            spans=[(p.start, p.end)],
+            signals={"match": p.strength, "typed": typed, "position": position, "support": support, "consensus": consensus},
+        )))
     return out
 
 
@@ -982,8 +1025,8 @@ _CONTRACT_ALIAS = re.compile(
 )
 
 
-# a date field about when the agreement ends: "expiration date", "termination date", "end date"
-_EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending)\b")
+# a date field about when the agreement ends: "expiration date", "termination date", "end date", "valid until"
+_EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until)\b")
 
 
 def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
@@ -1001,5 +1044,6 @@ FINDERS = {
     ("jurisdiction", False): find_jurisdiction,
     ("term", False): find_term,
     ("organization", True): find_parties,
+    ("organization", False): find_party,
     ("date", False): find_date,
 }

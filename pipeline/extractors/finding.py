@@ -171,7 +171,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
-        if any(covers(r, hit) for r in covering) or any(between(r, hit, start) for r in rivals):
+        if any(covers(r, hit) for r in covering) or any(between(r, hit, start) and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
             best = LabelLink(strength, layout)
@@ -185,6 +185,12 @@ def covers(rival: LabelHit, hit: LabelHit) -> bool:
 def between(rival: LabelHit, hit: LabelHit, start: int) -> bool:
     """A rival label sits between this label and the value on the same line."""
     return rival.line is hit.line and hit.end <= rival.start and rival.end <= start
+
+
+def _included(ctx: Context, hit: LabelHit, rival: LabelHit) -> bool:
+    """The rival label after this one says what the amount includes ("TOTAL SALES (INCLUSIVE OF
+    GST)" beside a GST field): it qualifies this label's value and labels none of its own."""
+    return bool(label_words(ctx.text[hit.end : rival.start]) & ctx.cues.words("inclusive", INCLUSIVE))
 
 
 def left_of(a: Line, b: Line) -> bool:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import POSTCODE
-from pipeline.schemas import FieldSpec
+from pipeline.schemas import FieldSpec, part_specs
 from schemas.types import Date, parse_date
 
 _MONTH = (
@@ -81,8 +81,10 @@ def _address_words(ctx: Context) -> set[str]:
 
 def _own_date(ctx: Context, spec: FieldSpec) -> bool:
     """The schema's first date field stands for the document's own date (the issue date comes
-    before due, delivery or expiry dates in the schemas people write)."""
-    return next(s.name for s in ctx.specs if s.kind == "date") == spec.name
+    before due, delivery or expiry dates in the schemas people write); a record's dates count
+    where the record stands (``receipt.date`` of a schema that wraps the receipt in one field)."""
+    fields = (p for s in ctx.specs for p in (part_specs(ctx.schema, s.name) if s.kind == "object" else (s,)))
+    return next((f.name for f in fields if f.kind == "date"), None) == spec.name
 
 
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:

@@ -36,3 +36,12 @@ def test_a_malformed_field_mapping_is_a_usage_error():
 
     result = CliRunner().invoke(app, ["run", "--dataset", "sroie", "--limit", "1", "--schema", "shop_receipt", "--as", "merchant_name"])
     assert result.exit_code == 2 and "schema_field=dataset_field" in result.output
+
+
+def test_several_fields_mapped_to_one_label_are_scored_as_one_list():
+    from eval.metrics import Prediction
+    from eval.run import renamed
+
+    prediction = Prediction("d", {"disclosing_party": "Acme Inc.", "receiving_party": "Beta LLC", "law": None})
+    out = renamed(prediction, {"disclosing_party": "party", "receiving_party": "party", "law": "jurisdiction"})
+    assert out.values == {"party": ["Acme Inc.", "Beta LLC"], "jurisdiction": None}

@@ -40,3 +40,14 @@ def test_a_model_that_writes_null_as_a_string_says_not_stated():
     })
     assert dropped == []
     assert answers["effective_date"].value is None and answers["jurisdiction"].value == "New York"
+
+
+def test_a_plain_schemas_joined_title_and_short_names_read_as_words():
+    """A pydantic model's title "ReceiptScan" is a "receipt scan"; a field ``inv_dt`` with no
+    description is described as the "invoice date" it stands for."""
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "ReceiptScan", "properties": {"inv_dt": {"type": "string"}}})
+    messages = build_messages(model, field_specs(model), "text")
+    assert "from a receipt scan." in messages[0]["content"]
+    assert "- inv_dt: invoice date (a date" in messages[-1]["content"]

@@ -421,3 +421,28 @@ def test_f1_on_real_sroie_receipts_stays_above_floor():
 @pytest.mark.parametrize("text", ["", "\n\n", PAGE_BREAK])
 def test_empty_documents_give_no_candidates(text):
     assert extract(plain(text), "receipt") == {}
+
+
+def test_a_total_whose_label_says_it_includes_the_tax_is_the_total_beside_a_tax_field():
+    """"TOTAL SALES (INCLUSIVE OF GST)": the schema's GST field has the label "gst", which here
+    says what the total includes, not that the amount is the GST."""
+    model = model_from_json_schema({"title": "Till", "properties": {
+        "gst_amount": {"type": "number"}, "total": {"type": "number"},
+    }})
+    text = ("KEDAI ABC\nTOTAL SALES (EXCLUDING GST) :   2.00\nTOTAL GST :                      0.12\n"
+            "ROUNDING :                       0.00\nTOTAL SALES (INCLUSIVE OF GST) : 2.12\n"
+            "CASH :                           2.12\nCHANGE :                         0.00")
+    found = extract(boxed(text), model)
+    best = max(found["total"], key=strength)
+    assert (best.value, best.signals["match"]) == ("2.12", 0.9)  # labelled as fully as without a GST field
+    assert max(found["gst_amount"], key=strength).value == "0.12"
+
+
+def test_a_schema_that_wraps_the_document_in_one_record_reads_its_values():
+    """``{"receipt": {company, date, address, total}}``: no top-level date field; the record's
+    date is the document's own (before, looking for the first date field raised StopIteration)."""
+    model = model_from_json_schema({"title": "Extraction", "properties": {"receipt": {"type": "object", "properties": {
+        "company": {"type": "string"}, "date": {"type": "string"}, "total": {"type": "number"},
+    }}}})
+    found = extract(plain("GOLDEN LEAF SDN BHD\n12/03/2019\nTOTAL: 7.50"), model)
+    assert max(found["receipt"], key=strength).value == {"company": "GOLDEN LEAF SDN BHD", "date": "2019-03-12", "total": "7.50"}

@@ -210,3 +210,88 @@ def test_lists_of_dates_and_amounts_without_hints(tmp_path, monkeypatch):
     assert set(state.fields["dates"].value) == {"2024-03-01", "2024-02-28"}
     assert set(state.fields["amounts"].value) >= {"100.00", "119.00"}
     assert "10115.00" not in state.fields["amounts"].value
+
+
+def test_short_forms_in_names_choose_the_kind_and_labels_of_the_words_they_stand_for():
+    assert infer_kind("addr", {"type": "string"}) == "address"
+    assert infer_kind("dt", {"type": "string"}) == "date"
+    assert infer_kind("curr", {"type": "string"}) == "currency"
+    assert infer_kind("vat_pct", {"type": "number"}) == "percent"  # not a VAT number
+    assert infer_kind("tot", {"type": "string"}) == "money"
+    assert {"invoice no", "invoice number"} <= set(labels_from_name("inv_no"))
+    assert {"inv dt", "invoice date", "date"} <= set(labels_from_name("inv_dt"))
+    assert "total" in labels_from_name("amt")  # a document's bare amount, as "amount"
+    assert label_from_name("vendor_addr") == "vendor address"
+
+
+def test_words_that_only_qualify_a_printed_label_leave_it_standing_for_that_label():
+    for name in ("invoice_total_gross", "grossTotal", "TotalPaid", "total_rm", "totalUSD"):
+        assert "total" in labels_from_name(name), name
+    assert "transaction date" in labels_from_name("TransactionDateTime")
+    assert "total" not in labels_from_name("net_total") and "total" not in labels_from_name("total_tax")
+
+
+def test_more_words_for_the_parties_a_document_names():
+    assert infer_kind("payer", {"type": "string"}) == "organization"
+    assert infer_kind("contracting_entities", {"type": "array"}) == "organization"
+
+
+def test_a_billing_date_is_the_invoices_date_not_the_next_billing():
+    model = reg.model_from_json_schema({"title": "Incoming", "properties": {"billing_date": {"type": "string", "format": "date"}}})
+    spec = reg.field_specs(model)[0]
+    doc = make_document("INVOICE\nInvoice # 31898\nInvoice Date Sep 13, 2022\nAcme LLC\nBilling Period Sep 13, 2022 to Sep 13, 2023\nNext Billing Date Sep 13, 2023\nTotal $144.00")
+    best = max(propose(Context(doc, model), spec), key=lambda p: p.strength)
+    assert best.value == "2022-09-13"
+
+
+def test_names_of_a_moment_are_dates():
+    for name in ("signed_on", "valid_until", "effective_as_of", "effective", "commencement", "expiry", "agreement_end"):
+        assert infer_kind(name, {"type": "string"}) == "date", name
+    assert "effective date" in labels_from_name("effective")  # as documents print it
+    assert "expiry date" in labels_from_name("expiry")
+
+
+def test_the_word_before_of_is_the_head():
+    assert infer_kind("end_of_term", {"type": "string"}) == "date"
+    assert infer_kind("terms_of_payment", {"type": "string"}) == "text"  # not an amount
+    assert infer_kind("choice_of_law", {"type": "string"}) == "jurisdiction"
+
+
+def test_a_total_named_with_what_it_includes_or_its_type_word_first_is_printed_total():
+    for name in ("totalInclVat", "total_to_pay", "amountTotal", "totalAmountDue"):
+        assert infer_kind(name, {"type": "number"}) == "money" and "total" in labels_from_name(name), name
+    assert "total" not in labels_from_name("total_excl_vat")  # without tax: another value
+
+
+def test_vat_alone_is_an_amount_and_a_location_an_address():
+    assert infer_kind("vat", {"type": "number"}) == "money" and infer_kind("vat_id", {"type": "string"}) == "identifier"
+    assert infer_kind("location", {"type": "string", "description": "Where the shop is"}) == "address"
+    assert infer_kind("governed_by", {"type": "string"}) == "jurisdiction"
+
+
+def test_a_duration_a_schema_counts_in_a_unit_is_exported_as_that_number():
+    """``nda_term_months`` as an integer: read as a term ("2 years", which grounds in the printed
+    words), written in JSON as the months the schema asks for; a person's bare 24 is 24 months."""
+    model = reg.model_from_json_schema({"title": "NDA", "properties": {
+        "nda_term_months": {"type": "integer"},
+        "term_in_years": {"anyOf": [{"type": "number"}, {"type": "null"}]},
+        "term": {"type": "string"},
+    }})
+    read = model.model_validate({"nda_term_months": "two (2) years", "term_in_years": "18 months", "term": "3 years"})
+    assert read.nda_term_months == "2 years"
+    assert read.model_dump(mode="json") == {"nda_term_months": 24, "term_in_years": 1.5, "term": "3 years"}
+    assert model.model_validate({"nda_term_months": 24}).model_dump(mode="json")["nda_term_months"] == 24
+    assert {s.name: s.kind for s in reg.field_specs(model)}["nda_term_months"] == "term"
+
+
+def test_a_documents_amount_named_by_the_document_is_its_total():
+    labels = labels_from_name("invoice_amount")
+    assert "total" in labels and "invoice" not in labels  # "Invoice" heads the page, it labels no amount
+    assert "total" not in labels_from_name("tax_amount")
+
+
+def test_more_names_users_give_dates_jurisdictions_and_shops():
+    assert infer_kind("purchase_datetime", {"type": "string"}) == "date"
+    assert infer_kind("timestamp", {"type": "string"}) == "date"
+    assert infer_kind("governing_state", {"type": "string"}) == "jurisdiction"
+    assert infer_kind("outlet", {"type": "string"}) == "organization"

@@ -110,3 +110,26 @@ def test_installed_packages_add_types_through_the_entry_point_group(tmp_path, mo
         assert lease.cues == ["contracts_us"] and reg.field_specs(lease)[0].kind == "date"
     finally:
         reg.registry.cache_clear()
+
+
+def test_json_schema_as_older_drafts_and_other_tools_write_it(tmp_path, monkeypatch):
+    """``definitions`` (draft-07), a reference wrapped in ``allOf`` with a description beside it,
+    ``oneOf`` with null, and no title (the file's name names the type)."""
+    (tmp_path / "incoming_invoice.json").write_text(json.dumps({
+        "definitions": {"Company": {"type": "object", "properties": {"name": {"type": "string"}}}},
+        "properties": {
+            "issuer": {"$ref": "#/definitions/Company"},
+            "buyer": {"allOf": [{"$ref": "#/definitions/Company"}], "description": "Who is billed"},
+            "invoice_date": {"oneOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+        },
+    }))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        model = reg.get_schema("incoming_invoice")
+        specs = {s.name: s for s in reg.field_specs(model)}
+        assert (specs["issuer"].kind, specs["buyer"].kind, specs["invoice_date"].kind) == ("object", "object", "date")
+        assert specs["buyer"].description == "Who is billed"
+        assert [p.kind for p in reg.part_specs(model, "issuer")] == ["organization"]
+    finally:
+        reg.registry.cache_clear()

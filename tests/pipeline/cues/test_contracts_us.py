@@ -557,3 +557,49 @@ def test_parties_described_in_capitals_in_care_of_or_as_institutions(text):
     found = proposals("party", text)[1]
     assert found[0].value == "Acme, Inc." and found[1].value.lower().startswith("globex")
     assert found[1].signals["match"] >= 0.85  # described, not only listed after "and"
+
+
+def _one_party_each(properties: dict, text: str) -> dict[str, str]:
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "NDA facts", "properties": properties})
+    ctx = Context(make_document(text), model)
+    return {s.name: rank(propose(ctx, s), limit=5)[0].value for s in field_specs(model) if s.kind == "organization"}
+
+
+def test_fields_of_one_party_each_are_the_party_their_name_defines_else_the_next_named():
+    """"disclosing_party" is the party defined as the Disclosing Party, wherever the preamble
+    names it; fields whose names define none take the parties in the preamble's order: two
+    fields, two parties, never one read twice."""
+    defined = (
+        'This Agreement is entered into as of March 3, 2015 by and between Beta Labs LLC, a Texas limited '
+        'liability company ("Receiving Party"), and Acme Widgets, Inc., a Delaware corporation '
+        '("Disclosing Party").\nWHEREAS, the parties wish to talk.\n'
+    )
+    one = {"type": "string"}
+    assert _one_party_each({"disclosing_party": one, "receiving_party": one}, defined) == {
+        "disclosing_party": "Acme Widgets, Inc.", "receiving_party": "Beta Labs LLC"}
+    assert _one_party_each({"party_a": one, "party_b": one}, PREAMBLE) == {
+        "party_a": "Acme Widgets, Inc.", "party_b": "John Q. Smith"}
+    # one field defined, the other takes the party left
+    assert _one_party_each({"recipient": one, "company": one}, PREAMBLE) == {
+        "recipient": "John Q. Smith", "company": "Acme Widgets, Inc."}
+
+
+def test_a_date_valid_until_is_the_agreements_end():
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "Contract terms", "properties": {"valid_until": {"type": "string"}}})
+    text = PREAMBLE + "5. Term. This Agreement shall expire on December 31, 2018.\n"
+    best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
+    assert best.value == "2018-12-31"
+
+
+def test_an_agreement_that_has_an_effective_date_of_a_date_is_dated_so_whatever_the_fields_name():
+    from pipeline.schemas import model_from_json_schema
+
+    model = model_from_json_schema({"title": "NDA facts", "properties": {"commencement": {"type": "string"}}})
+    text = (PREAMBLE.replace("as of March 3, 2015 ", "") + "This agreement has an effective date\nof April 9, 2003. "
+            "It applies to information received under the May 13, 2003 License Agreement.\n")
+    best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
+    assert best.value == "2003-04-09"

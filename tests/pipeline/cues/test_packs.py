@@ -94,6 +94,8 @@ def test_a_plain_schema_gets_the_packs_about_what_it_describes_and_no_regional_o
     assert cues_for(receipt).names == ()
     chosen = model_from_json_schema({"title": "Lease agreement", "x-cues": [], "properties": {}})
     assert cues_for(chosen).names == ()
+    joined = model_from_json_schema({"title": "ContractSummary", "properties": {}})  # a pydantic model's title
+    assert cues_for(joined).names == ("contracts_us",)
 
 
 def test_a_type_that_names_no_regional_pack_gets_those_whose_signs_the_document_shows():
