@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import logging
 import os
 import pkgutil
 from importlib.metadata import entry_points
@@ -33,6 +34,8 @@ from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
 from pipeline.infer import infer_kind, label_from_name, labels_from_name, words
 from schemas.types import Text, term_in
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -254,21 +257,38 @@ def registry() -> dict[str, type[DocumentSchema]]:
         obj = ep.load()
         for cls in [obj] if inspect.isclass(obj) else _classes_in(obj):
             found[cls.name] = cls
+    unreadable.clear()
     for folder in _user_dirs():
-        for path in sorted(folder.glob("*.py")):
-            spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            for cls in _classes_in(module) + _plain_models_in(module):
+        for path in [*sorted(folder.glob("*.py")), *sorted(folder.glob("*.json"))]:
+            try:
+                classes = _user_types(path)
+            except Exception as exc:  # one file a user got wrong costs only its own types
+                unreadable[str(path)] = f"{type(exc).__name__}: {exc}"
+                log.warning("schema file %s skipped: %s", path, unreadable[str(path)])
+                continue
+            for cls in classes:
+                if cls.name in found:
+                    log.warning("schema file %s replaces the document type %r", path, cls.name)
                 found[cls.name] = cls
-        for path in sorted(folder.glob("*.json")):
-            cls = model_from_json_schema({"title": path.stem, **json.loads(path.read_text())})  # untitled: the file's name
-            found[cls.name] = cls
     return found
+
+
+unreadable: dict[str, str] = {}  # user schema files the registry skipped, with why
+
+
+def _user_types(path: Path) -> list[type[DocumentSchema]]:
+    """The document types in a user's pydantic module or JSON Schema file."""
+    if path.suffix == ".json":
+        return [model_from_json_schema({"title": path.stem, **json.loads(path.read_text())})]  # untitled: the file's name
+    spec = importlib.util.spec_from_file_location(f"docloop_user_schema_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return _classes_in(module) + _plain_models_in(module)
 
 
 def get_schema(name: str) -> type[DocumentSchema]:
     try:
         return registry()[name]
     except KeyError:
-        raise UnknownSchema(f"unknown schema {name!r}; known: {', '.join(sorted(registry()))}")
+        skipped = "".join(f"; skipped {path} ({why})" for path, why in unreadable.items())
+        raise UnknownSchema(f"unknown schema {name!r}; known: {', '.join(sorted(registry()))}{skipped}") from None

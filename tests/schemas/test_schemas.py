@@ -133,3 +133,24 @@ def test_json_schema_as_older_drafts_and_other_tools_write_it(tmp_path, monkeypa
         assert [p.kind for p in reg.part_specs(model, "issuer")] == ["organization"]
     finally:
         reg.registry.cache_clear()
+
+
+def test_a_schema_file_that_cannot_be_read_costs_only_its_own_types(tmp_path, monkeypatch, caplog):
+    """A broken JSON file, a module that raises, and a file that takes a built-in type's name:
+    the good file's type and the built-ins stay, the broken ones are named when asked for, and
+    the replacement is logged."""
+    (tmp_path / "good_bill.json").write_text(json.dumps({"properties": {"total": {"type": "number"}}}))
+    (tmp_path / "broken.json").write_text('{"properties": {"total": ')
+    (tmp_path / "raises.py").write_text("raise RuntimeError('not today')\n")
+    (tmp_path / "mine.json").write_text(json.dumps({"title": "NDA", "properties": {"party": {"type": "string"}}}))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="pipeline.schemas"):
+            assert {"good_bill", "invoice", "receipt"} <= set(reg.registry())
+        assert "replaces the document type 'nda'" in caplog.text
+        with pytest.raises(reg.UnknownSchema) as missing:
+            reg.get_schema("broken")
+        assert "broken.json (JSONDecodeError" in str(missing.value) and "raises.py (RuntimeError: not today)" in str(missing.value)
+    finally:
+        reg.registry.cache_clear()
