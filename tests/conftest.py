@@ -1,5 +1,6 @@
 """Shared fixtures: the datasets folder, small parsed documents, and stores on both databases."""
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,23 @@ from pipeline.state import PAGE_BREAK, Page, ParsedDocument, Word
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / ".." / "shared" / "datasets"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(autouse=True)
+def _schema_path_of_its_own() -> Iterator[None]:
+    """Each test starts with the process's own ``DOCLOOP_SCHEMA_PATH``: the evaluation adds its
+    user schemas to it for the rest of a process (``eval.run.user_schemas``), and a later test's
+    ``docloop`` child would otherwise classify among them too."""
+    from pipeline.schemas import registry
+
+    before = os.environ.get("DOCLOOP_SCHEMA_PATH")
+    yield
+    if os.environ.get("DOCLOOP_SCHEMA_PATH") != before:
+        if before is None:
+            del os.environ["DOCLOOP_SCHEMA_PATH"]
+        else:
+            os.environ["DOCLOOP_SCHEMA_PATH"] = before
+        registry.cache_clear()
 
 
 @contextmanager
