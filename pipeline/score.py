@@ -142,8 +142,8 @@ def witness(chosen: Candidate, all_candidates: list[Candidate], exclusive: bool 
     return {"model_asked": 1.0, "model_agrees": float(any(_key(c.value) == _key(chosen.value) for c in mine))}
 
 
-# kinds whose printed extent is a judgement (where a name ends); amounts and dates are exact
-EXTENT_KINDS = frozenset({"organization"})
+# kinds whose printed extent is a judgement (where a name or an address ends); amounts and dates are exact
+EXTENT_KINDS = frozenset({"organization", "address"})
 SAME_NAME = 0.5  # the shorter reading's share of the longer one's characters, at least
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.cues import cues_for
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.extractors.layout import norm
 from pipeline.kinds.base import Kind, implausible_name
@@ -114,5 +115,14 @@ class AddressKind(Kind):
         return find_addresses(ctx, spec)
 
     def implausible(self, value, printed):
-        return implausible_name(value)
+        return implausible_name(value) or _company_name(str(value))
+
+
+def _company_name(text: str) -> str | None:
+    """An address does not end in a legal form: "OLIVE9 PHARMACY SDN BHD" names the shop whose
+    address is asked (a model read it as the address)."""
+    end = text.rstrip(" .,")
+    if any(m.end() == len(end) for m in look(cues_for(None)).legal.finditer(end)):
+        return "a company's name, not an address"
+    return None
 

@@ -80,3 +80,25 @@ def test_the_other_partys_names_are_kept_apart_from_the_rivals():
     ranked = rank(proposals, limit=3)
     assert [p.value for p in ranked] == ["A", "B0", "B1", "Felix Wolf"]
     assert ranked[0].signals["unique"] > 0 and ranked[-1].signals["unique"] == 0.0
+
+
+def test_an_address_is_delimited_by_the_rules_and_a_company_name_is_no_address():
+    """The model's reading of an address with a line less is a vote for the rules' block, and
+    a company name the model gave as the address never outranks a plausible address."""
+    doc = make_document("OLIVE9 PHARMACY SDN BHD\n69 JALAN NOVA U5/N,\nSEKSYEN U5 SUBANG BESTARI\nTotal 10.00\n")
+    block = "69 JALAN NOVA U5/N, SEKSYEN U5 SUBANG BESTARI"
+
+    def read(value, raw, extractor="rules", **signals):
+        start = doc.text.index(raw)
+        return Candidate(field="address", value=value, raw=raw, extractor=extractor, evidence=[span_at(doc, start, start + len(raw))],
+                         signals={"grounded": 1.0, **signals})
+
+    def chosen(*candidates):
+        state = DocumentState(id="x", source="t", sha256="0" * 64, size=1, schema_name="receipt", schema_version="1",
+                              parsed=doc, candidates={"address": list(candidates)}, stage=Stage.grounded)
+        return score(state).fields["address"].value
+
+    rules = read(block, "69 JALAN NOVA U5/N,\nSEKSYEN U5 SUBANG BESTARI", cues=0.8, shape=0.5)
+    model_says = dict(extractor="llm", quote_found=1.0, value_in_quote=1.0, model=0.5, logprob=0.95)
+    assert chosen(rules, read("69 JALAN NOVA U5/N, SEKSYEN U5", "69 JALAN NOVA U5/N,\nSEKSYEN U5", **model_says)) == block
+    assert chosen(rules, read("OLIVE9 PHARMACY SDN BHD", "OLIVE9 PHARMACY SDN BHD", **model_says)) == block

@@ -94,3 +94,13 @@ def test_a_note_in_brackets_right_under_the_address_ends_it():
     assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (SUNRISE PUTRA NILAI)"
     del lines[3]
     assert address(lines) == "LOT 18, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR"
+
+
+def test_an_address_that_ends_in_a_legal_form_is_a_company_name_not_plausibly_an_address():
+    from pipeline.kinds import get_kind
+
+    address = get_kind("address")
+    assert address.implausible("OLIVE9 PHARMACY SDN BHD", "") == "a company's name, not an address"
+    assert address.implausible("Acme Ltd.", "") is not None
+    assert address.implausible("NO 5, JALAN SAGU 18, 81100 JOHOR BAHRU", "") is None
+    assert address.implausible("12 Main Street, Springfield", "") is None
