@@ -33,12 +33,14 @@ from schemas.base import DocumentSchema
 from pipeline.schemas import FieldSpec, field_specs
 
 
+# the labels printed for a subtotal, tax or total end a table whether or not the schema asks for them
+_SUMMARY = tuple(label for group in SAME_LABELS if group[0] in ("subtotal", "tax", "total") for label in group)
+
+
 def stop_labels(schema: type[DocumentSchema]) -> tuple[str, ...]:
-    """Labels that end a table: those of the schema's single money fields, and the labels
-    printed for a subtotal, tax or total, which end it whether or not the schema asks for them."""
+    """Labels that end a table: those of the schema's single money fields, and ``_SUMMARY``."""
     own = tuple(a.casefold() for s in field_specs(schema) if s.kind == "money" and not s.many for a in s.aliases)
-    summary = tuple(label for group in SAME_LABELS if group[0] in ("subtotal", "tax", "total") for label in group)
-    return tuple(dict.fromkeys(own + summary))
+    return tuple(dict.fromkeys(own + _SUMMARY))
 
 
 def record_spec(schema: type[DocumentSchema], spec: FieldSpec) -> tuple[dict[str, RecordField], str, str | None] | None:
