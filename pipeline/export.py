@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipeline.conform import conform, violations
 from pipeline.errors import UnknownSchema
 from pipeline.schemas import get_schema
 from pipeline.state import DocumentState, FieldStatus
@@ -64,10 +65,11 @@ class Export(BaseModel):
     provenance: dict[str, Any]
 
 
-def as_typed(schema_name: str, values: dict[str, Any]) -> dict[str, Any]:
+def as_typed(schema_name: str, values: dict[str, Any], printed: dict[str, str] | None = None) -> dict[str, Any]:
     """Each value as the document type's own field type writes it in JSON (ISO dates, amounts
     and rates in plain decimal notation, never "2E+1"), whichever extractor or person gave it;
-    a value the type does not accept stays as it is."""
+    a value the type does not accept stays as it is. A type built from the user's JSON Schema
+    writes them as that schema declares (``pipeline.conform``; ``printed``: evidence texts)."""
     try:
         model = get_schema(schema_name)
     except UnknownSchema:  # failed before a type was known
@@ -78,14 +80,24 @@ def as_typed(schema_name: str, values: dict[str, Any]) -> dict[str, Any]:
             typed[name] = model.model_validate({name: value}).model_dump(mode="json")[name]
         except ValidationError:
             typed[name] = value
-    return typed
+    return conform(model.source, typed, printed or {}) if model.source else typed
+
+
+def _violations(schema_name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``{"schema_violations": [...]}`` for a type built from the user's JSON Schema, else {}."""
+    try:
+        source = get_schema(schema_name).source
+    except UnknownSchema:
+        return {}
+    return {"schema_violations": violations(source, data)} if source else {}
 
 
 def export(state: DocumentState) -> dict[str, Any]:
     """The export of a document in any end state (failed ones included). A corrected field's
     value is the reviewer's: its confidence is 1.0, not the one its replaced value had."""
     status = state.status.value if state.status.value != "pending" else "needs_review"
-    values = as_typed(state.schema_name, {name: r.value for name, r in state.fields.items()})
+    printed = {name: r.evidence[0].text for name, r in state.fields.items() if r.evidence}
+    values = as_typed(state.schema_name, {name: r.value for name, r in state.fields.items()}, printed)
     fields = {
         name: {
             "value": values[name],
@@ -113,6 +125,7 @@ def export(state: DocumentState) -> dict[str, Any]:
             "models": sorted({f"{c.provider}:{c.model}" for c in state.model_calls}),
             "prompt_version": next((c.prompt_version for c in state.model_calls), None),
             "usage": usage(state.model_calls),  # tokens and cost, per document and per field
+            **_violations(state.schema_name, values),  # where data breaks the user's own schema
             **state.provenance,
         },
     }

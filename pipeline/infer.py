@@ -108,8 +108,10 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
-    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] == ["as", "of"]:
-        return "date"  # "signed_on", "valid_until", "effective_as_of": when something happens
+    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"]) or (named[-1:] == ["at"] and len(named) > 1):
+        return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at": when something happens
+    if named in (["from"], ["to"]) or (named[-1:] in (["by"], ["to"]) and len(named) == 2 and named[0] in _DEALINGS):
+        return "organization"  # "sold_by", "bill_to", a letter's "from": who did it, or to whom
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
     for kind, vocabulary in _NAME_WORDS:
@@ -119,6 +121,12 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     if (head in ("name", "to") or "name" in words(prop.get("description", ""))) and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
         return "organization"
     return "text"
+
+
+# what a party does or has done to it: the party's field is named "<word>_by" or "<word>_to"
+_DEALINGS = frozenset(
+    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered prepared made payable paid sent".split()
+)
 
 
 # words that end a description's opening noun phrase: "Date on the receipt", "Shop that sold it"
@@ -150,8 +158,8 @@ _PRICE_WORDS = frozenset("price cost sum".split())
 _ABBREVIATED = {"number": ("no", "nr")}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
-# "total_rm" and "amount_eur" (its currency) "Total"
-_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm".split()) | {c.casefold() for c in ISO_4217}
+# "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
+_QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm cents pence".split()) | {c.casefold() for c in ISO_4217}
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
@@ -214,6 +222,9 @@ def _printed(name: str) -> list[str]:
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)
+        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
+        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
+            labels.append(part)
     return list(dict.fromkeys(labels))
 
 

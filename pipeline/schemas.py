@@ -52,24 +52,24 @@ class FieldSpec:
     options: tuple[str, ...] = ()  # an enum's values: the field is one of them
 
 
-def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """A property as one schema: its ``$ref`` followed (what it says beside the reference, a
     description, kept), ``allOf`` merged, the option of ``anyOf``/``oneOf`` that is not null."""
     own = {k: v for k, v in prop.items() if k not in ("$ref", "allOf", "anyOf", "oneOf")}
     if "$ref" in prop:
-        return {**_resolve(defs[prop["$ref"].split("/")[-1]], defs), **own}
+        return {**resolve(defs[prop["$ref"].split("/")[-1]], defs), **own}
     if "allOf" in prop:  # {"allOf": [{"$ref": "#/definitions/Company"}], "description": ...}
-        return {k: v for part in prop["allOf"] for k, v in _resolve(part, defs).items()} | own
+        return {k: v for part in prop["allOf"] for k, v in resolve(part, defs).items()} | own
     if isinstance(prop.get("type"), list):  # {"type": ["array", "null"]}: an optional array
         types = [t for t in prop["type"] if t != "null"]
         return {**prop, "type": types[0] if len(types) == 1 else types}
     for option in prop.get("anyOf", prop.get("oneOf", [])):
         if option.get("type") != "null":
-            return {**_resolve(option, defs), **own}
+            return {**resolve(option, defs), **own}
     return prop
 
 
-def _definitions(js: dict[str, Any]) -> dict[str, Any]:
+def definitions(js: dict[str, Any]) -> dict[str, Any]:
     """Named subschemas: ``$defs``, or ``definitions`` as draft-07 and older name them."""
     return {**js.get("definitions", {}), **js.get("$defs", {})}
 
@@ -77,7 +77,7 @@ def _definitions(js: dict[str, Any]) -> dict[str, Any]:
 def _item(array: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """An array's item schema, described by the array's description where it has none of its own
     (``"parties": {"type": "array", "description": "Companies bound by it", "items": {"type": "string"}}``)."""
-    item = _resolve(array.get("items", {}), defs)
+    item = resolve(array.get("items", {}), defs)
     return item if "description" in item or "description" not in array else {**item, "description": array["description"]}
 
 
@@ -106,10 +106,10 @@ def field_specs(model: type[DocumentSchema]) -> list[FieldSpec]:
 @lru_cache(maxsize=256)  # pydantic builds the JSON Schema anew on each call; stages ask per document
 def _field_specs(model: type[DocumentSchema]) -> tuple[FieldSpec, ...]:
     js = model.model_json_schema()
-    defs = _definitions(js)
+    defs = definitions(js)
     specs = []
     for name, raw in js.get("properties", {}).items():
-        prop = _resolve(raw, defs)
+        prop = resolve(raw, defs)
         many = prop.get("type") == "array"
         item = _item(prop, defs) if many else prop
         specs.append(
@@ -135,12 +135,12 @@ def part_specs(model: type[DocumentSchema], name: str) -> tuple[FieldSpec, ...]:
     top-level field; of a list of records, each is a list. Lists and records inside a record are
     left to the model."""
     js = model.model_json_schema()
-    defs = _definitions(js)
-    field = _resolve(js["properties"][name], defs)
+    defs = definitions(js)
+    field = resolve(js["properties"][name], defs)
     many = field.get("type") == "array"
     specs = []
-    for part, raw in _resolve(field.get("items", {}), defs).get("properties", {}).items() if many else field.get("properties", {}).items():
-        prop = _resolve(raw, defs)
+    for part, raw in resolve(field.get("items", {}), defs).get("properties", {}).items() if many else field.get("properties", {}).items():
+        prop = resolve(raw, defs)
         both = f"{name}_{part}"
         kind = _part_kind(name, part, prop)
         if prop.get("type") in ("array", "object") or kind == "object":
@@ -162,7 +162,7 @@ def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseMod
     part takes its kind from both names ("merchant name", "parties name" are a company's)."""
     parts = {}
     for part, raw in js.get("properties", {}).items():
-        p = _resolve(raw, defs)
+        p = resolve(raw, defs)
         said = {key: p[key] for key in ("x-aliases", "x-kind") if key in p}
         kind = _part_kind(name, part, p)
         parts[part] = (_json_type(kind) | None, Field(None, description=p.get("description"), json_schema_extra=said or None))
@@ -186,9 +186,9 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
     fields: dict[str, Any] = {}
-    defs = _definitions(js)
+    defs = definitions(js)
     for name, raw in js.get("properties", {}).items():
-        prop = _resolve(raw, defs)
+        prop = resolve(raw, defs)
         many = prop.get("type") == "array"
         value = _item(prop, defs) if many else prop
         if _kind(name, value) == "object":
@@ -199,7 +199,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = term_in(unit)
         else:
             typ = _json_type(_kind(name, value))
-        examples = prop.get("examples") or _resolve(prop.get("items", {}), defs).get("examples") or []
+        examples = prop.get("examples") or resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
         spec = field(
             f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
@@ -215,6 +215,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
+    model.source = js
     # a schema that names no packs gets those about what its title and description say
     model.cues = list(js["x-cues"]) if "x-cues" in js else packs_about(f"{model.title} {js.get('description', '')}")
     return model

@@ -54,3 +54,6 @@ class DocumentSchema(BaseModel):
     keywords: ClassVar[list[str]] = []  # words typical of this type, for --schema auto
     cues: ClassVar[list[str]] = []  # cue packs (pipeline.cues) with this type's regional knowledge
     checks: ClassVar[list[CrossCheck]] = []  # cross-field checks, see schemas.checks
+    # the user's JSON Schema a type was built from: exports are written as it declares and checked
+    # against it (pipeline.conform)
+    source: ClassVar[dict[str, Any] | None] = None

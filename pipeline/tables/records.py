@@ -78,12 +78,12 @@ def record_fields(item_schema: dict[str, Any]) -> dict[str, RecordField]:
     fields: a plain schema's field names stand for the column headers, ``unit_price`` for "Unit price",
     ``description`` for "Item")."""
     from pipeline.infer import column_labels_from_name
-    from pipeline.schemas import _kind, _resolve
+    from pipeline.schemas import _kind, resolve
 
     defs = item_schema.get("$defs", {})
     fields = {}
     for name, raw in item_schema.get("properties", {}).items():
-        prop = _resolve(raw, defs)
+        prop = resolve(raw, defs)
         aliases = prop.get("x-aliases") or column_labels_from_name(name)
         fields[name] = RecordField(name, _kind(name, prop), tuple(a.casefold() for a in aliases), prop.get("description", ""))
     return fields

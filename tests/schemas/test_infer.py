@@ -295,3 +295,16 @@ def test_more_names_users_give_dates_jurisdictions_and_shops():
     assert infer_kind("timestamp", {"type": "string"}) == "date"
     assert infer_kind("governing_state", {"type": "string"}) == "jurisdiction"
     assert infer_kind("outlet", {"type": "string"}) == "organization"
+
+
+def test_who_did_it_or_to_whom_is_a_party_and_an_at_a_moment():
+    string = {"type": "string"}
+    assert [infer_kind(n, string) for n in ("sold_by", "issued_by", "bill_to", "payable_to", "from", "to")] == ["organization"] * 6
+    assert [infer_kind(n, string) for n in ("created_at", "purchased_at", "valid_from")] == ["date"] * 3
+    assert infer_kind("at", string) == "text" and infer_kind("comes_from", string) == "text"
+
+
+def test_a_total_of_a_value_printed_under_its_own_label_is_looked_for_under_it():
+    assert {"tax", "vat", "gst"} <= set(labels_from_name("tax_total")) and "total" not in labels_from_name("tax_total")
+    assert "tax" in labels_from_name("total_tax") and "tax" in labels_from_name("tax_cents")
+    assert "total" not in labels_from_name("tax_cents") and "total" in labels_from_name("total_cents")
