@@ -39,8 +39,17 @@ SYSTEM = (
 
 
 def unnamed(grid: Grid, mapped: list[str | None]) -> list[int]:
-    """Columns with a printed header that no label named: the ones worth asking about."""
-    return [i for i, name in enumerate(mapped) if name is None and i < len(grid.header) and grid.header[i].strip()]
+    """Columns with a printed header that no label named: the ones worth asking about. A column
+    that numbers the lines (1, 2, 3, ...) holds no field: asking would cost a call for "none"."""
+    return [
+        i for i, name in enumerate(mapped)
+        if name is None and i < len(grid.header) and grid.header[i].strip() and not _numbers_lines(grid, i)
+    ]
+
+
+def _numbers_lines(grid: Grid, i: int) -> bool:
+    values = [row[i].text.strip().rstrip(".") for row in grid.rows if i < len(row) and row[i] is not None]
+    return bool(values) and all(v.isdigit() for v in values) and [int(v) for v in values] == list(range(1, len(values) + 1))
 
 
 def _column(grid: Grid, i: int, known: str | None) -> dict[str, object]:

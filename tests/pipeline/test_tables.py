@@ -195,6 +195,18 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     assert taken == ["description", "quantity", None, "amount"]  # the code column holds numbers: quantity by kind
 
 
+def test_a_column_numbering_the_lines_is_not_asked_of_the_model():
+    """A "#" or "Pos." column counting 1, 2, 3 holds no field: a model call would only say "none"."""
+    from pipeline.tables.columns import unnamed
+    from pipeline.tables.grid import Cell, Grid
+
+    rows = [[Cell(t, []) for t in (n, name, code)] for n, name, code in (("1", "Support", "10442"), ("2.", "Hosting", "10443"))]
+    grid = Grid(page=1, rows=rows, header=["Pos.", "Item", "Art.-Nr."])
+    assert unnamed(grid, [None, "description", None]) == [2]
+    codes = Grid(page=1, rows=[[Cell(t, []) for t in ("3", "Support")]], header=["Nr", "Item"])
+    assert unnamed(codes, [None, "description"]) == [0]  # a lone 3 counts no lines: maybe an article
+
+
 def test_the_tables_extractor_asks_a_model_only_in_a_cascade_that_runs_one():
     from pipeline.extractors.tables import TablesExtractor
 
