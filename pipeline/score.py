@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from itertools import product
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -317,12 +318,22 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
     candidates = delimited(spec, candidates)
     if spec.many:
         return _choose_many(spec, candidates, model, scorer)
-    # whoever proposes it, a name the rules read as the other party's is not this field's
-    against = {_key(c.value) for c in candidates if other_party(c.signals)}
-    ranked = [t for t in _rank(spec, candidates, model) if _key(t[2].value) not in against]
+    ranked = _ranked_values(spec, candidates, model)
     if not ranked:
         return choose(spec, [], model, scorer)
-    _, feats, best = ranked[0]
+    return _result(spec, ranked, 0, model, scorer)
+
+
+def _ranked_values(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema]) -> list:
+    """``_rank``'s values, but for one the rules read as the other party's name: whoever
+    proposes it, it is not this field's."""
+    against = {_key(c.value) for c in candidates if other_party(c.signals)}
+    return [t for t in _rank(spec, candidates, model) if _key(t[2].value) not in against]
+
+
+def _result(spec: FieldSpec, ranked: list, index: int, model: type[DocumentSchema], scorer: Scorer) -> FieldResult:
+    """The field's result with ``ranked[index]`` chosen, the others kept as alternatives."""
+    _, feats, best = ranked[index]
     return FieldResult(
         value=best.value,
         confidence=scorer.confidence(model.name, spec.name, feats),
@@ -330,7 +341,7 @@ def choose(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSch
         evidence=best.evidence,
         extractor=best.extractor,
         reasons=_reasons(feats, best),
-        candidates=[c for _, _, c in ranked[1:]],
+        candidates=[c for i, (_, _, c) in enumerate(ranked) if i != index],
     )
 
 
@@ -342,9 +353,48 @@ def score(state: DocumentState, scorer: Scorer | None = None) -> DocumentState:
         spec.name: choose(spec, state.candidates.get(spec.name, []), model, scorer)
         for spec in field_specs(model)
     }
-    fields = _with_checks(model, fields, scorer)
+    fields = _with_checks(model, _consistent(model, fields, state.candidates, scorer), scorer)
     provenance = dict(state.provenance, scorer=scorer.version)
     return state.model_copy(update={"fields": fields, "stage": Stage.scored, "provenance": provenance})
+
+
+ALTERNATIVES = 3  # a field's best values tried when a cross-field check fails
+
+
+def _consistent(model: type[DocumentSchema], fields: dict[str, FieldResult], candidates: dict[str, list[Candidate]], scorer: Scorer) -> dict[str, FieldResult]:
+    """Where a cross-field check fails on the chosen values, the combination of each field's
+    best visible, plausible values that holds, the most probable one, if there is one: a
+    subtotal read from the total's line ("Gesamtbetrag") loses to the one that adds up with
+    the tax to the total. Lists are kept as chosen; a check none of whose values have
+    alternatives stays failed (and sends its fields to review)."""
+    specs = {s.name: s for s in field_specs(model)}
+    fields = dict(fields)
+    for check in model.checks:
+        values = {name: r.value for name, r in fields.items()}
+        if any(values.get(f) in (None, []) for f in check.fields) or not check.failed(values):
+            continue
+        options = [_options(specs[name], candidates.get(name, []), model) for name in check.fields]
+        holding = [
+            combo for combo in product(*options)
+            if not check.failed(values | {name: ranked[i][2].value for name, (ranked, i) in zip(check.fields, combo) if ranked})
+        ]
+        if not holding:
+            continue
+        best = max(holding, key=lambda combo: sum(ranked[i][0] for ranked, i in combo if ranked))
+        for name, (ranked, i) in zip(check.fields, best):
+            if ranked and _key(ranked[i][2].value) != _key(values[name]):
+                fields[name] = _result(specs[name], ranked, i, model, scorer)
+    return fields
+
+
+def _options(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema]) -> list[tuple[list, int]]:
+    """(ranked values, index) for each of a single-valued field's best values a person can see
+    and that are plausibly of its kind; one empty option for a list (kept as it is)."""
+    if spec.many:
+        return [([], 0)]
+    ranked = _ranked_values(spec, delimited(spec, candidates), model)
+    usable = [i for i, (_, _, c) in enumerate(ranked) if visible(c) == 1 and plausible(spec, c)][:ALTERNATIVES]
+    return [(ranked, i) for i in usable] or [([], 0)]
 
 
 def _with_checks(model: type[DocumentSchema], fields: dict[str, FieldResult], scorer: Scorer) -> dict[str, FieldResult]:

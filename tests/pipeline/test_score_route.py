@@ -63,6 +63,21 @@ def test_cross_field_check_sends_fields_to_review():
         assert any("cross-field" in r for r in bad.fields[name].reasons)
 
 
+def test_a_failed_sum_takes_the_fields_next_values_that_add_up():
+    """The model read the subtotal from the total's line (106.00, the stronger reading); the
+    rules' 100.00 adds up with the tax to the total, so it is chosen, and the sum holds."""
+    candidates = [cand("subtotal", "106.00", "106.00", extractor="llm", quote_found=1.0, model=1.0),
+                  cand("subtotal", "100.00", "100.00", match=0.6),
+                  cand("tax", "6.00", "6.00", match=1.0, layout=1.0), cand("total", "106.00", "106.00", match=1.0, layout=1.0)]
+    assert score(state(candidates[:2])).fields["subtotal"].value == "106.00"  # alone, the stronger reading
+    fields = score(state(candidates)).fields
+    assert fields["subtotal"].value == "100.00" and fields["subtotal"].features["cross_check"] == 1.0
+    assert [c.value for c in fields["subtotal"].candidates] == ["106.00"]
+    # with no values that add up, the first choice stays and goes to review
+    alone = route(score(state([candidates[0], *candidates[2:]])), 0.5).fields
+    assert alone["subtotal"].value == "106.00" and any("cross-field" in r for r in alone["subtotal"].reasons)
+
+
 def test_reviewed_fields_keep_their_status_on_reroute():
     s = score(state([cand("total", "150.00", "150.00")]))
     fields = dict(s.fields, total=FieldResult(value="106.00", confidence=1.0, status=FieldStatus.corrected))
