@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from schemas.checks import CrossCheck, in_order, sums_to
 from schemas.types import ISO_4217
 
 def _plurals(words: frozenset[str]) -> frozenset[str]:
@@ -179,6 +180,24 @@ COLUMN_LABELS = (
     ("description", "item", "items", "item description", "product", "service", "article", "details", "charge", "charge name"),
     ("amount", "line total", "total", "line amount", "net amount"),
 )
+
+
+def implied_checks(fields: list[tuple[str, str, bool, tuple[str, ...]]]) -> list[CrossCheck]:
+    """The checks a plain schema's fields imply, as the built-in invoice declares them: its
+    subtotal and tax add up to its total, its date is not after its due date. ``fields``:
+    (name, kind, many, printed labels) of each; a field stands for the value of the one
+    ``SAME_LABELS`` group its labels are in."""
+    role: dict[str, str] = {}
+    for name, kind, many, labels in fields:
+        groups = [group[0] for group in SAME_LABELS if set(labels) & set(group)]
+        if kind in ("money", "date") and not many and len(groups) == 1:
+            role.setdefault(groups[0], name)
+    checks = []
+    if {"subtotal", "tax", "total"} <= role.keys():
+        checks.append(sums_to((role["subtotal"], role["tax"]), role["total"]))
+    if {"date", "due date"} <= role.keys():
+        checks.append(in_order(role["date"], role["due date"]))
+    return checks
 
 
 def other_labels(aliases: tuple[str, ...]) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ class Reason(StrEnum):
     further_items = "uncertain further items"
     audit = "audit sample"
     cross_field = "cross-field check failed"
+    made_to_add_up = "chosen so that a cross-field check holds"  # not as first read: a person confirms
     implausible = "not plausibly of its kind"  # an identifier that is a word, an amount like a page number
     model_disagrees = "the model reads another value"  # the second reader, asked, disagrees
     ocr_unsure = "read by OCR with low confidence"  # a scan's word tesseract was unsure of

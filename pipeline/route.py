@@ -13,7 +13,8 @@ An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
 hash of document and field, so routing stays idempotent) goes to a person anyway:
 the only way to learn how often accepted values are right, which re-fits need.
  A failed
-cross-field check sends the fields it involves to review.
+cross-field check sends the fields it involves to review, and so do values chosen over
+likelier readings so that one holds (``pipeline.score``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from pipeline.schemas import field_specs, get_schema
 
+NEVER_ALONE = BLOCKING | {Reason.made_to_add_up}  # reasons no confidence overrules
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
 AUDIT = Reason.audit
 
@@ -71,7 +73,7 @@ def route(
             continue
         threshold = thresholds.get(spec.name, spec.review_threshold or default_threshold)
         empty = result.value in (None, [], "")
-        accept = result.confidence >= threshold and (empty or _grounded(result)) and not BLOCKING.intersection(result.reasons)
+        accept = result.confidence >= threshold and (empty or _grounded(result)) and not NEVER_ALONE.intersection(result.reasons)
         if accept and state.parsed is not None and not all(state.parsed.ocr_sure(e.start, e.end) for e in result.evidence):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.ocr_unsure]})
         if accept and (doubts := _doubts(spec.kind, result)):

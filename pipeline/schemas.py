@@ -32,7 +32,7 @@ from pipeline.cues import packs_about
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
-from pipeline.infer import infer_kind, label_from_name, labels_from_name, words
+from pipeline.infer import implied_checks, infer_kind, label_from_name, labels_from_name, words
 from schemas.types import Text, term_in
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
     fields: dict[str, Any] = {}
+    read: list[tuple[str, str, bool, tuple[str, ...]]] = []  # what implied_checks reads of each field
     defs = definitions(js)
     for name, raw in js.get("properties", {}).items():
         prop = resolve(raw, defs)
@@ -201,10 +202,12 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
+        aliases = prop.get("x-aliases") or labels_from_name(name)
+        read.append((name, _kind(name, value), many, tuple(aliases)))
         spec = field(
             f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
             # a plain schema prints its fields' names as labels ("Invoice number")
-            aliases=prop.get("x-aliases") or labels_from_name(name),
+            aliases=aliases,
             review_threshold=prop.get("x-review-threshold"),
             many=many,
         )
@@ -216,6 +219,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
     model.source = js
+    model.checks = implied_checks(read)
     # a schema that names no packs gets those about what its title and description say
     model.cues = list(js["x-cues"]) if "x-cues" in js else packs_about(f"{model.title} {js.get('description', '')}")
     return model

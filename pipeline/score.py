@@ -366,7 +366,8 @@ def _consistent(model: type[DocumentSchema], fields: dict[str, FieldResult], can
     best visible, plausible values that holds, the most probable one, if there is one: a
     subtotal read from the total's line ("Gesamtbetrag") loses to the one that adds up with
     the tax to the total. Lists are kept as chosen; a check none of whose values have
-    alternatives stays failed (and sends its fields to review)."""
+    alternatives, or only far less likely ones, stays failed. Either way its fields go to a
+    person: values chosen to add up are better ones to confirm, not ones to accept alone."""
     specs = {s.name: s for s in field_specs(model)}
     fields = dict(fields)
     for check in model.checks:
@@ -374,17 +375,29 @@ def _consistent(model: type[DocumentSchema], fields: dict[str, FieldResult], can
         if any(values.get(f) in (None, []) for f in check.fields) or not check.failed(values):
             continue
         options = [_options(specs[name], candidates.get(name, []), model) for name in check.fields]
+        # the check's result (its last field: the total the parts add up to) stands as read: a
+        # receipt's total is not given up for parts that add up without it, where rounding or a
+        # service charge breaks the sum
         holding = [
             combo for combo in product(*options)
-            if not check.failed(values | {name: ranked[i][2].value for name, (ranked, i) in zip(check.fields, combo) if ranked})
+            if combo[-1][1] == 0
+            and not check.failed(values | {name: ranked[i][2].value for name, (ranked, i) in zip(check.fields, combo) if ranked})
         ]
-        if not holding:
+        best = max(holding, key=_odds, default=None)
+        if best is None:
             continue
-        best = max(holding, key=lambda combo: sum(ranked[i][0] for ranked, i in combo if ranked))
         for name, (ranked, i) in zip(check.fields, best):
             if ranked and _key(ranked[i][2].value) != _key(values[name]):
                 fields[name] = _result(specs[name], ranked, i, model, scorer)
+        # a sum made to hold is no evidence that the values are right: each goes to a person
+        for name in check.fields:
+            fields[name] = fields[name].model_copy(update={"reasons": [*fields[name].reasons, Reason.made_to_add_up]})
     return fields
+
+
+def _odds(combo: tuple) -> float:
+    """How likely a combination of values is, as the product of each value's prior."""
+    return math.prod(ranked[i][0] for ranked, i in combo if ranked)
 
 
 def _options(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSchema]) -> list[tuple[list, int]]:
@@ -405,7 +418,8 @@ def _with_checks(model: type[DocumentSchema], fields: dict[str, FieldResult], sc
     outcome: dict[str, float] = {}
     for check in model.checks:
         if all(values.get(f) not in (None, []) for f in check.fields):
-            held = 0.0 if check.failed(values) else 1.0
+            made = any(Reason.made_to_add_up in fields[f].reasons for f in check.fields)
+            held = 0.0 if made or check.failed(values) else 1.0
             for name in check.fields:
                 outcome[name] = min(outcome.get(name, 1.0), held)
     for name, held in outcome.items():

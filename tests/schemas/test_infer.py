@@ -308,3 +308,16 @@ def test_a_total_of_a_value_printed_under_its_own_label_is_looked_for_under_it()
     assert {"tax", "vat", "gst"} <= set(labels_from_name("tax_total")) and "total" not in labels_from_name("tax_total")
     assert "tax" in labels_from_name("total_tax") and "tax" in labels_from_name("tax_cents")
     assert "total" not in labels_from_name("tax_cents") and "total" in labels_from_name("total_cents")
+
+
+def test_a_plain_schema_with_a_subtotal_tax_and_total_gets_the_invoices_checks():
+    from pipeline.schemas import model_from_json_schema
+
+    money = {"type": "number"}
+    bill = model_from_json_schema({"title": "Bill", "properties": {
+        "net_amount": money, "vat": money, "grand_total": money, "bill_date": {"type": "string"}, "pay_by": {"type": "string", "format": "date"},
+    }})
+    assert [c.message for c in bill.checks] == ["net_amount + vat does not equal grand_total", "bill_date is after pay_by"]
+    assert bill.checks[0].failed({"net_amount": "100.00", "vat": "6.00", "grand_total": "150.00"})
+    # no sum without all three; lists of amounts are no parts of it
+    assert model_from_json_schema({"title": "Till", "properties": {"tax": money, "total": money, "subtotal": {"type": "array", "items": money}}}).checks == []
