@@ -36,6 +36,7 @@ from pipeline.parsers.image import read_scan, write_lines
 from pipeline.parsers.pdfium_batch import word_rects
 from pipeline.parsers.pdfium_calls import address
 from pipeline.parsers.visibility import mark_words, word_styles
+from pipeline.state import BBox
 
 # a word and the whitespace before it; a word ends at a line-end hyphen (\x02)
 _WORD = re.compile(r"(\s*)([^\s\x02]*\x02|\S+)")
@@ -43,6 +44,7 @@ _WORD = re.compile(r"(\s*)([^\s\x02]*\x02|\S+)")
 # char by char; it stays \x02 until written. Other control characters and non-characters are
 # noise. Same-length replacements keep char indices aligned.
 _CLEAN = {0xFFFE: "\x02", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
+_UNCLEAN = re.compile("[" + "".join(map(re.escape, map(chr, _CLEAN))) + "]")  # most pages have none
 _META_KEYS = ("title", "author", "subject", "creator", "producer")
 
 
@@ -90,7 +92,7 @@ def _chars(textpage: pdfium.PdfTextPage) -> str:
         codes = array.array("I", map(pdfium_c.FPDFText_GetUnicode, repeat(textpage.raw, n), range(n)))
         # utf-32 with "replace" turns each invalid code point into one U+FFFD
         text = codes.tobytes().decode("utf-32-le", errors="replace")
-    return text.translate(_CLEAN)
+    return text.translate(_CLEAN) if _UNCLEAN.search(text) else text  # translate() is slow per char
 
 
 def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str, left: float, top: float) -> list[int]:
@@ -118,8 +120,12 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
         words[i] = words[i].replace("\x02", "-")
     boxes, counts, objects = word_rects(address(textpage.raw), starts.astype(np.int32), ends.astype(np.int32))
     # PDF space (y up) -> top-left origin
-    located = np.column_stack((boxes[:, 0] - left, top - boxes[:, 1], boxes[:, 2] - left, top - boxes[:, 3])).tolist()
-    builder.words(words, [tuple(box) if rects else None for box, rects in zip(located, counts.tolist(), strict=True)], prefixes)
+    x0, x1 = (boxes[:, [0, 2]] - left).T.tolist()
+    y0, y1 = (top - boxes[:, [1, 3]]).T.tolist()
+    located: list[BBox | None] = list(zip(x0, y0, x1, y1))  # tuples made once: no lists in between
+    for i in np.flatnonzero(counts == 0).tolist():
+        located[i] = None  # no rectangle: pdfium drew nothing of the word
+    builder.words(words, located, prefixes)
     return objects
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -144,10 +145,10 @@ def _hex(rgb: tuple[int, int, int] | None) -> str | None:
 _ROWS = 4096  # text objects per vectorised block: blocks x fills booleans stay small
 
 
-def _beneath(boxes: np.ndarray, paint: np.ndarray, fills: _Fills) -> list[tuple[tuple[int, int, int] | None, bool]]:
-    """(colour beneath, covered) of each text object, by its box (left, bottom, right, top)
-    and paint index (-1: unknown, nothing found beneath or over it): the last opaque box
-    painted under it (white, the page, if none), and whether one is painted over it."""
+def _beneath(boxes: np.ndarray, paint: np.ndarray, fills: _Fills) -> tuple[list[tuple[int, int, int] | None], list[bool]]:
+    """For each text object, by its box (left, bottom, right, top) and paint index (-1:
+    unknown, nothing found beneath or over it): the colour of the last opaque box painted
+    under it (white, the page, if none), and whether one is painted over it."""
     background: list[tuple[int, int, int] | None] = [WHITE] * len(paint)
     covered = [False] * len(paint)
     rows = np.flatnonzero(paint >= 0)
@@ -165,7 +166,7 @@ def _beneath(boxes: np.ndarray, paint: np.ndarray, fills: _Fills) -> list[tuple[
         found = below[np.arange(len(idx)), last] >= 0
         for i, fill, under, on_top in zip(idx.tolist(), last.tolist(), found.tolist(), over.tolist(), strict=True):
             background[i], covered[i] = fills.colours[fill] if under else WHITE, on_top
-    return list(zip(background, covered, strict=True))
+    return background, covered
 
 
 @lru_cache(maxsize=1024)
@@ -201,27 +202,32 @@ def word_styles(page: pdfium.PdfPage, objects: list[int]) -> tuple[list[dict[str
     handles = list(dict.fromkeys(filter(None, objects)))  # each object once, in word order
     own = text_objects(handles)
     colour_read, matrix_read, bounds_read = own.read.T
-    rgba = np.where(colour_read[:, None], own.rgba, np.array(BLACK, np.uint32)).tolist()
-    m = own.abcd.astype(float)  # in double, as the floats of Python's arithmetic (round() is Python's below)
+    rgba = np.where(colour_read[:, None], own.rgba, np.array(BLACK, np.uint32)).T.tolist()
+    m = own.abcd.astype(float)  # in double, as the floats of Python's arithmetic
     det = np.abs(m[:, 0] * m[:, 3] - m[:, 1] * m[:, 2]).tolist()
-    sizes = [round(s * (d**0.5 if read else 1.0), 2) for s, d, read in zip(own.sizes.tolist(), det, matrix_read.tolist(), strict=True)]
     box, t = own.bounds.astype(float), BOX_TOLERANCE  # float64: a float32 array would compare in float32
     in_crop = ~bounds_read | (
         (box[:, 0] >= crop[0] - t) & (box[:, 1] >= crop[1] - t) & (box[:, 2] <= crop[2] + t) & (box[:, 3] <= crop[3] + t)
     )
-    paint = np.array([texts.get(h, -1) for h in handles], dtype=int)
-    beneath = _beneath(box, np.where(bounds_read, paint, -1), fills)
+    paint = np.fromiter(map(texts.get, handles, repeat(-1)), int, len(handles))
+    background, covered = _beneath(box, np.where(bounds_read, paint, -1), fills)
+    # what decides an object's style; a page has thousands of objects and a few distinct keys
+    keys = list(zip(
+        own.modes.tolist(), *rgba, own.sizes.tolist(), det, matrix_read.tolist(), in_crop.tolist(), background, covered,
+        strict=True,
+    ))
     styles: list[dict[str, Any]] = []
     style_of: dict[tuple[tuple[str, Any], ...], int] = {}
-    object_style: dict[int, int] = {}  # text object -> its style
-    for h, mode, (r, g, b, a), size, inside, (background, covered) in zip(
-        handles, own.modes.tolist(), rgba, sizes, in_crop.tolist(), beneath, strict=True
-    ):
-        verdict = _verdict((mode, (r, g, b), a, size, inside), background, covered)
+    key_style = {}
+    for key in dict.fromkeys(keys):  # in order of first appearance, as styles are numbered
+        mode, r, g, b, a, size, d, scaled, inside, under, over = key
+        font_size = round(size * (d**0.5 if scaled else 1.0), 2)  # the size on paper
+        verdict = _verdict((mode, (r, g, b), a, font_size, inside), under, over)
         if verdict not in style_of:
             style_of[verdict] = len(styles)
             styles.append({k: list(v) if k == "hidden" else v for k, v in verdict})
-        object_style[h] = style_of[verdict]
+        key_style[key] = style_of[verdict]
+    object_style = dict(zip(handles, map(key_style.__getitem__, keys), strict=True))  # text object -> its style
     return styles, list(map(object_style.get, objects))
 
 
