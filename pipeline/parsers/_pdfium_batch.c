@@ -25,7 +25,7 @@ void word_rects(void *textpage, count_rects_t count_rects, get_rect_t get_rect, 
         int rects = count_rects(textpage, starts[i], ends[i] - starts[i]);
         counts[i] = rects;
         objects[i] = get_text_object(textpage, starts[i]);
-        if (rects <= 0)
+        if (!rects) /* as the Python loop: pdfium gives no negative count, but the two must agree */
             continue;
         get_rect(textpage, 0, &l, &t, &r, &b);
         double x0 = l, y0 = t, x1 = r, y1 = b;

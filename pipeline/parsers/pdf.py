@@ -109,7 +109,7 @@ def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str,
     lengths = np.fromiter(map(len, parts), np.intp, len(parts))
     ends = np.cumsum(lengths)[2::3]  # char index after each word: words and gaps tile the page's chars
     starts = ends - lengths[2::3]
-    codes = np.frombuffer(chars.encode("utf-32-le"), np.uint32)
+    codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), np.uint32)  # one code per char, whatever it is
     breaks = np.concatenate(([0], np.cumsum((codes == 10) | (codes == 13))))  # line breaks before each index
     broken = codes[ends - 1] == 2  # the word ends its line with a hyphen (\x02, only ever a word's last char)
     newline = np.zeros(len(words), bool)
