@@ -20,9 +20,11 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.parsers.pdfium_calls import calls
 
+STROKE_MODES = (1, 5)  # render modes of stroke-only text: its stroke colour is what shows (also in the C file)
 _P = ctypes.c_void_p
 _INTS, _DOUBLES, _FLOATS = (np.ctypeslib.ndpointer(t, flags="C_CONTIGUOUS") for t in (np.int32, np.float64, np.float32))
 _UINTS, _HANDLES = np.ctypeslib.ndpointer(np.uint32, flags="C_CONTIGUOUS"), np.ctypeslib.ndpointer(np.uintp, flags="C_CONTIGUOUS")
+
 
 def _pointer(name: str) -> int:
     return ctypes.cast(getattr(pdfium_c, name), _P).value or 0
@@ -91,6 +93,7 @@ class TextObjects(NamedTuple):
 
 
 def text_objects(handles: list[int]) -> TextObjects:
+    """What each of the text objects ``handles`` says of itself."""
     n = len(handles)
     out = TextObjects(np.zeros(n, np.int32), np.zeros((n, 3), np.int32), np.zeros((n, 4), np.uint32),
                       np.zeros(n, np.float32), np.zeros((n, 4), np.float32), np.zeros((n, 4), np.float32))
@@ -104,7 +107,7 @@ def text_objects(handles: list[int]) -> TextObjects:
         return out._replace(read=out.read != 0)
     for i, obj in enumerate(handles):
         out.modes[i] = mode = calls.FPDFTextObj_GetTextRenderMode(obj)
-        getter = calls.FPDFPageObj_GetStrokeColor if mode in (1, 5) else calls.FPDFPageObj_GetFillColor
+        getter = calls.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else calls.FPDFPageObj_GetFillColor
         rgba = [ctypes.c_uint() for _ in range(4)]
         if getter(obj, *rgba):
             out.read[i, 0], out.rgba[i] = 1, [c.value for c in rgba]

@@ -42,7 +42,6 @@ from pipeline.parsers.pdfium_batch import page_objects, text_objects
 from pipeline.parsers.pdfium_calls import address, calls
 
 INVISIBLE_MODES = {3: "render mode 3 (invisible)", 7: "render mode 7 (clip only)"}
-STROKE_MODES = {1, 5}  # stroke-only text: its stroke colour is what shows
 MIN_FONT_PT = 3.0  # text smaller than this (after the transform) cannot be read on paper
 MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is the same colour, black on white is 21
 BOX_TOLERANCE = 1.0  # points a box may stick out of a cover, or out of the crop box
