@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from itertools import accumulate, chain
 from typing import Any
 
 from pipeline.config import Settings
@@ -130,6 +131,18 @@ class TextBuilder:
         self._words.append({"text": s, "start": start, "end": start + len(s), "bbox": bbox, "confidence": confidence})
         self._parts += (prefix, s)
         self._pos = start + len(s)
+
+    def words(self, texts: list[str], boxes: list[BBox | None], prefixes: list[str]) -> None:
+        """Located words without confidence, each after its prefix: ``word`` for a page at once."""
+        written = list(chain.from_iterable(zip(prefixes, texts, strict=True)))
+        # offsets after each prefix and each word: word i spans offsets[2i + 1] to offsets[2i + 2]
+        offsets = list(accumulate(map(len, written), initial=self._pos))
+        self._words += [
+            {"text": s, "start": start, "end": end, "bbox": bbox, "confidence": None}
+            for s, start, end, bbox in zip(texts, offsets[1::2], offsets[2::2], boxes, strict=True)
+        ]
+        self._parts.append("".join(written))
+        self._pos = offsets[-1]
 
     def end_page(self, width: float | None = None, height: float | None = None, ocr: bool = False) -> None:
         self.pages.append({

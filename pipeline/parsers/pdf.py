@@ -20,12 +20,12 @@
 from __future__ import annotations
 
 import array
-import ctypes
 import io
 import re
 from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader, PdfWriter
@@ -33,7 +33,8 @@ from pypdf import PdfReader, PdfWriter
 from pipeline.errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
 from pipeline.parsers.image import read_scan, write_lines
-from pipeline.parsers.pdfium_calls import address, calls
+from pipeline.parsers.pdfium_batch import word_rects
+from pipeline.parsers.pdfium_calls import address
 from pipeline.parsers.visibility import mark_words, word_styles
 from pipeline.state import BBox
 
@@ -43,6 +44,7 @@ _WORD = re.compile(r"(\s*)([^\s\x02]*\x02|\S+)")
 # char by char; it stays \x02 until written. Other control characters and non-characters are
 # noise. Same-length replacements keep char indices aligned.
 _CLEAN = {0xFFFE: "\x02", 0xFFFF: " "} | {c: " " for c in range(0x20) if chr(c) not in "\t\n\r\x02"}
+_UNCLEAN = re.compile("[" + "".join(map(re.escape, map(chr, _CLEAN))) + "]")  # most pages have none
 _META_KEYS = ("title", "author", "subject", "creator", "producer")
 
 
@@ -90,35 +92,41 @@ def _chars(textpage: pdfium.PdfTextPage) -> str:
         codes = array.array("I", map(pdfium_c.FPDFText_GetUnicode, repeat(textpage.raw, n), range(n)))
         # utf-32 with "replace" turns each invalid code point into one U+FFFD
         text = codes.tobytes().decode("utf-32-le", errors="replace")
-    return text.translate(_CLEAN)
+    return text.translate(_CLEAN) if _UNCLEAN.search(text) else text  # translate() is slow per char
 
 
 def _write_layer(builder: TextBuilder, textpage: pdfium.PdfTextPage, chars: str, left: float, top: float) -> list[int]:
     """Write the text layer's words with their boxes: a space between words, a newline at line ends.
 
-    Returns each word's first char index. Two or three pdfium calls per word:
-    this loop is most of a text page's cost beyond pdfium's own loading.
+    Returns the text object of each word's first char (0: none). Whole-page
+    operations (the regex split, numpy, one pdfium_batch call): a loop per
+    word in Python cost more than pdfium's own loading of the page.
     """
-    handle, count_rects, get_rect = address(textpage.raw), calls.FPDFText_CountRects, calls.FPDFText_GetRect
-    l, t, r, b = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    starts, write = [], builder.word
-    broken = False  # the word before ended its line with a hyphen
-    for n, m in enumerate(_WORD.finditer(chars)):
-        gap, word = m.groups()
-        start, end = m.span(2)
-        starts.append(start)
-        box: BBox | None = None
-        rects = count_rects(handle, start, end - start)  # one per text object the word spans
-        if rects:
-            get_rect(handle, 0, l, t, r, b)
-            x0, y0, x1, y1 = l.value, t.value, r.value, b.value
-            for j in range(1, rects):
-                get_rect(handle, j, l, t, r, b)
-                x0, y0, x1, y1 = min(x0, l.value), max(y0, t.value), max(x1, r.value), min(y1, b.value)
-            box = (x0 - left, top - y0, x1 - left, top - y1)  # PDF space (y up) -> top-left origin
-        write(word.replace("\x02", "-"), box, prefix="" if not n else "\n" if broken or "\n" in gap or "\r" in gap else " ")
-        broken = word.endswith("\x02")
-    return starts
+    parts = _WORD.split(chars)  # "" before the first word, then gap, word and "" for each, and trailing space
+    words = parts[2::3]
+    if not words:
+        return []
+    lengths = np.fromiter(map(len, parts), np.intp, len(parts))
+    ends = np.cumsum(lengths)[2::3]  # char index after each word: words and gaps tile the page's chars
+    starts = ends - lengths[2::3]
+    codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), np.uint32)  # one code per char, whatever it is
+    breaks = np.concatenate(([0], np.cumsum((codes == 10) | (codes == 13))))  # line breaks before each index
+    broken = codes[ends - 1] == 2  # the word ends its line with a hyphen (\x02, only ever a word's last char)
+    newline = np.zeros(len(words), bool)
+    newline[1:] = broken[:-1] | (breaks[starts[1:]] > breaks[ends[:-1]])  # or a line break in the gap
+    prefixes = list(map(" \n".__getitem__, newline.tolist()))
+    prefixes[0] = ""
+    for i in np.flatnonzero(broken).tolist():
+        words[i] = words[i].replace("\x02", "-")
+    boxes, counts, objects = word_rects(address(textpage.raw), starts.astype(np.int32), ends.astype(np.int32))
+    # PDF space (y up) -> top-left origin
+    x0, x1 = (boxes[:, [0, 2]] - left).T.tolist()
+    y0, y1 = (top - boxes[:, [1, 3]]).T.tolist()
+    located: list[BBox | None] = list(zip(x0, y0, x1, y1))  # tuples made once: no lists in between
+    for i in np.flatnonzero(counts == 0).tolist():
+        located[i] = None  # no rectangle: pdfium drew nothing of the word
+    builder.words(words, located, prefixes)
+    return objects
 
 
 def _write_ocr(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOptions, layer_chars: int) -> bool:
@@ -144,8 +152,8 @@ def _write_page(builder: TextBuilder, page: pdfium.PdfPage, options: ParseOption
         visible = len("".join(chars.split()))
         if visible < options.min_text_chars and _write_ocr(builder, page, options, visible):
             return
-        starts = _write_layer(builder, textpage, chars, left, top)
-        styles = word_styles(page, textpage, starts)  # what a person can see of each word
+        objects = _write_layer(builder, textpage, chars, left, top)
+        styles = word_styles(page, objects)  # what a person can see of each word
     finally:
         textpage.close()
     builder.end_page(width=right - left, height=top - bottom)

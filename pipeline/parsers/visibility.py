@@ -10,8 +10,9 @@ without a person (``pipeline.score``/``pipeline.route``).
 pdfium tells, per text *object* (usually a run of words with one style), its
 render mode, colours, font size and transform; the page's objects in paint
 order tell what lies beneath and what was painted on top. Everything is
-computed once per text object, so a page costs one ctypes call per word plus
-one pass over its objects.
+computed once per text object, from the text object of each word's first char
+(the parser reads it with the word's box), and pdfium's answers for a page's
+objects come in a few calls per page (``pdfium_batch``).
 
 Limits, where pdfium does not tell: the colour beneath text is known only for
 filled shapes (an image below gives no colour, so no contrast verdict), a shape
@@ -37,15 +38,16 @@ from rapidfuzz import fuzz, process
 
 from pipeline.parsers import ParseOptions
 from pipeline.parsers.image import ocr_lines
+from pipeline.parsers.pdfium_batch import page_objects, text_objects
 from pipeline.parsers.pdfium_calls import address, calls
 
 INVISIBLE_MODES = {3: "render mode 3 (invisible)", 7: "render mode 7 (clip only)"}
-STROKE_MODES = {1, 5}  # stroke-only text: its stroke colour is what shows
 MIN_FONT_PT = 3.0  # text smaller than this (after the transform) cannot be read on paper
 MIN_CONTRAST = 1.25  # WCAG contrast ratio; 1.0 is the same colour, black on white is 21
 BOX_TOLERANCE = 1.0  # points a box may stick out of a cover, or out of the crop box
 MAX_BOX_SEGMENTS = 6  # a filled path with more segments may be any shape: not a cover
 WHITE = (255, 255, 255)
+BLACK = (0, 0, 0, 255)  # rgba of text whose colour pdfium does not give
 OCR_MATCH = 75.0  # rapidfuzz ratio: a text-layer word and an OCR token this alike are the same word
 
 
@@ -106,17 +108,12 @@ def _opaque_fill(obj: int, kind: int) -> tuple[int, int, int] | None | bool:
 
 def _page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], _Fills]:
     """Paint index of every top-level text object (by address), and the page's opaque fills."""
-    handle = address(page.raw)
-    count = calls.FPDFPage_CountObjects(handle)
-    # map() iterates in C: a page can hold thousands of objects (one per glyph in some PDFs)
-    objects = list(map(calls.FPDFPage_GetObject, repeat(handle, count), range(count)))
-    kinds = list(map(calls.FPDFPageObj_GetType, objects))
-    text = pdfium_c.FPDF_PAGEOBJ_TEXT
-    texts = {obj: index for index, (obj, kind) in enumerate(zip(objects, kinds)) if kind == text}
+    objects, kinds = page_objects(address(page.raw))  # a page can hold thousands (one per glyph in some PDFs)
+    text = kinds == pdfium_c.FPDF_PAGEOBJ_TEXT
+    texts = dict(zip(objects[text].tolist(), np.flatnonzero(text).tolist(), strict=True))
     order, boxes, colours = [], [], []
-    for index, (obj, kind) in enumerate(zip(objects, kinds)):
-        if kind == text:
-            continue
+    others = np.flatnonzero(~text)
+    for index, obj, kind in zip(others.tolist(), objects[others].tolist(), kinds[others].tolist(), strict=True):
         colour = _opaque_fill(obj, kind)
         if colour is not False and (box := _bounds(obj)) is not None:
             order.append(index)
@@ -144,55 +141,31 @@ def _hex(rgb: tuple[int, int, int] | None) -> str | None:
     return None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-@dataclass
-class _Own:
-    """What a text object says of itself."""
-
-    mode: int
-    rgb: tuple[int, int, int]
-    alpha: int
-    font_size: float
-    box: tuple[float, float, float, float] | None
-
-
-def _own(obj: int) -> _Own:
-    mode = calls.FPDFTextObj_GetTextRenderMode(obj)
-    getter = calls.FPDFPageObj_GetStrokeColor if mode in STROKE_MODES else calls.FPDFPageObj_GetFillColor
-    rgba = _colour(getter, obj) or (0, 0, 0, 255)
-    size = ctypes.c_float()
-    calls.FPDFTextObj_GetFontSize(obj, size)
-    m = pdfium_c.FS_MATRIX()
-    scale = abs(m.a * m.d - m.b * m.c) ** 0.5 if calls.FPDFPageObj_GetMatrix(obj, m) else 1.0
-    return _Own(mode, rgba[:3], rgba[3], round(size.value * scale, 2), _bounds(obj))
-
-
 _ROWS = 4096  # text objects per vectorised block: blocks x fills booleans stay small
 
 
-def _beneath(own: list[_Own], paint: list[int | None], fills: _Fills) -> list[tuple[tuple[int, int, int] | None, bool]]:
-    """(colour beneath, covered) of each text object: the last opaque box painted under it
-    (white, the page, if none), and whether one is painted over it. Vectorised over the page."""
-    out: list[tuple[tuple[int, int, int] | None, bool]] = [(WHITE, False)] * len(own)
-    rows = [i for i, (o, p) in enumerate(zip(own, paint, strict=True)) if o.box is not None and p is not None]
-    if not rows or not len(fills.order):
-        return out
+def _beneath(boxes: np.ndarray, paint: np.ndarray, fills: _Fills) -> tuple[list[tuple[int, int, int] | None], list[bool]]:
+    """For each text object, by its box (left, bottom, right, top) and paint index (-1:
+    unknown, nothing found beneath or over it): the colour of the last opaque box painted
+    under it (white, the page, if none), and whether one is painted over it."""
+    background: list[tuple[int, int, int] | None] = [WHITE] * len(paint)
+    covered = [False] * len(paint)
+    rows = np.flatnonzero(paint >= 0)
     t = BOX_TOLERANCE
-    for block in range(0, len(rows), _ROWS):
+    for block in range(0, len(rows) if len(fills.order) else 0, _ROWS):
         idx = rows[block : block + _ROWS]
-        boxes = np.array([own[i].box for i in idx], dtype=float)
-        order = np.array([paint[i] for i in idx], dtype=int)[:, None]
-        f = fills.boxes
+        box, order, f = boxes[idx], paint[idx][:, None], fills.boxes
         contains = (
-            (f[None, :, 0] <= boxes[:, None, 0] + t) & (f[None, :, 1] <= boxes[:, None, 1] + t)
-            & (f[None, :, 2] >= boxes[:, None, 2] - t) & (f[None, :, 3] >= boxes[:, None, 3] - t)
+            (f[None, :, 0] <= box[:, None, 0] + t) & (f[None, :, 1] <= box[:, None, 1] + t)
+            & (f[None, :, 2] >= box[:, None, 2] - t) & (f[None, :, 3] >= box[:, None, 3] - t)
         )
-        covered = (contains & (fills.order[None, :] > order)).any(axis=1)
+        over = (contains & (fills.order[None, :] > order)).any(axis=1)
         below = np.where(contains & (fills.order[None, :] < order), fills.order[None, :], -1)
         last = below.argmax(axis=1)
-        for row, i in enumerate(idx):
-            background = fills.colours[int(last[row])] if below[row, last[row]] >= 0 else WHITE
-            out[i] = (background, bool(covered[row]))
-    return out
+        found = below[np.arange(len(idx)), last] >= 0
+        for i, fill, under, on_top in zip(idx.tolist(), last.tolist(), found.tolist(), over.tolist(), strict=True):
+            background[i], covered[i] = fills.colours[fill] if under else WHITE, on_top
+    return background, covered
 
 
 @lru_cache(maxsize=1024)
@@ -220,30 +193,40 @@ def _verdict(
     )
 
 
-def _inside(box: tuple[float, float, float, float] | None, crop: tuple[float, float, float, float]) -> bool:
-    t = BOX_TOLERANCE
-    return box is None or (box[0] >= crop[0] - t and box[1] >= crop[1] - t and box[2] <= crop[2] + t and box[3] <= crop[3] + t)
-
-
-def word_styles(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, starts: list[int]) -> tuple[list[dict[str, Any]], list[int | None]]:
-    """The page's distinct text styles, and for each word (by the pdfium char index it
-    starts at, in order) the index of its style."""
+def word_styles(page: pdfium.PdfPage, objects: list[int]) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The page's distinct text styles, and for each word (by the text object of its first
+    char, 0 where pdfium generated the char) the index of its style."""
     texts, fills = _page_objects(page)
     crop = page.get_bbox()
-    # the text object of each word's first char; None where pdfium generated the char
-    objects = list(map(calls.FPDFText_GetTextObject, repeat(address(textpage.raw), len(starts)), starts))
     handles = list(dict.fromkeys(filter(None, objects)))  # each object once, in word order
-    own = [_own(h) for h in handles]
-    beneath = _beneath(own, [texts.get(h) for h in handles], fills)
+    own = text_objects(handles)
+    colour_read, matrix_read, bounds_read = own.read.T
+    rgba = np.where(colour_read[:, None], own.rgba, np.array(BLACK, np.uint32)).T.tolist()
+    m = own.abcd.astype(float)  # in double, as the floats of Python's arithmetic
+    det = np.abs(m[:, 0] * m[:, 3] - m[:, 1] * m[:, 2]).tolist()
+    box, t = own.bounds.astype(float), BOX_TOLERANCE  # float64: a float32 array would compare in float32
+    in_crop = ~bounds_read | (
+        (box[:, 0] >= crop[0] - t) & (box[:, 1] >= crop[1] - t) & (box[:, 2] <= crop[2] + t) & (box[:, 3] <= crop[3] + t)
+    )
+    paint = np.fromiter(map(texts.get, handles, repeat(-1)), int, len(handles))
+    background, covered = _beneath(box, np.where(bounds_read, paint, -1), fills)
+    # what decides an object's style; a page has thousands of objects and a few distinct keys
+    keys = list(zip(
+        own.modes.tolist(), *rgba, own.sizes.tolist(), det, matrix_read.tolist(), in_crop.tolist(), background, covered,
+        strict=True,
+    ))
     styles: list[dict[str, Any]] = []
     style_of: dict[tuple[tuple[str, Any], ...], int] = {}
-    object_style: dict[int, int] = {}  # text object -> its style
-    for h, o, (background, covered) in zip(handles, own, beneath, strict=True):
-        verdict = _verdict((o.mode, o.rgb, o.alpha, o.font_size, _inside(o.box, crop)), background, covered)
+    key_style = {}
+    for key in dict.fromkeys(keys):  # in order of first appearance, as styles are numbered
+        mode, r, g, b, a, size, d, scaled, inside, under, over = key
+        font_size = round(size * (d**0.5 if scaled else 1.0), 2)  # the size on paper
+        verdict = _verdict((mode, (r, g, b), a, font_size, inside), under, over)
         if verdict not in style_of:
             style_of[verdict] = len(styles)
             styles.append({k: list(v) if k == "hidden" else v for k, v in verdict})
-        object_style[h] = style_of[verdict]
+        key_style[key] = style_of[verdict]
+    object_style = dict(zip(handles, map(key_style.__getitem__, keys), strict=True))  # text object -> its style
     return styles, list(map(object_style.get, objects))
 
 

@@ -105,6 +105,19 @@ def test_a_hyphen_that_ends_a_line_ends_its_word_and_the_next_starts_a_line(sett
     check_boxes(parsed)
 
 
+def test_compiled_pdfium_loops_and_their_python_fallback_parse_the_same(monkeypatch, tmp_path: Path) -> None:
+    from pipeline.parsers import PDF, parse_plain, pdfium_batch
+    from tests.pipeline.hostile_corpus import CASES
+
+    if pdfium_batch._LIB is None:
+        pytest.skip("the install built no pipeline/parsers/_pdfium_batch (no compiler)")
+    pdfs = [NDA_PDF.read_bytes()] + [c.data for c in CASES if c.media_type == PDF]  # hidden text of every kind
+    options = ParseOptions(min_text_chars=0, ocr_cache=str(tmp_path))  # the cross-check's OCR runs once per page
+    compiled = [parse_plain(data, PDF, options) for data in pdfs]
+    monkeypatch.setattr(pdfium_batch, "_LIB", None)
+    assert [parse_plain(data, PDF, options) for data in pdfs] == compiled
+
+
 def _total_in(text: str, total: str) -> bool:
     return total in text or total.replace(".", ",") in text
 
