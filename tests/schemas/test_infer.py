@@ -321,3 +321,55 @@ def test_a_plain_schema_with_a_subtotal_tax_and_total_gets_the_invoices_checks()
     assert bill.checks[0].failed({"net_amount": "100.00", "vat": "6.00", "grand_total": "150.00"})
     # no sum without all three; lists of amounts are no parts of it
     assert model_from_json_schema({"title": "Till", "properties": {"tax": money, "total": money, "subtotal": {"type": "array", "items": money}}}).checks == []
+
+
+def test_a_propertys_title_is_its_name_in_words():
+    """``"d1": {"title": "Agreement Date"}``: kind and labels from the title; a key that says
+    nothing ("who", "p") is no label; pydantic's own titles ("Merchantname") change nothing."""
+    model = reg.model_from_json_schema({"title": "Capture", "properties": {
+        "who": {"type": "string", "title": "Vendor name"},
+        "d1": {"type": "string", "title": "Agreement Date"},
+        "p": {"type": "array", "title": "Parties", "items": {"type": "string"}},
+        "total_amount": {"type": "number", "title": "Total paid"},
+        "merchantName": {"type": "string", "title": "Merchantname"},
+    }})
+    specs = {s.name: s for s in reg.field_specs(model)}
+    assert [(s.kind, s.many) for s in specs.values()] == [
+        ("organization", False), ("date", False), ("organization", True), ("money", False), ("organization", False)]
+    assert specs["who"].aliases[:2] == ("vendor name", "vendor") and "who" not in specs["who"].aliases
+    assert "agreement date" in specs["d1"].aliases and "d1" not in specs["d1"].aliases
+    assert {"total paid", "total", "total amount"} <= set(specs["total_amount"].aliases)
+    assert specs["merchantName"].aliases[0] == "merchant name"
+
+
+def test_a_definitions_title_names_its_type_not_the_field():
+    model = reg.model_from_json_schema({"title": "Bill", "$defs": {"IsoDate": {"type": "string", "title": "ISO date"}},
+                                        "properties": {"date": {"$ref": "#/$defs/IsoDate"}}})
+    assert "invoice date" in reg.field_specs(model)[0].aliases
+
+
+def test_a_field_named_neither_way_is_labelled_by_its_descriptions_opening_words():
+    model = reg.model_from_json_schema({"title": "Scan", "properties": {
+        "field4": {"type": "string", "description": "Total amount paid including tax"},
+        "field5": {"type": "string", "description": "Anything else printed"},
+    }})
+    four, five = reg.field_specs(model)
+    assert four.kind == "money" and {"total", "amount due"} <= set(four.aliases)
+    assert five.aliases == ("field5",)  # a phrase that names no value labels nothing
+
+
+def test_a_record_that_only_groups_values_leaves_each_part_its_own_label():
+    model = reg.model_from_json_schema({"title": "Slip", "properties": {
+        "amounts": {"type": "object", "properties": {"subtotal": {"type": "number"}, "total": {"type": "number"}}},
+        "merchant": {"type": "object", "properties": {"name": {"type": "string"}}},
+    }})
+    total = reg.part_specs(model, "amounts")[1]
+    assert total.aliases[0] == "total" and "grand total" in total.aliases
+    assert reg.part_specs(model, "merchant")[0].aliases[:2] == ("merchant name", "merchant")  # never bare "name"
+
+
+def test_a_boolean_is_yes_or_no_whatever_its_words_name():
+    model = reg.model_from_json_schema({"title": "Pact", "properties": {
+        "mutual": {"type": "boolean", "description": "Whether both parties disclose"}}})
+    assert reg.field_specs(model)[0].kind == "text"
+    assert model(mutual=True).mutual is True
