@@ -65,8 +65,9 @@ def spaced(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``."""
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced(text).casefold()) if w]
+    """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``; letters
+of any alphabet ("währung", "numéro") are a word's own."""
+    return [w for w in re.split(r"[\W_]+", spaced(text).casefold()) if w]
 
 
 # Short forms users write in field names ("inv_dt", "vendor_addr", "tot_amt", "vat_pct"): read

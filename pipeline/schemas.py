@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 import schemas
-from pipeline.cues import packs_about
+from pipeline.cues import glossary, in_english, packs_about, written_in
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
@@ -194,12 +194,49 @@ def one_document(js: dict[str, Any]) -> dict[str, Any]:
     return {**item, **said}
 
 
+def _names(node: Any) -> list[str]:
+    """Every property name in a schema, nested ones and definitions' included."""
+    if isinstance(node, list):
+        return [n for x in node for n in _names(x)]
+    if not isinstance(node, dict):
+        return []
+    props = node.get("properties")
+    own = list(props) if isinstance(props, dict) else []
+    return own + [n for v in node.values() for n in _names(v)]
+
+
+def _titled(node: Any, names: dict[str, str]) -> Any:
+    """The schema with each untitled property whose name is in a region's words (``names``)
+    titled in English, its name in words (``lieferant`` -> "supplier"), which the kind and
+    labels are read from (``pipeline.infer.own_title``)."""
+    if isinstance(node, list):
+        return [_titled(x, names) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _titled(v, names) for k, v in node.items()}
+    if isinstance(node.get("properties"), dict):
+        out["properties"] = {
+            name: {**prop, "title": english} if "title" not in prop and (english := in_english(name, names)) else prop
+            for name, prop in out["properties"].items()
+        }
+    return out
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     """A DocumentSchema subclass built from a JSON Schema document type (of one document, or
-    of a list of them)."""
+    of a list of them; its names in English or a regional pack's languages)."""
+    source = one_document(js)
+    regional = written_in(_names(source))  # a schema in German or Malay is about that region's documents
+    model = _model(_titled(source, glossary(regional)) if regional else source)
+    model.source = source
+    if "x-cues" not in source:
+        model.cues = [*model.cues, *regional]
+    return model
+
+
+def _model(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
-    js = one_document(js)
     fields: dict[str, Any] = {}
     read: list[tuple[str, str, bool, tuple[str, ...]]] = []  # what implied_checks reads of each field
     defs = definitions(js)
@@ -236,7 +273,6 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
-    model.source = js
     model.checks = implied_checks(read)
     # a schema that names no packs gets those about what its title and description say
     model.cues = list(js["x-cues"]) if "x-cues" in js else packs_about(f"{model.title} {js.get('description', '')}")

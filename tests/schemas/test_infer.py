@@ -373,3 +373,27 @@ def test_a_boolean_is_yes_or_no_whatever_its_words_name():
         "mutual": {"type": "boolean", "description": "Whether both parties disclose"}}})
     assert reg.field_specs(model)[0].kind == "text"
     assert model(mutual=True).mutual is True
+
+
+def test_a_schema_written_in_a_regions_language_chooses_its_pack_and_is_read_in_english():
+    """German, French and Malay field names (``lieferant``, ``date_facture``, ``nama_kedai``):
+    read as the English they stand for, with the region's pack for the printed labels."""
+    german = reg.model_from_json_schema({"title": "Eingangsrechnung", "properties": {
+        "lieferant": {"type": "string"}, "rechnungsdatum": {"type": "string"},
+        "gesamtbetrag": {"type": "number"}, "waehrung": {"type": "string"}, "währung_iso": {"type": "string"}}})
+    assert german.cues == ["invoices_eu"]
+    assert [s.kind for s in reg.field_specs(german)] == ["organization", "date", "money", "currency", "currency"]
+    assert "total" in reg.field_specs(german)[2].aliases
+    assert "title" not in german.source["properties"]["lieferant"]  # exports are checked against the user's own schema
+    french = reg.model_from_json_schema({"title": "Facture", "properties": {
+        "fournisseur": {"type": "string"}, "date_facture": {"type": "string"}, "montant_total": {"type": "number"}}})
+    assert [(s.kind, s.aliases[0]) for s in reg.field_specs(french)] == [
+        ("organization", "supplier"), ("date", "invoice date"), ("money", "total amount")]
+    malay = reg.model_from_json_schema({"title": "Resit", "properties": {
+        "nama_kedai": {"type": "string"}, "alamat": {"type": "string"}, "tarikh": {"type": "string"}, "jumlah": {"type": "number"}}})
+    assert malay.cues == ["receipts_my"] and [s.kind for s in reg.field_specs(malay)] == ["organization", "address", "date", "money"]
+
+
+def test_one_regional_word_does_not_make_an_english_schema_regional():
+    model = reg.model_from_json_schema({"title": "Bill", "properties": {"datum": {"type": "string"}, "total": {"type": "number"}}})
+    assert model.cues == [] and reg.field_specs(model)[0].aliases == ("datum",)
