@@ -212,7 +212,7 @@ _QUALIFIERS = frozenset("gross final overall paid invoice receipt document time 
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
-    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "payment due", "due by", "pay by"),
     ("quantity", "qty", "units"),

@@ -397,3 +397,9 @@ def test_a_schema_written_in_a_regions_language_chooses_its_pack_and_is_read_in_
 def test_one_regional_word_does_not_make_an_english_schema_regional():
     model = reg.model_from_json_schema({"title": "Bill", "properties": {"datum": {"type": "string"}, "total": {"type": "number"}}})
     assert model.cues == [] and reg.field_specs(model)[0].aliases == ("datum",)
+
+
+def test_a_date_named_issued_is_the_documents_date():
+    assert {"invoice date", "issue date", "date"} <= set(labels_from_name("issued"))
+    assert {"invoice date", "date"} <= set(labels_from_name("date_issued"))
+    assert "invoice date" not in labels_from_name("issued_by")  # who issued it, not when
