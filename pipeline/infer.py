@@ -65,8 +65,9 @@ def spaced(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``."""
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced(text).casefold()) if w]
+    """``invoiceNumber``, ``invoice_number``, ``Invoice number`` -> ``["invoice", "number"]``; letters
+of any alphabet ("währung", "numéro") are a word's own."""
+    return [w for w in re.split(r"[\W_]+", spaced(text).casefold()) if w]
 
 
 # Short forms users write in field names ("inv_dt", "vendor_addr", "tot_amt", "vat_pct"): read
@@ -94,6 +95,11 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return "object"
     if prop.get("enum") and not {"currency"} & set(words(name)):
         return "text"  # one of a list of words ("cash", "card"), whatever its name says
+    if prop.get("type") == "boolean":
+        return "text"  # yes or no ("mutual": "Whether both parties disclose"), never what its words name
+    # "who": {"title": "Vendor name"}: the title is the field's name in words
+    if (title := own_title(name, prop)) and (kind := infer_kind(title, {k: v for k, v in prop.items() if k != "title"})) != "text":
+        return kind
     named = spelled(name)
     # an English compound's last word says what it is ("payment_reference" is an identifier),
     # unless it is a word like "code" that leaves that to the words before it ("currency_code");
@@ -145,6 +151,47 @@ def _opening_phrase(description: str) -> list[str]:
     return phrase
 
 
+def own_title(name: str, prop: dict[str, Any]) -> str | None:
+    """The ``title`` a schema gives a property, its name in words ("Vendor name" for ``who``);
+    None where it only repeats the name, as pydantic titles every field ("Merchantname")."""
+    title = prop.get("title")
+    if not isinstance(title, str) or title == name.title().replace("_", " ") or words(title) == words(name):
+        return None
+    return title
+
+
+def _says_kind(name: str) -> bool:
+    return infer_kind(name, {}) != "text"
+
+
+def field_labels(name: str, prop: dict[str, Any], key: str | None = None) -> list[str]:
+    """The printed labels of a plain schema's field (``key``: its property's own name, where
+    ``name`` is longer, "merchant_name" for a record's "name"): those of its title, then of its
+    name (:func:`labels_from_name`) unless a title stands for a name that says nothing ("d1":
+    "Agreement Date"); a field named neither way ("field4": "Total amount paid including tax")
+    is labelled by its description's opening noun phrase, "Total"."""
+    title = own_title(key or name, prop)
+    named = [title] if title else []
+    if not title or _says_kind(name):
+        named.append(name)
+    phrase = _opening_phrase(prop.get("description", ""))
+    if phrase and not any(_says_kind(n) for n in named) and _says_kind("_".join(phrase)):
+        named.append("_".join(phrase))
+    return list(dict.fromkeys(label for n in named for label in labels_from_name(n)))
+
+
+# names of a record that only groups a document's values ("amounts": {"subtotal", "tax", "total"},
+# "dates": {"issued", "due"}): each part is labelled by its own name, printed "Total", not "Amounts total"
+_GROUPS = frozenset("amounts totals dates figures financials money summary details info information values".split())
+
+
+def part_labels(record: str, part: str, prop: dict[str, Any]) -> list[str]:
+    """The printed labels of a nested record's part: of both names ("merchant name"), and first
+    of its own where the record only groups values."""
+    both = field_labels(f"{record}_{part}", prop, key=part)
+    return list(dict.fromkeys(field_labels(part, prop) + both)) if set(spelled(record)) <= _GROUPS else both
+
+
 def label_from_name(name: str) -> str:
     """The field name in words: ``agreement_date`` -> ``agreement date``, ``inv_dt`` -> ``invoice date``."""
     return " ".join(spelled(name))
@@ -165,7 +212,7 @@ _QUALIFIERS = frozenset("gross final overall paid invoice receipt document time 
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
-    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "payment due", "due by", "pay by"),
     ("quantity", "qty", "units"),

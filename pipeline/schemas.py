@@ -28,11 +28,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 import schemas
-from pipeline.cues import packs_about
+from pipeline.cues import glossary, in_english, packs_about, written_in
 from pipeline.errors import UnknownSchema
 from pipeline.kinds import get_kind
 from schemas.base import DocumentSchema
-from pipeline.infer import implied_checks, infer_kind, label_from_name, labels_from_name, words
+from pipeline.infer import field_labels, implied_checks, infer_kind, label_from_name, own_title, part_labels, words
 from schemas.types import Text, term_in
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ def resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """A property as one schema: its ``$ref`` followed (what it says beside the reference, a
     description, kept), ``allOf`` merged, the option of ``anyOf``/``oneOf`` that is not null."""
     own = {k: v for k, v in prop.items() if k not in ("$ref", "allOf", "anyOf", "oneOf")}
-    if "$ref" in prop:
-        return {**resolve(defs[prop["$ref"].split("/")[-1]], defs), **own}
+    if "$ref" in prop:  # a definition's title names its type ("Money"), not the field that uses it
+        defined = {k: v for k, v in resolve(defs[prop["$ref"].split("/")[-1]], defs).items() if k != "title"}
+        return {**defined, **own}
     if "allOf" in prop:  # {"allOf": [{"$ref": "#/definitions/Company"}], "description": ...}
         return {k: v for part in prop["allOf"] for k, v in resolve(part, defs).items()} | own
     if isinstance(prop.get("type"), list):  # {"type": ["array", "null"]}: an optional array
@@ -75,10 +76,11 @@ def definitions(js: dict[str, Any]) -> dict[str, Any]:
 
 
 def _item(array: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """An array's item schema, described by the array's description where it has none of its own
-    (``"parties": {"type": "array", "description": "Companies bound by it", "items": {"type": "string"}}``)."""
+    """An array's item schema, described and titled by the array's description and title where
+    it has none of its own (``"parties": {"type": "array", "description": "Companies bound by
+    it", "items": {"type": "string"}}``)."""
     item = resolve(array.get("items", {}), defs)
-    return item if "description" in item or "description" not in array else {**item, "description": array["description"]}
+    return {**{k: array[k] for k in ("title", "description") if k in array}, **item}
 
 
 def _kind(name: str, prop: dict[str, Any]) -> str:
@@ -145,7 +147,7 @@ def part_specs(model: type[DocumentSchema], name: str) -> tuple[FieldSpec, ...]:
         kind = _part_kind(name, part, prop)
         if prop.get("type") in ("array", "object") or kind == "object":
             continue
-        aliases = tuple(prop.get("x-aliases") or labels_from_name(both))
+        aliases = tuple(prop.get("x-aliases") or part_labels(name, part, prop))
         specs.append(FieldSpec(f"{name}.{part}", prop.get("description", ""), kind, many, aliases, json_schema=raw))
     return tuple(specs)
 
@@ -165,7 +167,7 @@ def _record(name: str, js: dict[str, Any], defs: dict[str, Any]) -> type[BaseMod
         p = resolve(raw, defs)
         said = {key: p[key] for key in ("x-aliases", "x-kind") if key in p}
         kind = _part_kind(name, part, p)
-        parts[part] = (_json_type(kind) | None, Field(None, description=p.get("description"), json_schema_extra=said or None))
+        parts[part] = (_json_type(kind) | None, Field(None, title=own_title(part, p), description=p.get("description"), json_schema_extra=said or None))
     return create_model(js.get("title", name).replace(" ", ""), **parts)
 
 
@@ -181,8 +183,58 @@ def _counted_in(name: str, prop: dict[str, Any]) -> str | None:
     return next((w for w in said if w in _UNITS), None)
 
 
+def one_document(js: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one document where ``js`` describes a list of them (``"type": "array"``, a
+    batch of receipts): its item, under the list's title and description, with the list's
+    definitions; docloop extracts one document at a time, and exports each as the item."""
+    if js.get("type") != "array" or "properties" in js:
+        return js
+    item = resolve(js.get("items", {}), definitions(js))
+    said = {k: js[k] for k in ("title", "description", "x-name", "x-cues", "x-version", "$defs", "definitions") if k in js}
+    return {**item, **said}
+
+
+def _names(node: Any) -> list[str]:
+    """Every property name in a schema, nested ones and definitions' included."""
+    if isinstance(node, list):
+        return [n for x in node for n in _names(x)]
+    if not isinstance(node, dict):
+        return []
+    props = node.get("properties")
+    own = list(props) if isinstance(props, dict) else []
+    return own + [n for v in node.values() for n in _names(v)]
+
+
+def _titled(node: Any, names: dict[str, str]) -> Any:
+    """The schema with each untitled property whose name is in a region's words (``names``)
+    titled in English, its name in words (``lieferant`` -> "supplier"), which the kind and
+    labels are read from (``pipeline.infer.own_title``)."""
+    if isinstance(node, list):
+        return [_titled(x, names) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _titled(v, names) for k, v in node.items()}
+    if isinstance(node.get("properties"), dict):
+        out["properties"] = {
+            name: {**prop, "title": english} if "title" not in prop and (english := in_english(name, names)) else prop
+            for name, prop in out["properties"].items()
+        }
+    return out
+
+
 def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
-    """A DocumentSchema subclass built from a JSON Schema document type."""
+    """A DocumentSchema subclass built from a JSON Schema document type (of one document, or
+    of a list of them; its names in English or a regional pack's languages)."""
+    source = one_document(js)
+    regional = written_in(_names(source))  # a schema in German or Malay is about that region's documents
+    model = _model(_titled(source, glossary(regional)) if regional else source)
+    model.source = source
+    if "x-cues" not in source:
+        model.cues = [*model.cues, *regional]
+    return model
+
+
+def _model(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
     fields: dict[str, Any] = {}
@@ -198,11 +250,13 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = Literal[choices]  # the model's answer is constrained to them, a person's checked
         elif unit := _counted_in(name, value):
             typ = term_in(unit)
+        elif value.get("type") == "boolean":
+            typ = bool
         else:
             typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
-        aliases = prop.get("x-aliases") or labels_from_name(name)
+        aliases = prop.get("x-aliases") or field_labels(name, value)
         read.append((name, _kind(name, value), many, tuple(aliases)))
         spec = field(
             f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,
@@ -210,6 +264,7 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
             aliases=aliases,
             review_threshold=prop.get("x-review-threshold"),
             many=many,
+            title=own_title(name, prop),  # read again from the model's own schema (field_specs)
         )
         fields[name] = (list[typ] if many else typ | None, spec)
     name = js.get("x-name") or "_".join(words(js["title"]))
@@ -218,7 +273,6 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)
     model.keywords = js.get("x-keywords", [])
-    model.source = js
     model.checks = implied_checks(read)
     # a schema that names no packs gets those about what its title and description say
     model.cues = list(js["x-cues"]) if "x-cues" in js else packs_about(f"{model.title} {js.get('description', '')}")

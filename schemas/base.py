@@ -31,16 +31,18 @@ def field(
     aliases: list[str] | None = None,
     review_threshold: float | None = None,
     many: bool = False,
+    title: str | None = None,
 ) -> Any:
-    """A schema field with its description, printed labels and review threshold."""
+    """A schema field with its description, printed labels and review threshold (and a title,
+    its name in words, where a user's schema gives one)."""
     extra: dict[str, Any] = {}
     if aliases:
         extra["x-aliases"] = aliases
     if review_threshold is not None:
         extra["x-review-threshold"] = review_threshold
     if many:
-        return Field(default_factory=list, description=description, json_schema_extra=extra)
-    return Field(None, description=description, json_schema_extra=extra)
+        return Field(default_factory=list, title=title, description=description, json_schema_extra=extra)
+    return Field(None, title=title, description=description, json_schema_extra=extra)
 
 
 class DocumentSchema(BaseModel):

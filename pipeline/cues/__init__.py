@@ -10,9 +10,13 @@ A pack is a small declarative module:
 - ``LABELS``: an English label -> how the region prints it (``{"total": ("jumlah",)}``),
   looked for too wherever a field's labels hold that English one;
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
-  ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF").
+  ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF");
+- ``NAMES``: words and phrases of the region's languages that a schema's field names are
+  written in -> the English they stand for (``{"gesamtbetrag": "total amount"}``).
 
-A document type selects packs by name (``cues = ["receipts_my"]`` on a Python type,
+A schema whose field names are written in a regional pack's ``NAMES`` (``MIN_SIGNS`` names
+or more: ``lieferant``, ``rechnungsdatum``) chooses that pack, and its names are read in
+English (``written_in``, ``in_english``). A document type selects packs by name (``cues = ["receipts_my"]`` on a Python type,
 ``"x-cues": [...]`` in a JSON Schema file). A plain schema that says nothing of packs gets
 the packs whose ``TOPICS`` (words for a kind of document, not a region: "agreement",
 "contract") occur in its title or description, see ``packs_about``. Regional packs declare
@@ -120,3 +124,35 @@ def cues_for(schema: Any, text: str | None = None) -> Cues:
 @lru_cache(maxsize=64)
 def _cues(names: tuple[str, ...]) -> Cues:
     return Cues(names)
+
+
+def written_in(names: list[str]) -> list[str]:
+    """The regional packs whose ``NAMES`` at least ``MIN_SIGNS`` of a schema's field ``names``
+    use: a schema written in the region's language is about its documents."""
+    return [
+        n for n in PACKS.names()
+        if _regional(n) and sum(1 for name in names if in_english(name, _names(n))) >= MIN_SIGNS
+    ]
+
+
+def glossary(packs: list[str]) -> dict[str, str]:
+    """The ``NAMES`` of ``packs``, merged."""
+    return {k: v for n in packs for k, v in _names(n).items()}
+
+
+def _names(pack: str) -> dict[str, str]:
+    return getattr(PACKS.load(pack), "NAMES", {})
+
+
+_LONGEST = 3  # words in the longest phrase of a pack's NAMES ("date de facture")
+
+
+def in_english(name: str, names: dict[str, str]) -> str | None:
+    """A field name in the English its words stand for, longest phrases first (``date_facture``
+    -> "invoice date", ``nama_kedai`` -> "shop name"); None where none of its words are in ``names``."""
+    said, out, i = words(name), [], 0
+    while i < len(said):
+        n = next((n for n in range(min(_LONGEST, len(said) - i), 0, -1) if " ".join(said[i : i + n]) in names), 0)
+        out.append(names[" ".join(said[i : i + n])] if n else said[i])
+        i += n or 1
+    return " ".join(out) if out != said else None

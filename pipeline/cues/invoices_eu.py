@@ -57,3 +57,26 @@ SIGNS = (
     r"(?i)\b(?:gesamt\w*|summe|betrag|montant|totaal|bedrag|importo|importe)\b",
     r"\d,\d\d\s?€|€\s?\d+(?:\.\d{3})*,\d\d\b",
 )
+
+# words a German or French user writes field names in (pipeline.cues.in_english): a schema with
+# "lieferant", "rechnungsdatum", "gesamtbetrag" reads them as a supplier, an invoice date, a total
+NAMES = {
+    # German
+    "lieferant": "supplier", "verkaeufer": "seller", "verkäufer": "seller", "aussteller": "issuer",
+    "kunde": "customer", "empfaenger": "recipient", "empfänger": "recipient",
+    "rechnung": "invoice", "rechnungsnummer": "invoice number", "rechnungsnr": "invoice number",
+    "rechnungsdatum": "invoice date", "datum": "date", "faelligkeitsdatum": "due date", "fälligkeitsdatum": "due date",
+    "gesamtbetrag": "total amount", "bruttobetrag": "gross amount", "rechnungsbetrag": "total amount",
+    "nettobetrag": "subtotal", "zwischensumme": "subtotal", "betrag": "amount", "summe": "total",
+    "mwst": "vat", "ust": "vat", "steuer": "tax", "steuersatz": "tax rate", "mwst satz": "vat rate",
+    "waehrung": "currency", "währung": "currency", "adresse": "address", "anschrift": "address", "nummer": "number",
+    # French
+    "fournisseur": "supplier", "vendeur": "seller", "emetteur": "issuer", "émetteur": "issuer",
+    "facture": "invoice", "numero facture": "invoice number", "numéro facture": "invoice number",
+    "numero de facture": "invoice number", "numéro de facture": "invoice number",
+    "date facture": "invoice date", "date de facture": "invoice date", "date echeance": "due date",
+    "date échéance": "due date", "echeance": "due date", "échéance": "due date",
+    "montant total": "total amount", "montant ttc": "total amount", "total ttc": "total",
+    "montant ht": "subtotal", "total ht": "subtotal", "montant": "amount", "tva": "vat", "taux tva": "vat rate",
+    "devise": "currency", "monnaie": "currency", "numero": "number", "numéro": "number", "nom": "name",
+}

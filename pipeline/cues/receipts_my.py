@@ -51,3 +51,13 @@ SIGNS = (
     r"\b\d{5,12}\s?-\s?[A-Z]\b",  # an SSM company number with its check letter
     r"\bSST\b",  # sales and service tax
 )
+
+# words a Malaysian user writes field names in (pipeline.cues.in_english): a schema with
+# "nama_kedai", "alamat", "tarikh", "jumlah" reads them as a shop's name, its address, a date, a total
+NAMES = {
+    "nama kedai": "shop name", "nama syarikat": "company name", "nama penjual": "seller name",
+    "kedai": "shop", "syarikat": "company", "penjual": "seller", "peniaga": "merchant", "nama": "name",
+    "alamat": "address", "tarikh": "date", "jumlah": "total", "jumlah besar": "grand total",
+    "amaun": "amount", "harga": "price", "cukai": "tax", "resit": "receipt", "nombor": "number",
+    "mata wang": "currency", "bayaran": "payment",
+}

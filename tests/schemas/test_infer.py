@@ -321,3 +321,85 @@ def test_a_plain_schema_with_a_subtotal_tax_and_total_gets_the_invoices_checks()
     assert bill.checks[0].failed({"net_amount": "100.00", "vat": "6.00", "grand_total": "150.00"})
     # no sum without all three; lists of amounts are no parts of it
     assert model_from_json_schema({"title": "Till", "properties": {"tax": money, "total": money, "subtotal": {"type": "array", "items": money}}}).checks == []
+
+
+def test_a_propertys_title_is_its_name_in_words():
+    """``"d1": {"title": "Agreement Date"}``: kind and labels from the title; a key that says
+    nothing ("who", "p") is no label; pydantic's own titles ("Merchantname") change nothing."""
+    model = reg.model_from_json_schema({"title": "Capture", "properties": {
+        "who": {"type": "string", "title": "Vendor name"},
+        "d1": {"type": "string", "title": "Agreement Date"},
+        "p": {"type": "array", "title": "Parties", "items": {"type": "string"}},
+        "total_amount": {"type": "number", "title": "Total paid"},
+        "merchantName": {"type": "string", "title": "Merchantname"},
+    }})
+    specs = {s.name: s for s in reg.field_specs(model)}
+    assert [(s.kind, s.many) for s in specs.values()] == [
+        ("organization", False), ("date", False), ("organization", True), ("money", False), ("organization", False)]
+    assert specs["who"].aliases[:2] == ("vendor name", "vendor") and "who" not in specs["who"].aliases
+    assert "agreement date" in specs["d1"].aliases and "d1" not in specs["d1"].aliases
+    assert {"total paid", "total", "total amount"} <= set(specs["total_amount"].aliases)
+    assert specs["merchantName"].aliases[0] == "merchant name"
+
+
+def test_a_definitions_title_names_its_type_not_the_field():
+    model = reg.model_from_json_schema({"title": "Bill", "$defs": {"IsoDate": {"type": "string", "title": "ISO date"}},
+                                        "properties": {"date": {"$ref": "#/$defs/IsoDate"}}})
+    assert "invoice date" in reg.field_specs(model)[0].aliases
+
+
+def test_a_field_named_neither_way_is_labelled_by_its_descriptions_opening_words():
+    model = reg.model_from_json_schema({"title": "Scan", "properties": {
+        "field4": {"type": "string", "description": "Total amount paid including tax"},
+        "field5": {"type": "string", "description": "Anything else printed"},
+    }})
+    four, five = reg.field_specs(model)
+    assert four.kind == "money" and {"total", "amount due"} <= set(four.aliases)
+    assert five.aliases == ("field5",)  # a phrase that names no value labels nothing
+
+
+def test_a_record_that_only_groups_values_leaves_each_part_its_own_label():
+    model = reg.model_from_json_schema({"title": "Slip", "properties": {
+        "amounts": {"type": "object", "properties": {"subtotal": {"type": "number"}, "total": {"type": "number"}}},
+        "merchant": {"type": "object", "properties": {"name": {"type": "string"}}},
+    }})
+    total = reg.part_specs(model, "amounts")[1]
+    assert total.aliases[0] == "total" and "grand total" in total.aliases
+    assert reg.part_specs(model, "merchant")[0].aliases[:2] == ("merchant name", "merchant")  # never bare "name"
+
+
+def test_a_boolean_is_yes_or_no_whatever_its_words_name():
+    model = reg.model_from_json_schema({"title": "Pact", "properties": {
+        "mutual": {"type": "boolean", "description": "Whether both parties disclose"}}})
+    assert reg.field_specs(model)[0].kind == "text"
+    assert model(mutual=True).mutual is True
+
+
+def test_a_schema_written_in_a_regions_language_chooses_its_pack_and_is_read_in_english():
+    """German, French and Malay field names (``lieferant``, ``date_facture``, ``nama_kedai``):
+    read as the English they stand for, with the region's pack for the printed labels."""
+    german = reg.model_from_json_schema({"title": "Eingangsrechnung", "properties": {
+        "lieferant": {"type": "string"}, "rechnungsdatum": {"type": "string"},
+        "gesamtbetrag": {"type": "number"}, "waehrung": {"type": "string"}, "währung_iso": {"type": "string"}}})
+    assert german.cues == ["invoices_eu"]
+    assert [s.kind for s in reg.field_specs(german)] == ["organization", "date", "money", "currency", "currency"]
+    assert "total" in reg.field_specs(german)[2].aliases
+    assert "title" not in german.source["properties"]["lieferant"]  # exports are checked against the user's own schema
+    french = reg.model_from_json_schema({"title": "Facture", "properties": {
+        "fournisseur": {"type": "string"}, "date_facture": {"type": "string"}, "montant_total": {"type": "number"}}})
+    assert [(s.kind, s.aliases[0]) for s in reg.field_specs(french)] == [
+        ("organization", "supplier"), ("date", "invoice date"), ("money", "total amount")]
+    malay = reg.model_from_json_schema({"title": "Resit", "properties": {
+        "nama_kedai": {"type": "string"}, "alamat": {"type": "string"}, "tarikh": {"type": "string"}, "jumlah": {"type": "number"}}})
+    assert malay.cues == ["receipts_my"] and [s.kind for s in reg.field_specs(malay)] == ["organization", "address", "date", "money"]
+
+
+def test_one_regional_word_does_not_make_an_english_schema_regional():
+    model = reg.model_from_json_schema({"title": "Bill", "properties": {"datum": {"type": "string"}, "total": {"type": "number"}}})
+    assert model.cues == [] and reg.field_specs(model)[0].aliases == ("datum",)
+
+
+def test_a_date_named_issued_is_the_documents_date():
+    assert {"invoice date", "issue date", "date"} <= set(labels_from_name("issued"))
+    assert {"invoice date", "date"} <= set(labels_from_name("date_issued"))
+    assert "invoice date" not in labels_from_name("issued_by")  # who issued it, not when

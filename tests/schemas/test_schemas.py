@@ -154,3 +154,21 @@ def test_a_schema_file_that_cannot_be_read_costs_only_its_own_types(tmp_path, mo
         assert "broken.json (JSONDecodeError" in str(missing.value) and "raises.py (RuntimeError: not today)" in str(missing.value)
     finally:
         reg.registry.cache_clear()
+
+
+def test_a_schema_of_a_list_of_documents_is_read_as_one_of_them(tmp_path, monkeypatch):
+    """``"type": "array"`` at the top (a batch of receipts): each document is the item, under
+    the list's title, and exports are checked against the item."""
+    (tmp_path / "batch.json").write_text(json.dumps({
+        "title": "Receipts batch", "type": "array",
+        "items": {"$ref": "#/$defs/Receipt"},
+        "$defs": {"Receipt": {"type": "object", "properties": {"company": {"type": "string"}, "total": {"type": "number"}}}},
+    }))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        model = reg.get_schema("receipts_batch")
+        assert [(s.name, s.kind) for s in reg.field_specs(model)] == [("company", "organization"), ("total", "money")]
+        assert model.source["type"] == "object" and "company" in model.source["properties"]
+    finally:
+        reg.registry.cache_clear()
