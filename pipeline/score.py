@@ -248,9 +248,10 @@ def _rank(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentSche
         value = [best.value] if spec.many else best.value
         feats = features(best, candidates, _validates(model, spec.name, value), exclusive)
         ranked.append((_RANKER.confidence(model.name, spec.name, feats), feats, best))
-    # a value a person can see wins over one read from hidden text, however strong; and a value
-    # plausibly of its kind over one that is not (a web address read as a company's name)
-    return sorted(ranked, key=lambda t: (visible(t[2]), plausible(spec, t[2]), t[0]), reverse=True)
+    # a value a person can see wins over one read from hidden text, however strong; a value
+    # plausibly of its kind over one that is not (a web address read as a company's name); and
+    # one the field's type accepts over one it rejects (a heading read for a yes/no field)
+    return sorted(ranked, key=lambda t: (visible(t[2]), plausible(spec, t[2]), t[1]["validated"], t[0]), reverse=True)
 
 
 def _items(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,5 +1,7 @@
 """Free text: generically, the words printed after one of the field's labels; for a field that
-is one of a few words (an ``enum``), where the document prints one of them."""
+is one of a few words (an ``enum``), where the document prints one of them. A yes/no field (a
+JSON Schema ``boolean``: "mutual", "auto_renews") is a judgement about the document, not words
+printed in it: the rules propose nothing for it, the model and people answer it."""
 
 import re
 
@@ -26,4 +28,11 @@ class TextKind(Kind):
     json_type = Text
 
     def find(self, ctx, spec):
+        if _yes_or_no(spec):
+            return []
         return find_options(ctx, spec) if spec.options else super().find(ctx, spec)
+
+
+def _yes_or_no(spec: FieldSpec) -> bool:
+    schema = spec.json_schema
+    return schema.get("type") == "boolean" or any(o.get("type") == "boolean" for o in schema.get("anyOf", []))

@@ -403,3 +403,14 @@ def test_a_date_named_issued_is_the_documents_date():
     assert {"invoice date", "issue date", "date"} <= set(labels_from_name("issued"))
     assert {"invoice date", "date"} <= set(labels_from_name("date_issued"))
     assert "invoice date" not in labels_from_name("issued_by")  # who issued it, not when
+
+
+def test_a_yes_or_no_field_is_left_to_the_model_and_people_not_read_from_printed_words():
+    """A boolean ("mutual") whose name is printed in the document ("MUTUAL NON-DISCLOSURE"):
+    the rules propose nothing, where words after the label would be no answer to yes or no."""
+    model = reg.model_from_json_schema({"title": "NDA flags", "properties": {
+        "mutual": {"type": "boolean"}, "agreement_type": {"type": "string"}}})
+    specs = {s.name: s for s in reg.field_specs(model)}
+    ctx = Context(make_document("MUTUAL: NON-DISCLOSURE AGREEMENT\nAGREEMENT TYPE: MUTUAL\n"), model)
+    assert propose(ctx, specs["mutual"]) == []
+    assert propose(ctx, specs["agreement_type"])  # text beside its label is still read
