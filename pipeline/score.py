@@ -366,9 +366,9 @@ def _consistent(model: type[DocumentSchema], fields: dict[str, FieldResult], can
     """Where a cross-field check fails on the chosen values, the combination of each field's
     best visible, plausible values that holds, the most probable one, if there is one: a
     subtotal read from the total's line ("Gesamtbetrag") loses to the one that adds up with
-    the tax to the total. Lists are kept as chosen; a check none of whose values have
-    alternatives, or only far less likely ones, stays failed. Either way its fields go to a
-    person: values chosen to add up are better ones to confirm, not ones to accept alone."""
+    the tax to the total. Lists and the check's result are kept as chosen; a check no such
+    combination makes hold stays failed. Either way its fields go to a person: values chosen
+    to add up are better ones to confirm, not ones to accept alone."""
     specs = {s.name: s for s in field_specs(model)}
     fields = dict(fields)
     for check in model.checks:
@@ -413,7 +413,7 @@ def _options(spec: FieldSpec, candidates: list[Candidate], model: type[DocumentS
 
 def _with_checks(model: type[DocumentSchema], fields: dict[str, FieldResult], scorer: Scorer) -> dict[str, FieldResult]:
     """Each field in a cross-field check that could be evaluated gets the feature ``cross_check``
-    (1 when it held, 0 when not), and its confidence again: a fitted calibration learns how much
+    (1 when it held as read, 0 when not or only as ``_consistent`` chose), and its confidence again: a fitted calibration learns how much
     a sum that adds up is worth. Failed checks also send their fields to review (``route``)."""
     values = {name: r.value for name, r in fields.items()}
     outcome: dict[str, float] = {}
