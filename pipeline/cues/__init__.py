@@ -11,6 +11,7 @@ A pack is a small declarative module:
   looked for too wherever a field's labels hold that English one;
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
   ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF");
+- ``DATE_ORDER``: how the region writes numeric dates that read either way (``"MDY"``);
 - ``NAMES``: words and phrases of the region's languages that a schema's field names are
   written in -> the English they stand for (``{"gesamtbetrag": "total amount"}``).
 
@@ -45,6 +46,7 @@ PACKS = Registry(
         "receipts_my": "pipeline.cues.receipts_my",
         "invoices_eu": "pipeline.cues.invoices_eu",
         "contracts_us": "pipeline.cues.contracts_us",
+        "documents_us": "pipeline.cues.documents_us",
     },
 )
 
@@ -80,6 +82,11 @@ class Cues:
     def alternatives(self, name: str) -> tuple[str, ...]:
         """Every selected pack's regex alternatives under ``name``, in pack order."""
         return tuple(a for p in self.packs for a in getattr(p, "PATTERNS", {}).get(name, ()))
+
+    @cached_property
+    def month_first(self) -> bool:
+        """Whether a selected pack says the region writes ambiguous numeric dates month first."""
+        return any(getattr(p, "DATE_ORDER", "DMY") == "MDY" for p in self.packs)
 
     def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
         """The packs' finders for fields of this kind (lists or single values), in pack order."""

@@ -17,6 +17,8 @@ WORDS = {
         "strasse straße str weg platz gasse allee ring damm ufer chaussee "
         "rue chemin place via viale piazza calle avenida carrer straat laan plein".split()
     ),
+    # German and Dutch join a street's name and its street word ("Hauptstraße", "Kerkstraat")
+    "street_suffix": set("straße strasse str weg platz gasse allee straat laan plein gracht".split()),
     "furniture": {"rechnung", "quittung", "datum", "ust"},
 }
 
@@ -28,7 +30,8 @@ LABELS = {
     "date": ("datum", "rechnungsdatum", "date de facture", "factuurdatum", "data fattura", "fecha"),
     "invoice number": (
         "rechnungsnummer", "rechnungs-nr", "rechnungsnr", "rechnung nr", "rechnung #", "re-nr",
-        "numéro de facture", "n° de facture", "factuurnummer", "factuurnr",
+        "numéro de facture", "n° de facture", "facture n°", "n° facture", "fattura n°", "factura n°",
+        "factuurnummer", "factuurnr",
     ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
     # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
@@ -43,7 +46,8 @@ PATTERNS = {
         "deutschland", "österreich", "schweiz", "nederland", "españa", "italia", "polska",
         "berlin", "münchen", "munich", "hamburg", "köln", "frankfurt", "dublin", "london", "paris", "amsterdam", "zürich",
     ),
-    "contact": ("ust",),
+    # labels of the tax numbers printed under an address ("St.-Nr. 143/123/45678", "USt-IdNr.")
+    "contact": ("ust", r"st\.?-?nr", "steuernummer", r"steuer-?nr"),
     # labels after which the customer is printed
     "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
 }

@@ -227,7 +227,7 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 
 # -- text after a label ------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"^[\s:#.\-–—=|]*")
+_SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
 
 
 def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any], word: bool = False) -> list[Proposal]:

@@ -40,9 +40,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from pipeline.config import Settings, get_settings
+from pipeline.cues import Cues, cues_for
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, register
 from pipeline.ground import locate, span_at
 from pipeline.kinds import is_typed, parser
+from pipeline.kinds.date import in_document_order
 from pipeline.prompting import PROMPT_VERSION, PromptConfig, build_messages, response_model
 from pipeline.providers import Provider, ProviderError, get_provider
 from pipeline.state import Candidate, Chunk, ModelCall, Page, ParsedDocument, Span
@@ -256,11 +258,12 @@ class LLMExtractor(Extractor):
         fields = tuple(request.fields)
         if not fields:
             return result
+        cues = cues_for(request.schema, request.document.text)  # how the document's region writes dates
         for provider, group in self._by_model(request.schema, fields):
             for chunk in request.chunks:
                 answers, probabilities, call = self._ask(provider, request.schema, group, chunk)
                 result.model_calls.append(call)
-                result.candidates += self._candidates(request.document, group, chunk, answers, probabilities)
+                result.candidates += self._candidates(request.document, cues, group, chunk, answers, probabilities)
         return result
 
     def _by_model(self, schema: type[DocumentSchema], fields: tuple[FieldSpec, ...]) -> list[tuple[Provider, tuple[FieldSpec, ...]]]:
@@ -333,6 +336,7 @@ class LLMExtractor(Extractor):
     def _candidates(
         self,
         document: ParsedDocument,
+        cues: Cues,
         fields: tuple[FieldSpec, ...],
         chunk: Chunk,
         answers: dict[str, Any],
@@ -344,13 +348,15 @@ class LLMExtractor(Extractor):
             for item in (items or []) if spec.many else [items]:
                 if item is None or item.value is None:
                     continue
-                candidate = self._candidate(document, spec, chunk, item.value, item.quote)
+                candidate = self._candidate(document, cues, spec, chunk, item.value, item.quote)
                 if spec.name in probabilities:
                     candidate.signals["logprob"] = probabilities[spec.name]
                 out.append(candidate)
         return out
 
-    def _candidate(self, document: ParsedDocument, spec: FieldSpec, chunk: Chunk, value: Any, quote: str | None) -> Candidate:
+    def _candidate(
+        self, document: ParsedDocument, cues: Cues, spec: FieldSpec, chunk: Chunk, value: Any, quote: str | None
+    ) -> Candidate:
         quote_hit = locate(document, quote, "text", near=chunk.start) if quote else None
         if isinstance(value, BaseModel):
             # a record (e.g. an invoice line): its parts should all be in the quote
@@ -363,6 +369,9 @@ class LLMExtractor(Extractor):
             inside = _find_in(document, quote_hit[0], spec.kind, value) if quote_hit else None
             value_hit = inside or _find(document, spec.kind, value, chunk.start)
             in_quote = inside[1] if inside else (0.5 * value_hit[1] if value_hit else 0.0)
+            if spec.kind == "date" and value_hit:
+                # the answer was read day first; "11-04-2023" on a US receipt is the 4th of November
+                value = in_document_order(value_hit[0].text, document.text, cues) or value
         signals = {
             "quote_found": round(quote_hit[1], 3) if quote_hit else 0.0,
             "value_in_quote": round(in_quote, 3),

@@ -10,7 +10,7 @@ from pipeline.extractors.finding import Context, Proposal
 from pipeline.extractors.layout import norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
-    POSTCODE, Look, address_end, address_score, line_rel, look, name_score, names_party, opens,
+    POSTCODE, Look, address_end, address_score, line_rel, look, name_score, names_party, opens, street_words,
 )
 from pipeline.schemas import FieldSpec
 from schemas.types import Address, clean_text
@@ -62,7 +62,7 @@ def _after_label(spec: FieldSpec, text: str) -> int:
 def _address_shape(lk: Look, first: str, last: str) -> float:
     """How much a block is shaped like a whole address: it opens with a number or street
     ("NO 5, JALAN ...", "12 Main Street") and closes with a postcode or region."""
-    opens = bool(re.match(r"(?i)\W*(?:no\b|lot\b|unit\b|\d)", first)) or bool(set(norm(first).split()) & lk.street)
+    opens = bool(re.match(r"(?i)\W*(?:no\b|lot\b|unit\b|\d)", first)) or bool(street_words(lk, set(norm(first).split())))
     closes = bool(POSTCODE.search(last) or lk.region.search(last))
     return (opens + closes) / 2
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from pipeline.cues import Cues
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import POSTCODE
@@ -42,14 +43,33 @@ def _parse_date(text: str, day_first: bool) -> date | None:
     return parse_date(text, day_first=day_first)
 
 
-def _month_first(ctx: Context) -> bool:
-    """Whether this document writes numeric dates month first (some date only reads that way)."""
-    for d in _DATE.finditer(ctx.text):
-        n = _NUMERIC.match(d.group())
-        if n and int(n.group(2)) > 12 >= int(n.group(1)):
-            return True
-    return False
+def document_order(text: str) -> bool | None:
+    """Whether a document writes numeric dates month first: yes where some date only reads
+    that way, no where some date only reads day first, else None (its dates read either way)."""
+    pairs = [(int(n.group(1)), int(n.group(2))) for d in _DATE.finditer(text) if (n := _NUMERIC.match(d.group()))]
+    if any(second > 12 >= first for first, second in pairs):
+        return True
+    if any(first > 12 >= second for first, second in pairs):
+        return False
+    return None
 
+
+def reads_month_first(printed: str, document: bool | None, cues: Cues) -> bool:
+    """How to read one printed date: as the document's other dates show, else as its region
+    writes them (a cue pack's ``DATE_ORDER``); a date written with dots is day first anywhere."""
+    if document is not None:
+        return document
+    return cues.month_first and "." not in printed
+
+
+def read_date(printed: str, month_first: bool) -> date | None:
+    """A printed date in the order given, or the other where only that one is a date."""
+    return _parse_date(printed, not month_first) or _parse_date(printed, month_first)
+
+
+def in_document_order(printed: str, text: str, cues: Cues) -> date | None:
+    """``printed``, a date as the document of ``text`` prints it, read as that document reads dates."""
+    return read_date(printed, reads_month_first(printed, document_order(text), cues))
 
 
 def _dateline(ctx: Context, start: int, end: int) -> bool:
@@ -90,11 +110,11 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
     for the document's own date, a dateline counts as a label."""
-    month_first = _month_first(ctx)
+    document = document_order(ctx.text)
     own = _own_date(ctx, spec)
     out = []
     for m in _DATE.finditer(ctx.text):
-        value = _parse_date(m.group(), not month_first) or _parse_date(m.group(), month_first)
+        value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
         if value is None:
             continue
         link = link_label(ctx, spec, m.start(), m.end())

@@ -87,11 +87,16 @@ CONTACT = (
     "invoice", "receipt", "date", "cashier",
 )
 ADDRESS_SCORES_KEPT = 4096  # texts whose address score a Look remembers
-# not beside a "/" or "-": part of a reference number ("05/SE200209/42193")
+# not beside a "/" or "-": part of a reference number ("05/SE200209/42193"); nor after a
+# number sign: a store's number ("WALGREENS #07741")
 POSTCODE = re.compile(
-    r"(?<![\w/-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
+    r"(?<![\w/#-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
     r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w/-])"
 )
+# a unit's floor and number ("#B1-21", "#02-15") and a house number before a compass point
+# ("3201 N BROADWAY"): street lines without a street word
+_UNIT = re.compile(r"#\s?[A-Z]?\d{1,2}-\d{1,4}\b")
+_HOUSE_AND_DIRECTION = re.compile(r"\s*\d{1,6}\s+(?:N|S|E|W|NE|NW|SE|SW)\.?\s+[^\W\d_]")
 # "CO." as the label of a company number ("CO. REG. NO:", "CO. NO."), not a legal form
 _CO_LABEL = re.compile(r"(?i)co\.?\W*(?:reg|registration|no|number)\b")
 
@@ -106,6 +111,7 @@ class Look:
     furniture: frozenset[str]
     counterparty: tuple[str, ...]
     street: frozenset[str]
+    street_suffixes: tuple[str, ...]  # street words a region joins to the street's name
     region: re.Pattern[str]
     contact: re.Pattern[str]
     company_number_line: re.Pattern[str] | None  # a line holding only a company number and its label
@@ -133,6 +139,7 @@ def look(cues: Cues) -> Look:
         furniture=cues.words("furniture", FURNITURE),
         counterparty=COUNTERPARTY + cues.alternatives("counterparty"),
         street=cues.words("street", STREET),
+        street_suffixes=tuple(sorted(cues.words("street_suffix"))),
         region=re.compile(r"(?<![^\W_])(?:" + "|".join(regions) + r")(?![^\W_])", re.IGNORECASE),
         contact=re.compile(r"(?i)\b(?:" + "|".join(contact) + r")\b|\w@\w|\+\d"),
         company_number_line=_optional(cues, "company_number_line"),
@@ -179,16 +186,23 @@ def address_end(lk: Look, text: str) -> int:
     return len(text[: m.start()].rstrip(" ,;:-|")) if m else len(text)
 
 
+def street_words(lk: Look, words: set[str]) -> set[str]:
+    """The words of a line that are street words, or a region's compounds ending in one."""
+    return words & lk.street | {w for w in words if len(w) > 6 and w.endswith(lk.street_suffixes)}
+
+
 def _address_score(lk: Look, text: str) -> float:
     text = text[: address_end(lk, text)]
     if not text.strip():
         return 0.0
     words = set(norm(text).split())
     # a street word names a street only beside other words: a lone "ST" is a tax code
-    street = bool(words & lk.street) and bool(words - lk.street)
+    named = street_words(lk, words)
+    street = bool(named) and bool(words - named)
     postcode = 0.5 * bool(POSTCODE.search(text))
     if not re.search(r"[^\W\d_]", text):
         return postcode  # without a letter, commas and numbers make a phone number ("03-3279 1851,")
+    street = street or bool(_UNIT.search(text) or _HOUSE_AND_DIRECTION.match(text))
     score = postcode + 0.4 * street + 0.4 * bool(lk.region.search(text))
     score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
     return min(score, 1.0)

@@ -31,10 +31,29 @@ _FORMATTED = re.compile(r"\d[.,']\d{1,3}(?!\d)")
 CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b", re.I)
 
 
+_CENTS = re.compile(r"\d([.,])\d{2}$")
+_THREE_DECIMALS = re.compile(r"\d{1,3}([.,])\d{3}")
+
+
+def _decimal_mark(matches: list[re.Match]) -> str | None:
+    """The mark every amount with cents uses ("." in "39.23", "," in "7,50"), or None where
+    the document uses both or prints no cents."""
+    marks = {c.group(1) for m in matches if (c := _CENTS.search(m.group("num")))}
+    return marks.pop() if len(marks) == 1 else None
+
+
 def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
-    """Printed amounts with their values (dates, times, percentages and ids left out)."""
+    """Printed amounts with their values (dates, times, percentages and ids left out).
+
+    A number with three digits after the document's decimal mark ("3.459" a gallon where
+    cents are printed "39.23") is a quantity or unit price, not thousands of money."""
+    matches = list(_AMOUNT.finditer(text))
+    mark = _decimal_mark(matches)
     out = []
-    for m in _AMOUNT.finditer(text):
+    for m in matches:
+        three = _THREE_DECIMALS.fullmatch(m.group("num"))
+        if three and three.group(1) == mark:
+            continue
         value = parse_money(m.group("num"))
         if value is not None:
             out.append((m, value))

@@ -121,14 +121,16 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
             continue
         if is_company_no(lk, line.text) or _DOMAIN.search(line.text) or re.search(r":\s*[+(]?\d", line.text):
             continue  # a company number, a web address or a labelled number ("CARELINE : 1800 88") is no name
-        stripped = re.sub(r"\s*\([^)]*\d[^)]*\)\s*$", "", line.text.strip())  # a trailing (reg. no.)
+        # a trailing (reg. no.) or store number ("WALGREENS #07741")
+        stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", line.text.strip())
         has_number = registered(ctx, lk, line)
         # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
         if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
         if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
             continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it
-        business = bool(lk.business & set(norm(stripped).split()))
+        # a business noun on an address line names a place ("Raffles City Shopping Centre #B1-21")
+        business = bool(lk.business & set(norm(stripped).split())) and address_score(lk, stripped) < 0.4
         own_domain = "".join(norm(stripped).split()) in _domains(ctx)
         if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in roles:
             start = line.start + line.text.index(stripped)

@@ -201,3 +201,11 @@ def test_the_embedded_model_reads_a_short_receipt(tmp_path):
     for c in values.values():
         assert c.evidence and c.evidence[0].text in TEXT
         assert 0.0 < c.signals["logprob"] <= 1.0
+
+
+def test_a_date_answer_is_read_as_the_document_writes_its_dates(tmp_path):
+    """The model's "11-04-2023" on a receipt from Dallas is the 4th of November, as the rules read it."""
+    text = "CORNER GROCERY\nDallas, TX 75206\n(214) 823-7580\nDATE: 11-04-2023\nTOTAL: $ 7.00"
+    with FakeOpenAI(answer(date=("DATE: 11-04-2023", "11-04-2023"))) as server:
+        [c] = extractor(server, tmp_path).extract(request(text)).candidates
+    assert (c.value, c.raw) == ("2023-11-04", "11-04-2023")

@@ -179,3 +179,27 @@ def test_packs_merge_words_and_patterns_in_the_order_chosen():
 def test_an_unknown_pack_is_a_clear_error():
     with pytest.raises(KeyError, match="unknown cue 'nowhere'"):
         Cues(("nowhere",)).words("street")
+
+
+GERMAN_RECEIPT = """\
+Bäckerei Schmidt GmbH
+Hauptstraße 12
+80331 München
+St.-Nr. 143/123/45678
+Beleg-Nr. 4471 05.02.2024
+SUMME EUR 7,50
+MwSt 7% 0,49"""
+
+
+def test_a_compound_street_and_a_tax_number_line_with_the_european_pack():
+    """"Hauptstraße" is a street as "Jalan Bayu" is; the tax number under the address ends it."""
+    assert cues_for(plain_receipt(), GERMAN_RECEIPT).names == ("invoices_eu",)
+    address = max(proposals(plain_receipt(), "address", GERMAN_RECEIPT), key=lambda p: p.strength)
+    assert address.value == "Hauptstraße 12 80331 München"
+
+
+def test_an_invoice_number_after_the_sign_for_number():
+    bill = model_from_json_schema({"title": "Bill", "properties": {"invoice_number": {"type": "string"}}})
+    text = "FACTURE N° F-2024-032\nDate de facture : 12/03/2024\nTVA 20 % 140,00 €\nTotal TTC 840,00 €"
+    found = propose(Context(make_document(text), bill), field_specs(bill)[0])
+    assert max(found, key=lambda p: p.strength).value == "F-2024-032"

@@ -104,3 +104,13 @@ def test_an_address_that_ends_in_a_legal_form_is_a_company_name_not_plausibly_an
     assert address.implausible("Acme Ltd.", "") is not None
     assert address.implausible("NO 5, JALAN SAGU 18, 81100 JOHOR BAHRU", "") is None
     assert address.implausible("12 Main Street, Springfield", "") is None
+
+
+def test_street_lines_without_a_street_word():
+    """A house number before a compass point ("3201 N BROADWAY") opens a street line, a store's
+    number after "#" is no postcode, and a unit's floor and number ("#B1-21") is an address."""
+    lines = ["WALGREENS #07741", "3201 N BROADWAY", "CHICAGO, IL 60657", "ADVIL 8.99", "TOTAL 8.99"]
+    assert address(lines) == "3201 N BROADWAY CHICAGO, IL 60657"
+    lines = ["TOAST BOX", "Raffles City Shopping Centre #B1-21", "252 North Bridge Road, Singapore 179103",
+             "Kaya Toast Set S$6.20", "Grand Total S$6.20"]
+    assert address(lines) == "Raffles City Shopping Centre #B1-21 252 North Bridge Road, Singapore 179103"

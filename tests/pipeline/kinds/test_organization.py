@@ -32,3 +32,12 @@ def test_a_slogan_with_a_bare_web_domain_is_no_name():
     assert company(lines) == "PAGOH REST AND SERVICE AREA"
     found = [c.value for c in extract(plain("\n".join(lines)), "receipt")["company"]]
     assert not any("SHOPNEWS" in v for v in found)
+
+
+def test_a_store_number_and_a_mall_are_no_part_of_the_name():
+    """"WALGREENS #07741" is Walgreens' store 07741; a shopping centre on the address line
+    names where the shop is, not the shop."""
+    assert company(["WALGREENS #07741", "3201 N BROADWAY", "CHICAGO, IL 60657", "TOTAL 8.99"]) == "WALGREENS"
+    lines = ["TOAST BOX", "Raffles City Shopping Centre #B1-21", "252 North Bridge Road, Singapore 179103",
+             "Grand Total S$6.20"]
+    assert company(lines) == "TOAST BOX"
