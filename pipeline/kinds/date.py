@@ -43,12 +43,13 @@ def _parse_date(text: str, day_first: bool) -> date | None:
 
 
 def _month_first(ctx: Context) -> bool:
-    """Whether this document writes numeric dates month first (some date only reads that way)."""
-    for d in _DATE.finditer(ctx.text):
-        n = _NUMERIC.match(d.group())
-        if n and int(n.group(2)) > 12 >= int(n.group(1)):
-            return True
-    return False
+    """Whether this document writes numeric dates month first (some date only reads that way);
+    found once per document."""
+    if "month_first" not in ctx.memo:
+        ctx.memo["month_first"] = any(
+            (n := _NUMERIC.match(d.group())) and int(n.group(2)) > 12 >= int(n.group(1)) for d in _DATE.finditer(ctx.text)
+        )
+    return ctx.memo["month_first"]
 
 
 

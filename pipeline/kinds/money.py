@@ -59,17 +59,17 @@ def _is_total(ctx: Context, spec: FieldSpec) -> bool:
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
     the largest such amount, after any printed rounding adjustment."""
-    found = amounts(ctx.text)
-    spans = [(m.start("num"), m.end("num")) for m, _ in found]
+    found, rightmost = _document_amounts(ctx)
     total = _is_total(ctx, spec)
     out = []
-    for (m, value), span in zip(found, spans):
+    for m, value in found:
+        span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
         signals = {
             "match": link.match,
             "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,
-            "layout": link.layout * (1.0 if rightmost_in_row(ctx, span[0], spans) else 0.6),
+            "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
@@ -94,6 +94,20 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:
+    """The document's amounts, and the starts of those with no other amount right of them in
+    their row (``rightmost_in_row``): the same for every money field, so found once."""
+    if "amounts" not in ctx.memo:
+        found = amounts(ctx.text)
+        spans = [(m.start("num"), m.end("num")) for m, _ in found]
+        by_row: dict[int, list[tuple[int, int]]] = {}  # only amounts of a value's row can be right of it
+        for span in spans:
+            by_row.setdefault(ctx.line_at(span[0]).row, []).append(span)
+        rightmost = {s for row in by_row.values() for s, _ in row if rightmost_in_row(ctx, s, row)}
+        ctx.memo["amounts"] = found, rightmost
+    return ctx.memo["amounts"]
 
 
 def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
