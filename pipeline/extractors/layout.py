@@ -42,13 +42,17 @@ class Line:
     words: list[Word] = field(default_factory=list)
 
     _windows: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+    _tokens: list[tuple[int, int, str]] | None = field(default=None, repr=False, compare=False)
 
     def windows(self, n: int) -> list[tuple[int, int, str]]:
         """(start, end, words) for every run of ``n`` words, line-relative, lower-cased."""
         if n not in self._windows:
-            tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(self.text)]
+            if self._tokens is None:  # the line's words, read once for every window length
+                self._tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(self.text)]
+            tokens = self._tokens
+            words = [t[2] for t in tokens]
             self._windows[n] = [
-                (tokens[i][0], tokens[i + n - 1][1], " ".join(t[2] for t in tokens[i : i + n]))
+                (tokens[i][0], tokens[i + n - 1][1], " ".join(words[i : i + n]) if n > 1 else words[i])
                 for i in range(len(tokens) - n + 1)
             ]
         return self._windows[n]
