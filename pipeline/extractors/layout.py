@@ -239,6 +239,15 @@ class _Wanted:
     shortest: int = 0
     longest: int = 0
     by_text: dict[str, list[int]] = field(default_factory=dict)  # a long alias -> its indexes in ``fuzzy``
+    _near: dict[int, tuple[list[str], list[int]]] = field(default_factory=dict)
+
+    def near(self, length: int) -> tuple[list[str], list[int]]:
+        """The long aliases at most two letters longer or shorter than ``length`` (the only
+        ones a window of that length can match), with their indexes in ``fuzzy``."""
+        if length not in self._near:
+            ks = [k for k, want in enumerate(self.fuzzy) if abs(len(want) - length) <= 2]
+            self._near[length] = [self.fuzzy[k] for k in ks], ks
+        return self._near[length]
 
 
 @lru_cache(maxsize=256)
@@ -285,18 +294,18 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
     found: list[tuple[int, int, int, float]] = []  # alias position, window index, word count, ratio
     # each window is looked up once against all aliases of its word count (lines outnumber labels)
     for n, wanted in wanted_by_count.items():
-        fuzzy, positions = wanted.fuzzy, wanted.fuzzy_positions
+        positions = wanted.fuzzy_positions
         for i, (_, _, got) in enumerate(line.windows(n)):
             for position in wanted.exact.get(got, ()):
                 found.append((position, i, n, 1.0))
-            if not fuzzy or len(got) < wanted.shortest - 2:  # too short for any long alias
+            if not wanted.fuzzy or len(got) < wanted.shortest - 2:  # too short for any long alias
                 continue
             scored = set()
-            if len(got) <= wanted.longest + 2:
-                for _, score, k in process.extract(got, fuzzy, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
-                    if abs(len(got) - len(fuzzy[k])) <= 2:
-                        found.append((positions[k], i, n, score / 100))
-                        scored.add(k)
+            near, ks = wanted.near(len(got))
+            if near:
+                for _, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    found.append((positions[ks[j]], i, n, score / 100))
+                    scored.add(ks[j])
             if n == 1 and len(got) > wanted.shortest:
                 for k in _affixes(got, wanted) - scored:
                     # a compound printed as one word ("subtotal", "lieferdatum"): usually a

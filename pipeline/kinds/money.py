@@ -110,11 +110,18 @@ def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set
     return ctx.memo["amounts"]
 
 
+def _line_words(ctx: Context) -> list[set[str]]:
+    """Each line's words (``label_words``), read once per document for the scans below."""
+    if "line_words" not in ctx.memo:
+        ctx.memo["line_words"] = [label_words(line.text) for line in ctx.lines]
+    return ctx.memo["line_words"]
+
+
 def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
     """Amounts on the rows of lines labelled with any of ``words``."""
     found = []
-    for line in ctx.lines:
-        if label_words(line.text) & words:
+    for line, said in zip(ctx.lines, _line_words(ctx)):
+        if said & words:
             found += [v for ln in ctx.layout.row_of(line).lines for _, v in amounts(ln.text)]
     return found
 
@@ -134,7 +141,7 @@ def _summary_row(ctx: Context) -> int:
     """The first row (top to bottom, so OCR text order does not matter) of a heading that
     opens a summary table ("GST SUMMARY"); past the last row when there is none."""
     summary = ctx.cues.words("summary", SUMMARY_WORDS)
-    rows = [ln.row for ln in ctx.lines if len(label_words(ln.text)) <= 4 and label_words(ln.text) & summary]
+    rows = [ln.row for ln, said in zip(ctx.lines, _line_words(ctx)) if len(said) <= 4 and said & summary]
     return min(rows, default=len(ctx.layout.rows))
 
 
@@ -145,8 +152,8 @@ def _adjustments(ctx: Context) -> list[tuple[int, Decimal]]:
     """(row, signed amount) on rounding/adjustment rows (unsigned ones could go either way)."""
     out: list[tuple[int, Decimal]] = []
     words = ctx.cues.words("adjustment", ADJUSTMENT_WORDS)
-    for line in ctx.lines:
-        if not label_words(line.text) & words:
+    for line, said in zip(ctx.lines, _line_words(ctx)):
+        if not said & words:
             continue
         row = ctx.layout.row_of(line)
         for ln in row.lines if line in row.lines else [line]:
