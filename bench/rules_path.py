@@ -11,12 +11,17 @@ Measured in one run, so all rows see the same machine load:
 - ``docloop extract -j 1`` against ``-j 2`` on the same receipt texts, into
   fresh stores: the speed-up of the parallel command (wall time, start-up included);
 - invoice2data (its bundled templates, poppler's pdftotext) beside docloop's rules
-  path on the Parsee invoices, interleaved per document: documents/s of each
-  (``make bench-setup`` installs invoice2data; the row is left out without it).
+  path on the Parsee invoices, interleaved per document: documents/s of each, and on
+  how many invoices each found anything (invoice2data returns ``{}`` when none of its
+  templates matches, which is fast), with docloop's documents/s on the invoices it read
+  from their text layer (the others are OCR'd: a scan, or a page whose text layer hides
+  words and is checked against an OCR of it) (``make bench-setup`` installs
+  invoice2data; the rows are left out without it).
 
 Run: ``python -m bench.rules_path [--receipts N]``; writes ``bench/results/rules_path.md``.
 ``--pdfs-only`` measures the PDF row alone and prints it (the table is not rewritten);
-``--parallel-only`` the ``-j`` rows (``--rounds`` runs of each, alternating).
+``--parallel-only`` the ``-j`` rows (``--rounds`` runs of each, alternating);
+``--invoices-only`` the invoice2data rows.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import write_report
@@ -61,8 +67,21 @@ def pdf_row(pipe) -> str:
     return f"| PDFs end to end, in process ({len(files)} documents, {pages} pages) | {pages / seconds:.1f} pages/s, {len(files) / seconds:.2f} documents/s |"
 
 
-def invoice2data_seconds(paths: list[Path], pipe) -> tuple[float, float] | None:
-    """Seconds of invoice2data and of docloop's rules path over ``paths``, interleaved per document."""
+@dataclass
+class SideBySide:
+    """invoice2data and docloop's rules path over the same invoices."""
+
+    documents: int = 0
+    theirs_s: float = 0.0
+    ours_s: float = 0.0
+    theirs_found: int = 0  # documents invoice2data returned any field for ({} when no template matches)
+    ours_found: int = 0  # documents docloop exported any value for
+    text_layer: int = 0  # documents docloop read from their text layer alone (no page OCR'd or OCR-checked)
+    text_layer_s: float = 0.0
+
+
+def invoice2data_side_by_side(paths: list[Path], pipe) -> SideBySide | None:
+    """invoice2data and docloop's rules path over ``paths``, interleaved per document."""
     try:
         from invoice2data import extract_data
         from invoice2data.extract.loader import read_templates
@@ -70,15 +89,33 @@ def invoice2data_seconds(paths: list[Path], pipe) -> tuple[float, float] | None:
     except ImportError:
         return None
     templates = read_templates()  # loaded once, as a long-running user would
-    theirs = ours = 0.0
+    out = SideBySide(documents=len(paths))
     for path in paths:
         started = time.perf_counter()
-        extract_data(str(path), templates=templates, input_module=pdftotext)
-        theirs += time.perf_counter() - started
+        result = extract_data(str(path), templates=templates, input_module=pdftotext)
+        out.theirs_s += time.perf_counter() - started
+        out.theirs_found += bool(result)
         started = time.perf_counter()
-        pipe.process(path.read_bytes(), str(path), "invoice")
-        ours += time.perf_counter() - started
-    return theirs, ours
+        state = pipe.process(path.read_bytes(), str(path), "invoice")
+        seconds = time.perf_counter() - started
+        out.ours_s += seconds
+        out.ours_found += any(r.value not in (None, "", []) for r in state.fields.values())
+        if state.parsed and not any(p.ocr or p.ocr_checked for p in state.parsed.pages):
+            out.text_layer += 1
+            out.text_layer_s += seconds
+    return out
+
+
+def side_by_side_rows(found: SideBySide) -> list[str]:
+    n = found.documents
+    return [
+        f"| invoice2data, {n} Parsee invoices (templates + pdftotext) | {n / found.theirs_s:.1f} documents/s; "
+        f"a template matched {found.theirs_found} of {n} |",
+        f"| docloop rules path, the same invoices, interleaved | {n / found.ours_s:.1f} documents/s; "
+        f"values on {found.ours_found} of {n} |",
+        f"| of which the {found.text_layer} read from their text layer (no OCR) | "
+        f"{found.text_layer / found.text_layer_s:.1f} documents/s |",
+    ]
 
 
 def write_texts(texts: list[bytes], tmp: Path) -> Path:
@@ -126,6 +163,7 @@ def main() -> None:
     parser.add_argument("--pdfs-only", action="store_true", help="print the PDF row only, leave the results file")
     parser.add_argument("--rounds", type=int, default=3, help="-j 1 and -j 2 runs, alternating")
     parser.add_argument("--parallel-only", action="store_true", help="print the -j rows only, leave the results file")
+    parser.add_argument("--invoices-only", action="store_true", help="print the invoice2data rows only, leave the results file")
     args = parser.parse_args()
     pipe = build_pipeline(Settings(home=Path("var/bench")), ["rules"])
     texts = receipt_texts(args.receipts)
@@ -134,6 +172,11 @@ def main() -> None:
     if args.pdfs_only:
         row = pdf_row(pipe)
         print(f"{row}\nload average {os.getloadavg()[0]:.1f}")
+        return
+    if args.invoices_only:
+        found = invoice2data_side_by_side(sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf")), pipe)
+        print(*(side_by_side_rows(found) if found else ["invoice2data is not installed (make bench-setup)"]), sep="\n")
+        print(f"load average {os.getloadavg()[0]:.1f}")
         return
     if args.parallel_only:
         with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +191,7 @@ def main() -> None:
     pdfs_measured = pdf_row(pipe)
 
     invoices = sorted((DATA / "parsee_invoices" / "pdfs").glob("*.pdf"))
-    side_by_side = invoice2data_seconds(invoices, pipe)
+    side_by_side = invoice2data_side_by_side(invoices, pipe)
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_texts(texts, Path(tmp))
@@ -171,11 +214,7 @@ def main() -> None:
         f"| `docloop extract -j 2`, the same, wall time (median of {args.rounds}, alternating) | {parallel:.1f} s ({serial / parallel:.2f}x) |",
     ]
     if side_by_side:
-        theirs, ours = side_by_side
-        lines += [
-            f"| invoice2data, {len(invoices)} Parsee invoices (templates + pdftotext) | {len(invoices) / theirs:.1f} documents/s |",
-            f"| docloop rules path, the same invoices, interleaved | {len(invoices) / ours:.1f} documents/s |",
-        ]
+        lines += side_by_side_rows(side_by_side)
     write_report(RESULTS, lines)
 
 

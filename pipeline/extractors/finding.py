@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import Layout, LabelHit, Line, find_aliases, norm
+from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, norm
 from pipeline.infer import other_labels
-from pipeline.schemas import FieldSpec, field_specs
+from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
 from schemas.base import DocumentSchema
 from schemas.types import ISO_4217
@@ -64,7 +64,10 @@ class Context:
         self.specs = field_specs(schema)
         self.cues = cues if cues is not None else cues_for(schema, self.text)
         self._line_starts = [ln.start for ln in self.lines]
+        self.search = LabelSearch(self.lines)
+        self._searched = False  # whether every field's aliases were looked for (see ``find``)
         self._labels: dict[str, list[LabelHit]] = {}
+        self._rivals: dict[str, list[LabelHit]] = {}
         self.memo: dict[str, Any] = {}  # per-document values finders compute once
 
     def line_at(self, offset: int) -> Line:
@@ -74,13 +77,34 @@ class Context:
         """Where the field's aliases, or the cue packs' printed forms of them, occur, in text
         order (cached per field)."""
         if spec.name not in self._labels:
-            aliases = [*spec.aliases, *self.cues.labels(spec.aliases)]
-            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, aliases)]
+            self._labels[spec.name] = self.find(self._aliases(spec))
         return self._labels[spec.name]
 
+    def find(self, aliases: list[str] | tuple[str, ...]) -> list[LabelHit]:
+        """Every hit of ``aliases`` in the document's lines, in text order (``find_aliases``
+        line by line). The first question looks for every field's aliases too, in one pass."""
+        if not self._searched:
+            self.search.add([*self._every_alias(), *aliases])
+            self._searched = True
+        return self.search.find(aliases)
+
+    def _aliases(self, spec: FieldSpec) -> list[str]:
+        return [*spec.aliases, *self.cues.labels(spec.aliases)]
+
+    def _every_alias(self) -> list[str]:
+        """The aliases a document is asked for: every field's and record part's, and the labels
+        of other values."""
+        specs = [p for s in self.specs for p in (s, *(part_specs(self.schema, s.name) if s.kind == "object" else ()))]
+        return [a for s in specs for a in self._aliases(s)] + list(ALL_OTHERS)
+
     def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:
-        """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date")."""
-        return [h for s in self.specs if s.kind == spec.kind and s.name != spec.name for h in self.labels(s)]
+        """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date"),
+        cached per field (a finder asks for each value it reads)."""
+        if spec.name not in self._rivals:
+            self._rivals[spec.name] = [
+                h for s in self.specs if s.kind == spec.kind and s.name != spec.name for h in self.labels(s)
+            ]
+        return self._rivals[spec.name]
 
     def other_value_labels(self, spec: FieldSpec) -> list[LabelHit]:
         """Hits of the labels documents print for other values ("due date" for a field labelled
@@ -91,7 +115,7 @@ class Context:
             # find_aliases matches each alias on its own: so its hits are those of ALL_OTHERS,
             # found once per document, of its aliases (a third of the rules path's label search)
             if "\0" not in self._labels:
-                self._labels["\0"] = [h for ln in self.lines for h in find_aliases(ln, list(ALL_OTHERS))]
+                self._labels["\0"] = self.find(ALL_OTHERS)
             others = set(other_labels(spec.aliases))
             self._labels[key] = [h for h in self._labels["\0"] if h.alias in others]
         return self._labels[key]
@@ -151,9 +175,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     line = ctx.line_at(start)
     row = ctx.layout.row_of(line)
     best = LabelLink(0.0, 0.0)
-    rivals = ctx.rival_labels(spec)
-    covering = rivals + ctx.other_value_labels(spec)
-    for hit in ctx.labels(spec):
+    for hit, covered, rivals in _linkable(ctx, spec):
         if hit.line is line and hit.end <= start:
             layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
         elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
@@ -171,20 +193,34 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
-        if any(covers(r, hit) for r in covering) or any(between(r, hit, start) and not _included(ctx, hit, r) for r in rivals):
+        if covered or any(r.end <= start and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
             best = LabelLink(strength, layout)
     return best
 
 
+def _linkable(ctx: Context, spec: FieldSpec) -> list[tuple[LabelHit, bool, list[LabelHit]]]:
+    """The field's labels for :func:`link_label`, each with whether another field's or value's
+    label covers it and the rival labels after it on its line (``between`` it and a value
+    there that they end before): the same for every value, so found once per field."""
+    key = "\0linkable\0" + spec.name
+    if key not in ctx.memo:
+        rivals = ctx.rival_labels(spec)
+        covering = rivals + ctx.other_value_labels(spec)
+        ctx.memo[key] = [
+            (
+                hit,
+                any(covers(r, hit) for r in covering),
+                [r for r in rivals if r.line is hit.line and hit.end <= r.start],
+            )
+            for hit in ctx.labels(spec)
+        ]
+    return ctx.memo[key]
+
+
 def covers(rival: LabelHit, hit: LabelHit) -> bool:
     return rival.start <= hit.start and rival.end >= hit.end and (rival.end - rival.start) > (hit.end - hit.start)
-
-
-def between(rival: LabelHit, hit: LabelHit, start: int) -> bool:
-    """A rival label sits between this label and the value on the same line."""
-    return rival.line is hit.line and hit.end <= rival.start and rival.end <= start
 
 
 def _included(ctx: Context, hit: LabelHit, rival: LabelHit) -> bool:

@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -41,13 +42,17 @@ class Line:
     words: list[Word] = field(default_factory=list)
 
     _windows: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+    _tokens: list[tuple[int, int, str]] | None = field(default=None, repr=False, compare=False)
 
     def windows(self, n: int) -> list[tuple[int, int, str]]:
         """(start, end, words) for every run of ``n`` words, line-relative, lower-cased."""
         if n not in self._windows:
-            tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(self.text)]
+            if self._tokens is None:  # the line's words, read once for every window length
+                self._tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(self.text)]
+            tokens = self._tokens
+            words = [t[2] for t in tokens]
             self._windows[n] = [
-                (tokens[i][0], tokens[i + n - 1][1], " ".join(t[2] for t in tokens[i : i + n]))
+                (tokens[i][0], tokens[i + n - 1][1], " ".join(words[i : i + n]) if n > 1 else words[i])
                 for i in range(len(tokens) - n + 1)
             ]
         return self._windows[n]
@@ -233,6 +238,16 @@ class _Wanted:
     fuzzy_positions: list[int] = field(default_factory=list)
     shortest: int = 0
     longest: int = 0
+    by_text: dict[str, list[int]] = field(default_factory=dict)  # a long alias -> its indexes in ``fuzzy``
+    _near: dict[int, tuple[list[str], list[int]]] = field(default_factory=dict)
+
+    def near(self, length: int) -> tuple[list[str], list[int]]:
+        """The long aliases at most two letters longer or shorter than ``length`` (the only
+        ones a window of that length can match), with their indexes in ``fuzzy``."""
+        if length not in self._near:
+            ks = [k for k, want in enumerate(self.fuzzy) if abs(len(want) - length) <= 2]
+            self._near[length] = [self.fuzzy[k] for k in ks], ks
+        return self._near[length]
 
 
 @lru_cache(maxsize=256)
@@ -244,6 +259,7 @@ def _wanted(aliases: tuple[str, ...]) -> dict[int, _Wanted]:
         if want:
             wanted = by_count.setdefault(n, _Wanted())
             if len(want) >= 5:
+                wanted.by_text.setdefault(want, []).append(len(wanted.fuzzy))
                 wanted.fuzzy.append(want)
                 wanted.fuzzy_positions.append(position)
             else:
@@ -265,31 +281,88 @@ def find_aliases(line: Line, aliases: list[str], min_ratio: float = 0.86) -> lis
     must match exactly, since one wrong letter in "due" or "tax" is another word.
     Hits come in the order of ``aliases``, then of the words.
     """
+    return [
+        LabelHit(line, start, end, aliases[position], ratio)
+        for position, start, end, ratio in _matches(line, _wanted(tuple(aliases)), min_ratio)
+    ]
+
+
+def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) -> list[tuple[int, int, int, float]]:
+    """(alias position, start, end, ratio) of every hit in ``line`` (document offsets), in
+    the order of :func:`find_aliases`; each alias is matched on its own, so a hit does not
+    depend on which other aliases are looked for alongside it."""
     found: list[tuple[int, int, int, float]] = []  # alias position, window index, word count, ratio
     # each window is looked up once against all aliases of its word count (lines outnumber labels)
-    for n, wanted in _wanted(tuple(aliases)).items():
-        fuzzy, positions = wanted.fuzzy, wanted.fuzzy_positions
+    for n, wanted in wanted_by_count.items():
+        positions = wanted.fuzzy_positions
         for i, (_, _, got) in enumerate(line.windows(n)):
             for position in wanted.exact.get(got, ()):
                 found.append((position, i, n, 1.0))
-            if not fuzzy or len(got) < wanted.shortest - 2:  # too short for any long alias
+            if not wanted.fuzzy or len(got) < wanted.shortest - 2:  # too short for any long alias
                 continue
             scored = set()
-            if len(got) <= wanted.longest + 2:
-                for _, score, k in process.extract(got, fuzzy, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
-                    if abs(len(got) - len(fuzzy[k])) <= 2:
-                        found.append((positions[k], i, n, score / 100))
-                        scored.add(k)
+            near, ks = wanted.near(len(got))
+            if near:
+                for _, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    found.append((positions[ks[j]], i, n, score / 100))
+                    scored.add(ks[j])
             if n == 1 and len(got) > wanted.shortest:
-                for k, want in enumerate(fuzzy):
-                    if k not in scored and len(got) > len(want) and (got.endswith(want) or got.startswith(want)):
-                        # a compound printed as one word ("subtotal", "lieferdatum"): usually a
-                        # different quantity of the same kind, so a weak label
-                        found.append((positions[k], i, n, 0.5))
+                for k in _affixes(got, wanted) - scored:
+                    # a compound printed as one word ("subtotal", "lieferdatum"): usually a
+                    # different quantity of the same kind, so a weak label
+                    found.append((positions[k], i, n, 0.5))
     hits = []
     for position, i, n, ratio in sorted(found):
         start, end, _ = line.windows(n)[i]
         if start and line.text[start - 1] in _IN_ADDRESS:
             continue  # a word of a web address or e-mail ("…/invoice?id=67389368") labels nothing
-        hits.append(LabelHit(line, line.start + start, line.start + end, aliases[position], ratio))
+        hits.append((position, line.start + start, line.start + end, ratio))
     return hits
+
+
+def _affixes(got: str, wanted: _Wanted) -> set[int]:
+    """Indexes of the long aliases that ``got`` (one word) starts or ends with and is longer
+    than: its prefixes and suffixes looked up, rather than every alias tried against it."""
+    found: set[int] = set()
+    for length in range(max(wanted.shortest, 1), len(got)):
+        found.update(wanted.by_text.get(got[:length], ()))
+        found.update(wanted.by_text.get(got[-length:], ()))
+    return found
+
+
+class LabelSearch:
+    """Where aliases occur in a document's lines: ``find_aliases`` of every line, each line
+    searched once for many aliases.
+
+    A document is asked for the labels of each field, of its rivals and of the values other
+    fields name; an alias's hits do not depend on the aliases looked for beside it, so one
+    pass over the lines with all of them gives each list's hits as a pass per list would.
+    """
+
+    def __init__(self, lines: list[Line], min_ratio: float = 0.86):
+        self.lines = lines
+        self.min_ratio = min_ratio
+        self._hits: dict[str, list[tuple[int, int, int, float]]] = {}  # alias -> (line index, start, end, ratio)
+
+    def add(self, aliases: Iterable[str]) -> None:
+        """Search the lines, in one pass, for those of ``aliases`` not searched yet."""
+        new = tuple(a for a in dict.fromkeys(aliases) if a not in self._hits)
+        if not new:
+            return
+        for alias in new:
+            self._hits[alias] = []
+        wanted = _wanted(new)
+        for line in self.lines:
+            for position, start, end, ratio in _matches(line, wanted, self.min_ratio):
+                self._hits[new[position]].append((line.index, start, end, ratio))
+
+    def find(self, aliases: list[str] | tuple[str, ...]) -> list[LabelHit]:
+        """``[h for line in lines for h in find_aliases(line, aliases)]``: by line, then by
+        the aliases' order, then by place in the line."""
+        self.add(aliases)
+        found = sorted(
+            (index, position, start, end, ratio)
+            for position, alias in enumerate(aliases)
+            for index, start, end, ratio in self._hits[alias]
+        )
+        return [LabelHit(self.lines[index], start, end, aliases[position], ratio) for index, position, start, end, ratio in found]

@@ -54,6 +54,13 @@ def document_order(text: str) -> bool | None:
     return None
 
 
+def _order(ctx: Context) -> bool | None:
+    """``document_order`` of the document, found once per document."""
+    if "month_first" not in ctx.memo:
+        ctx.memo["month_first"] = document_order(ctx.text)
+    return ctx.memo["month_first"]
+
+
 def reads_month_first(printed: str, document: bool | None, cues: Cues) -> bool:
     """How to read one printed date: as the document's other dates show, else as its region
     writes them (a cue pack's ``DATE_ORDER``); a date written with dots is day first anywhere."""
@@ -110,7 +117,7 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
     for the document's own date, a dateline counts as a label."""
-    document = document_order(ctx.text)
+    document = _order(ctx)
     own = _own_date(ctx, spec)
     out = []
     for m in _DATE.finditer(ctx.text):

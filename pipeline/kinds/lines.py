@@ -86,7 +86,7 @@ CONTACT = (
     "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
     "invoice", "receipt", "date", "cashier",
 )
-ADDRESS_SCORES_KEPT = 4096  # texts whose address score a Look remembers
+ADDRESS_SCORES_KEPT = 4096  # texts whose address score (and legal form) a Look remembers
 # not beside a "/" or "-": part of a reference number ("05/SE200209/42193"); nor after a
 # number sign: a store's number ("WALGREENS #07741")
 POSTCODE = re.compile(
@@ -120,6 +120,8 @@ class Look:
     # line texts -> address_score: finders score the same lines several times per document,
     # and the region names make a long alternation that is slow to search
     address_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # line texts -> legal_form: the same, for the long alternation of legal forms
+    legal_forms: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _optional(cues: Cues, name: str) -> re.Pattern[str] | None:
@@ -212,15 +214,24 @@ def legal_form(lk: Look, line: Line) -> tuple[int, int] | None:
     """Line-relative (start, end) of the first legal form, run on through the forms that
     follow it ("GmbH & Co. KG", "CO. (M) BHD"); a form opening a bracket is a registration note
     and "CO. REG. NO" labels a company number."""
+    text = line.text
+    if text not in lk.legal_forms:
+        if len(lk.legal_forms) >= ADDRESS_SCORES_KEPT:
+            lk.legal_forms.clear()
+        lk.legal_forms[text] = _legal_form(lk, text)
+    return lk.legal_forms[text]
+
+
+def _legal_form(lk: Look, text: str) -> tuple[int, int] | None:
     found = [
-        m for m in lk.legal.finditer(line.text)
-        if not line.text[: m.start()].rstrip().endswith("(") and not _CO_LABEL.match(line.text, m.start())
+        m for m in lk.legal.finditer(text)
+        if not text[: m.start()].rstrip().endswith("(") and not _CO_LABEL.match(text, m.start())
     ]
     if not found:
         return None
     start, end = found[0].start(), found[0].end()
     for m in found[1:]:
-        if not re.fullmatch(r"[\s&,.]*(?:\(\w{1,3}\))?[\s&,.]*", line.text[end : m.start()]):
+        if not re.fullmatch(r"[\s&,.]*(?:\(\w{1,3}\))?[\s&,.]*", text[end : m.start()]):
             break
         end = m.end()
     return start, end

@@ -78,17 +78,17 @@ def _is_total(ctx: Context, spec: FieldSpec) -> bool:
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
     the largest such amount, after any printed rounding adjustment."""
-    found = amounts(ctx.text)
-    spans = [(m.start("num"), m.end("num")) for m, _ in found]
+    found, rightmost = _document_amounts(ctx)
     total = _is_total(ctx, spec)
     out = []
-    for (m, value), span in zip(found, spans):
+    for m, value in found:
+        span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
         signals = {
             "match": link.match,
             "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,
-            "layout": link.layout * (1.0 if rightmost_in_row(ctx, span[0], spans) else 0.6),
+            "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
@@ -115,11 +115,32 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     return out
 
 
+def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:
+    """The document's amounts, and the starts of those with no other amount right of them in
+    their row (``rightmost_in_row``): the same for every money field, so found once."""
+    if "amounts" not in ctx.memo:
+        found = amounts(ctx.text)
+        spans = [(m.start("num"), m.end("num")) for m, _ in found]
+        by_row: dict[int, list[tuple[int, int]]] = {}  # only amounts of a value's row can be right of it
+        for span in spans:
+            by_row.setdefault(ctx.line_at(span[0]).row, []).append(span)
+        rightmost = {s for row in by_row.values() for s, _ in row if rightmost_in_row(ctx, s, row)}
+        ctx.memo["amounts"] = found, rightmost
+    return ctx.memo["amounts"]
+
+
+def _line_words(ctx: Context) -> list[set[str]]:
+    """Each line's words (``label_words``), read once per document for the scans below."""
+    if "line_words" not in ctx.memo:
+        ctx.memo["line_words"] = [label_words(line.text) for line in ctx.lines]
+    return ctx.memo["line_words"]
+
+
 def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
     """Amounts on the rows of lines labelled with any of ``words``."""
     found = []
-    for line in ctx.lines:
-        if label_words(line.text) & words:
+    for line, said in zip(ctx.lines, _line_words(ctx)):
+        if said & words:
             found += [v for ln in ctx.layout.row_of(line).lines for _, v in amounts(ln.text)]
     return found
 
@@ -139,7 +160,7 @@ def _summary_row(ctx: Context) -> int:
     """The first row (top to bottom, so OCR text order does not matter) of a heading that
     opens a summary table ("GST SUMMARY"); past the last row when there is none."""
     summary = ctx.cues.words("summary", SUMMARY_WORDS)
-    rows = [ln.row for ln in ctx.lines if len(label_words(ln.text)) <= 4 and label_words(ln.text) & summary]
+    rows = [ln.row for ln, said in zip(ctx.lines, _line_words(ctx)) if len(said) <= 4 and said & summary]
     return min(rows, default=len(ctx.layout.rows))
 
 
@@ -150,8 +171,8 @@ def _adjustments(ctx: Context) -> list[tuple[int, Decimal]]:
     """(row, signed amount) on rounding/adjustment rows (unsigned ones could go either way)."""
     out: list[tuple[int, Decimal]] = []
     words = ctx.cues.words("adjustment", ADJUSTMENT_WORDS)
-    for line in ctx.lines:
-        if not label_words(line.text) & words:
+    for line, said in zip(ctx.lines, _line_words(ctx)):
+        if not said & words:
             continue
         row = ctx.layout.row_of(line)
         for ln in row.lines if line in row.lines else [line]:

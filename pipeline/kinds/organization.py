@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extractors.finding import Context, Proposal
-from pipeline.extractors.layout import LabelHit, Line, find_aliases, norm
+from pipeline.extractors.layout import LabelHit, Line, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
@@ -25,16 +25,16 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
     counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
     for aliases, role in ((counter, 1.0 if _is_other_party(ctx, spec) else 0.0), (list(spec.aliases), 1.0)):
-        for line in ctx.lines:
-            for hit in find_aliases(line, aliases):
-                if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
-                    continue
-                box = ctx.layout.span(hit.start, hit.end).bbox
-                roles.setdefault(line.index, role)
-                for row in ctx.layout.next_rows(line, 4):
-                    for ln in row.lines:
-                        if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
-                            roles.setdefault(ln.index, role)
+        for hit in ctx.find(aliases):
+            line = hit.line
+            if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
+                continue
+            box = ctx.layout.span(hit.start, hit.end).bbox
+            roles.setdefault(line.index, role)
+            for row in ctx.layout.next_rows(line, 4):
+                for ln in row.lines:
+                    if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
+                        roles.setdefault(ln.index, role)
     return roles
 
 
