@@ -212,12 +212,13 @@ _QUALIFIERS = frozenset("gross final overall paid invoice receipt document time 
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
-    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on", "payment date"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
-    ("due date", "payment due", "due by", "pay by"),
+    ("due date", "date due", "payment due", "due by", "due on", "pay by"),
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),
-    ("subtotal", "sub total", "net amount", "net total"),
+    ("subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
+     "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)

@@ -75,8 +75,14 @@ class Context:
         order (cached per field)."""
         if spec.name not in self._labels:
             aliases = [*spec.aliases, *self.cues.labels(spec.aliases)]
-            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, aliases)]
+            self._labels[spec.name] = [h for ln in self.lines for h in find_aliases(ln, aliases) if not self._apart(h)]
         return self._labels[spec.name]
+
+    def _apart(self, hit: LabelHit) -> bool:
+        """The hit's words stand apart, in two columns ("Tax" and "Amount" titling a table's
+        last two columns, read as "tax amount"): no label."""
+        boxes = [w.bbox for w in self.layout.words_in(self.document.page_at(hit.start), hit.start, hit.end) if w.bbox]
+        return any(b[0] - a[2] > 2 * max(a[3] - a[1], b[3] - b[1]) for a, b in zip(boxes, boxes[1:]))
 
     def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:
         """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date")."""
@@ -112,7 +118,7 @@ class Context:
 # "TOTAL EXCL. GST"); they only count when the matched alias does not contain them.
 # Cue packs add their languages' words under the same names.
 PARTIAL = frozenset(
-    "sub subtotal qty quantity item items excl excluding exclusive exc before discount disc "
+    "sub subtotal qty quantity item items excl excluding exclusive exc ex before discount disc "
     "saving savings change tender tendered paid accepted rounding round adj adjustment deposit".split()
 )
 TAX_WORDS = frozenset("tax gst vat sst".split())
@@ -144,6 +150,7 @@ def _gap_words(text: str) -> int:
 class LabelLink:
     match: float  # alias strength after gap and rival penalties
     layout: float  # 1 same line, 0.9 same row, 0.75/0.6 one/two rows below
+    own: bool = False  # some label linked is the field's own, not words of another value's label
 
 
 def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool = False) -> LabelLink:
@@ -162,7 +169,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
             gap = ctx.text[hit.end : hit.line.end] + " " + lead
         else:
             below = ctx.layout.next_rows(hit.line, 2)
-            if row not in below or not stacked(hit.line, line):
+            if row not in below or not stacked(hit.line, line) or not _under_label(ctx, hit, start, end):
                 continue
             lead = ctx.text[line.start : start]
             layout = 0.75 if below.index(row) == 0 else 0.6
@@ -171,15 +178,33 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
-        if any(covers(r, hit) for r in covering) or any(between(r, hit, start) and not _included(ctx, hit, r) for r in rivals):
+        own = not any(covers(r, hit) for r in covering)  # else the words are another label's
+        if not own or any(between(r, hit, start) and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
-            best = LabelLink(strength, layout)
+            best = LabelLink(strength, layout, best.own)
+        best.own = best.own or (own and strength > 0)
     return best
 
 
+def _under_label(ctx: Context, hit: LabelHit, start: int, end: int) -> bool:
+    """A value below a label that shares its line with other words (a table's header, "Tax ID
+    DE355369209") sits under the label's own words: the amount under "Amount" is no tax for the
+    "Tax" beside it."""
+    if not ctx.text[hit.line.start : hit.start].strip() and not ctx.text[hit.end : hit.line.end].strip():
+        return True
+    label, value = ctx.layout.span(hit.start, hit.end).bbox, ctx.layout.span(start, end).bbox
+    if label is None or value is None:
+        return True
+    return min(label[2], value[2]) >= max(label[0], value[0]) - 5
+
+
 def covers(rival: LabelHit, hit: LabelHit) -> bool:
-    return rival.start <= hit.start and rival.end >= hit.end and (rival.end - rival.start) > (hit.end - hit.start)
+    """The rival label holds the hit's words and more, or the same words read exactly where the
+    hit is a fuzzy reading ("PAYMENT DATE" is no slip of "payment due")."""
+    if not (rival.start <= hit.start and rival.end >= hit.end):
+        return False
+    return (rival.end - rival.start) > (hit.end - hit.start) or rival.ratio > hit.ratio
 
 
 def between(rival: LabelHit, hit: LabelHit, start: int) -> bool:
