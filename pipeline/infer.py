@@ -208,6 +208,12 @@ _ABBREVIATED = {"number": ("no", "nr")}
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
 _QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm cents pence".split()) | {c.casefold() for c in ISO_4217}
+# a party's VAT or tax registration number (pipeline.kinds.identifier reads it as one party's)
+TAX_ID_LABELS = (
+    "vat number", "vat no", "vat nr", "vat id", "vat id no", "vat reg no", "vat registration number",
+    "vat registration no", "tax id", "tax number", "tax no", "tax registration number", "tax reg no",
+    "gst number", "gst no", "gst reg no", "gst registration number", "gst registration no", "abn",
+)
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
@@ -220,6 +226,7 @@ SAME_LABELS = (
     ("subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
+    TAX_ID_LABELS,
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 # Column headers tables print for the same part of a line ("Charge name" over what was sold,
@@ -289,6 +296,9 @@ def _printed(name: str) -> list[str]:
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)
+        # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
+        if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
+            labels.append(" ".join(named[1:]))
         # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
         if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
             labels.append(part)

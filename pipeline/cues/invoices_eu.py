@@ -18,6 +18,8 @@ WORDS = {
         "rue chemin place via viale piazza calle avenida carrer straat laan plein".split()
     ),
     "furniture": {"rechnung", "quittung", "datum", "ust"},
+    # words before a label that make the number the reader's own ("Ihre USt-IdNr.")
+    "yours": {"ihre", "ihr", "kunde", "kunden", "votre", "vos", "uw"},
 }
 
 # how these invoices print the English labels of pipeline.infer.SAME_LABELS
@@ -31,6 +33,11 @@ LABELS = {
         "numéro de facture", "n° de facture", "factuurnummer", "factuurnr",
     ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
+    "vat number": (
+        "ust-idnr", "ust-id-nr", "ust-id", "ustid", "ustidnr", "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer",
+        "ust-identifikationsnummer", "uid", "uid-nr", "n° tva", "numéro de tva", "tva intracommunautaire",
+        "btw-nummer", "btw-nr", "btw nummer", "partita iva", "p. iva", "nif", "cif",
+    ),
     # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
     "description": ("beschreibung", "bezeichnung", "leistung", "artikel", "désignation", "omschrijving", "descrizione", "descripción"),
     "quantity": ("menge", "anzahl", "quantité", "aantal", "quantità", "cantidad"),

@@ -255,12 +255,21 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 _SEPARATOR = re.compile(r"^[\s:#.\-–—=|]*")
 
 
-def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any], word: bool = False) -> list[Proposal]:
+def find_labelled_text(
+    ctx: Context,
+    spec: FieldSpec,
+    parse: Callable[[Any], Any],
+    word: bool = False,
+    pick: Callable[[str], tuple[int, int] | None] | None = None,
+    hits: list[LabelHit] | None = None,
+) -> list[Proposal]:
     """The text printed after one of the field's labels (same line, else the line below),
     read with ``parse`` (the kind's parser); with ``word``, only its first word (an
-    identifier), typed only when it holds a digit."""
+    identifier), typed only when it holds a digit; with ``pick``, the part of it that
+    ``pick`` finds (offsets in the text after the label), none where it finds none.
+    ``hits``: the labels to read after (default: the field's own)."""
     out = []
-    for hit in ctx.labels(spec):
+    for hit in ctx.labels(spec) if hits is None else hits:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
         lead = _SEPARATOR.match(rest).end()
@@ -276,6 +285,11 @@ def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any
                 continue  # nothing, or another label
             segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
             start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+        if pick is not None:
+            found = pick(segment)
+            if found is None:
+                continue
+            start, segment = start + found[0], segment[found[0] : found[1]]
         if word:
             segment = segment.split()[0] if segment.split() else ""
         value = parse(segment)

@@ -14,13 +14,13 @@ from pipeline.kinds.lines import (
 from pipeline.schemas import FieldSpec
 from schemas.types import Organization, clean_text
 
-def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
+def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     """Per line: 1 under the field's own label, 0 inside the other party's block, else 0.5.
 
     A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
-    lines of the next rows in the label's column (so a second column beside it is not
-    included). For a field that is the other party (``_is_other_party``), those blocks are
-    its own.
+    lines of the next ``depth`` rows in the label's column (so a second column beside it is
+    not included). For a field that is the other party (``_is_other_party``), those blocks
+    are its own.
     """
     counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
@@ -31,11 +31,18 @@ def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
                     continue
                 box = ctx.layout.span(hit.start, hit.end).bbox
                 roles.setdefault(line.index, role)
-                for row in ctx.layout.next_rows(line, 4):
+                for row in ctx.layout.next_rows(line, depth):
                     for ln in row.lines:
                         if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
                             roles.setdefault(ln.index, role)
     return roles
+
+
+def other_party_lines(ctx: Context, depth: int) -> set[int]:
+    """The lines (indexes) of the other party's blocks (bill to, buyer, customer), each to
+    ``depth`` rows under its label: where the customer's own details are printed."""
+    blank = FieldSpec(name="\0", description="", kind="text")  # no field name holds a NUL
+    return {i for i, role in _roles(ctx, blank, depth).items() if role == 0.0}
 
 
 def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
