@@ -68,9 +68,23 @@ def _return_addresses(ctx: Context) -> list[Line]:
 
 def other_party_lines(ctx: Context, depth: int) -> set[int]:
     """The lines (indexes) of the other party's blocks (bill to, buyer, customer), each to
-    ``depth`` rows under its label: where the customer's own details are printed."""
+    ``depth`` rows under its label and, where the page has word boxes, only as far as the
+    block runs without a blank line: where the customer's own details are printed."""
     blank = FieldSpec(name="\0", description="", kind="text")  # no field name holds a NUL
-    return {i for i, role in _roles(ctx, blank, depth).items() if role == 0.0}
+    found = [ctx.lines[i] for i, role in _roles(ctx, blank, depth).items() if role == 0.0]
+    kept: set[int] = set()
+    for line in sorted(found, key=lambda ln: (ln.page, ln.bbox[1] if ln.bbox else 0, ln.index)):
+        if line.bbox is None:
+            kept.add(line.index)
+            continue
+        above = [
+            a for a in found
+            if a.page == line.page and a.bbox and a is not line and abs(a.bbox[0] - line.bbox[0]) <= 20 and a.bbox[3] <= line.bbox[1] + 1
+        ]
+        nearest = max(above, key=lambda a: a.bbox[3], default=None)
+        if nearest is None or (nearest.index in kept and line.bbox[1] - nearest.bbox[3] <= 3 * (line.bbox[3] - line.bbox[1])):
+            kept.add(line.index)
+    return kept
 
 
 def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
