@@ -227,6 +227,9 @@ SAME_LABELS = (
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,
+    ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
+     "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 # Column headers tables print for the same part of a line ("Charge name" over what was sold,

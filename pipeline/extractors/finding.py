@@ -265,7 +265,7 @@ def find_labelled_text(
 ) -> list[Proposal]:
     """The text printed after one of the field's labels (same line, else the line below),
     read with ``parse`` (the kind's parser); with ``word``, only its first word (an
-    identifier), typed only when it holds a digit; with ``pick``, the part of it that
+    identifier), and only where it holds a digit; with ``pick``, the part of it that
     ``pick`` finds (offsets in the text after the label), none where it finds none.
     ``hits``: the labels to read after (default: the field's own)."""
     out = []
@@ -279,7 +279,8 @@ def find_labelled_text(
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
             beside = _beside(ctx, line) if ":" in rest[:lead] else None
-            below = [ln for r in ctx.layout.next_rows(line, 1) for ln in r.lines if stacked(line, ln)]
+            # the first row below holding a line under it (another column's row may come between)
+            below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
@@ -292,11 +293,13 @@ def find_labelled_text(
             start, segment = start + found[0], segment[found[0] : found[1]]
         if word:
             segment = segment.split()[0] if segment.split() else ""
+            if not re.search(r"\d", segment):
+                continue  # "Invoice to", "Order Date": a word after the label is no number
         value = parse(segment)
         if not segment or value is None:
             continue
         rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
-        typed = 1.0 if not word or re.search(r"\d", segment) else 0.5
+        typed = 1.0
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
