@@ -167,3 +167,28 @@ def test_the_recipient_under_a_sender_s_return_address_line_is_the_customer():
     found = extract(plain(text), AP_INVOICE)
     assert best(found, "customer") == "SimFin Analytics GmbH"
     assert best(found, "vendor") == "Medienpilot GmbH & Co. KG"
+
+
+PO_SCHEMA = model_from_json_schema({"title": "Invoice", "properties": {
+    "invoice_number": {"type": "string"}, "po_number": {"type": "string", "description": "Purchase order number."},
+}})
+
+
+def test_a_purchase_order_number_under_its_printed_labels():
+    found = extract(plain("Invoice No: 2024-117\nPurchase Order: 4500012345\nTotal 10.00"), PO_SCHEMA)
+    assert best(found, "po_number") == "4500012345"
+    assert best(found, "invoice_number") == "2024-117"
+
+
+def test_a_word_after_an_identifier_s_label_is_no_number():
+    """"Order Date" after "Order No" (left empty) and "Invoice to ACME": no identifier at all."""
+    found = extract(plain("Invoice to ACME Ltd\nOrder No\nDate 2024-01-05"), PO_SCHEMA)
+    assert "po_number" not in found and "invoice_number" not in found
+
+
+def test_a_value_two_rows_under_its_label_where_another_column_s_row_comes_between():
+    lines = [
+        (0, 0, "To"), (0, 20, "SimFin Analytics GmbH"), (0, 40, "Felix Wolf"), (0, 58, "Pfälzer Ufer 4"),
+        (300, 0, "Date issued"), (300, 20, "Mar 4, 2023"), (300, 40, "Order number"), (300, 76, "FO81B7F30FF82"),
+    ]
+    assert best(extract(placed(lines), PO_SCHEMA), "po_number") == "FO81B7F30FF82"
