@@ -214,7 +214,10 @@ def evaluate(
     metrics = {"normalised": (module.normalise, False)}
     if hasattr(module, "official"):
         metrics["official"] = (module.official, True)
-    fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
+    if hasattr(module, "scored_fields"):  # a dataset with labels scored only where --as names them
+        fields = list(module.scored_fields(fields_as))
+    else:
+        fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
     scored, failures, (share, precision) = score(gold, predictions, fields, metrics)
     n = len(predictions)
     return Report(

@@ -208,17 +208,28 @@ _ABBREVIATED = {"number": ("no", "nr")}
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
 _QUALIFIERS = frozenset("gross final overall paid invoice receipt document time rm cents pence".split()) | {c.casefold() for c in ISO_4217}
+# a party's VAT or tax registration number (pipeline.kinds.identifier reads it as one party's)
+TAX_ID_LABELS = (
+    "vat number", "vat no", "vat nr", "vat id", "vat id no", "vat reg no", "vat registration number",
+    "vat registration no", "tax id", "tax number", "tax no", "tax registration number", "tax reg no",
+    "gst number", "gst no", "gst reg no", "gst registration number", "gst registration no", "abn",
+)
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
-    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on"),
+    ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on", "payment date"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
-    ("due date", "payment due", "due by", "pay by"),
+    ("due date", "date due", "payment due", "due by", "due on", "pay by"),
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),
-    ("subtotal", "sub total", "net amount", "net total"),
+    ("subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
+     "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
+    TAX_ID_LABELS,
+    ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
+     "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 # Column headers tables print for the same part of a line ("Charge name" over what was sold,
@@ -288,6 +299,9 @@ def _printed(name: str) -> list[str]:
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)
+        # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
+        if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
+            labels.append(" ".join(named[1:]))
         # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
         if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
             labels.append(part)

@@ -62,7 +62,10 @@ class Invoice(DocumentSchema):
     )
     subtotal: Money | None = field(
         "Total before tax.",
-        aliases=["subtotal", "sub total", "net amount", "net total", "nettobetrag", "netto", "gesamtnetto", "zwischensumme"],
+        aliases=[
+            "subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
+            "total before tax", "total excl vat", "total ex vat", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
+        ],
     )
     tax: Money | None = field(
         "Tax amount (VAT, GST, sales tax).",

@@ -20,6 +20,8 @@ WORDS = {
     # German and Dutch join a street's name and its street word ("Hauptstraße", "Kerkstraat")
     "street_suffix": set("straße strasse str weg platz gasse allee straat laan plein gracht".split()),
     "furniture": {"rechnung", "quittung", "datum", "ust"},
+    # words before a label that make the number the reader's own ("Ihre USt-IdNr.")
+    "yours": {"ihre", "ihr", "kunde", "kunden", "votre", "vos", "uw"},
 }
 
 # how these invoices print the English labels of pipeline.infer.SAME_LABELS
@@ -34,6 +36,11 @@ LABELS = {
         "factuurnummer", "factuurnr",
     ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
+    "vat number": (
+        "ust-idnr", "ust-id-nr", "ust-id", "ustid", "ustidnr", "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer",
+        "ust-identifikationsnummer", "uid", "uid-nr", "n° tva", "numéro de tva", "tva intracommunautaire",
+        "btw-nummer", "btw-nr", "btw nummer", "partita iva", "p. iva", "nif", "cif",
+    ),
     # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
     "description": ("beschreibung", "bezeichnung", "leistung", "artikel", "désignation", "omschrijving", "descrizione", "descripción"),
     "quantity": ("menge", "anzahl", "quantité", "aantal", "quantità", "cantidad"),

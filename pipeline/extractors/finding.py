@@ -77,7 +77,7 @@ class Context:
         """Where the field's aliases, or the cue packs' printed forms of them, occur, in text
         order (cached per field)."""
         if spec.name not in self._labels:
-            self._labels[spec.name] = self.find(self._aliases(spec))
+            self._labels[spec.name] = [h for h in self.find(self._aliases(spec)) if not self._apart(h)]
         return self._labels[spec.name]
 
     def find(self, aliases: list[str] | tuple[str, ...]) -> list[LabelHit]:
@@ -96,6 +96,12 @@ class Context:
         of other values."""
         specs = [p for s in self.specs for p in (s, *(part_specs(self.schema, s.name) if s.kind == "object" else ()))]
         return [a for s in specs for a in self._aliases(s)] + list(ALL_OTHERS)
+
+    def _apart(self, hit: LabelHit) -> bool:
+        """The hit's words stand apart, in two columns ("Tax" and "Amount" titling a table's
+        last two columns, read as "tax amount"): no label."""
+        boxes = [w.bbox for w in self.layout.words_in(self.document.page_at(hit.start), hit.start, hit.end) if w.bbox]
+        return any(b[0] - a[2] > 2 * max(a[3] - a[1], b[3] - b[1]) for a, b in zip(boxes, boxes[1:]))
 
     def rival_labels(self, spec: FieldSpec) -> list[LabelHit]:
         """Alias hits of the schema's *other* fields of the same kind (e.g. "due date" vs "date"),
@@ -136,7 +142,7 @@ class Context:
 # "TOTAL EXCL. GST"); they only count when the matched alias does not contain them.
 # Cue packs add their languages' words under the same names.
 PARTIAL = frozenset(
-    "sub subtotal qty quantity item items excl excluding exclusive exc before discount disc "
+    "sub subtotal qty quantity item items excl excluding exclusive exc ex before discount disc "
     "saving savings change tender tendered paid accepted rounding round adj adjustment deposit".split()
 )
 TAX_WORDS = frozenset("tax gst vat sst".split())
@@ -168,6 +174,7 @@ def _gap_words(text: str) -> int:
 class LabelLink:
     match: float  # alias strength after gap and rival penalties
     layout: float  # 1 same line, 0.9 same row, 0.75/0.6 one/two rows below
+    own: bool = False  # some label linked is the field's own, not words of another value's label
 
 
 def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool = False) -> LabelLink:
@@ -184,7 +191,7 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
             gap = ctx.text[hit.end : hit.line.end] + " " + lead
         else:
             below = ctx.layout.next_rows(hit.line, 2)
-            if row not in below or not stacked(hit.line, line):
+            if row not in below or not stacked(hit.line, line) or not _under_label(ctx, hit, start, end):
                 continue
             lead = ctx.text[line.start : start]
             layout = 0.75 if below.index(row) == 0 else 0.6
@@ -193,10 +200,12 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
+        own = not covered  # else the words are another label's
         if covered or any(r.end <= start and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
-            best = LabelLink(strength, layout)
+            best = LabelLink(strength, layout, best.own)
+        best.own = best.own or (own and strength > 0)
     return best
 
 
@@ -219,8 +228,24 @@ def _linkable(ctx: Context, spec: FieldSpec) -> list[tuple[LabelHit, bool, list[
     return ctx.memo[key]
 
 
+def _under_label(ctx: Context, hit: LabelHit, start: int, end: int) -> bool:
+    """A value below a label that shares its line with other words (a table's header, "Tax ID
+    DE355369209") sits under the label's own words: the amount under "Amount" is no tax for the
+    "Tax" beside it."""
+    if not ctx.text[hit.line.start : hit.start].strip() and not ctx.text[hit.end : hit.line.end].strip():
+        return True
+    label, value = ctx.layout.span(hit.start, hit.end).bbox, ctx.layout.span(start, end).bbox
+    if label is None or value is None:
+        return True
+    return min(label[2], value[2]) >= max(label[0], value[0]) - 5
+
+
 def covers(rival: LabelHit, hit: LabelHit) -> bool:
-    return rival.start <= hit.start and rival.end >= hit.end and (rival.end - rival.start) > (hit.end - hit.start)
+    """The rival label holds the hit's words and more, or the same words read exactly where the
+    hit is a fuzzy reading ("PAYMENT DATE" is no slip of "payment due")."""
+    if not (rival.start <= hit.start and rival.end >= hit.end):
+        return False
+    return (rival.end - rival.start) > (hit.end - hit.start) or rival.ratio > hit.ratio
 
 
 def _included(ctx: Context, hit: LabelHit, rival: LabelHit) -> bool:
@@ -266,12 +291,21 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 _SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
 
 
-def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any], word: bool = False) -> list[Proposal]:
+def find_labelled_text(
+    ctx: Context,
+    spec: FieldSpec,
+    parse: Callable[[Any], Any],
+    word: bool = False,
+    pick: Callable[[str], tuple[int, int] | None] | None = None,
+    hits: list[LabelHit] | None = None,
+) -> list[Proposal]:
     """The text printed after one of the field's labels (same line, else the line below),
     read with ``parse`` (the kind's parser); with ``word``, only its first word (an
-    identifier), typed only when it holds a digit."""
+    identifier), and only where it holds a digit; with ``pick``, the part of it that
+    ``pick`` finds (offsets in the text after the label), none where it finds none.
+    ``hits``: the labels to read after (default: the field's own)."""
     out = []
-    for hit in ctx.labels(spec):
+    for hit in ctx.labels(spec) if hits is None else hits:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
         lead = _SEPARATOR.match(rest).end()
@@ -281,19 +315,27 @@ def find_labelled_text(ctx: Context, spec: FieldSpec, parse: Callable[[Any], Any
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
             beside = _beside(ctx, line) if ":" in rest[:lead] else None
-            below = [ln for r in ctx.layout.next_rows(line, 1) for ln in r.lines if stacked(line, ln)]
+            # the first row below holding a line under it (another column's row may come between)
+            below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
             segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
             start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+        if pick is not None:
+            found = pick(segment)
+            if found is None:
+                continue
+            start, segment = start + found[0], segment[found[0] : found[1]]
         if word:
             segment = segment.split()[0] if segment.split() else ""
+            if not re.search(r"\d", segment):
+                continue  # "Invoice to", "Order Date": a word after the label is no number
         value = parse(segment)
         if not segment or value is None:
             continue
         rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
-        typed = 1.0 if not word or re.search(r"\d", segment) else 0.5
+        typed = 1.0
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),

@@ -116,7 +116,9 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
 
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
-    for the document's own date, a dateline counts as a label."""
+    for the document's own date, a dateline counts as a label. Any other date (due,
+    delivery, expiry) is read only under one of its labels: an invoice that prints no due
+    date has none, and its issue date is no answer."""
     document = _order(ctx)
     own = _own_date(ctx, spec)
     out = []
@@ -127,6 +129,8 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         link = link_label(ctx, spec, m.start(), m.end())
         if own and link.match < DATELINE and _dateline(ctx, m.start(), m.end()):
             link = LabelLink(DATELINE, 1.0)
+        if not own and not link.own:
+            continue
         short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
         out.append(
             Proposal(

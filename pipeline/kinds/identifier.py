@@ -1,10 +1,88 @@
-"""Identifiers (invoice numbers, references): the first word after a label."""
+"""Identifiers (invoice numbers, references): the first word after a label. A party's VAT or
+tax registration number is read as that party's: the number after its label, wherever the
+label's words leave it, never one printed as the other party's."""
 
 import re
 
-from pipeline.extractors.finding import find_labelled_text
+from pipeline.extractors.finding import Context, Proposal, find_labelled_text
+from pipeline.infer import SAME_LABELS, TAX_ID_LABELS, words
 from pipeline.kinds.base import Kind
+from pipeline.kinds.lines import COUNTERPARTY, look
+from pipeline.kinds.organization import other_party_lines
+from pipeline.schemas import FieldSpec
 from schemas.types import Identifier
+
+TAX_LABELS = next(group for group in SAME_LABELS if group[0] == "tax")  # "VAT", "GST" before a number
+BLOCK_DEPTH = 8  # rows of the other party's block: a VAT number comes after its name and address
+MAX_GAP = 4  # words between a label and its number ("VAT ID Consol. Busn no: 558327284")
+MIN_DIGITS = 6  # a registration number, not a rate, a count or a year
+# words before a label that make the number the reader's own ("Your VAT no.", "Customer VAT ID");
+# cue packs add their languages' words under "yours" ("Ihre USt-IdNr.")
+YOURS = frozenset("your customer customers client buyer recipient purchaser".split())
+_AMOUNT_OR_RATE = re.compile(r"%|[$€£¥]|^\(?-?\d+[.,]\d{2}\)?$")
+
+
+def registration_number(text: str) -> tuple[int, int] | None:
+    """Where the registration number in ``text`` (what follows its label) is: the first word
+    with a digit within ``MAX_GAP`` words, with a country code printed apart before it and the
+    short groups of digits printed after it ("IE 98 209 58W"); none where the first such word
+    is an amount or a rate ("VAT (19%) 0.00" is a tax line) or too few digits are printed."""
+    tokens = list(re.finditer(r"[^\s|]+", text))
+    for i, token in enumerate(tokens[: MAX_GAP + 1]):
+        if not re.search(r"\d", token.group()):
+            continue
+        if _AMOUNT_OR_RATE.search(token.group()):
+            return None
+        first = i - 1 if i and re.fullmatch(r"[A-Z]{2}", tokens[i - 1].group()) else i
+        last = i
+        while last + 1 < len(tokens) and re.fullmatch(r"[A-Za-z]{0,2}\d{1,4}[A-Za-z]?", tokens[last + 1].group()):
+            last += 1
+        start, end = tokens[first].start(), tokens[last].end()
+        while start < end and not text[start].isalnum():
+            start += 1
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+        return (start, end) if len(re.findall(r"\d", text[start:end])) >= MIN_DIGITS else None
+    return None
+
+
+def _of_a_party(spec: FieldSpec) -> bool:
+    """A field for a party's VAT or tax number: some of its labels are those numbers' labels."""
+    return bool(set(spec.aliases) & set(TAX_ID_LABELS))
+
+
+def _the_other_partys(ctx: Context, spec: FieldSpec) -> bool:
+    """Whether the field is the customer's number ("customer_vat_id"): its name opens with a word
+    of the other party's labels."""
+    named = words(spec.aliases[0]) if spec.aliases else []
+    counter = {w for label in look(ctx.cues).counterparty for w in words(label) if len(w) > 2}
+    return bool(named[:1] and named[0] in counter | YOURS)
+
+
+def find_registration_numbers(ctx: Context, spec: FieldSpec, parse) -> list[Proposal]:
+    """A party's VAT or tax number: after one of the field's labels, or after a bare "VAT" or
+    "GST" directly followed by a number ("VAT# IE 98 209 58W"), weaker. A number printed in the
+    other party's block (bill to, buyer) or under a label of the reader's own ("Your VAT no.")
+    is that party's, and so is the same number wherever else it is printed (signal ``role``:
+    0 for the other party's, 1 for the field's party, 0.5 where nothing says)."""
+    own = find_labelled_text(ctx, spec, parse, pick=registration_number)
+    bare_hits = [h for h in ctx.other_value_labels(spec) if h.alias in TAX_LABELS]
+    bare = find_labelled_text(ctx, spec, parse, pick=registration_number, hits=bare_hits)
+    for p in bare:
+        p.signals["match"] *= 0.5
+    block = other_party_lines(ctx, BLOCK_DEPTH)
+    yours = ctx.cues.words("yours", YOURS)
+    theirs: set[str] = set()
+    for p in own + bare:
+        line = ctx.line_at(p.spans[0][0])
+        before = set(words(ctx.text[line.start : p.spans[0][0]]))
+        if line.index in block or before & yours:
+            theirs.add(p.value.casefold())
+    other = _the_other_partys(ctx, spec)
+    for p in own + bare:
+        customer = p.value.casefold() in theirs
+        p.signals["role"] = (1.0 if customer else 0.0) if other else (0.0 if customer else 0.5)
+    return own + bare
 
 
 class IdentifierKind(Kind):
@@ -13,6 +91,8 @@ class IdentifierKind(Kind):
     json_type = Identifier
 
     def find(self, ctx, spec):
+        if _of_a_party(spec):
+            return find_registration_numbers(ctx, spec, self.parse)
         return find_labelled_text(ctx, spec, self.parse, word=True)
 
     def implausible(self, value, printed):

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipeline.extractors.finding import Context, Proposal, label_words, link_label, rightmost_in_row
+from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
 from pipeline.extractors.layout import norm
+from pipeline.infer import SAME_LABELS
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_money
@@ -73,18 +74,35 @@ def _is_total(ctx: Context, spec: FieldSpec) -> bool:
     return any(w in words for a in spec.aliases for w in norm(a).split())
 
 
+_TOTAL_LABELS = frozenset(next(group for group in SAME_LABELS if group[0] == "total"))
+
+
+def _is_part(ctx: Context, spec: FieldSpec) -> bool:
+    """A field that is a part of the total (a subtotal, a tax, a discount, a rounding, change
+    given): its aliases name one (a partial or tax word) and none is a label of the total."""
+    if {norm(a) for a in spec.aliases} & _TOTAL_LABELS:
+        return False
+    words = ctx.cues.words("partial", PARTIAL) | ctx.cues.words("tax", TAX_WORDS)
+    return any(w in words for a in spec.aliases for w in norm(a).split())
+
+
 
 
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
-    the largest such amount, after any printed rounding adjustment."""
+    the largest such amount, after any printed rounding adjustment. A part of the total (a
+    subtotal, a tax) is read only under one of its labels: an invoice that prints no tax
+    line has no tax, and its total is no answer."""
     found, rightmost = _document_amounts(ctx)
     total = _is_total(ctx, spec)
+    part = _is_part(ctx, spec)
     out = []
     for m, value in found:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
+        if part and (not link.own or (link.layout < 0.9 and not (decimals or m.group("pre") or m.group("post")))):
+            continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
         signals = {
             "match": link.match,
             "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,

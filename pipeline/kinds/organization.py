@@ -9,33 +9,82 @@ from pipeline.extractors.finding import Context, Proposal
 from pipeline.extractors.layout import LabelHit, Line, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
-    Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
+    POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
 )
 from pipeline.schemas import FieldSpec
 from schemas.types import Organization, clean_text
 
-def _roles(ctx: Context, spec: FieldSpec) -> dict[int, float]:
+def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     """Per line: 1 under the field's own label, 0 inside the other party's block, else 0.5.
 
     A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
-    lines of the next rows in the label's column (so a second column beside it is not
-    included). For a field that is the other party (``_is_other_party``), those blocks are
-    its own.
+    lines of the next ``depth`` rows in the label's column (so a second column beside it is
+    not included). For a field that is the other party (``_is_other_party``), those blocks
+    are its own.
     """
     counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
-    for aliases, role in ((counter, 1.0 if _is_other_party(ctx, spec) else 0.0), (list(spec.aliases), 1.0)):
+    other = 1.0 if _is_other_party(ctx, spec) else 0.0
+    for line in _return_addresses(ctx):  # the recipient's block is printed under the sender's line
+        box = line.bbox
+        for row in ctx.layout.next_rows(line, depth):
+            for ln in row.lines:
+                if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= 20:
+                    roles.setdefault(ln.index, other)
+    for aliases, role in ((counter, other), (list(spec.aliases), 1.0)):
         for hit in ctx.find(aliases):
             line = hit.line
             if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
                 continue
             box = ctx.layout.span(hit.start, hit.end).bbox
             roles.setdefault(line.index, role)
-            for row in ctx.layout.next_rows(line, 4):
+            for row in ctx.layout.next_rows(line, depth):
                 for ln in row.lines:
                     if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
                         roles.setdefault(ln.index, role)
     return roles
+
+
+_SEPARATORS = re.compile(r"\s[•·|–—]\s")
+
+
+def _return_addresses(ctx: Context) -> list[Line]:
+    """The sender's address on one line above the recipient's, as letters for window envelopes
+    print it ("Medienpilot GmbH & Co. KG • Am Saueracker 23 • 91244 Reichenschwand"): in the
+    top half of the first page, three parts or more between bullets or dashes, a company's name
+    first and a postcode in one of the others."""
+    if "return_addresses" not in ctx.memo:
+        lk = look(ctx.cues)
+        found = []
+        for line in ctx.lines:
+            if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
+                continue
+            parts = _SEPARATORS.split(line.text.strip())
+            if len(parts) >= 3 and POSTCODE.search(" ".join(parts[1:])) and lk.legal.search(parts[0]):
+                found.append(line)
+        ctx.memo["return_addresses"] = found
+    return ctx.memo["return_addresses"]
+
+
+def other_party_lines(ctx: Context, depth: int) -> set[int]:
+    """The lines (indexes) of the other party's blocks (bill to, buyer, customer), each to
+    ``depth`` rows under its label and, where the page has word boxes, only as far as the
+    block runs without a blank line: where the customer's own details are printed."""
+    blank = FieldSpec(name="\0", description="", kind="text")  # no field name holds a NUL
+    found = [ctx.lines[i] for i, role in _roles(ctx, blank, depth).items() if role == 0.0]
+    kept: set[int] = set()
+    for line in sorted(found, key=lambda ln: (ln.page, ln.bbox[1] if ln.bbox else 0, ln.index)):
+        if line.bbox is None:
+            kept.add(line.index)
+            continue
+        above = [
+            a for a in found
+            if a.page == line.page and a.bbox and a is not line and abs(a.bbox[0] - line.bbox[0]) <= 20 and a.bbox[3] <= line.bbox[1] + 1
+        ]
+        nearest = max(above, key=lambda a: a.bbox[3], default=None)
+        if nearest is None or (nearest.index in kept and line.bbox[1] - nearest.bbox[3] <= 3 * (line.bbox[3] - line.bbox[1])):
+            kept.add(line.index)
+    return kept
 
 
 def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
@@ -234,7 +283,32 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for p in out:
         same = [q.signals["role"] for q in out if q.value.casefold() == p.value.casefold()]
         p.signals["role"] = 0.0 if 0.0 in same else max(same)
+    if other and not spec.many and 1.0 in roles.values():
+        return _in_own_block(ctx, lk, out)
     return out
+
+
+def _in_own_block(ctx: Context, lk: Look, found: list[Proposal]) -> list[Proposal]:
+    """Of a field that is the other party (the customer), where the document prints that
+    party's block (bill to, buyer): only the names in it, never the issuer's; not the block's
+    label ("BILLED TO"), a country or an address line; the first name under the label first
+    (a contact's name under the company's, or the company under a contact's, is read by the
+    legal form)."""
+    counter = {norm(label) for label in lk.counterparty}
+    kept = []
+    for p in found:
+        text = norm(p.value)
+        if p.signals["role"] != 1.0 or p.value.rstrip().endswith(":") or text in counter:
+            continue
+        if any(text.startswith(label + " ") for label in counter) and ":" in p.value:
+            continue  # a line of labels ("BILLED TO: PRODUCT(S) PROVIDED BY:")
+        if address_score(lk, p.value) >= 0.4 or lk.contact.search(p.value):
+            continue
+        kept.append(p)
+    kept.sort(key=lambda p: ctx.line_at(p.spans[0][0]).row)
+    for k, p in enumerate(kept):
+        p.signals["position"] = max(1.0 - 0.2 * k, 0.2)
+    return kept
 
 
 

@@ -1,0 +1,194 @@
+"""The header fields an accounts-payable user asks of an invoice, read by the rules with a plain
+schema: due date, subtotal and tax only under their own labels, the issuer's VAT number, the
+customer from the customer's block."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.infer import labels_from_name
+from pipeline.kinds.identifier import registration_number
+from pipeline.schemas import model_from_json_schema
+from pipeline.state import Page, ParsedDocument, Word, other_party
+from tests.pipeline.test_rules import boxed, extract, plain
+
+AP_INVOICE = model_from_json_schema({"title": "AP invoice", "properties": {
+    "vendor": {"type": "string", "description": "Company that sent the invoice."},
+    "invoice_number": {"type": "string"},
+    "invoice_date": {"type": "string", "format": "date"},
+    "due_date": {"type": "string", "format": "date", "description": "When payment is due."},
+    "customer": {"type": "string", "description": "Who the invoice is billed to."},
+    "subtotal": {"type": "number", "description": "Net amount before tax."},
+    "tax": {"type": "number", "description": "Tax amount (VAT, GST, sales tax)."},
+    "total": {"type": "number", "description": "Total amount including tax."},
+    "vendor_vat_id": {"type": "string", "description": "The vendor's VAT or tax registration number."},
+}})
+
+
+def best(found: dict, name: str):
+    """The strongest value the rules propose for the field, not one ruled out as the other party's."""
+    own = [c for c in found.get(name, []) if not other_party(c.signals)]
+    return own[0].value if own else None
+
+
+NO_TAX = """\
+Invoice
+Invoice number 5340DF53-0001
+Date of issue December 21, 2022
+Userpilot, Inc.
+Bill to
+SimFin Analytics GmbH
+Standard 1 $299.00 $299.00
+Total $299.00"""
+
+
+def test_an_invoice_without_due_date_subtotal_or_tax_lines_has_none():
+    """A due date, a subtotal and a tax are read only under their own labels: the issue date and
+    the total are no answer for them (they were, as the only dates and amounts printed)."""
+    found = extract(plain(NO_TAX), AP_INVOICE)
+    assert best(found, "invoice_date") == "2022-12-21"
+    assert best(found, "total") == "299.00"
+    assert "due_date" not in found and "subtotal" not in found and "tax" not in found
+
+
+def test_a_due_date_printed_date_due_and_a_payment_date_that_is_none():
+    found = extract(plain("Invoice\nDate of issue April 13, 2023\nDate due April 27, 2023"), AP_INVOICE)
+    assert best(found, "due_date") == "2023-04-27"
+    found = extract(plain("SALE: 2530418\nPAYMENT DATE: 2023-04-23\nTOTAL 119.95"), AP_INVOICE)
+    assert "due_date" not in found  # "PAYMENT DATE" read fuzzily as "payment due" was taken for one
+
+
+def test_total_ex_tax_is_the_subtotal_and_the_vat_line_the_tax():
+    text = "Qty Product Total\n1 Confluence USD 40.25\nTotal Ex. Tax USD 40.25\n19.01% VAT USD 7.65\nTotal Amount Paid USD 47.90"
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "subtotal") == "40.25"
+    assert best(found, "tax") == "7.65"
+    assert best(found, "total") == "47.90"
+
+
+def test_a_tax_column_title_labels_no_amount_under_another_column():
+    """"Tax" and "Amount" title two columns (not one label "tax amount"); the tax column prints a
+    rate and a footnote mark, so the invoice states no tax amount."""
+    text = (
+        "Description               Qty     Unit price     Tax            Amount\n"
+        "                                                [1]\n"
+        "Entry                     1       €99.00         0%             €99.00\n"
+        "                                  Subtotal                      €99.00\n"
+        "                                  Total                         €99.00"
+    )
+    found = extract(boxed(text), AP_INVOICE)
+    assert "tax" not in found
+    assert best(found, "subtotal") == "99.00"
+
+
+@pytest.mark.parametrize(
+    ("after_label", "number"),
+    [
+        (": IE3668997OH", "IE3668997OH"),
+        ("# IE 98 209 58W", "IE 98 209 58W"),  # spaced groups are one number
+        (" of Storyblok GmbH ATU72706128)", "ATU72706128"),
+        (" ID Consol. Busn no: 558327284", "558327284"),
+        (" (19%) 0.00", None),  # a tax line: a rate and an amount
+        (" @ 0% on 80.65", None),
+        (" to be accounted for by the recipient as per Article 196", None),  # too far from the label
+        (": 2023", None),  # too few digits
+    ],
+)
+def test_a_registration_number_after_its_label(after_label, number):
+    found = registration_number(after_label)
+    assert (after_label[found[0] : found[1]] if found else None) == number
+
+
+def test_a_vendor_field_name_is_printed_as_the_number_s_label():
+    assert {"vat id", "vat number", "vat no", "tax id"} <= set(labels_from_name("vendor_vat_id"))
+    assert "tax number" in labels_from_name("supplier_tax_number")
+
+
+def placed(lines: list[tuple[float, float, str]]) -> ParsedDocument:
+    """One page of lines in text order, each at (x, y), 15 units high, 10 units a character."""
+    words, text = [], ""
+    for x, y, line in lines:
+        for m in re.finditer(r"\S+", line):
+            box = (x + 10.0 * m.start(), y, x + 10.0 * m.end(), y + 15)
+            words.append(Word(text=m.group(), start=len(text) + m.start(), end=len(text) + m.end(), bbox=box))
+        text += line + "\n"
+    text = text[:-1]
+    return ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=800, height=400, words=words)], parser="test")
+
+
+# the issuer's column on the left, the customer's on the right, as a Stripe invoice prints them
+TWO_VAT_NUMBERS = [
+    (0, 0, "Invoice"), (0, 20, "Invoice number 76253815-0004"), (0, 40, "VAT Number DE355369209"),
+    (0, 80, "Storyblok GmbH"), (0, 100, "Peter-Behrens-Platz 2"), (0, 120, "A-4020 Linz"), (0, 140, "Austria"),
+    (400, 80, "Bill to"), (400, 100, "SimFin Analytics GmbH"), (400, 120, "Pfälzer Ufer 4"),
+    (400, 140, "06108 Halle (Saale)"), (400, 160, "DE VAT DE355369209"),
+    (400, 220, "Total €99.00"), (0, 260, "(VAT of Storyblok GmbH ATU72706128)"),
+]
+
+
+def test_the_vendor_s_vat_number_is_never_the_customer_s():
+    """The customer's number is printed in the bill-to block, and again at the top beside the
+    invoice number: both are the customer's; the vendor's is the one printed as its own."""
+    found = extract(placed(TWO_VAT_NUMBERS), AP_INVOICE)
+    assert best(found, "vendor_vat_id") == "ATU72706128"
+
+
+def test_a_customer_only_vat_number_leaves_the_vendor_s_empty():
+    assert best(extract(placed(TWO_VAT_NUMBERS[:-1]), AP_INVOICE), "vendor_vat_id") is None
+
+
+def test_your_vat_number_is_the_reader_s():
+    text = "Rechnung\nRechnungsNr: 70128793\nIhre USt-IdNr.: DE303303712\nGesamtbetrag 202,80 €\nMwSt 32,38 €\nUst-ID: DE310616179"
+    assert best(extract(plain(text), AP_INVOICE), "vendor_vat_id") == "DE310616179"
+
+
+def test_the_customer_is_a_person_under_bill_to_not_the_issuer():
+    """Where the invoice prints the customer's block, the customer is read from it: a person's
+    name there beats the issuer's legal name elsewhere, and the block's address is no name."""
+    text = "Invoice\nNaturalsoft Limited\nBill to\nFelix Wolf\nPfälzer Ufer 4\n06108 Halle\nGermany\nTotal $19.00"
+    assert best(extract(plain(text), AP_INVOICE), "customer") == "Felix Wolf"
+
+
+def test_a_bill_to_block_that_names_nobody_gives_no_customer():
+    text = "INVOICE\nInvoice # 3189846\nCalendly LLC\nBILLED TO\nGermany\nTotal $144.00"
+    assert best(extract(plain(text), AP_INVOICE), "customer") is None
+
+
+def test_the_recipient_under_a_sender_s_return_address_line_is_the_customer():
+    """A letter for a window envelope prints the sender on one line above the recipient's
+    address, with no "Bill to"."""
+    text = (
+        "Medienpilot GmbH & Co. KG • Am Saueracker 23 • 91244 Reichenschwand\n"
+        "SimFin Analytics GmbH\nPfälzer Ufer 4\n06108 Halle (Saale)\n"
+        "Rechnung\nRechnungs-Nr 02581\nGesamtbetrag 119,00 €"
+    )
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "customer") == "SimFin Analytics GmbH"
+    assert best(found, "vendor") == "Medienpilot GmbH & Co. KG"
+
+
+PO_SCHEMA = model_from_json_schema({"title": "Invoice", "properties": {
+    "invoice_number": {"type": "string"}, "po_number": {"type": "string", "description": "Purchase order number."},
+}})
+
+
+def test_a_purchase_order_number_under_its_printed_labels():
+    found = extract(plain("Invoice No: 2024-117\nPurchase Order: 4500012345\nTotal 10.00"), PO_SCHEMA)
+    assert best(found, "po_number") == "4500012345"
+    assert best(found, "invoice_number") == "2024-117"
+
+
+def test_a_word_after_an_identifier_s_label_is_no_number():
+    """"Order Date" after "Order No" (left empty) and "Invoice to ACME": no identifier at all."""
+    found = extract(plain("Invoice to ACME Ltd\nOrder No\nDate 2024-01-05"), PO_SCHEMA)
+    assert "po_number" not in found and "invoice_number" not in found
+
+
+def test_a_value_two_rows_under_its_label_where_another_column_s_row_comes_between():
+    lines = [
+        (0, 0, "To"), (0, 20, "SimFin Analytics GmbH"), (0, 40, "Felix Wolf"), (0, 58, "Pfälzer Ufer 4"),
+        (300, 0, "Date issued"), (300, 20, "Mar 4, 2023"), (300, 40, "Order number"), (300, 76, "FO81B7F30FF82"),
+    ]
+    assert best(extract(placed(lines), PO_SCHEMA), "po_number") == "FO81B7F30FF82"
