@@ -150,6 +150,15 @@ def _schema_fields(schema: str) -> list[str]:
     return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
 
 
+def asked_for(more: tuple[str, ...] | list[str], schema: str, names: dict[str, str]) -> list[str]:
+    """The dataset's further labels (``MORE_FIELDS``: CUAD's renewal term, a contract's title)
+    that the schema read has a field for, under its own name or one ``names`` maps to them:
+    a schema that does not ask for a value is not scored on it, so the built-in table stays
+    on the dataset's ``FIELDS``."""
+    read = {names.get(n, n) for n in _schema_fields(schema)} | set(names.values())
+    return [f for f in more if f in read]
+
+
 USER_SCHEMAS = Path(__file__).resolve().parent / "schemas"  # schemas written as a user would, for the datasets
 
 
@@ -215,6 +224,7 @@ def evaluate(
     if hasattr(module, "official"):
         metrics["official"] = (module.official, True)
     fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
+    fields += asked_for(getattr(module, "MORE_FIELDS", ()), schema or module.SCHEMA, fields_as or {})
     scored, failures, (share, precision) = score(gold, predictions, fields, metrics)
     n = len(predictions)
     return Report(
