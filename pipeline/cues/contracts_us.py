@@ -296,6 +296,30 @@ def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
 
 
+# when the agreement takes effect, said as such: "shall commence on", "will begin on", "Contract
+# start:", "EFFECTIVE DATE:", "The effective date of this Agreement shall be:", ""Effective Date"
+# shall mean"
+_STARTS = re.compile(
+    r"(?i)(?:\b(?:commenc(?:e|es|ed|ing)|begin(?:s|ning)?|began|start(?:s|ed|ing)?|become\s+effective|take\s+effect)"
+    r"(?:\s+(?:on|as\s+of|from))?|\b(?:effective|start|commencement)\s+date[\"”']?\s*(?:of\s+(?:this|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:agreement|contract)\s+)?(?:shall\s+(?:be|mean)|is|means|:)|\bcontract\s+start)"
+    r"\s*:?\s*(?:the\s+)?$"
+)
+# ... of this agreement or its term ("The term of this Agreement will begin on"), not of something
+# else in it ("the term of Employee's employment, which commenced")
+_STARTS_WHAT = re.compile(
+    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+term\b(?!\s+of\s+(?!this\b))|"
+    r"\b(?:effective|commencement)\s+date\b|\bcontract\s+start\b"
+)
+# a date field for when the agreement takes effect, not when it was made or signed
+_START_ALIAS = re.compile(r"(?i)\b(?:effective|commencement|commences|start|starts|starting|begins|beginning)\b")
+_MADE_ALIAS = re.compile(r"(?i)\b(?:agreement|contract|signed|signing|execution|executed|entered|made|dated)\b")
+
+
+def _start_field(spec: FieldSpec) -> bool:
+    return any(_START_ALIAS.search(a) for a in spec.aliases) and not any(_MADE_ALIAS.search(a) for a in spec.aliases)
+
+
 def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The agreement's own date: "entered into as of <date>", "<date> (the "Effective Date")".
 
@@ -307,6 +331,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
+    starts = _start_field(spec)
     signing = _signature_region(text) or (0, 0)
     found: list[tuple[object, int, int, dict[str, float]]] = []
     signed: list[tuple[object, int, int, dict[str, float]]] = []  # dates among the signatures
@@ -320,6 +345,9 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         a = anchor.search(before)
         strength = 0.0
+        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, max(_sentence(text, m.start(), m.end())[0], m.start() - 150), m.start()):
+            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": 1.0}))
+            continue  # "This Agreement shall commence on 1 January 1998": when it takes effect, wherever said
         if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
             strength = 0.95
         elif a:
