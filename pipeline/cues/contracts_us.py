@@ -616,12 +616,16 @@ _CASED_TITLE = re.compile(
     r"(?:(?:[A-Z][\w&®'’.,/-]*|and|of|for|on|to|the|[-–&])\s+){0,11}"
     r"(?:Agreement|Contract|Licen[cs]e|Lease|Addendum|Amendment|Deed|Undertaking)\b"
 )
-# words a title never holds: a sentence's ("THIS AGREEMENT IS MADE"), a cover's ("EXHIBIT 10.1",
-# "EXECUTION COPY", "REDACTED."); the title is what follows the last of them, and a number after it
-_NOT_TITLE_WORD = re.compile(
-    r"(?i)(?:this|that|these|is|are|was|has|have|been|be|will|shall|may|hereby|herein|which|by|with|between|among|"
-    r"dated?|made|entered|exhibit|execution|copy|version|confidential|treatment|requested|source|page|form|"
-    r"certain|pursuant|under|in|as|at|from|attachment|schedule|annex|appendix)|(?!no\.)[^\s]+[.:;]"
+# words a title never holds: a cover's ("EXHIBIT 10.1", "EXECUTION COPY", "REDACTED."), after which a
+# heading starts, and a sentence's ("pursuant to the Supply Agreement"), after which another
+# agreement is named; "THIS" opens the preamble's naming of this one
+_COVER_WORD = re.compile(
+    r"(?i)(?:exhibit|execution|copy|version|confidential|treatment|requested|source|page|form|attachment|"
+    r"schedule|annex|appendix|this)|(?!no\.)[^\s]+[.:;]"
+)
+_SENTENCE_WORD = re.compile(
+    r"(?i)that|these|is|are|was|has|have|been|be|will|shall|may|hereby|herein|which|by|with|between|among|"
+    r"dated?|made|entered|certain|pursuant|under|in|as|at|from"
 )
 _JOINER = re.compile(r"(?i)and|of|for|on|to|the|[-–&,]|[\d.()\[\]]+|[ivxlc]+\.")
 _TITLE_HEAD = 2500  # characters from the start where a contract prints its title
@@ -631,10 +635,15 @@ def _title_start(text: str, start: int, end: int) -> int:
     """Where the title in ``text[start:end]`` begins: after the last word no title holds
     ("EXHIBIT", "THIS", "REDACTED."), and past a number or joiner left at its edge ("10.1")."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    cut = max((i + 1 for i, w in enumerate(words[:-1]) if _NOT_TITLE_WORD.fullmatch(w.group().strip(",()"))), default=0)
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if _not_title(w.group())), default=0)
     while cut < len(words) and _JOINER.fullmatch(words[cut].group()):
         cut += 1
     return start + words[cut].start() if cut < len(words) else end
+
+
+def _not_title(word: str) -> bool:
+    word = word.strip(",()")
+    return bool(_COVER_WORD.fullmatch(word) or _SENTENCE_WORD.fullmatch(word))
 
 
 def _running(text: str, start: int, end: int) -> bool:
@@ -678,8 +687,8 @@ def find_title(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
                 value = " ".join(text[start : m.end()].split())
                 if len(value.split()) < 2:
                     continue
-                lead = text[s:start].split()
-                if lead and not (_NOT_TITLE_WORD.fullmatch(lead[-1].strip(",()")) or _JOINER.fullmatch(lead[-1])):
+                lead = [w for w in text[s:start].split() if not re.fullmatch(r"[\d.()\[\]]+|[-–]", w)]  # "Exhibit 10.1"
+                if lead and not _COVER_WORD.fullmatch(lead[-1].strip(",()")):
                     continue  # inside a sentence: another agreement's name ("pursuant to the Supply Agreement")
                 # a heading alone on its line, one that opens its line (past a cover's words), one
                 # named in the preamble ("THIS ENDORSEMENT AGREEMENT (the "Agreement")"); a running
