@@ -699,11 +699,15 @@ def find_title(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
                 position = 1.0 - s / (2 * _TITLE_HEAD)
                 found.append((value, start, m.end(), {"match": strength, "typed": typed, "position": position}))
     # one title in other cases or spacing is one value, printed as its strongest mention
-    key = lambda v: re.sub(r"\W+", " ", str(v).casefold()).strip()  # noqa: E731
     printed: dict[str, object] = {}
     for value, *_, signals in sorted(found, key=lambda f: -f[3]["match"]):
-        printed.setdefault(key(value), value)
-    return _per_value([(printed[key(v)], st, en, sig) for v, st, en, sig in found])
+        printed.setdefault(_folded(value), value)
+    return _per_value([(printed[_folded(v)], st, en, sig) for v, st, en, sig in found])
+
+
+def _folded(title: object) -> str:
+    """A title compared case-folded without punctuation ("Co-Branding Agreement", "CO-BRANDING AGREEMENT")."""
+    return re.sub(r"\W+", " ", str(title).casefold()).strip()
 
 
 # a field that asks for the document's own name: "title", "document_name", "agreement_title"

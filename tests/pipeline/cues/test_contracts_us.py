@@ -7,7 +7,7 @@ import pytest
 from pipeline.cues import contracts_us, cues_for
 from pipeline.extractors.finding import Context, Proposal, rank
 from pipeline.extractors.rules import propose
-from pipeline.schemas import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema, model_from_json_schema
 from tests.conftest import make_document
 
 NDA = get_schema("nda")
@@ -607,7 +607,7 @@ def test_an_agreement_that_has_an_effective_date_of_a_date_is_dated_so_whatever_
 
 # -- a contract schema a user writes: title, effective date, renewal term and its notice ----------
 
-RENEWALS = __import__("pipeline.schemas", fromlist=["model_from_json_schema"]).model_from_json_schema({
+RENEWALS = model_from_json_schema({
     "title": "Contract renewals",
     "type": "object",
     "properties": {
