@@ -150,6 +150,14 @@ def _schema_fields(schema: str) -> list[str]:
     return [s.name for s in field_specs(get_schema(schema)) if s.kind != "object"]
 
 
+def asked_for(more: tuple[str, ...] | list[str], names: dict[str, str]) -> list[str]:
+    """The dataset's further labels (``MORE_FIELDS``: CUAD's renewal term, an invoice's due
+    date) that ``names`` (``--as``) maps a schema's fields to: a run is scored on them only
+    where it says so, so the built-in tables, and every schema's row, stay on the dataset's
+    ``FIELDS``."""
+    return [f for f in more if f in set(names.values())]
+
+
 USER_SCHEMAS = Path(__file__).resolve().parent / "schemas"  # schemas written as a user would, for the datasets
 
 
@@ -214,10 +222,8 @@ def evaluate(
     metrics = {"normalised": (module.normalise, False)}
     if hasattr(module, "official"):
         metrics["official"] = (module.official, True)
-    if hasattr(module, "scored_fields"):  # a dataset with labels scored only where --as names them
-        fields = list(module.scored_fields(fields_as))
-    else:
-        fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
+    fields = list(getattr(module, "FIELDS", None) or _schema_fields(module.SCHEMA))
+    fields += asked_for(getattr(module, "MORE_FIELDS", ()), fields_as or {})
     scored, failures, (share, precision) = score(gold, predictions, fields, metrics)
     n = len(predictions)
     return Report(

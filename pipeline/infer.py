@@ -32,7 +32,8 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("currency", frozenset("currency currencies".split())),
     ("percent", frozenset("percent percentage rate".split())),
     ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
-    ("term", frozenset("term duration period".split())),
+    # how long something runs, and contracts' renewals and notice ("renewal_length", "notice_to_terminate_renewal")
+    ("term", frozenset("term duration period length renewal renewals notice".split())),
     ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
     ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
     ("address", frozenset("address addresses location".split())),

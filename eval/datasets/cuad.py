@@ -10,6 +10,15 @@ parentheses, dates are ``m/d/yy``. An expiration that is no date ("perpetual", "
 years after ...") is not a value of a date field and is left out of the gold. The
 score: dates as ISO (month first), governing law case-folded without "State of",
 parties as a set after dropping parentheticals, punctuation and legal suffixes.
+
+``FIELDS`` are scored on every run (the built-in table). ``MORE_FIELDS``, the other typed
+answers, are scored where ``--as`` maps a schema's field to them: ``document_name`` (the agreement's title, case-folded without punctuation),
+``effective_date`` (a date as above), ``renewal_term`` and ``renewal_notice_period``
+("Renewal Term", "Notice Period To Terminate Renewal") as periods, one (number, unit)
+pair compared the way Kleister's ``term`` is (``kleister_nda.exact``: "1 YEAR", "30
+DAYS"). A renewal term is the length of one renewal: "successive 1 year" is (1, year),
+"2 successive 5 years" (two renewals of five years each) is (5, year). Units are not
+converted: "0.5 year" is not "6 months".
 """
 
 from __future__ import annotations
@@ -21,13 +30,21 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets import Example
-from eval.datasets.kleister_nda import parsed_document
-from schemas.types import parse_date
+from eval.datasets.kleister_nda import exact as kleister_exact, parsed_document
+from schemas.types import parse_date, parse_term
 
 NAME = "cuad"
 SCHEMA = "commercial_contract"
 FIELDS = ("parties", "agreement_date", "governing_law", "expiration_date")
-_LABELS = {"parties": "Parties", "agreement_date": "Agreement Date", "governing_law": "Governing Law", "expiration_date": "Expiration Date"}
+# scored only where the schema read asks for them (see eval.run.evaluate)
+MORE_FIELDS = ("document_name", "effective_date", "renewal_term", "renewal_notice_period")
+_LABELS = {
+    "parties": "Parties", "agreement_date": "Agreement Date", "governing_law": "Governing Law",
+    "expiration_date": "Expiration Date", "document_name": "Document Name", "effective_date": "Effective Date",
+    "renewal_term": "Renewal Term", "renewal_notice_period": "Notice Period To Terminate Renewal",
+}
+_DATES = ("agreement_date", "expiration_date", "effective_date")
+_PERIODS = ("renewal_term", "renewal_notice_period")
 
 
 def _gold_date(text: str) -> str | None:
@@ -41,13 +58,34 @@ def parties(text: str) -> list[str]:
     return [n for n in names if n]
 
 
+# a number (digits, possibly a fraction) right before its unit: "1 year", "0.5 year", "30 days"
+_PERIOD = re.compile(r"(?i)(\d+(?:\.\d+)?)\s*[-_ ]?\s*(year|month|week|day)s?\b")
+
+
+def period(text: Any) -> str | None:
+    """A period as its (number, unit) pair, written as Kleister writes a term ("1 YEAR",
+    "30 DAYS"): the last number before a unit, so "2 successive 5 years" is "5 YEARS" (one
+    renewal's length); words read as numbers ("thirty (30) days"); None without a period."""
+    found = list(_PERIOD.finditer(str(text or "")))
+    if found:
+        number, unit = found[-1].groups()
+        return kleister_exact("term", f"{number} {unit.lower()}s").replace("_", " ")
+    words = parse_term(text)
+    return kleister_exact("term", words).replace("_", " ") if words else None
+
+
 def gold(answers: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {"parties": parties(answers.get(_LABELS["parties"], ""))}
-    for name in ("agreement_date", "expiration_date"):
+    for name in _DATES:
         if value := _gold_date(answers.get(_LABELS[name], "")):
+            out[name] = value
+    for name in _PERIODS:
+        if value := period(answers.get(_LABELS[name], "")):
             out[name] = value
     if law := answers.get(_LABELS["governing_law"], "").strip():
         out["governing_law"] = law
+    if title := re.sub(r"\s+", " ", answers.get(_LABELS["document_name"], "")).strip():
+        out["document_name"] = title
     return out
 
 
@@ -76,13 +114,15 @@ def normalise(field: str, value: Any) -> str | None:
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
-    if field in ("agreement_date", "expiration_date"):
+    if field in _DATES:
         parsed = parse_date(text, day_first=False)
         return parsed.isoformat() if parsed else text
+    if field in _PERIODS:
+        return period(text) or text.casefold()
     folded = text.casefold().replace("’", "'").replace("&", " and ")
     if field == "governing_law":
         folded = re.sub(r"\b(?:the\s+)?(?:laws?\s+of\s+(?:the\s+)?)?(?:state|commonwealth)\s+of\s+", "", folded)
-    else:
+    elif field != "document_name":
         folded = re.sub(r"\s*\(.*", "", folded, flags=re.S)
         folded = re.sub(r"\bd/b/a\b.*", "", folded)
         folded = re.sub(r"^the\s+", "", folded)

@@ -6,8 +6,8 @@ currency code exactly, the issuer case-folded without punctuation.
 
 Besides the dataset's own five labels, each example carries the header fields users
 ask for, read off the documents by hand (``parsee_header.jsonl``, conventions in
-``parsee_header.md``): ``HEADER_FIELDS``. They are scored only where ``--as`` maps a
-schema's field to one of them, so the built-in invoice's table stays the dataset's.
+``parsee_header.md``): ``MORE_FIELDS``. They are scored only where ``--as`` maps a
+schema's field to one of them (``eval.run.asked_for``), so the built-in invoice's table stays the dataset's.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from schemas.types import parse_currency, parse_date, parse_money, parse_percent
 NAME = "parsee_invoices"
 SCHEMA = "invoice"
 FIELDS = ("issuer", "date", "total", "currency", "vat_rate")
-HEADER_FIELDS = ("invoice_number", "due_date", "subtotal", "tax_amount", "customer", "issuer_tax_id", "po_number")
+MORE_FIELDS = ("invoice_number", "due_date", "subtotal", "tax_amount", "customer", "issuer_tax_id", "po_number")
 HEADER_LABELS = Path(__file__).resolve().parent / "parsee_header.jsonl"
 
 _AMOUNTS = frozenset({"total", "subtotal", "tax_amount"})
@@ -47,19 +47,13 @@ def load(root: Path) -> Iterator[Example]:
         row = json.loads(line)
         path = root / row["file"]
         extra = header.get(row.get("sha256"), {})
-        labelled = {k: row[k] for k in FIELDS} | {k: extra.get(k) for k in HEADER_FIELDS}
+        labelled = {k: row[k] for k in FIELDS} | {k: extra.get(k) for k in MORE_FIELDS}
         yield Example(
             id=path.stem,
             gold={k: v for k, v in labelled.items() if v not in (None, "")},
             path=path,
             meta={"sha256": row.get("sha256")},
         )
-
-
-def scored_fields(fields_as: dict[str, str] | None) -> tuple[str, ...]:
-    """The dataset's five fields, and the header fields a schema's fields are mapped to."""
-    named = set((fields_as or {}).values())
-    return FIELDS + tuple(f for f in HEADER_FIELDS if f in named)
 
 
 def normalise(field: str, value: Any) -> str | None:

@@ -296,6 +296,30 @@ def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
 
 
+# when the agreement takes effect, said as such: "shall commence on", "will begin on", "Contract
+# start:", "EFFECTIVE DATE:", "The effective date of this Agreement shall be:", ""Effective Date"
+# shall mean"
+_STARTS = re.compile(
+    r"(?i)(?:\b(?:commenc(?:e|es|ed|ing)|begin(?:s|ning)?|began|start(?:s|ed|ing)?|become\s+effective|take\s+effect)"
+    r"(?:\s+(?:on|as\s+of|from))?|\b(?:effective|start|commencement)\s+date[\"”']?\s*(?:of\s+(?:this|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:agreement|contract)\s+)?(?:shall\s+(?:be|mean)|is|means|:)|\bcontract\s+start)"
+    r"\s*:?\s*(?:the\s+)?$"
+)
+# ... of this agreement or its term ("The term of this Agreement will begin on"), not of something
+# else in it ("the term of Employee's employment, which commenced")
+_STARTS_WHAT = re.compile(
+    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+term\b(?!\s+of\s+(?!this\b))|"
+    r"\b(?:effective|commencement)\s+date\b|\bcontract\s+start\b"
+)
+# a date field for when the agreement takes effect, not when it was made or signed
+_START_ALIAS = re.compile(r"(?i)\b(?:effective|commencement|commences|start|starts|starting|begins|beginning)\b")
+_MADE_ALIAS = re.compile(r"(?i)\b(?:agreement|contract|signed|signing|execution|executed|entered|made|dated)\b")
+
+
+def _start_field(spec: FieldSpec) -> bool:
+    return any(_START_ALIAS.search(a) for a in spec.aliases) and not any(_MADE_ALIAS.search(a) for a in spec.aliases)
+
+
 def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The agreement's own date: "entered into as of <date>", "<date> (the "Effective Date")".
 
@@ -307,6 +331,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
+    starts = _start_field(spec)
     signing = _signature_region(text) or (0, 0)
     found: list[tuple[object, int, int, dict[str, float]]] = []
     signed: list[tuple[object, int, int, dict[str, float]]] = []  # dates among the signatures
@@ -320,6 +345,9 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         a = anchor.search(before)
         strength = 0.0
+        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, max(_sentence(text, m.start(), m.end())[0], m.start() - 150), m.start()):
+            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": 1.0}))
+            continue  # "This Agreement shall commence on 1 January 1998": when it takes effect, wherever said
         if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
             strength = 0.95
         elif a:
@@ -416,6 +444,283 @@ def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         strength = 0.85 if from_start else 0.7
         found.append((value, m.start(), m.end(), {"match": strength, "typed": 1.0}))
     return _per_value(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Renewal: how long each renewal runs, and the notice that stops the next one
+# --------------------------------------------------------------------------------------------
+
+# numbers contracts spell out before their digits or alone ("ninety (90) days", "sixty days")
+_COUNTS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
+}
+# a period as contracts print it: "ninety (90) calendar days", "one-year", "30 days", "one further
+# year" (a word between the number and its unit), "annually", "from year to year"
+_PERIOD = re.compile(
+    r"(?i)(?:\b[a-z]+(?:-[a-z]+)?\s*\(\s*(?P<paren>\d+)\s*\)|\b(?P<digits>\d+)|\b(?P<word>"
+    + "|".join(sorted((w for w in _COUNTS if len(w) > 2), key=len, reverse=True))
+    + r"))\s*[-\s]?(?:(?:further|additional|successive|consecutive|more)\s+)?(?:calendar\s+|business\s+)?"
+    r"(?P<unit>year|month|week|day)s?\b"
+    r"|\b(?P<every>annually|(?:from\s+)?year[-\s]+to[-\s]+year|(?:from\s+)?month[-\s]+to[-\s]+month)\b"
+)
+# the agreement renews: "renewed", "automatic renewal", "shall be extended", "an option to extend"
+_RENEWS = re.compile(
+    r"(?i)\b(?:renew(?:s|ed|ing|al|als)?|extended|extension|to\s+extend|(?:from\s+)?year[-\s]+to[-\s]+year)\b"
+)
+# it renews by itself ("automatically", "unless either party gives notice", "from year to year") or
+# at one party's choice ("has the right to renew", "at its option"); not by a new agreement of both
+_AUTOMATIC = re.compile(
+    r"(?i)\bautomatic\w*|\bunless\s+(?:(?:either|one|a|the\s+other)\s+party|(?:[\w,]+\s+){0,6}notice)\b|"
+    r"\byear[-\s]+to[-\s]+year\b|\bmonth[-\s]+to[-\s]+month\b"
+)
+_AT_OPTION = re.compile(
+    r"(?i)\b(?:option|right|elect\w*)\s+(?:\w+\s+){0,2}to\s+(?:renew|extend)|\bexercis\w+\s+(?:its|their|the|his|her)\s+(?:right|option)|"
+    r"\bat\s+(?:its|their|the)\s+(?:sole\s+)?(?:option|election|discretion)"
+)
+_BY_BOTH = re.compile(
+    r"(?i)\bmutual\w*|\bagree\w*\s+in\s+writing|\b(?:if|as|when)\s+the\s+parties\s+(?:may\s+|so\s+)?agree|"
+    r"\b(?:upon|by|subject\s+to)\s+(?:the\s+)?(?:written\s+)?(?:agreement|consent)\s+of\s+(?:both|the)\s+parties"
+)
+_RENEWED_THING = re.compile(r"(?i)\b(?:agreement|term|contract|licen[cs]e|franchise|lease|period)\b")
+# a period of notice, not of the renewal: "at least thirty (30) days prior", "upon 30 days written notice"
+_NOTICE_BEFORE = re.compile(
+    r"(?i)\b(?:at\s+least|not\s+less\s+than|no\s+(?:less|later|fewer)\s+than|minimum\s+of|within|upon|giving|gives?|"
+    r"give[ns]?|provides?|providing|with)\s+(?:an?\s+)?(?:prior\s+)?$"
+)
+_NOTICE_AFTER = re.compile(
+    r"(?i)[\s'’s]*(?:prior|before|in\s+advance|advance|(?:prior\s+)?(?:written\s+)?notice|notification)\b"
+)
+# a period that runs from an end, not before it: "within sixty (60) days after termination"
+_RUNS_AFTER = re.compile(r"(?i)[\s'’]*(?:after|following|from|thereafter|of\s+(?:the|such)\s+(?:termination|expiration))\b")
+_RENEWAL_WINDOW = 160  # characters after the renewal word where its length is stated
+
+
+def _length(m: re.Match[str]) -> str | None:
+    """A ``_PERIOD`` as a term: "ninety (90) days" -> "90 days", "annually" -> "1 years"."""
+    if m.group("every"):
+        return "1 months" if "month" in m.group("every").lower() else "1 years"
+    n = int(m.group("paren") or m.group("digits") or _COUNTS[m.group("word").lower()])
+    return f"{n} {m.group('unit').lower()}s" if n else None
+
+
+def _renewals(ctx: Context) -> list[tuple[str, int, int, dict[str, float], tuple[int, int]]]:
+    """Each renewal the agreement states with its length: (term, start, end, signals, sentence)."""
+    if "renewals" in ctx.memo:
+        return ctx.memo["renewals"]
+    text, found = ctx.text, []
+    for m in _RENEWS.finditer(text):
+        s, e = _sentence(text, m.start(), m.end())
+        sentence = text[s:e]
+        if _BY_BOTH.search(sentence) or not _RENEWED_THING.search(sentence):
+            continue  # "may be extended for one year upon the parties' mutual agreement": a new deal
+        automatic = _AUTOMATIC.search(sentence)
+        if not (automatic or _AT_OPTION.search(sentence)):
+            continue  # "renewals of the foregoing patents", "the opportunity to renew"
+        if m.group().lower().endswith("year"):  # "from year to year" is itself the length
+            found.append(("1 years", m.start(), m.end(), {"match": 0.85, "typed": 1.0}, (s, e)))
+            continue
+        for d in _PERIOD.finditer(text, m.end(), min(e, m.end() + _RENEWAL_WINDOW)):
+            if _NOTICE_BEFORE.search(text, max(s, d.start() - 40), d.start()) or _NOTICE_AFTER.match(text, d.end(), e):
+                continue  # the notice that stops it, not its length
+            if value := _length(d):
+                strength = 0.9 if automatic else 0.7
+                found.append((value, d.start(), d.end(), {"match": strength, "typed": 1.0}, (s, e)))
+            break
+    ctx.memo["renewals"] = found
+    return found
+
+
+def find_renewal_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """How long each renewal of the agreement runs: "shall automatically renew for successive
+    one (1) year periods", "renewing annually thereafter", "you have the right to renew the
+    franchise for two (2) successive terms equal to five (5) years each" (one renewal's length,
+    five years). Only a renewal that happens by itself or at one party's option counts; an
+    extension both parties would have to agree on is a new deal, and none is stated then."""
+    return _per_value([found[:4] for found in _renewals(ctx)])
+
+
+# the notice's sentence speaks of the term's end: "non-renewal", "not to renew", "prior to the
+# expiration of the Initial Term or then current renewal term"
+_TERM_END = re.compile(
+    r"(?i)\bnon-?\s?renew\w*|\bnot\s+to\s+renew|\brenew\w*|\bexpir\w*|\bend\s+of\s+(?:the|such|any|each|its)\s+"
+    r"(?:(?:initial|then[-\s]current|current|renewal|applicable|relevant)\s+)*(?:term|period)"
+)
+_NOTICE = re.compile(r"(?i)\bnoti(?:ce|fy|fies|fication)\b")
+
+
+# the notice stops the term: "notice of non-renewal", "of termination", "election not to renew"
+_STOPS = re.compile(r"(?i)\bnon-?\s?renew\w*|\bnot\s+(?:to\s+)?(?:be\s+)?renew\w*|\bterminat\w*|\bcancel\w*|\belect\w*\s+not\b")
+
+
+def find_notice_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The notice a party must give to stop the agreement renewing: "unless either party gives
+    notice of non-renewal at least thirty (30) days prior to the end of the then-current term",
+    "upon ninety (90) days written notice prior to the expiration of the Term". Read only in an
+    agreement that renews (see :func:`find_renewal_term`): in the renewal's sentence, else in a
+    sentence about ending the term (strongest where it says the notice terminates or does not
+    renew, "notice of your desire to renew" is weak); none otherwise."""
+    renewals = _renewals(ctx)
+    if not renewals:
+        return []
+    text = ctx.text
+    clauses = {sentence for *_, sentence in renewals}
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for d in _PERIOD.finditer(text):
+        if d.group("every") or _RUNS_AFTER.match(text, d.end()):
+            continue
+        if not (_NOTICE_BEFORE.search(text, max(0, d.start() - 40), d.start()) or _NOTICE_AFTER.match(text, d.end())):
+            continue
+        s, e = _sentence(text, d.start(), d.end())
+        if not _NOTICE.search(text, s, e):
+            continue
+        if any(cs <= d.start() < ce for cs, ce in clauses):
+            strength = 0.9
+        elif _TERM_END.search(text, s, e):
+            strength = 0.8 if _STOPS.search(text, s, e) else 0.5
+        else:
+            continue
+        if value := _length(d):
+            found.append((value, d.start(), d.end(), {"match": strength, "typed": 1.0}))
+    return _per_value(found)
+
+
+# a term field about renewal ("renewal_term", "renewal period") or about the notice that stops it
+_RENEWAL_ALIAS = re.compile(r"(?i)\b(?:renew\w*|extension)\b")
+_NOTICE_ALIAS = re.compile(r"(?i)\bnoti(?:ce|fy|fication)\b")
+
+
+def find_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """A contract's period: the notice that stops its renewal, a renewal's length, else how
+    long the agreement lasts (its term), by what the field's labels speak of."""
+    if any(_NOTICE_ALIAS.search(a) for a in spec.aliases):
+        return find_notice_period(ctx, spec)
+    if any(_RENEWAL_ALIAS.search(a) for a in spec.aliases):
+        return find_renewal_term(ctx, spec)
+    return find_term(ctx, spec)
+
+
+# --------------------------------------------------------------------------------------------
+# Title
+# --------------------------------------------------------------------------------------------
+
+# a title in capitals ("ADDENDUM TO ZEBRA® PARTNERCONNECT DISTRIBUTOR AGREEMENT", "AMENDMENT NO. 1") or
+# in title case ("Split-Dollar Endorsement Agreement"), at most a dozen words, ending in what it is
+_UPPER_TITLE = re.compile(
+    r"(?:(?:[A-Z0-9][A-Z0-9&®'’.,/()-]*|[-–&])\s+){0,11}"
+    r"(?:AGREEMENT|CONTRACT|LICEN[CS]E|LEASE|ADDENDUM|AMENDMENT(?:\s+NO\.?\s*\d+)?|DEED|UNDERTAKING|"
+    r"MEMORANDUM\s+OF\s+UNDERSTANDING)\b"
+)
+_CASED_TITLE = re.compile(
+    r"(?:(?:[A-Z][\w&®'’.,/-]*|and|of|for|on|to|the|[-–&])\s+){0,11}"
+    r"(?:Agreement|Contract|Licen[cs]e|Lease|Addendum|Amendment|Deed|Undertaking)\b"
+)
+# words a title never holds: a cover's ("EXHIBIT 10.1", "EXECUTION COPY", "REDACTED."), after which a
+# heading starts, and a sentence's ("pursuant to the Supply Agreement"), after which another
+# agreement is named; "THIS" opens the preamble's naming of this one
+_COVER_WORD = re.compile(
+    r"(?i)(?:exhibit|execution|copy|version|confidential|treatment|requested|source|page|form|attachment|"
+    r"schedule|annex|appendix|this)|(?!no\.)[^\s]+[.:;]"
+)
+_SENTENCE_WORD = re.compile(
+    r"(?i)that|these|is|are|was|has|have|been|be|will|shall|may|hereby|herein|which|by|with|between|among|"
+    r"dated?|made|entered|certain|pursuant|under|in|as|at|from"
+)
+_JOINER = re.compile(r"(?i)and|of|for|on|to|the|[-–&,]|[\d.()\[\]]+|[ivxlc]+\.")
+_TITLE_HEAD = 2500  # characters from the start where a contract prints its title
+
+
+def _title_start(text: str, start: int, end: int) -> int:
+    """Where the title in ``text[start:end]`` begins: after the last word no title holds
+    ("EXHIBIT", "THIS", "REDACTED."), and past a number or joiner left at its edge ("10.1")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if _not_title(w.group())), default=0)
+    while cut < len(words) and _JOINER.fullmatch(words[cut].group()):
+        cut += 1
+    return start + words[cut].start() if cut < len(words) else end
+
+
+def _not_title(word: str) -> bool:
+    word = word.strip(",()")
+    return bool(_COVER_WORD.fullmatch(word) or _SENTENCE_WORD.fullmatch(word))
+
+
+def _running(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` is a running header or footer: printed on three
+    pages or more, page numbers aside ("TELKOM CONTRACT No. 076C/01", "Page 2 of 7")."""
+    line = re.sub(r"\\d+", r"\\d+", re.escape(text[start:end]))
+    return len(re.findall(line, text)) >= 3
+
+
+def _head_segments(text: str) -> Iterator[tuple[int, int]]:
+    """The opening's lines cut at wide gaps (columns: "BW-3 SYSTEMS, INC.      FRANCHISE
+    AGREEMENT"), a piece that ends in a comma or a joiner ("ADDENDUM TO") joined to the next."""
+    head = text[:_TITLE_HEAD]
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+(?:[ \t]{1,2}\S+)*", head)]
+    i = 0
+    while i < len(pieces):
+        s, e = pieces[i]
+        while i + 1 < len(pieces) and re.search(r"(?:,|\b(?:TO|OF|AND|FOR|&))$", head[s:e]):
+            i += 1
+            e = pieces[i][1]
+        yield s, e
+        i += 1
+
+
+def find_title(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
+    """The agreement's title, for a field that asks for it ("title", "document_name",
+    "agreement_name"): the heading at the top naming the agreement ("DISTRIBUTOR AGREEMENT",
+    "Exhibit 10.4 Split-Dollar Endorsement Agreement"), strongest alone on its line, else
+    opening a line ("CONSULTING AGREEMENT This Consulting Agreement ..."), else named in the
+    preamble ("THIS ENDORSEMENT AGREEMENT (the "Agreement")"). A bare "Agreement" is no
+    title, nor a name inside a sentence (another agreement's); a contract that prints none has
+    none. Other text fields are left to the next finder."""
+    if not _asks_title(spec):
+        return None
+    text = ctx.text
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for s, e in _head_segments(text):
+        for pattern, typed in ((_UPPER_TITLE, 1.0), (_CASED_TITLE, 0.8)):
+            for m in pattern.finditer(text, s, e):
+                start = _title_start(text, m.start(), m.end())
+                value = " ".join(text[start : m.end()].split())
+                if len(value.split()) < 2:
+                    continue
+                lead = [w for w in text[s:start].split() if not re.fullmatch(r"[\d.()\[\]]+|[-–]", w)]  # "Exhibit 10.1"
+                if lead and not _COVER_WORD.fullmatch(lead[-1].strip(",()")):
+                    continue  # inside a sentence: another agreement's name ("pursuant to the Supply Agreement")
+                # a heading alone on its line, one that opens its line (past a cover's words), one
+                # named in the preamble ("THIS ENDORSEMENT AGREEMENT (the "Agreement")"); a running
+                # header is the title only where nothing else is
+                strength = 0.6 if lead and lead[-1].lower() == "this" else 0.9 if not text[m.end() : e].strip() else 0.75
+                if _running(text, s, e):
+                    strength = 0.5
+                position = 1.0 - s / (2 * _TITLE_HEAD)
+                found.append((value, start, m.end(), {"match": strength, "typed": typed, "position": position}))
+    # one title in other cases or spacing is one value, printed as its strongest mention
+    printed: dict[str, object] = {}
+    for value, *_, signals in sorted(found, key=lambda f: -f[3]["match"]):
+        printed.setdefault(_folded(value), value)
+    return _per_value([(printed[_folded(v)], st, en, sig) for v, st, en, sig in found])
+
+
+def _folded(title: object) -> str:
+    """A title compared case-folded without punctuation ("Co-Branding Agreement", "CO-BRANDING AGREEMENT")."""
+    return re.sub(r"\W+", " ", str(title).casefold()).strip()
+
+
+# a field that asks for the document's own name: "title", "document_name", "agreement_title"
+_TITLE_FIELD_WORDS = frozenset("document agreement contract title name of the official full".split())
+
+
+def _asks_title(spec: FieldSpec) -> bool:
+    said = spelled(spec.name.rsplit(".", 1)[-1]) if "." not in spec.name else spelled(spec.name)
+    return (
+        not spec.many
+        and set(said) <= _TITLE_FIELD_WORDS
+        and ("title" in said or ("name" in said and bool({"document", "agreement", "contract"} & set(said))))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1042,8 +1347,9 @@ def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
 
 FINDERS = {
     ("jurisdiction", False): find_jurisdiction,
-    ("term", False): find_term,
+    ("term", False): find_period,
     ("organization", True): find_parties,
     ("organization", False): find_party,
     ("date", False): find_date,
+    ("text", False): find_title,
 }

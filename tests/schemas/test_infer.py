@@ -414,3 +414,14 @@ def test_a_yes_or_no_field_is_left_to_the_model_and_people_not_read_from_printed
     ctx = Context(make_document("MUTUAL: NON-DISCLOSURE AGREEMENT\nAGREEMENT TYPE: MUTUAL\n"), model)
     assert propose(ctx, specs["mutual"]) == []
     assert propose(ctx, specs["agreement_type"])  # text beside its label is still read
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("renewal_term", "term"), ("renewal_length", "term"), ("renewal", "term"),
+    ("notice_period", "term"), ("notice_to_terminate_renewal", "term"), ("renewal_notice", "term"),
+    ("notice_address", "address"), ("renewal_date", "date"), ("renewal_terms", "text"),
+])
+def test_a_contracts_renewal_and_its_notice_are_periods(name, kind):
+    """How long a renewal runs and the notice that stops it are durations, whatever the name's
+    other words; a name whose last word says otherwise keeps that kind."""
+    assert infer_kind(name, {"type": "string"}) == kind

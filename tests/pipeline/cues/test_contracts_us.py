@@ -7,7 +7,7 @@ import pytest
 from pipeline.cues import contracts_us, cues_for
 from pipeline.extractors.finding import Context, Proposal, rank
 from pipeline.extractors.rules import propose
-from pipeline.schemas import field_specs, get_schema
+from pipeline.schemas import field_specs, get_schema, model_from_json_schema
 from tests.conftest import make_document
 
 NDA = get_schema("nda")
@@ -43,7 +43,7 @@ def evidence(text: str, proposal: Proposal) -> str:
 def test_the_nda_type_selects_the_pack_for_its_legal_kinds():
     cues = cues_for(NDA)
     assert cues.finders("jurisdiction", False) == [contracts_us.find_jurisdiction]
-    assert cues.finders("term", False) == [contracts_us.find_term]
+    assert cues.finders("term", False) == [contracts_us.find_period]  # the term, a renewal or its notice
     assert cues.finders("organization", True) == [contracts_us.find_parties]
     assert cues.finders("date", False) == [contracts_us.find_date]
 
@@ -603,3 +603,107 @@ def test_an_agreement_that_has_an_effective_date_of_a_date_is_dated_so_whatever_
             "It applies to information received under the May 13, 2003 License Agreement.\n")
     best = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0]
     assert best.value == "2003-04-09"
+
+
+# -- a contract schema a user writes: title, effective date, renewal term and its notice ----------
+
+RENEWALS = model_from_json_schema({
+    "title": "Contract renewals",
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "description": "Name of the contract as shown at the top."},
+        "agreement_date": {"type": "string", "format": "date"},
+        "effective_date": {"type": "string", "format": "date"},
+        "renewal_term": {"type": "string", "description": "Length of each renewal."},
+        "notice_period": {"type": "string", "description": "Notice needed to stop the contract renewing."},
+        "signer_title": {"type": "string"},
+    },
+})
+RENEWAL_SPECS = {s.name: s for s in field_specs(RENEWALS)}
+CONTRACT = (
+    "Exhibit 10.5\n"
+    "DISTRIBUTOR AGREEMENT\n"
+    'This Distributor Agreement (the "Agreement") is entered into as of January 21, 2005 by and between '
+    'Acme Widgets, Inc., a Delaware corporation ("Vendor"), and Beta Sales LLC ("Distributor").\n'
+)
+
+
+def renewal_proposals(field: str, *pages: str) -> tuple[str, list[Proposal]]:
+    doc = make_document(*pages)
+    return doc.text, rank(propose(Context(doc, RENEWALS), RENEWAL_SPECS[field]), limit=10)
+
+
+def test_a_renewal_term_is_one_renewals_length_and_its_notice_the_period_before_the_end():
+    clause = (
+        "2. Term. The initial term of this Agreement is three (3) years. This Agreement shall automatically "
+        "renew for successive one (1) year periods unless either party gives notice of non-renewal at least "
+        "thirty (30) days prior to the end of the then-current term.\n"
+    )
+    text, found = renewal_proposals("renewal_term", CONTRACT + clause)
+    assert found[0].value == "1 years" and evidence(text, found[0]) == "one (1) year"
+    text, found = renewal_proposals("notice_period", CONTRACT + clause)
+    assert [p.value for p in found] == ["30 days"] and evidence(text, found[0]) == "thirty (30) days"
+
+
+@pytest.mark.parametrize(("clause", "length"), [
+    ("The term of this Agreement shall be one (1) year, automatically renewing annually thereafter.", "1 years"),
+    ("You have the right to renew the franchise for two (2) successive terms equal to five (5) years each.", "5 years"),
+    ("The Initial Term shall be subject to automatic successive renewal terms of ninety (90) days each.", "90 days"),
+    ("This Agreement shall continue in effect for one year and from year to year thereafter.", "1 years"),
+])
+def test_a_renewal_is_read_in_the_phrasings_contracts_use(clause, length):
+    _, found = renewal_proposals("renewal_term", CONTRACT + clause + "\n")
+    assert found and found[0].value == length
+
+
+def test_an_extension_both_parties_must_agree_to_is_no_renewal_and_then_no_notice_period_either():
+    clause = (
+        "This Agreement may be extended for one (1) year upon the parties' mutual written agreement. "
+        "Either party may terminate this Agreement upon thirty (30) days prior written notice before the expiration of the term.\n"
+    )
+    assert renewal_proposals("renewal_term", CONTRACT + clause)[1] == []
+    assert renewal_proposals("notice_period", CONTRACT + clause)[1] == []
+
+
+def test_a_notice_to_stop_the_renewal_outranks_one_to_ask_for_it_and_a_period_after_the_end_is_none():
+    clause = (
+        "You have the right to renew the franchise for one (1) additional term of five (5) years. You must give us "
+        "written notice of your desire to renew at least six (6) months prior to the end of the term. We shall give "
+        "you written notice of our election not to renew at least three (3) months prior to the expiration of the term. "
+        "We may purchase the assets by notice given within sixty (60) days after termination or expiration.\n"
+    )
+    _, found = renewal_proposals("notice_period", CONTRACT + clause)
+    assert found[0].value == "3 months" and "60 days" not in [p.value for p in found]
+
+
+def test_the_title_is_the_heading_naming_the_agreement_and_a_persons_title_is_left_alone():
+    text, found = renewal_proposals("title", CONTRACT)
+    assert found[0].value == "DISTRIBUTOR AGREEMENT" and evidence(text, found[0]) == "DISTRIBUTOR AGREEMENT"
+    assert contracts_us.find_title(Context(make_document(CONTRACT), RENEWALS), RENEWAL_SPECS["signer_title"]) is None
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("Exhibit 10.4 Split-Dollar Endorsement Agreement\nTHIS AGREEMENT is made on June 1, 2017.", "Split-Dollar Endorsement Agreement"),
+    ("BW-3 FRANCHISE SYSTEMS, INC.          FRANCHISE AGREEMENT\nTABLE OF CONTENTS", "FRANCHISE AGREEMENT"),
+    ("ADDENDUM TO\nZEBRA PARTNERCONNECT DISTRIBUTOR AGREEMENT\nTHIS ADDENDUM is made", "ADDENDUM TO ZEBRA PARTNERCONNECT DISTRIBUTOR AGREEMENT"),
+    ("Exhibit 10.4 CONSULTING AGREEMENT This Consulting Agreement is made as of May 1, 2019", "CONSULTING AGREEMENT"),
+])
+def test_a_title_is_read_past_a_covers_words_and_across_columns_and_wrapped_lines(head, title):
+    _, found = renewal_proposals("title", head + "\n")
+    assert found[0].value == title
+
+
+def test_a_contract_that_prints_no_title_has_none_and_another_agreements_name_is_not_it():
+    body = "This Agreement is made as of May 1, 2019 pursuant to the Master Services Agreement between the parties.\n"
+    assert renewal_proposals("title", body)[1] == []
+
+
+def test_an_effective_date_field_reads_when_the_agreement_takes_effect_an_agreement_date_field_when_made():
+    clause = "1. Term. This Agreement shall commence on 1 February 2005 and continue for two (2) years.\n"
+    _, effective = renewal_proposals("effective_date", CONTRACT + clause)
+    _, made = renewal_proposals("agreement_date", CONTRACT + clause)
+    assert effective[0].value == "2005-02-01" and made[0].value == "2005-01-21"
+    # a start of something else in it is no start of the agreement
+    other = "The term of Employee's employment, which commenced April 15, 1999, continues.\n"
+    _, effective = renewal_proposals("effective_date", CONTRACT + other)
+    assert effective[0].value == "2005-01-21"
