@@ -43,10 +43,12 @@ def _parse_date(text: str, day_first: bool) -> date | None:
 
 
 def _month_first(ctx: Context) -> bool:
-    """Whether this document writes numeric dates month first (some date only reads that way)."""
+    """Whether this document writes numeric dates month first (some date only reads that way).
+    A word OCR was unsure of decides nothing: a scan's "SP-NULL-18/06/04" read as "SP-rul1-18/06/04"
+    holds "1-18/06", which only reads month first, and turned its sure "04/06/2018" into April."""
     for d in _DATE.finditer(ctx.text):
         n = _NUMERIC.match(d.group())
-        if n and int(n.group(2)) > 12 >= int(n.group(1)):
+        if n and int(n.group(2)) > 12 >= int(n.group(1)) and ctx.document.ocr_sure(d.start(), d.end()):
             return True
     return False
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import sys
 import tempfile
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +40,8 @@ from pipeline.state import OCR_SURE, BBox
 # parallel: one thread each measured 5x faster on 2 cores.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+
+_log = logging.getLogger(__name__)
 
 # a read with this share of its words sure (pipeline.state.OCR_SURE) is not tried again
 SURE_ENOUGH = 0.8
@@ -131,12 +135,14 @@ def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
 
 
 # RapidOCR: what this module makes of its output is part of the cache key (bump on change)
-_RAPIDOCR_VERSION = "1.4.4/1"
+_RAPIDOCR_VERSION = "1.4.4/2"
 # a gap in the ink this many text heights wide between two characters RapidOCR read
 # without a space is a space all the same (its recogniser drops many between narrow
 # receipt letters: "SDNBHD", "25/12/20188:13:39PM")
 WORD_GAP = 0.3
 WORD_PITCH = 1.3
+WIDE_GAP = 0.6  # ... or wider still, whatever the distance (after a narrow "." of a proportional font)
+DET_MAX_SIDE = 1280  # pixels, the longest side text boxes are detected at (_capped_detection)
 _rapidocr_engine: Any = None
 
 
@@ -147,8 +153,28 @@ def _rapidocr() -> Any:
         from rapidocr_onnxruntime import RapidOCR
 
         # one thread, as tesseract: parse children run side by side
-        _rapidocr_engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        engine.text_det.get_preprocess = _capped_detection(engine.text_det)
+        _rapidocr_engine = engine
     return _rapidocr_engine
+
+
+def _capped_detection(det: Any) -> Any:
+    """RapidOCR's text detection input (its short side grown to 736 pixels, no side shrunk), but
+    no side over DET_MAX_SIDE: the detector's memory grows with the pixels (650 MB more at
+    1536 x 1984), which a parse child's limit must hold. Lines are still read from the image at
+    up to 2000 pixels (RapidOCR's max_side_len)."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    default = DetPreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)
+    capped = DetPreProcess(DET_MAX_SIDE, "max", det.mean, det.std)
+
+    def preprocess(img: Any) -> Any:
+        h, w = img.shape[:2]
+        grown = max(h, w) * max(1.0, det.limit_side_len / max(1, min(h, w)))
+        return (capped if grown > DET_MAX_SIDE else default)(img)
+
+    return lambda max_wh: preprocess
 
 
 def _rapidocr_lines(image: Image.Image) -> list[list[OcrWord]]:
@@ -191,12 +217,15 @@ def _segment_words(
     centres = [float(((np.mean(np.asarray(b, dtype=np.float32), axis=0) - quad[0]) @ axis) / along * width) for b in char_boxes]
     if not chars:
         chars, scores, centres = [text], [score], [width / 2]
+    # NFKC: the recogniser, trained on Chinese too, writes some punctuation full width ("59，");
+    # any space (an ideographic one) is a space
+    chars = [" " if c.isspace() else unicodedata.normalize("NFKC", c) for c in chars]
     # the usual distance between neighbouring characters' centres: a space dropped between two
     # words leaves about twice it (receipt fonts are monospaced); a faded letter, a gap in the ink only
     steps = [b - a for a, b, c, d in zip(centres, centres[1:], chars, chars[1:]) if c != " " and d != " "]
     pitch = float(np.median(steps)) if len(steps) >= 2 else 0.0
     # cut between characters at a space, or at a blank run of columns WORD_GAP text heights wide
-    # between centres WORD_PITCH pitches apart
+    # between centres WORD_PITCH pitches apart, or one WIDE_GAP wide
     words: list[tuple[str, float, int, int]] = []  # text, confidence, first and last crop column
     start, left = 0, 0
     for i in range(len(chars) + 1):
@@ -206,12 +235,15 @@ def _segment_words(
         elif i > 0:
             lo, hi = int(max(0, centres[i - 1])), int(min(width, centres[i] + 1))
             run = _widest_blank(columns, lo, hi)
-            spaced = run[1] - run[0] >= WORD_GAP * text_height and centres[i] - centres[i - 1] >= WORD_PITCH * pitch
+            blank = run[1] - run[0]
+            spaced = blank >= WORD_GAP * text_height and (
+                centres[i] - centres[i - 1] >= WORD_PITCH * pitch or blank >= WIDE_GAP * text_height
+            )
             if chars[i - 1] == " " or chars[i] == " " or spaced:
                 cut = run if run[1] > run[0] else ((lo + hi) // 2, (lo + hi) // 2)
         if cut is None:
             continue
-        piece = [(c, s) for c, s in zip(chars[start:i], scores[start:i]) if c != " "]
+        piece = [(c, s) for c, s in zip(chars[start:i], scores[start:i]) if c.strip()]
         if piece:
             words.append(("".join(c for c, _ in piece), min(s for _, s in piece), left, cut[0]))
         start, left = i, cut[1]
@@ -298,17 +330,33 @@ def _frames(image: Image.Image) -> Iterator[Image.Image]:
 
 def read_scan(photo: Image.Image, options: ParseOptions) -> list[list[OcrWord]]:
     """What the OCR engine (:func:`engine_for` the options) reads in a scan or photo (or a PDF page
-    without a text layer); where it is unsure of much of it, also in the photo in grey with its
-    faintest and darkest 1% stretched to black and white, keeping the read with more sure words.
-    A faded thermal receipt reads as nothing to tesseract as it is, while stretching a clear
-    scan's contrast loses letters (measured on SROIE's 40 scans, ``bench/ocr_scans.py``); the
-    size, and so every word box, is the same either way."""
+    without a text layer). Where tesseract is unsure of much of it, it reads it again in grey with
+    its faintest and darkest 1% stretched to black and white, keeping the read with more sure
+    words: a faded thermal receipt reads as nothing to tesseract as it is, while stretching a
+    clear scan's contrast loses letters (measured on SROIE's 40 scans, ``bench/ocr_scans.py``);
+    the size, and so every word box, is the same either way. RapidOCR reads each scan once: it
+    reads faded receipts as they are, and a second read of the 28 of 40 scans it is that unsure
+    of changed no value's F1 or status, at twice the time."""
+    return _read_scan(photo, options)[0]
+
+
+def _read_scan(photo: Image.Image, options: ParseOptions) -> tuple[list[list[OcrWord]], str]:
+    """:func:`read_scan`'s lines, and the engine that read them: RapidOCR that fails is replaced by
+    tesseract. It needs ~1.2 GB of address space for a page (OpenCV's and onnxruntime's libraries,
+    the detector's tensors), more than a parse child limited to 1 GB has (``parse_memory_mb``),
+    where tesseract, a small process of its own, reads the page."""
     engine = engine_for(options.ocr_engine, options.ocr_lang)
+    if engine == RAPIDOCR:
+        try:
+            return ocr_lines(photo, options.ocr_lang, options.ocr_cache, engine), engine
+        except Exception as exc:  # noqa: BLE001  # onnxruntime's std::bad_alloc, cv2.error, MemoryError, ImportError
+            _log.warning("RapidOCR failed (%s: %s); the image is read by tesseract", type(exc).__name__, str(exc)[:200])
+            engine = TESSERACT
     first = ocr_lines(photo, options.ocr_lang, options.ocr_cache, engine)
     if _sure(first) >= SURE_ENOUGH * max(1, sum(map(len, first))):
-        return first
+        return first, engine
     stretched = ocr_lines(ImageOps.autocontrast(ImageOps.grayscale(photo), cutoff=1), options.ocr_lang, options.ocr_cache, engine)
-    return max(first, stretched, key=_sure)
+    return max(first, stretched, key=_sure), engine
 
 
 def _sure(lines: list[list[OcrWord]]) -> int:
@@ -321,8 +369,11 @@ def parse(data: bytes, media_type: str, options: ParseOptions) -> PlainDocument:
     if frames > options.max_pages:
         raise TooManyPages(f"{frames} frames, limit {options.max_pages}")
     builder = TextBuilder()
+    engines: list[str] = []
     for frame in _frames(image):
         builder.begin_page()
-        write_lines(builder, read_scan(frame, options))
+        lines, engine = _read_scan(frame, options)
+        write_lines(builder, lines)
         builder.end_page(width=float(frame.width), height=float(frame.height), ocr=True)
-    return builder.build(engine_for(options.ocr_engine, options.ocr_lang), {"format": image.format, "frames": frames})
+        engines += [engine] if engine not in engines else []
+    return builder.build("+".join(engines) or engine_for(options.ocr_engine, options.ocr_lang), {"format": image.format, "frames": frames})

@@ -61,7 +61,8 @@ def test_rapidocr_splits_words_whose_space_its_recogniser_dropped() -> None:
     image, drawn = render(rows, font=MONO, size=16, width=420)
     lines = ocr_lines(image, "eng", engine=RAPIDOCR)
     words = [w.text for line in lines for w in line]
-    for expected in ("SDN", "BHD", "JALAN", "SAGU", "25/12/2018", "8:13:39", "PM"):
+    # and its full-width punctuation ("59，") is written as ASCII
+    for expected in ("SDN", "BHD", "59,", "JALAN", "SAGU", "25/12/2018", "8:13:39", "PM"):
         assert expected in words, words
     found = {w.text: w for line in lines for w in line}
     for word in ("SDN", "BHD", "25/12/2018", "8:13:39"):
@@ -104,3 +105,42 @@ def test_a_german_scan_keeps_its_umlauts() -> None:
     parsed = parse_bytes(buffer.getvalue(), "image/png", ParseOptions(ocr_lang="deu", ocr_engine=RAPIDOCR))
     assert parsed.parser == TESSERACT
     assert "Größe der Straße" in parsed.text and "Müller" in parsed.text and "Übergabe" in parsed.text
+
+
+def test_rapidocr_that_fails_leaves_the_image_to_tesseract(monkeypatch) -> None:
+    """RapidOCR needs more address space than a parse child limited to 1 GB has (onnxruntime's
+    std::bad_alloc): the image is read by tesseract instead, and the parser says so."""
+    import pipeline.parsers.image as image_parser
+
+    def fail(image):
+        raise RuntimeError("std::bad_alloc")
+
+    monkeypatch.setattr(image_parser, "_rapidocr_lines", fail)
+    image, _ = render([[(40, "TOTAL 12.50")]])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    parsed = parse_bytes(buffer.getvalue(), "image/png", ParseOptions(ocr_engine=RAPIDOCR))
+    assert parsed.parser == TESSERACT and "TOTAL 12.50" in parsed.text
+
+
+def test_a_date_in_a_word_ocr_was_unsure_of_decides_no_date_order() -> None:
+    """A scan's "SP-NULL-18/06/04" read as "SP-rul1-18/06/04" (at 0.52) holds "1-18/06", which only
+    reads month first; it once turned the receipt's sure "04/06/2018" into April."""
+    from pipeline.extractors.finding import Context
+    from pipeline.kinds.date import _month_first
+    from pipeline.parsers import TextBuilder
+    from pipeline.schemas import get_schema
+    from pipeline.state import ParsedDocument
+
+    def read(confidence: float) -> ParsedDocument:
+        builder = TextBuilder()
+        builder.begin_page()
+        for n, (line, sure) in enumerate([(["Invoice", "No:", "SP-rul1-18/06/04-1016956"], confidence), (["Date", ":", "04/06/2018"], 0.99)]):
+            for k, word in enumerate(line):
+                builder.word(word, (10.0 * k, 20.0 * n, 10.0 * k + 9, 20.0 * n + 9), sure if "/" in word else 0.99, prefix=" " if k else "\n" if n else "")
+        builder.end_page(width=100.0, height=100.0, ocr=True)
+        return ParsedDocument.model_validate(builder.build(RAPIDOCR))
+
+    receipt = get_schema("receipt")
+    assert _month_first(Context(read(0.95), receipt))  # read sure, it is what the page says
+    assert not _month_first(Context(read(0.52), receipt))
