@@ -21,6 +21,7 @@ import dataclasses
 import os
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from eval.datasets import dataset, examples
@@ -55,6 +56,7 @@ def main() -> None:
     made: dict[str, dict] = {source: {} for source in sources}
     # per OCR row: (least confidence under the evidence, right) of every value read
     checks: dict[str, list[tuple[float | None, bool]]] = {source: [] for source in sources if source != SHIPPED}
+    parsers: dict[str, Counter[str]] = {source: Counter() for source in checks}  # which engine read the scans
     for source, engine in sources.items():
         settings = Settings(home=Path(tempfile.mkdtemp(prefix="docloop-ocr-")), llm_provider="none", ocr_engine=engine)
         pipe = build_pipeline(settings, ["rules"])
@@ -63,6 +65,8 @@ def main() -> None:
             started = time.perf_counter()
             state = run_example(pipe, example, sroie.SCHEMA)
             made[source][doc.id] = prediction = prediction_of(example, state, time.perf_counter() - started)
+            if source != SHIPPED:
+                parsers[source][state.parsed.parser if state.parsed else "failed"] += 1
             for f in fields if source in checks else ():
                 if prediction.values.get(f) not in (None, [], ""):
                     c = compare(f, doc.gold.get(f), prediction.values.get(f), sroie.normalise)
@@ -82,6 +86,7 @@ def main() -> None:
             f"| {source} | {f1} | {m['micro']['f1']:.3f} | {share or 0:.1%} | "
             f"{'-' if precision is None else f'{precision:.3f}'} | {seconds:.2f} |"
         )
+    lines += ["", "Scans read by: " + "; ".join(f"{source.split()[0]}: {dict(c)}" for source, c in parsers.items()) + "."]
     lines += [
         "",
         f"Values read from the scans by the least OCR confidence under their evidence (OCR_SURE = {OCR_SURE}):",

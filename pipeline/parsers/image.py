@@ -135,14 +135,14 @@ def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
 
 
 # RapidOCR: what this module makes of its output is part of the cache key (bump on change)
-_RAPIDOCR_VERSION = "1.4.4/2"
+_RAPIDOCR_VERSION = "1.4.4/4"
 # a gap in the ink this many text heights wide between two characters RapidOCR read
 # without a space is a space all the same (its recogniser drops many between narrow
 # receipt letters: "SDNBHD", "25/12/20188:13:39PM")
 WORD_GAP = 0.3
 WORD_PITCH = 1.3
 WIDE_GAP = 0.6  # ... or wider still, whatever the distance (after a narrow "." of a proportional font)
-DET_MAX_SIDE = 1280  # pixels, the longest side text boxes are detected at (_capped_detection)
+DET_MAX_PIXELS = 1024 * 1024  # the most pixels text boxes are detected in (_capped_detection)
 _rapidocr_engine: Any = None
 
 
@@ -161,18 +161,22 @@ def _rapidocr() -> Any:
 
 def _capped_detection(det: Any) -> Any:
     """RapidOCR's text detection input (its short side grown to 736 pixels, no side shrunk), but
-    no side over DET_MAX_SIDE: the detector's memory grows with the pixels (650 MB more at
-    1536 x 1984), which a parse child's limit must hold. Lines are still read from the image at
-    up to 2000 pixels (RapidOCR's max_side_len)."""
+    of no more than DET_MAX_PIXELS: the detector's memory grows with the pixels, and a parse
+    child's address space is limited (``parse_memory_mb``; at 2 GB, 7 of SROIE's 40 scans ran out
+    detecting at up to 2000 x 1400 in a warm child). Lines are still read from the image at up to
+    2000 pixels a side (RapidOCR's max_side_len). A limit on the longer side instead (1280) split
+    a date of a small scan in two boxes, "06-05-20" and "18"."""
     from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
     default = DetPreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)
-    capped = DetPreProcess(DET_MAX_SIDE, "max", det.mean, det.std)
 
     def preprocess(img: Any) -> Any:
         h, w = img.shape[:2]
-        grown = max(h, w) * max(1.0, det.limit_side_len / max(1, min(h, w)))
-        return (capped if grown > DET_MAX_SIDE else default)(img)
+        grown = max(1.0, det.limit_side_len / max(1, min(h, w)))
+        if h * w * grown * grown <= DET_MAX_PIXELS:
+            return default(img)
+        side = int(max(h, w) * (DET_MAX_PIXELS / (h * w)) ** 0.5)
+        return DetPreProcess(side, "max", det.mean, det.std)(img)
 
     return lambda max_wh: preprocess
 
@@ -278,12 +282,15 @@ def _widest_blank(columns: Any, lo: int, hi: int) -> tuple[int, int]:
 
 def _group_lines(segments: list[list[OcrWord]]) -> list[list[OcrWord]]:
     """Text boxes (each a list of words) in lines: a box joins the line it overlaps vertically by
-    half its height or more (the most such), lines top to bottom, words left to right."""
+    half its height or more (the most such), lines top to bottom, words left to right. The last
+    word of a box and the first of the next one in its line are one word where no gap of a
+    space (WORD_GAP) parts their ink: the detector split "06-05-2018" into "06-05-20" and "18"."""
     def span(words: list[OcrWord]) -> tuple[float, float]:
         return min(w.bbox[1] for w in words), max(w.bbox[3] for w in words)
 
-    lines: list[tuple[list[float], list[OcrWord]]] = []  # [top, bottom] of the line's first box, its words
-    for words in sorted(segments, key=lambda ws: (span(ws)[0] + span(ws)[1]) / 2):
+    # [top, bottom] of the line's first box, its words with the number of their box
+    lines: list[tuple[list[float], list[tuple[OcrWord, int]]]] = []
+    for n, words in enumerate(sorted(segments, key=lambda ws: (span(ws)[0] + span(ws)[1]) / 2)):
         top, bottom = span(words)
         best, best_overlap = None, 0.0
         for line in lines:
@@ -291,10 +298,23 @@ def _group_lines(segments: list[list[OcrWord]]) -> list[list[OcrWord]]:
             if overlap >= 0.5 * min(bottom - top, line[0][1] - line[0][0]) and overlap > best_overlap:
                 best, best_overlap = line, overlap
         if best is None:
-            lines.append(([top, bottom], list(words)))
+            lines.append(([top, bottom], [(w, n) for w in words]))
         else:
-            best[1].extend(words)
-    return [sorted(words, key=lambda w: w.bbox[0]) for _, words in lines]
+            best[1].extend((w, n) for w in words)
+    out: list[list[OcrWord]] = []
+    for _, placed in lines:
+        placed.sort(key=lambda wn: wn[0].bbox[0])
+        line = [placed[0]]
+        for w, n in placed[1:]:
+            last, m = line[-1]
+            height = min(last.bbox[3] - last.bbox[1], w.bbox[3] - w.bbox[1])
+            if n != m and w.bbox[0] - last.bbox[2] < WORD_GAP * height:
+                box = (min(last.bbox[0], w.bbox[0]), min(last.bbox[1], w.bbox[1]), max(last.bbox[2], w.bbox[2]), max(last.bbox[3], w.bbox[3]))
+                line[-1] = (OcrWord(last.text + w.text, box, min(last.confidence, w.confidence)), n)
+            else:
+                line.append((w, n))
+        out.append([w for w, _ in line])
+    return out
 
 
 def write_lines(builder: TextBuilder, lines: list[list[OcrWord]], scale: float = 1.0) -> None:
