@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     parse_memory_mb: int = 2048
     max_image_pixels: int = 60_000_000
     ocr_cache: Path | None = Field(None, description="Folder keeping OCR results by image hash; unset: none kept.")
+    ocr_engine: Literal["rapidocr", "tesseract"] = Field(
+        "rapidocr",
+        description="OCR of images and of PDF pages without a text layer: rapidocr (PaddleOCR's models; reads receipt "
+        "scans far better, bench/ocr_scans.py) or tesseract. Languages other than English are read by tesseract either way.",
+    )
 
     # extraction
     llm_provider: str = Field("embedded", description="embedded | openai | anthropic | none")

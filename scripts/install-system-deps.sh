@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages docloop needs: an OCR engine, a PDF rasteriser for the review UI,
+# Debian packages docloop needs: an OCR engine (and OpenCV's libGL and GLib for the other), a PDF rasteriser for the review UI,
 # libmagic, LibreOffice Writer for .doc, and Chromium for the browser tests. Idempotent: installs only what is missing.
 set -euo pipefail
 need=()
 command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
+# OpenCV (opencv-python, for RapidOCR) links libGL and GLib even without a display
+[ -e /usr/lib/x86_64-linux-gnu/libGL.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libGL.so.1 ] || need+=(libgl1)
+[ -e /usr/lib/x86_64-linux-gnu/libgthread-2.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libgthread-2.0.so.0 ] || need+=(libglib2.0-0)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 # .doc files: unstructured converts them with LibreOffice (headless, no GUI packages)

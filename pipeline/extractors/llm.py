@@ -371,7 +371,7 @@ class LLMExtractor(Extractor):
             in_quote = inside[1] if inside else (0.5 * value_hit[1] if value_hit else 0.0)
             if spec.kind == "date" and value_hit:
                 # the answer was read day first; "11-04-2023" on a US receipt is the 4th of November
-                value = in_document_order(value_hit[0].text, document.text, cues) or value
+                value = in_document_order(value_hit[0].text, document, cues) or value
         signals = {
             "quote_found": round(quote_hit[1], 3) if quote_hit else 0.0,
             "value_in_quote": round(in_quote, 3),

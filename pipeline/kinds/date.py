@@ -11,6 +11,7 @@ from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import POSTCODE
 from pipeline.schemas import FieldSpec, part_specs
+from pipeline.state import ParsedDocument
 from schemas.types import Date, parse_date
 
 _MONTH = (
@@ -43,10 +44,16 @@ def _parse_date(text: str, day_first: bool) -> date | None:
     return parse_date(text, day_first=day_first)
 
 
-def document_order(text: str) -> bool | None:
+def document_order(document: ParsedDocument) -> bool | None:
     """Whether a document writes numeric dates month first: yes where some date only reads
-    that way, no where some date only reads day first, else None (its dates read either way)."""
-    pairs = [(int(n.group(1)), int(n.group(2))) for d in _DATE.finditer(text) if (n := _NUMERIC.match(d.group()))]
+    that way, no where some date only reads day first, else None (its dates read either way).
+    A word OCR was unsure of decides nothing: a scan's "SP-NULL-18/06/04" read as "SP-rul1-18/06/04"
+    holds "1-18/06", which only reads month first, and turned its sure "04/06/2018" into April."""
+    pairs = [
+        (int(n.group(1)), int(n.group(2)))
+        for d in _DATE.finditer(document.text)
+        if (n := _NUMERIC.match(d.group())) and document.ocr_sure(d.start(), d.end())
+    ]
     if any(second > 12 >= first for first, second in pairs):
         return True
     if any(first > 12 >= second for first, second in pairs):
@@ -57,7 +64,7 @@ def document_order(text: str) -> bool | None:
 def _order(ctx: Context) -> bool | None:
     """``document_order`` of the document, found once per document."""
     if "month_first" not in ctx.memo:
-        ctx.memo["month_first"] = document_order(ctx.text)
+        ctx.memo["month_first"] = document_order(ctx.document)
     return ctx.memo["month_first"]
 
 
@@ -74,9 +81,9 @@ def read_date(printed: str, month_first: bool) -> date | None:
     return _parse_date(printed, not month_first) or _parse_date(printed, month_first)
 
 
-def in_document_order(printed: str, text: str, cues: Cues) -> date | None:
-    """``printed``, a date as the document of ``text`` prints it, read as that document reads dates."""
-    return read_date(printed, reads_month_first(printed, document_order(text), cues))
+def in_document_order(printed: str, document: ParsedDocument, cues: Cues) -> date | None:
+    """``printed``, a date as ``document`` prints it, read as that document reads its dates."""
+    return read_date(printed, reads_month_first(printed, document_order(document), cues))
 
 
 def _dateline(ctx: Context, start: int, end: int) -> bool:

@@ -63,6 +63,7 @@ class ParseOptions:
     max_pages: int = 500
     max_image_pixels: int = 60_000_000
     ocr_lang: str = "eng"
+    ocr_engine: str = "rapidocr"  # rapidocr | tesseract (pipeline.parsers.image; other languages than English: tesseract)
     ocr_dpi: int = 200  # rendering resolution of PDF pages that need OCR
     ocr_max_side: int = 5000  # pixels; caps the rendering of oversized pages
     min_text_chars: int = 16  # a PDF page with fewer non-space characters gets OCR
@@ -72,7 +73,7 @@ class ParseOptions:
     @classmethod
     def from_settings(cls, settings: Settings) -> ParseOptions:
         return cls(
-            max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels,
+            max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels, ocr_engine=settings.ocr_engine,
             ocr_cache=str(settings.ocr_cache.resolve()) if settings.ocr_cache else None,
         )
 

@@ -37,7 +37,7 @@ import pypdfium2.raw as pdfium_c
 from rapidfuzz import fuzz, process
 
 from pipeline.parsers import ParseOptions
-from pipeline.parsers.image import ocr_lines
+from pipeline.parsers.image import TESSERACT, ocr_lines
 from pipeline.parsers.pdfium_batch import page_objects, text_objects
 from pipeline.parsers.pdfium_calls import address, calls
 
@@ -263,7 +263,8 @@ def cross_check(built: dict[str, Any], page: pdfium.PdfPage, options: ParseOptio
         image = page.render(scale=scale, grayscale=True).to_pil()
     except (ValueError, pdfium.PdfiumError):  # a broken page box: its text layer stays unchecked, as parsed
         return
-    lines = ocr_lines(image, options.ocr_lang, options.ocr_cache)
+    # tesseract whatever engine reads scans: this check was measured with it (tests/pipeline/test_hostile.py)
+    lines = ocr_lines(image, options.ocr_lang, options.ocr_cache, TESSERACT)
     seen = {t for line in lines for w in line if (t := _token(w.text))}
     for word in built["words"]:
         token = _token(word["text"])

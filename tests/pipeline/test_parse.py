@@ -124,7 +124,7 @@ def _total_in(text: str, total: str) -> bool:
 
 def test_scanned_receipt_is_read_by_ocr(settings: Settings) -> None:
     parsed = run(RECEIPT_JPEG.read_bytes(), RECEIPT_JPEG.name, settings).parsed
-    assert parsed is not None and parsed.parser == "tesseract"
+    assert parsed is not None and parsed.parser == "rapidocr"  # the default engine
     (page,) = parsed.pages
     assert page.ocr and page.width and page.height
     assert _total_in(parsed.text, RECEIPT["entities"]["total"])
@@ -265,7 +265,7 @@ def test_a_faded_thermal_receipt_is_read_again_with_its_contrast_stretched() -> 
     from pipeline.parsers.image import read_scan, _sure, ocr_lines
 
     faded = Image.open(DATA / "sroie" / "images" / "X51006619862.jpg")
-    options = ParseOptions.from_settings(Settings())
+    options = ParseOptions.from_settings(Settings(ocr_engine="tesseract"))
     read = read_scan(faded, options)
     text = " ".join(w.text for line in read for w in line)
     assert "BALAKONG" in text and "13.30" in text

@@ -47,6 +47,8 @@ def test_the_documents_own_dates_and_dots_outrank_the_region():
 
 def test_a_models_date_is_read_as_the_document_reads_its_dates():
     cues = cues_for(RECEIPT, US_RECEIPT)
-    assert in_document_order("11-04-2023", US_RECEIPT, cues).isoformat() == "2023-11-04"
-    assert in_document_order("11-04-2023", "Total 12.41", cues_for(RECEIPT, "Total 12.41")).isoformat() == "2023-04-11"
-    assert in_document_order("13-04-2023", US_RECEIPT, cues).isoformat() == "2023-04-13"  # only one reading
+    us = make_document(US_RECEIPT)
+    assert in_document_order("11-04-2023", us, cues).isoformat() == "2023-11-04"
+    plain = make_document("Total 12.41")
+    assert in_document_order("11-04-2023", plain, cues_for(RECEIPT, plain.text)).isoformat() == "2023-04-11"
+    assert in_document_order("13-04-2023", us, cues).isoformat() == "2023-04-13"  # only one reading
