@@ -224,7 +224,7 @@ SAME_LABELS = (
     ("due date", "date due", "payment due", "due by", "due on", "pay by"),
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),
-    ("subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
+    ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,

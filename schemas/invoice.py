@@ -63,7 +63,7 @@ class Invoice(DocumentSchema):
     subtotal: Money | None = field(
         "Total before tax.",
         aliases=[
-            "subtotal", "sub total", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
+            "subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
             "total before tax", "total excl vat", "total ex vat", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
         ],
     )

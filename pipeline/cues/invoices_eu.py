@@ -27,7 +27,7 @@ WORDS = {
 # how these invoices print the English labels of pipeline.infer.SAME_LABELS
 LABELS = {
     "total": ("gesamtbetrag", "gesamt", "summe", "rechnungsbetrag", "endbetrag", "montant total", "totaal", "totale", "importe total"),
-    "subtotal": ("zwischensumme", "nettobetrag", "netto", "gesamtnetto", "sous-total", "subtotaal", "imponibile"),
+    "subtotal": ("zwischensumme", "nettobetrag", "netto", "gesamtnetto", "sous-total", "total ht", "montant ht", "total hors taxes", "subtotaal", "imponibile"),
     "tax": ("mwst", "ust", "umsatzsteuer", "tva", "btw", "iva"),
     "date": ("datum", "rechnungsdatum", "date de facture", "factuurdatum", "data fattura", "fecha"),
     "invoice number": (

@@ -192,3 +192,11 @@ def test_a_value_two_rows_under_its_label_where_another_column_s_row_comes_betwe
         (300, 0, "Date issued"), (300, 20, "Mar 4, 2023"), (300, 40, "Order number"), (300, 76, "FO81B7F30FF82"),
     ]
     assert best(extract(placed(lines), PO_SCHEMA), "po_number") == "FO81B7F30FF82"
+
+
+def test_a_subtotal_printed_net_or_total_ht():
+    """"Net" on a British invoice and "Total HT" on a French one are the subtotal's own labels."""
+    british = "Northwind Digital Ltd\nINVOICE\nHosting 840.00\nNet 840.00\nVAT @ 20% 168.00\nTotal 1,008.00"
+    assert best(extract(plain(british), AP_INVOICE), "subtotal") == "840.00"
+    french = "Atelier Lumière SARL\nFACTURE\nShooting 700,00 €\nTotal HT 700,00 €\nTVA 20 % 140,00 €\nTotal TTC 840,00 €"
+    assert best(extract(plain(french), AP_INVOICE), "subtotal") == "700.00"
