@@ -6,7 +6,8 @@ in the document, or only in text a person cannot see, is never accepted without
 a person, whatever its score; so is one with a hygiene flag (``pipeline.hygiene``:
 hidden characters, foreign digits, instruction-like text, markup), one not plausibly
 of its kind (``pipeline.plausible``: an identifier that is a word, an amount printed
-like a page number), and one the model was asked about and read differently. "Not in
+like a page number), one the model was asked about and read differently, and one read
+from the same words as another field of its kind (a due date grounded on the issue date). "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
 An audit sample (``audit_rate`` of the fields that would be accepted, drawn by a
@@ -54,6 +55,19 @@ def _doubts(kind: str, result: FieldResult) -> list[str]:
     return []
 
 
+def _shared(fields: dict[str, FieldResult], kinds: dict[str, str]) -> set[str]:
+    """Single values read from the very words another field of the same kind is read from: a
+    due date grounded on the issue date's "Oct 31, 2023", a subtotal on the total's figure.
+    At most one of them is what the document says there."""
+    readers: dict[tuple[str, int, int], set[str]] = {}
+    for name, result in fields.items():
+        if result.value in (None, "") or isinstance(result.value, list):
+            continue
+        for span in result.evidence:
+            readers.setdefault((kinds.get(name, ""), span.start, span.end), set()).add(name)
+    return {name for names in readers.values() if len(names) > 1 for name in names}
+
+
 def route(
     state: DocumentState, default_threshold: float = 0.9, thresholds: dict[str, float] | None = None, audit_rate: float = 0.0
 ) -> DocumentState:
@@ -65,8 +79,10 @@ def route(
     model = get_schema(state.schema_name)
     thresholds = thresholds or {}
     flagged = flag_fields(state.parsed, state.fields)  # hidden characters, foreign digits, injections, markup
+    specs = field_specs(model)
+    shared = _shared(flagged, {spec.name: spec.kind for spec in specs})
     fields: dict[str, FieldResult] = {}
-    for spec in field_specs(model):
+    for spec in specs:
         result = flagged.get(spec.name) or FieldResult()
         if result.status in REVIEWED:
             fields[spec.name] = result
@@ -76,6 +92,8 @@ def route(
         accept = result.confidence >= threshold and (empty or _grounded(result)) and not NEVER_ALONE.intersection(result.reasons)
         if accept and state.parsed is not None and not all(state.parsed.ocr_sure(e.start, e.end) for e in result.evidence):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.ocr_unsure]})
+        if accept and spec.name in shared:
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.shared_evidence]})
         if accept and (doubts := _doubts(spec.kind, result)):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, *doubts]})
         if accept and audited(state.sha256 or state.id, spec.name, audit_rate):

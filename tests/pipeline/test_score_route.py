@@ -166,3 +166,16 @@ def test_a_value_read_from_a_word_ocr_was_unsure_of_is_never_auto_accepted():
     assert read_with(None).status == read_with(0.95).status == FieldStatus.auto_accepted
     unsure = read_with(0.6)
     assert unsure.status == FieldStatus.needs_review and "read by OCR with low confidence" in unsure.reasons
+
+
+def test_two_fields_read_from_the_same_words_are_never_auto_accepted():
+    """A due date grounded on the issue date's own words (an invoice that prints no due date)
+    waits for a person, and so does the date; read from their own words, both may be accepted."""
+    date = cand("date", "2018-12-25", "25/12/2018", match=1.0, layout=1.0)
+    due = cand("due_date", "2018-12-25", "25/12/2018", extractor="llm", quote_found=1.0, value_in_quote=1.0)
+    routed = route(score(state([date, due])), default_threshold=0.0)
+    for name in ("date", "due_date"):
+        assert routed.fields[name].status == FieldStatus.needs_review
+        assert "read from the same words as another field" in routed.fields[name].reasons
+    apart = route(score(state([date, cand("total", "106.00", "106.00", match=1.0, layout=1.0)])), default_threshold=0.0)
+    assert apart.fields["date"].status == apart.fields["total"].status == FieldStatus.auto_accepted
