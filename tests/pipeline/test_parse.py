@@ -270,3 +270,21 @@ def test_a_faded_thermal_receipt_is_read_again_with_its_contrast_stretched() -> 
     text = " ".join(w.text for line in read for w in line)
     assert "BALAKONG" in text and "13.30" in text
     assert _sure(read) > _sure(ocr_lines(faded, "eng"))
+
+
+def test_a_pdf_page_that_is_a_picture_is_read_as_a_scan_and_printed_pages_by_tesseract():
+    """A scanned page (an image over the page) goes to the engine chosen for scans; a page drawn
+    as print without a text layer goes to tesseract, which reads clean print as well, faster."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from pipeline.parsers.pdf import _scanned
+
+    scan = io.BytesIO()
+    Image.new("L", (850, 1100), 255).save(scan, format="PDF", resolution=100)
+    assert _scanned(pdfium.PdfDocument(scan.getvalue())[0])
+    drawn = pdfium.PdfDocument.new()
+    drawn.new_page(612, 792)
+    assert not _scanned(drawn[0])
