@@ -172,3 +172,23 @@ def test_a_schema_of_a_list_of_documents_is_read_as_one_of_them(tmp_path, monkey
         assert model.source["type"] == "object" and "company" in model.source["properties"]
     finally:
         reg.registry.cache_clear()
+
+
+def test_fields_named_like_a_types_own_facts_stay_fields(tmp_path, monkeypatch, recwarn):
+    """A user's "title", "source", "version", "cues" or "checks" is a field like any other:
+    no warning, its value validated, and the type's own title and cue packs untouched."""
+    names = ["title", "source", "version", "keywords", "cues", "checks"]
+    (tmp_path / "card.json").write_text(json.dumps({
+        "title": "Person card", "type": "object", "properties": {n: {"type": "string"} for n in names},
+    }))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        model = reg.get_schema("person_card")
+        assert not [w for w in recwarn if "shadows" in str(w.message)]
+        assert model.title == "Person card" and model.cues == [] and model.checks == []
+        assert sorted(s.name for s in reg.field_specs(model)) == sorted(names)
+        doc = model.model_validate({"title": "Head of Finance", "source": "LinkedIn"})
+        assert (doc.title, doc.source) == ("Head of Finance", "LinkedIn")
+    finally:
+        reg.registry.cache_clear()
