@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.infer import spelled, words
 from pipeline.schemas import FieldSpec
-from schemas.types import parse_date, parse_term
+from schemas.types import COUNT_WORDS, count_in_words, parse_date, parse_term
 
 # chosen for plain schemas about these (pipeline.cues.packs_about): the phrasings are
 # those of contracts in English, not of one region's documents
@@ -380,10 +380,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 # Term
 # --------------------------------------------------------------------------------------------
 
-_NUMBER = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
-    r"twenty[-\s]four|thirty|thirty[-\s]six|sixty)"
-)
+_NUMBER = rf"(?:\d+|{COUNT_WORDS})"
 _DURATION = re.compile(
     rf"(?i)\b{_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(?:calendar\s+)?(?:year|month|week|day)s?\b"
 )
@@ -450,17 +447,11 @@ def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 # Renewal: how long each renewal runs, and the notice that stops the next one
 # --------------------------------------------------------------------------------------------
 
-# numbers contracts spell out before their digits or alone ("ninety (90) days", "sixty days")
-_COUNTS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
-}
 # a period as contracts print it: "ninety (90) calendar days", "one-year", "30 days", "one further
 # year" (a word between the number and its unit), "annually", "from year to year"
 _PERIOD = re.compile(
     r"(?i)(?:\b[a-z]+(?:-[a-z]+)?\s*\(\s*(?P<paren>\d+)\s*\)|\b(?P<digits>\d+)|\b(?P<word>"
-    + "|".join(sorted((w for w in _COUNTS if len(w) > 2), key=len, reverse=True))
+    + COUNT_WORDS
     + r"))\s*[-\s]?(?:(?:further|additional|successive|consecutive|more)\s+)?(?:calendar\s+|business\s+)?"
     r"(?P<unit>year|month|week|day)s?\b"
     r"|\b(?P<every>annually|(?:from\s+)?year[-\s]+to[-\s]+year|(?:from\s+)?month[-\s]+to[-\s]+month)\b"
@@ -501,7 +492,7 @@ def _length(m: re.Match[str]) -> str | None:
     """A ``_PERIOD`` as a term: "ninety (90) days" -> "90 days", "annually" -> "1 years"."""
     if m.group("every"):
         return "1 months" if "month" in m.group("every").lower() else "1 years"
-    n = int(m.group("paren") or m.group("digits") or _COUNTS[m.group("word").lower()])
+    n = int(m.group("paren") or m.group("digits")) if m.group("paren") or m.group("digits") else count_in_words(m.group("word"))
     return f"{n} {m.group('unit').lower()}s" if n else None
 
 
@@ -1273,11 +1264,13 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 # Expiration
 # --------------------------------------------------------------------------------------------
 
-# "shall expire on", "terminating on", "shall end as of", "through", "until", "to" (a period
-# "November 1, 2014 to October 31, 2017"), "concluding", "up to and including"
+# "shall expire on", "terminating on", "shall end as of", "Contract end:", "through", "until", "concluding",
+# "up to and including", and "to" after a date (a period "November 1, 2014 to October 31,
+# 2017"): a lone "to" is no end ("on or prior to December 1, 2022" is a deadline)
 _ENDS = re.compile(
-    r"(?i)\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
-    r"until|through|thru|to|up\s+to\s+and\s+including)\b[\s,]*(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
+    r"(?i)(?:\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
+    r"until|through|thru|up\s+to\s+and\s+including)|(?<=\d)[\s,]+to)\b[\s,:]*"
+    r"(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
 )
 _PERIOD_WORDS = re.compile(r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*)\b")
 

@@ -46,6 +46,9 @@ def test_currency_and_term():
     assert parse_currency("€") == "EUR" and parse_currency("usd") == "USD" and parse_currency("RM") == "MYR"
     assert parse_currency("XYZ") is None
     assert parse_term("three (3) years") == "3 years" and parse_term("for 18 months") == "18 months"
+    # counts spelled in two words, and the digits in brackets where both are printed
+    assert parse_term("twenty four (24)\nmonths") == "24 months" and parse_term("forty-five days") == "45 days"
+    assert parse_term("twelve (12) calendar months") == "12 months" and parse_term("seventeen years") == "17 years"
 
 
 def test_schemas_normalise_and_reject_bad_values():

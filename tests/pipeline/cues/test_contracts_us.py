@@ -509,6 +509,11 @@ def test_an_agreement_date_field_is_read_from_the_agreements_own_phrasing():
         ("The term of this Agreement shall expire on December 31, 2028.", "2028-12-31"),
         ("TERM: November 01, 2014 to October 31, 2017", "2017-10-31"),
         ("the initial term of this Agreement is the Effective Date through March 15, 2022.", "2022-03-15"),
+        ("2.1 Contract start: 04-01-06\n2.2 Contract end: 04-01-08", "2008-04-01"),
+        # a deadline "prior to" a date is no end of the term, however often it is printed
+        ("The term of this Agreement shall expire on December 31, 2028. Either party may terminate this "
+         "Agreement if on or prior to December 1, 2022 it gives notice, or if on or prior to December 1, 2022 "
+         "fewer sales are made.", "2028-12-31"),
     ],
 )
 def test_an_expiration_date_the_contract_states(clause, value):
@@ -520,6 +525,9 @@ def test_an_expiration_date_from_the_agreements_date_and_its_term_is_derived_and
     text = PREAMBLE + "This Agreement shall remain in effect for a period of five (5) years from the Effective Date.\n"
     found = _best(_contract_schema(), "expiration_date", text)
     assert (found.value, found.signals["derived"]) == ("2020-03-03", 1.0)
+    # a count spelled in two words is the whole count ("twenty four (24)", not four)
+    text = PREAMBLE + "This Agreement shall remain in effect for a period of twenty four (24)\nmonths from the date hereof.\n"
+    assert _best(_contract_schema(), "expiration_date", text).value == "2017-03-03"
     assert found.signals["match"] < 0.5  # two printed values combined: never as strong as a stated date
 
     # no end date and no term: nothing, rather than the agreement's own date
