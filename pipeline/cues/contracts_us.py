@@ -92,8 +92,13 @@ def _places() -> dict[str, str]:
     """Printed name (lower-case) -> canonical name, for countries and governing-law subdivisions."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
+        official = getattr(country, "official_name", None)
+        # ISO's sorting order ("Virgin Islands, British") is how no contract prints a place
         canonical = getattr(country, "common_name", None) or country.name
-        for printed in (country.name, canonical, getattr(country, "official_name", None)):
+        if "," in canonical and official and "," not in official:
+            canonical = official
+        before, _, after = country.name.partition(", ")
+        for printed in (country.name, canonical, official, after and f"{after} {before}"):
             if printed:
                 names[printed.lower()] = canonical
     for code in _SUBDIVISION_COUNTRIES:
@@ -761,7 +766,9 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
 # "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".
 _GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
-_MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
+# "Acme Inc. and/or assigns, a Nevada corporation"
+_ASSIGNS = r"(?:[ \t]*,?\s*and/or\s+(?:its\s+)?(?:permitted\s+)?(?:successors\s+and\s+)?assigns)?"
+_MENTION = re.compile(rf"(?P<name>{_NAME}){_ASSIGNS}(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 # a described party's defined term after its description and address, before the next name
 _TERM_AFTER = re.compile(r"""(?:(?!\band\s+[A-Z"“])[^();])*\((?P<paren>[^()]{1,160})\)""")
 _LISTED = re.compile(
@@ -871,6 +878,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end - start >= 2 else None
 
 
+# a signature block's line under the name that describes it: "ACME INC.\nA Nevada corporation"
+_DESCRIPTION_LINE = re.compile(r"(?i)\s+an?\s+(?:[\w.\-]+\s+){0,5}?(?:corporation|company|partnership)$")
+
+
 def _clean_name(raw: str) -> str:
     """The name as one line: hyphenated breaks joined, OCR gaps closed, titles and degrees dropped."""
     s = re.sub(r"-\s*\n\s*", "-", raw)
@@ -881,6 +892,7 @@ def _clean_name(raw: str) -> str:
         s = s[: doubled.end(1)]  # a suffix typed twice: "Acme, Inc. Inc."
     if twice := re.fullmatch(r"(.{4,}?)\s+\1", s):
         s = twice.group(1)  # a whole name printed twice (two columns read as one line)
+    s = _DESCRIPTION_LINE.sub("", s)
     s = _TITLE.sub("", s).strip(" ,;:")
     s = _LABEL_LEAD.sub("", s)
     while _DEGREE.search(s):
@@ -1234,9 +1246,19 @@ def _same_person(a: str, b: str) -> bool:
     return len(wa) > 1 and len(wb) > 1 and wa[0] == wb[0] and wa[-1] == wb[-1]
 
 
+def _shortened(a: str, b: str) -> bool:
+    """One name the other with words left out between its first and last ("BIRCH FIRST
+    INVESTMENTS" signing for "BIRCH FIRST GLOBAL INVESTMENTS")."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    if len(short) < 2 or len(short) == len(long) or (short[0], short[-1]) != (long[0], long[-1]):
+        return False
+    rest = iter(long)
+    return all(w in rest for w in short)  # in order
+
+
 def _merge(parties: list[_Party], new: _Party) -> bool:
-    """Fold ``new`` into the party it names: same key, one name a prefix of the other, a
-    near-identical spelling, the other's defined term ("Acme" for "Acme Holdings, Inc."), or the
+    """Fold ``new`` into the party it names: same key, one name a prefix or a shortening of the
+    other, a near-identical spelling, the other's defined term ("Acme" for "Acme Holdings, Inc."), or the
     same person. False when it names none of them (the caller decides whether to add it)."""
     for p in parties:
         same = (
@@ -1244,6 +1266,7 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
             or p.key.startswith(new.key + " ")
             or new.key.startswith(p.key + " ")
             or fuzz.ratio(p.key, new.key) >= 92
+            or _shortened(p.key, new.key)
             or new.key in {_name_key(a) for a in p.aliases}
             or p.key in {_name_key(a) for a in new.aliases}
             or _same_person(p.value, new.value)

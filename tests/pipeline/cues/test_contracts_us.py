@@ -96,6 +96,8 @@ def test_jurisdiction_from_governing_law_clause():
         ("This Manual is governed by the applicable regulations of the Republic of Colombia.", "Colombia"),
         ("This Agreement is accepted in the State of Nevada and shall be governed by the laws thereof.", "Nevada"),
         ("The laws of the province of Ontario, Canada, govern this AGREEMENT.", "Ontario"),
+        # as contracts print it, not in ISO's sorting order ("Virgin Islands, British")
+        ("This Agreement is governed by the laws of the British Virgin Islands.", "British Virgin Islands"),
     ],
 )
 def test_jurisdiction_canonical_names(sentence, value):
@@ -272,6 +274,23 @@ def test_signature_blocks_add_nobody_beside_two_named_parties():
     blocks = "ACME WIDGETS, INC.\nBy: /s/ Mary Major\nOMEGA PARTNERS LLC\nBy: /s/ Ann Roe\n/s/ Jane Doe\n"
     values = [p.value for p in proposals("party", PREAMBLE + blocks)[1]]
     assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
+
+
+def test_a_place_of_incorporation_and_a_signature_blocks_short_form_are_no_further_parties():
+    """The territory a party is incorporated in is no party, in ISO's order ("Virgin Islands,
+    U.S.") or as contracts print it; "and/or assigns" ends the second name; a signature block's
+    shortened name with its description line is the party the preamble named."""
+    text = (
+        'This Agreement is entered into this 8th day of May 2014, by and between BIRCH FIRST GLOBAL '
+        "INVESTMENTS INC., a corporation incorporated in the U.S. Virgin Islands, with its main place of "
+        'business located 9100 Havensight, St. Thomas, VI 00802 (referred to as "Company") and MOUNT KNOWLEDGE HOLDINGS INC. '
+        'and/or assigns, a corporation incorporated in the State of Nevada (referred to as "MA").\n'
+        "1. Services. MA markets the Technology.\n"
+        "IN WITNESS WHEREOF the parties sign.\nBIRCH FIRST INVESTMENTS INC.\nA US Virgin Islands corporation\n"
+        "By: /s/ Ann Roe\n"
+    )
+    values = [p.value for p in proposals("party", text)[1]]
+    assert values == ["BIRCH FIRST GLOBAL INVESTMENTS INC.", "MOUNT KNOWLEDGE HOLDINGS INC."]
 
 
 def test_a_person_signing_merges_with_the_preamble_name():
