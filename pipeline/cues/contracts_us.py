@@ -85,6 +85,16 @@ def _per_value(found: list[tuple[object, int, int, dict[str, float]]]) -> list[P
 _SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "GB")
 _SUBDIVISION_TYPES = {"State", "District", "Province", "Territory", "Country", "Nation"}
 _EXTRA_PLACES = ("England and Wales", "Hong Kong", "Puerto Rico")
+# a legal system named by its adjective or initials: "construed in accordance with English law",
+# "governed by PRC Laws"
+_LAW_ADJECTIVES = {
+    "English": "England and Wales", "Scottish": "Scotland", "Irish": "Ireland", "PRC": "China", "Chinese": "China",
+    "French": "France", "German": "Germany", "Swiss": "Switzerland", "Dutch": "Netherlands", "Belgian": "Belgium",
+    "Austrian": "Austria", "Italian": "Italy", "Spanish": "Spain", "Swedish": "Sweden", "Norwegian": "Norway",
+    "Danish": "Denmark", "Finnish": "Finland", "Israeli": "Israel", "Japanese": "Japan", "Korean": "South Korea",
+    "Indian": "India", "Singaporean": "Singapore", "Canadian": "Canada", "Australian": "Australia",
+    "Brazilian": "Brazil", "Mexican": "Mexico",
+}
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +117,8 @@ def _places() -> dict[str, str]:
                 names[sub.name.lower()] = sub.name
     for place in _EXTRA_PLACES:
         names[place.lower()] = place
+    for adjective, place in _LAW_ADJECTIVES.items():
+        names[adjective.lower()] = place
     names["united states of america"] = names["usa"] = names["u.s.a."] = "United States"
     return names
 

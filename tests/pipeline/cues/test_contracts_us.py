@@ -106,6 +106,18 @@ def test_jurisdiction_canonical_names(sentence, value):
     assert evidence(text, found[0]).lower().replace("the ", "") == value.lower()
 
 
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("The parties agree that this Agreement shall be construed in accordance with English law.", "England and Wales"),
+        ("This Agreement will be governed by PRC Laws.", "China"),
+        ("This Agreement is governed by Swiss law.", "Switzerland"),
+    ],
+)
+def test_a_legal_system_named_by_its_adjective(sentence, value):
+    assert proposals("jurisdiction", sentence)[1][0].value == value
+
+
 def test_incorporation_is_not_governing_law():
     text = "Altimo Holdings Limited, a company organized under the laws of the British Virgin Islands."
     assert proposals("jurisdiction", text)[1] == []
