@@ -757,11 +757,11 @@ _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
 )
-# Words join on a line, across "&", or across a line break (names wrap; addresses start with digits,
+# Words join on a line, across "&" (on either side of a line break), or across a line break (names wrap; addresses start with digits,
 # so a number joins only on the line, short and before a word: "Back 2 Basics Ltd.", "Pier 9 Imports").
 _JOIN = (
     rf"(?:[ \t]*\n[ \t]*(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]+(?:{_CONNECTOR}[ \t]+)*(?![0-9](?!\d?[ \t]+[A-Z][a-z]))"
-    rf"|[ \t]*&[ \t\n]*)"
+    rf"|[ \t]*\n?[ \t]*&[ \t\n]*)"
 )
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
 
@@ -809,7 +809,7 @@ _BREAK_WORD = re.compile(
     r"such|said|undersigned|hereto|is|or|at|will|shall|may|no|not|be|are|from|upon|without|unless|if|when|"
     r"which|who|herein|hereby|ex-[\d.]+|\d*[.()][\d.()]*|\d{3,}|\w+\.htm|\w+\.txt|corporate|letterhead|dex\w+|"
     r"release|settlement|amendment|addendum|waiver|"  # the document's kind, in titles above the name
-    r"address|signature|notices?)$"  # and form furniture: "COMPANY ADDRESS"
+    r"address|signature|notices?|contents)$"  # and form furniture: "COMPANY ADDRESS", "TABLE OF CONTENTS"
 )
 # Words that alone are a role, not a name ("the Company", "Employee").
 # Break words that also sit inside names ("Boston Private Bank", "Mutual Benefit Co."): they break
@@ -829,7 +829,8 @@ _LABEL_LEAD = re.compile(
 )
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
 _DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
-_ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.")  # whole words: "Inc.", "J.", "U.S."
+# whole words: "Inc.", "J.", "U.S.", and an OCR gap's lone "." ("Lone Star U.S . Acquisitions")
+_ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.|\.")
 _CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de|\d+\.?)\s+)+")  # and numbers: "EXHIBIT 10 Acme Inc.", "1. Acme Inc."
 
 
@@ -905,6 +906,7 @@ def _clean_name(raw: str) -> str:
     if twice := re.fullmatch(r"(.{4,}?)\s+\1", s):
         s = twice.group(1)  # a whole name printed twice (two columns read as one line)
     s = _DESCRIPTION_LINE.sub("", s)
+    s = re.sub(r"['’]s$", "", s)  # a possessive: "J.F. Lehman & Company's consideration"
     s = _TITLE.sub("", s).strip(" ,;:")
     s = _LABEL_LEAD.sub("", s)
     while _DEGREE.search(s):
@@ -931,7 +933,7 @@ def _plausible(name: str, kinds: set[str]) -> bool:
         return False
     if all(_ROLE_WORD.match(w.strip(",.")) or _BREAK_WORD.match(w.strip(",.")) for w in words):
         return False
-    if re.search(r"(?i)\b(?:agreement|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
+    if re.search(r"(?i)\b(?:agreements?|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
         return False
     if re.search(r"\bAct$", name):
         return False  # a statute: "with the Americans with Disabilities Act"

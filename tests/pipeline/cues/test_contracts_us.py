@@ -305,6 +305,38 @@ def test_a_place_of_incorporation_and_a_signature_blocks_short_form_are_no_furth
     assert values == ["BIRCH FIRST GLOBAL INVESTMENTS INC.", "MOUNT KNOWLEDGE HOLDINGS INC."]
 
 
+@pytest.mark.parametrize(
+    "preamble, names",
+    [
+        # an OCR gap before an abbreviation's dot ends no name
+        ('This Agreement is dated as of March 24, 2007 by and between Lone Star U.S . Acquisitions, LLC (the\n'
+         '"Receiving Party") and Accredited Home Lenders Holding Co. (the "Company").',
+         ["Lone Star U.S. Acquisitions, LLC", "Accredited Home Lenders Holding Co."]),
+        # "&" opening the name's second line
+        ('This Agreement is made by and between North American Galvanizing\n& Coating, Inc. ("North American") '
+         'and AZZ incorporated ("AZZ").', ["North American Galvanizing & Coating, Inc.", "AZZ incorporated"]),
+        # a possessive is no part of the name
+        ("Dear Mr. Michaud:\nIn connection with J.F. Lehman & Company's (\"you\" or \"JFL\") consideration of a "
+         'possible acquisition of OP-TECH Environmental Services, Inc. (the "Company"), you agree as follows.',
+         ["J.F. Lehman & Company", "OP-TECH Environmental Services, Inc."]),
+    ],
+)
+def test_names_across_ocr_gaps_line_breaks_and_possessives(preamble, names):
+    assert sorted(p.value for p in proposals("party", preamble)[1]) == sorted(names)
+
+
+def test_headings_are_no_parties():
+    """A table of contents continued on its next page, and a schedule of other agreements,
+    each followed by a bracketed note that reads like a defined term."""
+    text = (
+        "This Agreement is made between Palm, Inc., a Delaware corporation (\"Palm\"), and PalmSource, Inc., "
+        "a Delaware corporation (\"PalmSource\").\n6.5\nRESOLUTION BY PALMSOURCE COMMITTEE\n7\n-i-\n"
+        "TABLE OF CONTENTS\n(Continued)\nPage\nARTICLE 7 MISCELLANEOUS PROVISIONS\n"
+        "Employee Name:\nSchedule of Restrictive Agreements\n(If none, insert \"NONE\")\n"
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Palm, Inc.", "PalmSource, Inc."]
+
+
 def test_a_person_signing_merges_with_the_preamble_name():
     found = proposals("party", PREAMBLE + "/s/ JOHN SMITH\nJOHN SMITH\n")[1]
     assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]  # the preamble's spelling
