@@ -776,8 +776,9 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
-# "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".
-_GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
+# "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)", "Acme, Inc, its
+# subsidiary or its affiliate (together, the "Company")".
+_GROUP = r"(?:[ \t]*,?\s*(?:(?:and|together\s+with|including)\s+)?(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
 # "Acme Inc. and/or assigns, a Nevada corporation"
 _ASSIGNS = r"(?:[ \t]*,?\s*and/or\s+(?:its\s+)?(?:permitted\s+)?(?:successors\s+and\s+)?assigns)?"
 _MENTION = re.compile(rf"(?P<name>{_NAME}){_ASSIGNS}(?:{_GROUP}{_PAREN}|{_DESCRIBED})")

@@ -348,6 +348,11 @@ def test_party_with_its_group_before_the_defined_term():
         'affiliates (collectively, the "Company"), you agree as follows:\n1. Secrecy.\n'
     )
     assert [p.value for p in proposals("party", text)[1]] == ["Delta Widgets, Inc."]
+    text = (
+        "As an employee of ALCiS Health, Inc, its subsidiary or its affiliate (together, the \u201cCompany\u201d), "
+        "I agree to the following:\n1. Secrecy.\n"
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["ALCiS Health, Inc"]
 
 
 @pytest.mark.parametrize(
