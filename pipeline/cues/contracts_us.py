@@ -406,11 +406,15 @@ _TERM_SUBJECT = re.compile(
     r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
     r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
     r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
-    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s)"
+    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
+    r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
+    r"the\s+[\"“]term[\"”]\s+means)"
 )
 _TERM_VERB = re.compile(
     r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
-    r"continue|in\s+effect|be\s+in\s+force|last|term|survive|no\s+further\s+force|end|cease|govern)\w*"
+    r"continue|in\s+effect|be\s+in\s+force|(?:be|become|remain)\s+effective|last|term|survive|no\s+further\s+force|"
+    r"end|cease|govern)\w*"
 )
 _FROM_START = re.compile(
     r"(?i)^[\s,]*(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:and\s+after\s+)?"

@@ -179,6 +179,14 @@ def test_termination_later_in_the_sentence_does_not_hide_the_term():
         ("This Agreement shall expire on the earlier of (i) eighteen months from the date hereof or (ii) "
          "the date of consummation of a transaction.", "18 months"),
         ("This Agreement shall cease to be effective two years after the date hereof.", "2 years"),
+        ("4. Term. This Agreement shall be effective from and after the Effective Date for two (2) years or "
+         "until its earlier termination by either Party.", "2 years"),
+        ("19. Except as may otherwise be provided herein, the restrictions and covenants set forth herein shall "
+         "terminate upon the expiration of a period of two years from the date hereof.", "2 years"),
+        ("12. The restrictions and covenants set forth herein shall terminate and be of no further force or "
+         "effect upon the two-year anniversary of this Agreement.", "2 years"),
+        ('c. The "Term" means the period of time beginning on the Effective Date and ending on the later of '
+         "(i) two years after the Effective Date or (ii) one year following the end of service.", "2 years"),
         ("Each party will continue to be bound by its obligations of confidentiality hereunder for a period "
          "of one (1) year from the date hereof.", "1 years"),
     ],
