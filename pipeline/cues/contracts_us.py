@@ -145,9 +145,10 @@ _LAW_HEADING = re.compile(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+l
 _PLACE_LAW = re.compile(r"(?i)(?<=\w)\s+laws?\b")  # "Kansas law", "New York law"
 _THEN_STATE = re.compile(r"(?i)[\s,]+(?:and\s+)?(?:the\s+)?(?:State|Commonwealth|Province)\s+of\s+")
 _REGION_OF = r"(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?"
-# "the laws of the State of X", "the applicable regulations of X", and a dropped "of": "the laws State of X"
+# "the laws of the State of X", "the applicable regulations of X", a dropped "of": "the laws State of X",
+# and a note between: "the laws (other than the conflict of laws rules) of X"
 _LAWS_OF = re.compile(
-    rf"(?i)\b(?:laws?|regulations)\s+(?:and\s+\w+\s+)?"
+    rf"(?i)\b(?:laws?|regulations)\s+(?:\([^()]{{0,80}}\)\s+)?(?:and\s+\w+\s+)?"
     rf"(?:(?:of|in)\s+(?:the\s+)?(?:{_REGION_OF})?|{_REGION_OF})"
 )
 # "accepted in the State of Nevada and governed by the laws thereof": the law of the place named before

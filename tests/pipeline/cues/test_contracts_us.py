@@ -96,6 +96,8 @@ def test_jurisdiction_from_governing_law_clause():
         ("This Manual is governed by the applicable regulations of the Republic of Colombia.", "Colombia"),
         ("This Agreement is accepted in the State of Nevada and shall be governed by the laws thereof.", "Nevada"),
         ("The laws of the province of Ontario, Canada, govern this AGREEMENT.", "Ontario"),
+        ("This Agreement shall be governed by the laws (other than the conflict of laws rules) of the United "
+         "States and the State of Indiana.", "Indiana"),
         # as contracts print it, not in ISO's sorting order ("Virgin Islands, British")
         ("This Agreement is governed by the laws of the British Virgin Islands.", "British Virgin Islands"),
     ],
