@@ -34,6 +34,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import CorruptDocument, DecompressionBomb, TooManyPages
 from pipeline.parsers import ParseOptions, PlainDocument, TextBuilder
+from pipeline.parsers.confusions import fix_confusions
 from pipeline.state import OCR_SURE, BBox
 
 # tesseract's OpenMP threads contend for cores when documents are parsed in
@@ -135,13 +136,17 @@ def _tesseract_lines(image: Image.Image, lang: str) -> list[list[OcrWord]]:
 
 
 # RapidOCR: what this module makes of its output is part of the cache key (bump on change)
-_RAPIDOCR_VERSION = "1.4.4/4"
+_RAPIDOCR_VERSION = "1.4.4/5"
 # a gap in the ink this many text heights wide between two characters RapidOCR read
 # without a space is a space all the same (its recogniser drops many between narrow
 # receipt letters: "SDNBHD", "25/12/20188:13:39PM")
 WORD_GAP = 0.3
 WORD_PITCH = 1.3
 WIDE_GAP = 0.6  # ... or wider still, whatever the distance (after a narrow "." of a proportional font)
+# ... or this many times the box's usual blank between two characters: the recogniser's
+# character centres are rough, and a space its ink shows ("53300 Kuala Lumpur": blanks of
+# 0.37 heights where its letters stand 0.07-0.15 apart) fell 1.2 pitches apart
+BLANK_TIMES = 3.0
 DET_MAX_PIXELS = 1024 * 1024  # the most pixels text boxes are detected in (_capped_detection)
 _rapidocr_engine: Any = None
 
@@ -228,8 +233,14 @@ def _segment_words(
     # words leaves about twice it (receipt fonts are monospaced); a faded letter, a gap in the ink only
     steps = [b - a for a, b, c, d in zip(centres, centres[1:], chars, chars[1:]) if c != " " and d != " "]
     pitch = float(np.median(steps)) if len(steps) >= 2 else 0.0
+    # ... and the usual blank between them (in a box of five characters or more), a pixel at least
+    blanks = [
+        float(np.subtract(*_widest_blank(columns, int(max(0, a)), int(min(width, b + 1)))[::-1]))
+        for a, b, c, d in zip(centres, centres[1:], chars, chars[1:]) if c != " " and d != " "
+    ]
+    usual_blank = max(float(np.median(blanks)), 1.0) if len(blanks) >= 4 else float("inf")
     # cut between characters at a space, or at a blank run of columns WORD_GAP text heights wide
-    # between centres WORD_PITCH pitches apart, or one WIDE_GAP wide
+    # between centres WORD_PITCH pitches apart, or one WIDE_GAP wide or BLANK_TIMES the usual
     words: list[tuple[str, float, int, int]] = []  # text, confidence, first and last crop column
     start, left = 0, 0
     for i in range(len(chars) + 1):
@@ -242,6 +253,7 @@ def _segment_words(
             blank = run[1] - run[0]
             spaced = blank >= WORD_GAP * text_height and (
                 centres[i] - centres[i - 1] >= WORD_PITCH * pitch or blank >= WIDE_GAP * text_height
+                or blank >= BLANK_TIMES * usual_blank
             )
             if chars[i - 1] == " " or chars[i] == " " or spaced:
                 cut = run if run[1] > run[0] else ((lo + hi) // 2, (lo + hi) // 2)
@@ -249,7 +261,8 @@ def _segment_words(
             continue
         piece = [(c, s) for c, s in zip(chars[start:i], scores[start:i]) if c.strip()]
         if piece:
-            words.append(("".join(c for c, _ in piece), min(s for _, s in piece), left, cut[0]))
+            text = "".join(fix_confusions([c for c, _ in piece], [s for _, s in piece]))
+            words.append((text, min(s for _, s in piece), left, cut[0]))
         start, left = i, cut[1]
     out: list[OcrWord] = []
     from_crop = np.linalg.inv(to_crop)
@@ -295,7 +308,7 @@ def _group_lines(segments: list[list[OcrWord]]) -> list[list[OcrWord]]:
         best, best_overlap = None, 0.0
         for line in lines:
             overlap = min(bottom, line[0][1]) - max(top, line[0][0])
-            if overlap >= 0.5 * min(bottom - top, line[0][1] - line[0][0]) and overlap > best_overlap:
+            if overlap >= 0.5 * min(bottom - top, line[0][1] - line[0][0]) and overlap > best_overlap and not _beside(words, line[1]):
                 best, best_overlap = line, overlap
         if best is None:
             lines.append(([top, bottom], [(w, n) for w in words]))
@@ -315,6 +328,17 @@ def _group_lines(segments: list[list[OcrWord]]) -> list[list[OcrWord]]:
                 line.append((w, n))
         out.append([w for w, _ in line])
     return out
+
+
+def _beside(words: list[OcrWord], placed: list[tuple[OcrWord, int]]) -> bool:
+    """A text box's words stand over or under words already in a line (their columns overlap
+    by over a quarter of the narrower): the box is a line of its own. On a skewed scan a
+    line's box overlaps the next line's by half its height, and joined, their words were
+    interleaved ("No.1, Jalan(GST Permas Reg 10/5,No: 001559298048)")."""
+    return any(
+        min(w.bbox[2], p.bbox[2]) - max(w.bbox[0], p.bbox[0]) > 0.25 * min(w.bbox[2] - w.bbox[0], p.bbox[2] - p.bbox[0])
+        for w in words for p, _ in placed
+    )
 
 
 def write_lines(builder: TextBuilder, lines: list[list[OcrWord]], scale: float = 1.0) -> None:
