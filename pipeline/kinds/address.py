@@ -99,7 +99,8 @@ def _cue_words(cues: Cues, lk: Look) -> frozenset[str]:
 def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Runs of consecutive lines with address cues (postcodes, street words, regions, commas)."""
     lk = look(ctx.cues)
-    scores = [address_score(lk, ln.text) for ln in ctx.lines]
+    # a line is scored as OCR would have read it right ("Selangar DE" names a region)
+    scores = [address_score(lk, _set_right(ctx, lk, ln.start, ln.end)) for ln in ctx.lines]
     out = []
     i = 0
     while i < len(ctx.lines):

@@ -162,6 +162,9 @@ def test_a_blank_three_times_the_usual_between_letters_is_a_space() -> None:
     words = _segment_words(grey, quad, "ABCDEFGH", 0.99, list("ABCDEFGH"), boxes, [0.99] * 8)
     assert [w.text for w in words] == ["ABCD", "EFGH"]
     assert words[0].bbox[2] <= 56 and words[1].bbox[0] >= 63  # each word's box is its ink
+    # beside a narrow letter (or a "1" among digits) such a blank is the glyph's own: "Petaling", "53100"
+    words = _segment_words(grey, quad, "ABClEFGH", 0.99, list("ABClEFGH"), boxes, [0.99] * 8)
+    assert [w.text for w in words] == ["ABClEFGH"]
 
 
 def test_a_box_over_or_under_a_lines_words_is_a_line_of_its_own() -> None:

@@ -130,3 +130,15 @@ def test_a_street_word_or_region_ocr_misread_is_written_as_the_word():
     found = extract(scanned, "receipt")["address"][0]
     assert found.value == "LOT 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR"
     assert "TANAN" in found.raw
+
+
+def test_a_region_ocr_misread_still_carries_the_address_to_its_line():
+    """"SELANGAR DE" (at 0.58) is scored as the region it is, so the block goes on to it."""
+    from tests.pipeline.test_rules import boxed
+
+    lines = ["FIRST CITY PARKING SDN BHD", "A-09-10 PRIMA AVENUE", "THE TUBE, 1/39, DATARAN PRIMA", "47301 PETALING JAYA",
+             "SELANGAR DE", "TEL : 03-7887 2622", "TOTAL RM5.00"]
+    document = boxed("\n".join(lines))
+    words = [w.model_copy(update={"confidence": 0.58 if w.text == "SELANGAR" else 0.99}) for w in document.pages[0].words]
+    scanned = document.model_copy(update={"pages": [document.pages[0].model_copy(update={"words": words, "ocr": True})]})
+    assert extract(scanned, "receipt")["address"][0].value == "A-09-10 PRIMA AVENUE THE TUBE, 1/39, DATARAN PRIMA 47301 PETALING JAYA SELANGOR DE"
