@@ -4,6 +4,7 @@ regions, commas)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.cues import Cues, cues_for
 from pipeline.extractors.finding import Context, Proposal
@@ -67,7 +68,7 @@ def _address_shape(lk: Look, first: str, last: str) -> float:
     return (opens + closes) / 2
 
 
-def _set_right(ctx: Context, lk: Look, start: int, end: int) -> str:
+def _set_right(ctx: Context, start: int, end: int) -> str:
     """``ctx.text[start:end]`` with each word OCR read unsure that is one letter off one street
     word or region name of the document's cue packs written as that word, in its case: "TANAN"
     and "IAMAN" for "TAMAN", "Selangar" for "Selangor" (RapidOCR on SROIE's scans, at 0.46-0.58).
@@ -76,7 +77,7 @@ def _set_right(ctx: Context, lk: Look, start: int, end: int) -> str:
     text = ctx.text[start:end]
     if ctx.document.ocr_sure(start, end):
         return text
-    known = _cue_words(ctx.cues, lk)
+    known = _cue_words(ctx.cues)
 
     def fix(m: re.Match[str]) -> str:
         word = m.group()
@@ -90,17 +91,18 @@ def _set_right(ctx: Context, lk: Look, start: int, end: int) -> str:
     return re.sub(r"(?<![^\W\d_])[^\W\d_]{5,}(?![^\W\d_])", fix, text)
 
 
-def _cue_words(cues: Cues, lk: Look) -> frozenset[str]:
+@lru_cache(maxsize=64)
+def _cue_words(cues: Cues) -> frozenset[str]:
     """The street words and the words of the region names of the document's cue packs."""
     regions = (w for alt in cues.alternatives("region") if re.fullmatch(r"[a-z ]+", alt) for w in alt.split())
-    return frozenset(w for w in (*lk.street, *regions) if len(w) >= 5)
+    return frozenset(w for w in (*look(cues).street, *regions) if len(w) >= 5)
 
 
 def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Runs of consecutive lines with address cues (postcodes, street words, regions, commas)."""
     lk = look(ctx.cues)
     # a line is scored as OCR would have read it right ("Selangar DE" names a region)
-    scores = [address_score(lk, _set_right(ctx, lk, ln.start, ln.end)) for ln in ctx.lines]
+    scores = [address_score(lk, _set_right(ctx, ln.start, ln.end)) for ln in ctx.lines]
     out = []
     i = 0
     while i < len(ctx.lines):
@@ -122,7 +124,7 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             y = line_rel(ctx, lines[0])
             out.append(
                 Proposal(
-                    value=clean_text(" ".join(_set_right(ctx, lk, s, e) for s, e in spans)),
+                    value=clean_text(" ".join(_set_right(ctx, s, e) for s, e in spans)),
                     spans=spans,
                     signals={
                         "cues": min(cues / 1.5, 1.0),
