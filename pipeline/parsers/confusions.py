@@ -1,13 +1,14 @@
 """Letters and digits an OCR recogniser confuses inside a word ("Peta1ing", "Leve1", "ANG5A",
 "7/1l8B", "BIk"), set right by the characters around them.
 
-Only in a word the recogniser was unsure of, and a letter read as a digit (or the reverse)
-only where it was unsure of that character itself: on SROIE's 40 scans every such
-confusion RapidOCR made was read below ``OCR_SURE`` (0.49-0.85), while the digits of codes
-and dates beside letters ("4g1wSwitch", "March1") were sure. A run of letters and digits
-with more than one digit is a code ("E4Mp3", "SS21", "5505P0S004") and is left as read, as
-is a digit at the start of a run ("3RD", "1UNIT", "5/B") and a "1" between capitals (an I
-or an L: "GST1D", "PETA1ING"). The word's confidence is not raised by a correction.
+Only in a word the recogniser was unsure of (below ``OCR_SURE``), and a letter read as a digit
+(or the reverse) only where it was unsure of that character itself: on SROIE's 40 scans RapidOCR
+read 15 of the 19 such confusions it made at 0.49-0.89 (the other four, "INV0ICE" twice, "G5TReg",
+"VE0s", at 0.92-0.98, stay as read), while the digits of codes beside letters ("4g1wSwitch") were
+sure. A run of letters and
+digits with more than one digit is a code ("E4Mp3", "SS21", "5505P0S004") and is left as read, as
+is a digit opening a run ("3RD", "1UNIT", "5/B") and a "1" between capitals (an I or an L:
+"GST1D", "PETA1ING"). A correction does not raise the word's confidence.
 """
 
 from __future__ import annotations
