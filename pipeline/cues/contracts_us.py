@@ -762,8 +762,9 @@ _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
 )
-# Words join on a line, across "&" (on either side of a line break), or across a line break (names wrap; addresses start with digits,
-# so a number joins only on the line, short and before a word: "Back 2 Basics Ltd.", "Pier 9 Imports").
+# Words join on a line, across "&" (on either side of a line break), or across a line break (names
+# wrap; addresses start with digits, so a number joins only on the line, short and before a word:
+# "Back 2 Basics Ltd.", "Pier 9 Imports").
 _JOIN = (
     rf"(?:[ \t]*\n[ \t]*(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]+(?:{_CONNECTOR}[ \t]+)*(?![0-9](?!\d?[ \t]+[A-Z][a-z]))"
     rf"|[ \t]*\n?[ \t]*&[ \t\n]*)"
