@@ -514,7 +514,8 @@ def _length(m: re.Match[str]) -> str | None:
     """A ``_PERIOD`` as a term: "ninety (90) days" -> "90 days", "annually" -> "1 years"."""
     if m.group("every"):
         return "1 months" if "month" in m.group("every").lower() else "1 years"
-    n = int(m.group("paren") or m.group("digits")) if m.group("paren") or m.group("digits") else count_in_words(m.group("word"))
+    digits = m.group("paren") or m.group("digits")
+    n = int(digits) if digits else count_in_words(m.group("word"))
     return f"{n} {m.group('unit').lower()}s" if n else None
 
 
