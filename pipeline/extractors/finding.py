@@ -258,7 +258,7 @@ def left_of(a: Line, b: Line) -> bool:
     return a.bbox is not None and b.bbox is not None and a.bbox[0] < b.bbox[0]
 
 
-def _beside(ctx: Context, line: Line) -> Line | None:
+def line_beside(ctx: Context, line: Line) -> Line | None:
     """The nearest line to the right of ``line`` in its row (word boxes only)."""
     right = [ln for ln in ctx.layout.row_of(line).lines if ln.bbox and line.bbox and ln.bbox[0] > line.bbox[2]]
     return min(right, key=lambda ln: ln.bbox[0], default=None)
@@ -314,7 +314,7 @@ def find_labelled_text(
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
-            beside = _beside(ctx, line) if ":" in rest[:lead] else None
+            beside = line_beside(ctx, line) if ":" in rest[:lead] else None
             # the first row below holding a line under it (another column's row may come between)
             below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)

@@ -6,48 +6,65 @@ from __future__ import annotations
 import re
 
 from pipeline.cues import cues_for
-from pipeline.extractors.finding import Context, Proposal
+from pipeline.extractors.finding import Context, Proposal, stacked
 from pipeline.extractors.layout import norm
 from pipeline.kinds.base import Kind, implausible_name
+from pipeline.kinds.organization import party_roles
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_end, address_score, line_rel, look, name_score, names_party, opens, street_words,
 )
 from pipeline.schemas import FieldSpec
 from schemas.types import Address, clean_text
 
-def _continues(ctx: Context, lk: Look, scores: list[float], first: int, k: int) -> bool:
-    """Whether line ``k`` carries on the address block that starts at line ``first``: it has
-    cues itself, or it is a plain line (a district name) followed by one that has; a line
-    with contact details after its address part ends the block."""
-    line, prev = ctx.lines[k], ctx.lines[k - 1]
+def _under(ctx: Context, k: int) -> int | None:
+    """The line that follows line ``k`` in its block: the next one in text order, or where the
+    page has word boxes the one under it in the next row (a PDF prints two parties' blocks side
+    by side, their lines taking turns in text order)."""
+    line = ctx.lines[k]
+    if line.bbox is None:
+        return k + 1 if k + 1 < len(ctx.lines) else None
+    for row in ctx.layout.next_rows(line, 1):
+        under = [ln for ln in row.lines if stacked(line, ln)]
+        if under:
+            return under[0].index
+    return None
+
+
+def _continues(ctx: Context, lk: Look, scores: list[float], first: int, prev: int, k: int) -> bool:
+    """Whether line ``k`` carries on the address block that starts at line ``first`` (``prev``
+    the line above it in the block): it has cues itself, or it is a plain line (a district
+    name) followed by one that has; a line with contact details after its address part ends
+    the block."""
+    line, above = ctx.lines[k], ctx.lines[prev]
     if line.page != ctx.lines[first].page or names_party(lk, line) or not address_end(lk, line.text):
         return False
-    if address_end(lk, prev.text) < len(prev.text):
+    if address_end(lk, above.text) < len(above.text):
         return False
     if scores[k] >= 0.3:
         return True
-    return k + 1 < len(scores) and scores[k + 1] >= 0.3 and name_score(lk, line.text) >= 0.6
+    nxt = _under(ctx, k)
+    return nxt is not None and scores[nxt] >= 0.3 and name_score(lk, line.text) >= 0.6
 
 
-def _tail(ctx: Context, lk: Look, first: int, last: int) -> int:
-    """The block's last line, taking in plain lines that carry on the address: a place name
-    after a line that ends in a comma ("109, SS21/1A," then "DAMANSARA UTAMA"), and a note in
-    brackets right under it, which ends it ("(TESCO PUTRA NILAI)": the mall or shop it is in)."""
-    while last - first < 5 and last + 1 < len(ctx.lines):
-        line = ctx.lines[last + 1]
+def _tail(ctx: Context, lk: Look, block: list[int]) -> list[int]:
+    """The block with the plain lines that carry on the address: a place name after a line
+    that ends in a comma ("109, SS21/1A," then "DAMANSARA UTAMA"), and a note in brackets right
+    under it, which ends it ("(TESCO PUTRA NILAI)": the mall or shop it is in)."""
+    while len(block) < 6 and (k := _under(ctx, block[-1])) is not None:
+        line = ctx.lines[k]
         if (
-            line.page != ctx.lines[first].page
+            line.page != ctx.lines[block[0]].page
             or names_party(lk, line)
             or address_end(lk, line.text) < len(line.text)
             or name_score(lk, line.text) < 0.4
         ):
             break
         if re.fullmatch(r"\s*\([^\d()]*\)\s*", line.text):
-            return last + 1
-        if not ctx.lines[last].text.rstrip().endswith(","):
+            return block + [k]
+        if not ctx.lines[block[-1]].text.rstrip().endswith(","):
             break
-        last += 1
-    return last
+        block = block + [k]
+    return block
 
 
 def _after_label(spec: FieldSpec, text: str) -> int:
@@ -71,24 +88,27 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Runs of consecutive lines with address cues (postcodes, street words, regions, commas)."""
     lk = look(ctx.cues)
     scores = [address_score(lk, ln.text) for ln in ctx.lines]
+    # a party's address ("consignee_address") is the block under its label where one is printed
+    roles = party_roles(ctx, spec)
+    labelled = 1.0 in roles.values()
     out = []
-    i = 0
-    while i < len(ctx.lines):
-        if not opens(ctx, lk, scores, i):
-            i += 1
+    taken: set[int] = set()
+    for i in range(len(ctx.lines)):
+        if i in taken or not opens(ctx, lk, scores, i):
             continue
-        j = i
-        while j + 1 < len(ctx.lines) and j - i < 5 and _continues(ctx, lk, scores, i, j + 1):
-            j += 1
-        while j > i and scores[j] < 0.3:
-            j -= 1  # a block ends on a line with cues
-        j = _tail(ctx, lk, i, j)
-        lines = ctx.lines[i : j + 1]
+        block = [i]
+        while len(block) < 6 and (k := _under(ctx, block[-1])) is not None and _continues(ctx, lk, scores, i, block[-1], k):
+            block.append(k)
+        while len(block) > 1 and scores[block[-1]] < 0.3:
+            block.pop()  # a block ends on a line with cues
+        block = _tail(ctx, lk, block)
+        taken.update(block)
+        lines = [ctx.lines[k] for k in block]
         spans = [(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + address_end(lk, ln.text)) for ln in lines]
         spans[0] = (max(spans[0][0], lines[0].start + _after_label(spec, lines[0].text)), spans[0][1])
         raw = " ".join(ctx.text[s:e] for s, e in spans)
         if re.search(r"[^\W\d_]{2}", raw):  # numbers alone ("10256") are no address
-            cues = sum(scores[i : j + 1])
+            cues = sum(scores[k] for k in block)
             y = line_rel(ctx, lines[0])
             out.append(
                 Proposal(
@@ -98,11 +118,11 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                         "cues": min(cues / 1.5, 1.0),
                         "shape": _address_shape(lk, lines[0].text, lines[-1].text),
                         "position": 1.0 - y if y < 0.5 else 0.3,
+                        **({"role": max(roles.get(k, 0.5) for k in block)} if labelled else {}),
                     },
                     raw=raw,
                 )
             )
-        i = j + 1
     return out
 
 

@@ -94,8 +94,10 @@ def _dateline(ctx: Context, start: int, end: int) -> bool:
     line = ctx.line_at(start)
     if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
         return False
-    before = ctx.text[line.start : start].strip(" \t,")
-    after = _TIME.sub("", ctx.text[end : line.end])
+    # the whole printed line, columns beside the date's included
+    first, last = ctx.text.rfind("\n", 0, start) + 1, ctx.text.find("\n", end) % (len(ctx.text) + 1)
+    before = ctx.text[first:start].strip(" \t,")
+    after = _TIME.sub("", ctx.text[end:last])
     if re.search(r"\w", after) or re.search(r"\d", before):
         return False
     place = re.findall(r"[^\W\d_]+", before)

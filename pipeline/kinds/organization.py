@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extractors.finding import Context, Proposal
+from pipeline.extractors.finding import Context, Proposal, line_beside
 from pipeline.extractors.layout import LabelHit, Line, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
@@ -14,7 +14,7 @@ from pipeline.kinds.lines import (
 from pipeline.schemas import FieldSpec
 from schemas.types import Organization, clean_text
 
-def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
+def party_roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     """Per line: 1 under the field's own label, 0 inside the other party's block, else 0.5.
 
     A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
@@ -25,6 +25,7 @@ def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
     other = 1.0 if _is_other_party(ctx, spec) else 0.0
+    rivals = {h.line.index for h in ctx.rival_labels(spec) if h.start - h.line.start <= 2} if spec.name != "\0" else set()
     for line in _return_addresses(ctx):  # the recipient's block is printed under the sender's line
         box = line.bbox
         for row in ctx.layout.next_rows(line, depth):
@@ -38,10 +39,20 @@ def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
                 continue
             box = ctx.layout.span(hit.start, hit.end).bbox
             roles.setdefault(line.index, role)
+            # "Rechnung an:" printed as a column of its own beside its block: the block is the
+            # column beside it, from the label's row down
+            nxt = line_beside(ctx, line) if re.fullmatch(r"\s*:\s*", ctx.text[hit.end : line.end]) else None
+            if nxt is not None and not nxt.text.rstrip().endswith(":"):
+                roles.setdefault(nxt.index, role)
+                box = nxt.bbox
+            elif role == 1.0 and not re.fullmatch(_LABEL_END, ctx.text[hit.end : line.end], re.IGNORECASE):
+                continue  # "CARRIER: Redline Express": its value on its line, no block under it
             for row in ctx.layout.next_rows(line, depth):
-                for ln in row.lines:
-                    if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
-                        roles.setdefault(ln.index, role)
+                column = [ln for ln in row.lines if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20)]
+                if role == 1.0 and any(ln.index in rivals for ln in column):
+                    break  # another party's label ("CARRIER:" under the shipper's block) ends this one
+                for ln in column:
+                    roles.setdefault(ln.index, role)
     return roles
 
 
@@ -71,7 +82,7 @@ def other_party_lines(ctx: Context, depth: int) -> set[int]:
     ``depth`` rows under its label and, where the page has word boxes, only as far as the
     block runs without a blank line: where the customer's own details are printed."""
     blank = FieldSpec(name="\0", description="", kind="text")  # no field name holds a NUL
-    found = [ctx.lines[i] for i, role in _roles(ctx, blank, depth).items() if role == 0.0]
+    found = [ctx.lines[i] for i, role in party_roles(ctx, blank, depth).items() if role == 0.0]
     kept: set[int] = set()
     for line in sorted(found, key=lambda ln: (ln.page, ln.bbox[1] if ln.bbox else 0, ln.index)):
         if line.bbox is None:
@@ -96,8 +107,14 @@ def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
 
 def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
     """The field's own alias is a label only when a separator or the line's end follows it
-    ("Store: ..."); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
-    return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+    ("Store: ...", "SHIPPER (Name and Address)"); "COMPANY REG NO" labels a number and "SHOP WITH
+    US" is a slogan."""
+    return bool(re.match(_LABEL_END, ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+
+
+# what may follow a party's label on its line: its "name", an aside in brackets ("CONSIGNEE (Name
+# and Address)"), then a colon or nothing
+_LABEL_END = r"\s*(?:\([^)]*\)\s*)?(?:name\s*)?(?::|$)"
 
 
 # a web domain after "@", a scheme or "www.", or bare with a generic top-level domain
@@ -241,12 +258,15 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Company names: a legal form (SDN BHD, GmbH, Ltd, Inc, ...) or a company number beside
     the name, business nouns, a name-like line near the top; not inside the other party's
     block (bill to, customer)."""
-    roles = _roles(ctx, spec)
+    roles = party_roles(ctx, spec)
     lk = look(ctx.cues)
     other = _is_other_party(ctx, spec)
     # the other party's block names that party: of one value, evidence against it (``rank``);
     # of a list (parties), no evidence either way
     blocks = {i: r for i, r in roles.items() if r == 1.0 or not spec.many}
+    # where the field's own label is printed ("CARRIER:", "Landlord:"), it says where the name
+    # is; where on the page says nothing then (the issuer heads the page, a carrier need not)
+    placed = other or 1.0 in roles.values()
     out = []
     for lines, start, end, legal in _organisation_spans(ctx, lk, blocks):
         spans = _spans_over(lines, start, end)
@@ -264,7 +284,7 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                 signals={
                     "legal": legal,
                     "name": name_score(lk, raw),
-                    "position": 0.5 if other else position,
+                    "position": 0.5 if placed else position,
                     "role": roles.get(lines[0].index, 0.5),
                     "domain": 0.0 if other else _domain_match(ctx, raw),
                 },
