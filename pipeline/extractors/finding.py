@@ -183,8 +183,8 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     row = ctx.layout.row_of(line)
     best = LabelLink(0.0, 0.0)
     for hit, covered, rivals in _linkable(ctx, spec):
-        if hit.line is line and hit.end <= start:
-            layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
+        if ctx.layout.one_printed_line(hit.line, line) and hit.end <= start:
+            layout, label_text, gap = 1.0, ctx.text[hit.line.start : start], ctx.text[hit.end : start]
         elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
             lead = ctx.text[line.start : start]
             layout, label_text = 0.9, ctx.text[hit.line.start : hit.line.end] + " " + lead

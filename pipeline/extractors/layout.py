@@ -187,6 +187,12 @@ class Layout:
         first, count = self._page_lines[line.page]
         return (line.index - first) / (count - 1) if count > 1 else 0.0
 
+    def one_printed_line(self, a: Line, b: Line) -> bool:
+        """``a`` and ``b`` are parts of one text line (columns a wide gap parts, see
+        ``_columns``): a label and its value across the gap are as near as on one line."""
+        first, last = (a, b) if a.start <= b.start else (b, a)
+        return a is b or (a.page == b.page and "\n" not in self.document.text[first.end : last.start])
+
     def row_of(self, line: Line) -> Row:
         return self.rows[line.row]
 

@@ -17,17 +17,18 @@ from pipeline.schemas import FieldSpec
 from schemas.types import Address, clean_text
 
 def _under(ctx: Context, k: int) -> int | None:
-    """The line that follows line ``k`` in its block: the next one in text order, or where the
-    page has word boxes the one under it in the next row (a PDF prints two parties' blocks side
-    by side, their lines taking turns in text order)."""
+    """The line that follows line ``k`` in its block: the next one in text order, unless word
+    boxes show it is not under line ``k`` and the next row holds one that is (a PDF prints two
+    parties' blocks side by side, their lines taking turns in text order)."""
     line = ctx.lines[k]
-    if line.bbox is None:
-        return k + 1 if k + 1 < len(ctx.lines) else None
+    nxt = ctx.lines[k + 1] if k + 1 < len(ctx.lines) else None
+    if line.bbox is None or (nxt is not None and nxt.row != line.row and stacked(line, nxt)):
+        return nxt.index if nxt else None
     for row in ctx.layout.next_rows(line, 1):
         under = [ln for ln in row.lines if stacked(line, ln)]
         if under:
             return under[0].index
-    return None
+    return nxt.index if nxt else None
 
 
 def _continues(ctx: Context, lk: Look, scores: list[float], first: int, prev: int, k: int) -> bool:

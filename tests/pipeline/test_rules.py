@@ -446,3 +446,50 @@ def test_a_schema_that_wraps_the_document_in_one_record_reads_its_values():
     }}}})
     found = extract(plain("GOLDEN LEAF SDN BHD\n12/03/2019\nTOTAL: 7.50"), model)
     assert max(found["receipt"], key=strength).value == {"company": "GOLDEN LEAF SDN BHD", "date": "2019-03-12", "total": "7.50"}
+
+
+TWO_PARTIES = """\
+STRAIGHT BILL OF LADING                            B/L No.: RLX-88204173
+SHIPPER (Name and Address)                         CONSIGNEE (Name and Address)
+Greenfield Organic Foods Co.                       Harbor Natural Grocers Inc.
+2901 Industrial Parkway                            77 Wharf Street
+Fresno, CA 93725                                   Portland, ME 04101
+CARRIER: Redline Express Freight, Inc.             Ship Date: 05/11/2026
+PRO Number: 4471-993-021
+BILL CHARGES TO: Harbor Natural Grocers Inc."""
+
+
+def test_two_parties_printed_side_by_side_are_read_under_their_own_labels():
+    """A PDF's text layer joins two columns with one space; where the word boxes show a wide gap
+    they are two lines of one row: each party's label (with an aside in brackets) heads its own
+    column's block, its address is the block under it, and a label with its value on its line
+    ("CARRIER: ...") heads no block (the name three rows below it is no carrier)."""
+    model = model_from_json_schema({"title": "Bill of lading", "properties": {
+        "shipper": {"type": "string"}, "consignee": {"type": "string"},
+        "consignee_address": {"type": "string"}, "carrier": {"type": "string"},
+    }})
+    found = extract(boxed(TWO_PARTIES), model)
+    assert found["shipper"][0].value == "Greenfield Organic Foods Co."
+    assert found["consignee"][0].value == "Harbor Natural Grocers Inc."
+    assert found["consignee_address"][0].value == "77 Wharf Street Portland, ME 04101"
+    assert found["carrier"][0].value == "Redline Express Freight, Inc."
+
+
+def test_a_label_printed_as_a_column_beside_its_block_heads_that_block():
+    """"Bill to:" in a column of its own with the customer's name beside it: the name is the
+    customer's, not the issuer's, however high on the page it is."""
+    text = (
+        "Bill to:     Globex Corporation Ltd        Invoice date: 03.02.2024\n"
+        "             1 Main Street\n"
+        "             London SW1A 1AA"
+    )
+    globex = next(c for c in extract(boxed(text), "invoice")["issuer"] if c.value == "Globex Corporation Ltd")
+    assert globex.signals["role"] == 0.0  # the other party's: never the issuer
+
+
+def test_a_date_beside_other_columns_of_its_printed_line_is_no_dateline():
+    """A browser's print header ("23.06.23, 11:09" far left of "Invoice | Shop") is one printed
+    line with words after the date, though the gap makes its parts two lines: no dateline."""
+    text = "23.06.23, 11:09            Invoice | Shop\n11/5/23\nShop Inc."
+    found = extract(boxed(text), "invoice")
+    assert found["date"][0].value == "2023-05-11"
