@@ -234,6 +234,8 @@ SAME_LABELS = (
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("quote number", "quote no", "quotation number", "quotation no", "estimate number", "estimate no", "offer number", "offer no"),
+    ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
@@ -300,6 +302,10 @@ def _printed(name: str) -> list[str]:
             labels.append(rest)
         if len(named) > 1:
             labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        # "original_invoice_number" printed "Original Invoice: INV-20417"; two words at least
+        # before it, as one ("invoice") is a document's title as often as a label
+        if len(named) > 2 and named[-1] in ("number", "no", "id"):
+            labels.append(" ".join(named[:-1]))
         if named[-1] in _MOMENTS:
             labels.append(" ".join(named) + " date")
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
@@ -315,8 +321,9 @@ def _printed(name: str) -> list[str]:
         # what is counted or weighed ("total_weight", "total_units")
         if len(named) == 2 and named[0] == "total" and named[1] not in _MEASURES | _QUALIFIERS | _TYPE_WORDS and named[1] not in _PRINTED:
             labels.append("total")
-        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
-        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
+        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"; a
+        # "total_price" is no line's "Price"
+        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED and part not in _PRICE_WORDS:
             labels.append(part)
     return list(dict.fromkeys(labels))
 

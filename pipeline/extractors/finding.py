@@ -289,6 +289,7 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 # -- text after a label ------------------------------------------------------------------
 
 _SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
+_ASIDE = re.compile(r"^\s*\([^()]{1,20}\)(?=\s*[:#])")  # "Booking reference (PNR): QX7T9M": part of the label
 
 
 def find_labelled_text(
@@ -308,7 +309,10 @@ def find_labelled_text(
     for hit in ctx.labels(spec) if hits is None else hits:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
-        lead = _SEPARATOR.match(rest).end()
+        if hit.ratio < 1 and re.match(r"[-/\w]", rest):
+            continue  # a label read fuzzily into the value's own word ("Original Invoice: INV-20417")
+        aside = _ASIDE.match(rest)
+        lead = (aside.end() if aside else 0) + _SEPARATOR.match(rest[aside.end() if aside else 0 :]).end()
         segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
         start, layout = hit.end + lead, 1.0
         if not segment:

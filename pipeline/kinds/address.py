@@ -24,11 +24,11 @@ def _under(ctx: Context, k: int) -> int | None:
     nxt = ctx.lines[k + 1] if k + 1 < len(ctx.lines) else None
     if line.bbox is None or (nxt is not None and nxt.row != line.row and stacked(line, nxt)):
         return nxt.index if nxt else None
-    for row in ctx.layout.next_rows(line, 1):
-        under = [ln for ln in row.lines if stacked(line, ln)]
-        if under:
-            return under[0].index
-    return nxt.index if nxt else None
+    rows = ctx.layout.next_rows(line, 1)
+    if not rows:  # the page's last row, or boxes that place no row under another
+        return nxt.index if nxt else None
+    under = [ln for ln in rows[0].lines if stacked(line, ln)]
+    return under[0].index if under else None
 
 
 def _continues(ctx: Context, lk: Look, scores: list[float], first: int, prev: int, k: int) -> bool:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pipeline.cues import Cues
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
+from pipeline.infer import spelled
 from pipeline.kinds.lines import POSTCODE
 from pipeline.schemas import FieldSpec, part_specs
 from pipeline.state import ParsedDocument
@@ -120,7 +121,16 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
     before due, delivery or expiry dates in the schemas people write); a record's dates count
     where the record stands (``receipt.date`` of a schema that wraps the receipt in one field)."""
     fields = (p for s in ctx.specs for p in (part_specs(ctx.schema, s.name) if s.kind == "object" else (s,)))
-    return next((f.name for f in fields if f.kind == "date"), None) == spec.name
+    first = next((f for f in fields if f.kind == "date"), None)
+    return first is not None and first.name == spec.name and not set(spelled(spec.name)) & LATER
+
+
+# words naming a moment after the document is made: a schema's first date named so ("travel_date",
+# "check_in", "delivery_date") is that moment, read under its labels, not the document's date
+LATER = frozenset(
+    "travel trip journey flight departure arrival check delivery dispatch despatch ship shipping pickup "
+    "collection due expiry expiration expires end birth dob".split()
+)
 
 
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:

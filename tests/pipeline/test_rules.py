@@ -493,3 +493,49 @@ def test_a_date_beside_other_columns_of_its_printed_line_is_no_dateline():
     text = "23.06.23, 11:09            Invoice | Shop\n11/5/23\nShop Inc."
     found = extract(boxed(text), "invoice")
     assert found["date"][0].value == "2023-05-11"
+
+
+CREDIT_NOTE = """\
+Meridian Office Interiors Ltd
+CREDIT NOTE
+Credit Note Number:  CN-00871
+Credit Note Date:    9 March 2026
+Original Invoice:    INV-20417
+Booking reference (PNR): QX7T9M
+Description                               Qty     Unit Price       Net
+Ergonomic task chair, grey mesh           -2        £245.00     -£490.00
+Delivery charge refund                    -1         £25.00      -£25.00
+                                     Net total         -£515.00
+                                     VAT @ 20%         -£103.00
+                                     Total credit      -£618.00"""
+
+
+def test_a_credit_notes_amounts_are_negative_and_its_total_the_largest_in_size():
+    """The total of a credit is the largest amount in size, read with its sign; the name
+    "total_credit" is printed "Total"."""
+    model = model_from_json_schema({"title": "Credit note", "properties": {
+        "net_total": {"type": "number"}, "vat": {"type": "number"}, "total_credit": {"type": "number"},
+    }})
+    found = extract(plain(CREDIT_NOTE), model)
+    assert [found[f][0].value for f in ("net_total", "vat", "total_credit")] == ["-515.00", "-103.00", "-618.00"]
+    assert found["total_credit"][0].evidence[0].text == "-£618.00"
+
+
+def test_a_reference_after_a_label_with_an_aside_and_not_inside_a_fuzzy_label():
+    """"Booking reference (PNR): QX7T9M": the aside belongs to the label. "Original Invoice:
+    INV-20417" is no fuzzy "original invoice no" ending inside the number (which left "20417"):
+    a name of three words or more is printed without its "number"."""
+    model = model_from_json_schema({"title": "Credit note", "properties": {
+        "booking_reference": {"type": "string"}, "original_invoice_number": {"type": "string"},
+    }})
+    found = extract(plain(CREDIT_NOTE), model)
+    assert found["booking_reference"][0].value == "QX7T9M"
+    assert found["original_invoice_number"][0].value == "INV-20417"
+
+
+def test_a_first_date_named_for_a_later_moment_is_not_the_documents_date():
+    """A booking's "travel_date", first of its schema's dates, is read under its labels only:
+    the date the ticket was issued is no answer."""
+    model = model_from_json_schema({"title": "Ticket", "properties": {"travel_date": {"type": "string", "format": "date"}}})
+    found = extract(plain("E-TICKET\nDate of issue: 28NOV2026\nFlight SP 862 15DEC26 Tokyo - Hong Kong"), model)
+    assert "travel_date" not in found

@@ -447,3 +447,10 @@ def test_a_description_says_what_a_field_named_for_a_dealing_holds():
     """``ship_to`` alone is who the goods go to; described as an address, it is the address."""
     assert infer_kind("ship_to", {"type": "string"}) == "organization"
     assert infer_kind("ship_to", {"type": "string", "description": "Delivery address for the goods."}) == "address"
+
+
+def test_quotation_and_bill_of_lading_numbers_are_looked_for_as_printed():
+    assert {"quotation no", "quote no"} <= set(labels_from_name("quote_number"))
+    assert "b l no" in labels_from_name("bol_number")  # "B/L No."
+    assert "credit note" in labels_from_name("credit_note_number") and "invoice" not in labels_from_name("invoice_number")
+    assert "price" not in labels_from_name("total_price")  # a line's price is no total
