@@ -234,6 +234,7 @@ SAME_LABELS = (
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("sender", "from", "ship from", "sent by"),
     ("quote number", "quote no", "quotation number", "quotation no", "estimate number", "estimate no", "offer number", "offer no"),
     ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",

@@ -306,11 +306,14 @@ def find_labelled_text(
     ``pick`` finds (offsets in the text after the label), none where it finds none.
     ``hits``: the labels to read after (default: the field's own)."""
     out = []
-    for hit in ctx.labels(spec) if hits is None else hits:
+    own = ctx.labels(spec) if hits is None else hits
+    for hit in own:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
         if hit.ratio < 1 and re.match(r"[-/\w]", rest):
             continue  # a label read fuzzily into the value's own word ("Original Invoice: INV-20417")
+        if any(covers(other, hit) and other.ratio == 1 for other in own):
+            continue  # "guest" inside "Guest Name": the longer label is read, not "Name : ..."
         aside = _ASIDE.match(rest)
         lead = (aside.end() if aside else 0) + _SEPARATOR.match(rest[aside.end() if aside else 0 :]).end()
         segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
@@ -318,14 +321,17 @@ def find_labelled_text(
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
-            beside = line_beside(ctx, line) if ":" in rest[:lead] else None
+            # or a value across a wide gap of the same printed line, as it was read before columns were parted
+            beside = line_beside(ctx, line)
+            beside = beside if beside is not None and (":" in rest[:lead] or ctx.layout.one_printed_line(line, beside)) else None
             # the first row below holding a line under it (another column's row may come between)
             below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
             segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
-            start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+            start = nxt.start + nxt.text.index(segment)
+            layout = (1.0 if ctx.layout.one_printed_line(line, nxt) else 0.9) if beside else 0.75
         if pick is not None:
             found = pick(segment)
             if found is None:
@@ -339,12 +345,14 @@ def find_labelled_text(
         if not segment or value is None:
             continue
         rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
+        # words run on from a label without a sign or a gap ("GUEST FOLIO") are a heading's, not a value
+        run_on = not word and pick is None and rest[:lead] == " " and segment[:1].isalpha()
         typed = 1.0
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
                 spans=[(start, start + len(segment))],
-                signals={"match": hit.ratio * (0.2 if rivals else 1.0), "typed": typed, "layout": layout},
+                signals={"match": hit.ratio * (0.2 if rivals else 1.0) * (0.5 if run_on else 1.0), "typed": typed, "layout": layout},
             )
         )
     return out

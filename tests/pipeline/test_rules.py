@@ -539,3 +539,53 @@ def test_a_first_date_named_for_a_later_moment_is_not_the_documents_date():
     model = model_from_json_schema({"title": "Ticket", "properties": {"travel_date": {"type": "string", "format": "date"}}})
     found = extract(plain("E-TICKET\nDate of issue: 28NOV2026\nFlight SP 862 15DEC26 Tokyo - Hong Kong"), model)
     assert "travel_date" not in found
+
+
+LEASE = """\
+RESIDENTIAL LEASE AGREEMENT - SUMMARY OF KEY TERMS
+1. Landlord:            Maple Crest Properties LLC, 500 Elm Street, Columbus, OH 43215
+2. Tenant(s):           Jordan Ellis and Maria Ellis
+3. Lease Term:          Twelve (12) months
+4. Carrier:             DPD UK"""
+
+
+def test_a_partys_name_after_its_own_numbered_label_beats_names_under_another_partys():
+    """"2. Tenant(s): Jordan Ellis and Maria Ellis": a label after an item's number, with an
+    aside, and its value on its line (so no block under it: "Twelve (12) months" is no tenant);
+    the company after "Landlord:" is the landlord's, not the tenant's, for all its legal form;
+    "Carrier: DPD UK" names the carrier without one."""
+    model = model_from_json_schema({"title": "Lease", "properties": {
+        "landlord": {"type": "string"}, "tenant": {"type": "string"}, "carrier": {"type": "string"},
+    }})
+    found = extract(plain(LEASE), model)
+    assert found["landlord"][0].value == "Maple Crest Properties LLC"
+    assert found["tenant"][0].value == "Jordan Ellis and Maria Ellis"
+    assert found["carrier"][0].value == "DPD UK"
+
+
+def test_a_label_over_a_block_beside_another_columns_label_and_a_weight_in_kg():
+    """"FROM:" beside another column's label heads the block under it; "2.35 KG" beside the
+    sender's name is a weight, not a company (KG), and hides no name."""
+    text = ("FROM:                                        SHIP DATE: 2026-09-18\n"
+            "Lumen Craft Studio                           ACT WGT: 2.35 KG\n"
+            "Rua das Flores 112\n4050-262 Porto\nPORTUGAL")
+    model = model_from_json_schema({"title": "Label", "properties": {"sender": {"type": "string"}}})
+    found = extract(plain(text), model)
+    assert found["sender"][0].value == "Lumen Craft Studio"
+    assert "2.35 KG" not in [c.value for c in found["sender"]]
+
+
+def test_text_after_the_longer_of_a_fields_labels_not_a_headings_run_on_word():
+    """"GUEST FOLIO" is a heading (a word runs on from "guest"), and "guest" inside "Guest
+    Name : ..." is the longer label's: the guest is the value after "Guest Name :"."""
+    text = "GUEST FOLIO\nGuest Name   : MS. PRIYA RAMANATHAN        Room No. : 1207"
+    model = model_from_json_schema({"title": "Hotel bill", "properties": {"guest_name": {"type": "string"}}})
+    found = extract(plain(text), model)
+    assert max(found["guest_name"], key=strength).value == "MS. PRIYA RAMANATHAN"
+    assert "Name : MS. PRIYA RAMANATHAN" not in [c.value for c in found["guest_name"]]
+
+
+def test_a_hotel_heading_its_folio_is_the_hotel():
+    text = "THE STRAITS GRAND HOTEL\n10 Collyer Quay, Singapore 049315\nGUEST FOLIO\nCompany : Tessaract Analytics Pte Ltd"
+    model = model_from_json_schema({"title": "Hotel bill", "properties": {"hotel_name": {"type": "string"}}})
+    assert max(extract(plain(text), model)["hotel_name"], key=strength).value == "THE STRAITS GRAND HOTEL"
