@@ -207,7 +207,7 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # dropped like a type word only where what is left is a printed label: "total_price" is
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
-_ABBREVIATED = {"number": ("no", "nr"), "reference": ("ref",)}
+_ABBREVIATED = {"number": ("no", "nr", "#"), "reference": ("ref",)}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"

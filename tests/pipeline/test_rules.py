@@ -589,3 +589,16 @@ def test_a_hotel_heading_its_folio_is_the_hotel():
     text = "THE STRAITS GRAND HOTEL\n10 Collyer Quay, Singapore 049315\nGUEST FOLIO\nCompany : Tessaract Analytics Pte Ltd"
     model = model_from_json_schema({"title": "Hotel bill", "properties": {"hotel_name": {"type": "string"}}})
     assert max(extract(plain(text), model)["hotel_name"], key=strength).value == "THE STRAITS GRAND HOTEL"
+
+
+def test_a_tracking_number_printed_in_groups_after_a_number_sign():
+    """"TRACKING #: 1Z 8V4 E72 04 9981 2036" and "Tracking No: 15501988 4627 33": the groups
+    are one number; "#" stands for "number" only where it is printed, and a date or a word
+    after a number is no group of it."""
+    model = model_from_json_schema({"title": "Label", "properties": {
+        "tracking_number": {"type": "string"}, "order_number": {"type": "string"},
+    }})
+    found = extract(plain("TRACKING #: 1Z 8V4 E72 04 9981 2036\nOrder Date 03/14/2026\nOrder No: 4471 03/14/2026 paid"), model)
+    assert found["tracking_number"][0].value == "1Z 8V4 E72 04 9981 2036"
+    assert [c.value for c in found["order_number"]] == ["4471"]
+    assert extract(plain("Tracking No: 15501988 4627 33"), model)["tracking_number"][0].value == "15501988 4627 33"
