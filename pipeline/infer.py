@@ -136,7 +136,7 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
 
 # what a party does or has done to it: the party's field is named "<word>_by" or "<word>_to"
 _DEALINGS = frozenset(
-    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered prepared made payable paid sent".split()
+    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered deliver prepared made payable paid sent".split()
 )
 
 
@@ -315,8 +315,9 @@ def _printed(name: str) -> list[str]:
         # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
         if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
             labels.append(" ".join(named[1:]))
-        # "consignee_address", "vendor_address": printed in the party's block, under its label
-        if len(named) > 1 and named[-1] == "address" and set(named[:-1]) <= _ORGANISATION_WORDS:
+        # "consignee_address", "vendor_address", a "deliver_to" record's address: printed in the
+        # party's block, under its label
+        if len(named) > 1 and named[-1] == "address" and infer_kind("_".join(named[:-1]), {}) == "organization":
             labels.append(" ".join(named[:-1]))
         # "total_fare", "total_charges": the document's total, printed "Total"; not a total of
         # what is counted or weighed ("total_weight", "total_units")

@@ -118,7 +118,8 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                     signals={
                         "cues": min(cues / 1.5, 1.0),
                         "shape": _address_shape(lk, lines[0].text, lines[-1].text),
-                        "position": 1.0 - y if y < 0.5 else 0.3,
+                        # under a printed label of its own, where on the page says nothing
+                        "position": 0.5 if labelled else 1.0 - y if y < 0.5 else 0.3,
                         **({"role": max(roles.get(k, 0.5) for k in block)} if labelled else {}),
                     },
                     raw=raw,

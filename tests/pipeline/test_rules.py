@@ -602,3 +602,15 @@ def test_a_tracking_number_printed_in_groups_after_a_number_sign():
     assert found["tracking_number"][0].value == "1Z 8V4 E72 04 9981 2036"
     assert [c.value for c in found["order_number"]] == ["4471"]
     assert extract(plain("Tracking No: 15501988 4627 33"), model)["tracking_number"][0].value == "15501988 4627 33"
+
+
+def test_a_records_address_is_the_block_under_the_records_label():
+    """A "deliver_to" record {name, address}: its address is the one printed under "Deliver To:",
+    not the issuer's at the top of the page, nor the one under "Invoice To:"."""
+    text = ("BRAMBLE & FINCH LTD\nUnit 7, Riverside Trading Estate, Leeds LS11 5QT\nDELIVERY NOTE\n"
+            "Deliver To:\nHarrow & Sons Hardware\n42 Station Road\nHarrogate\nHG1 1TE\n\n"
+            "Invoice To:\nHarrow & Sons Holdings Ltd\nPO Box 118, Harrogate HG2 0AZ")
+    model = model_from_json_schema({"title": "Delivery note", "properties": {"deliver_to": {
+        "type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
+    }}})
+    assert extract(plain(text), model)["deliver_to"][0].value["address"] == "42 Station Road Harrogate HG1 1TE"
