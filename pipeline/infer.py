@@ -207,7 +207,9 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # dropped like a type word only where what is left is a printed label: "total_price" is
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
-_ABBREVIATED = {"number": ("no", "nr", "#"), "reference": ("ref",)}
+# "#" and ":" stand for the word where that sign is printed after the words before it
+# ("Tracking #", "Room: 512"; see pipeline.extractors.finding.find_labelled_text)
+_ABBREVIATED = {"number": ("no", "nr", "#", ":"), "reference": ("ref",)}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
@@ -235,6 +237,7 @@ SAME_LABELS = (
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
     ("sender", "from", "ship from", "sent by"),
+    ("ship to", "deliver to", "delivery address", "shipping address", "ship to address"),
     ("quote number", "quote no", "quotation number", "quotation no", "estimate number", "estimate no", "offer number", "offer no"),
     ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
@@ -302,7 +305,8 @@ def _printed(name: str) -> list[str]:
         if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)) and not set(named[:-1]) <= _QUALIFIERS:
             labels.append(rest)
         if len(named) > 1:
-            labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+            # a sign is printed against the word before it: "Tracking#", "Room:"
+            labels += [" ".join(named[:-1]) + short if short in "#:" else " ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
         # "original_invoice_number" printed "Original Invoice: INV-20417"; two words at least
         # before it, as one ("invoice") is a document's title as often as a label
         if len(named) > 2 and named[-1] in ("number", "no", "id"):

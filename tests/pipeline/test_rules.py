@@ -614,3 +614,10 @@ def test_a_records_address_is_the_block_under_the_records_label():
         "type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
     }}})
     assert extract(plain(text), model)["deliver_to"][0].value["address"] == "42 Station Road Harrogate HG1 1TE"
+
+
+def test_a_number_named_by_its_noun_and_a_colon_where_the_colon_is_printed():
+    """"Room: 512" labels the room number; "Room 512 was cleaned" (no colon) labels nothing."""
+    model = model_from_json_schema({"title": "Folio", "properties": {"room_number": {"type": "string"}}})
+    assert extract(plain("Guest: Mr. Daniel Okafor\nRoom: 512"), model)["room_number"][0].value == "512"
+    assert "room_number" not in extract(plain("Room 512 was cleaned daily"), model)

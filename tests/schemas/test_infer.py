@@ -454,3 +454,7 @@ def test_quotation_and_bill_of_lading_numbers_are_looked_for_as_printed():
     assert "b l no" in labels_from_name("bol_number")  # "B/L No."
     assert "credit note" in labels_from_name("credit_note_number") and "invoice" not in labels_from_name("invoice_number")
     assert "price" not in labels_from_name("total_price")  # a line's price is no total
+
+
+def test_a_ship_to_is_printed_as_a_delivery_address_too():
+    assert {"deliver to", "delivery address"} <= set(labels_from_name("ship_to"))
