@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import pkgutil
+import warnings
 from importlib.metadata import entry_points
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
@@ -268,7 +269,11 @@ def _model(js: dict[str, Any]) -> type[DocumentSchema]:
         )
         fields[name] = (list[typ] if many else typ | None, spec)
     name = js.get("x-name") or "_".join(words(js["title"]))
-    model = create_model(js.get("title", name).replace(" ", ""), __base__=DocumentSchema, **fields)
+    with warnings.catch_warnings():
+        # a user's field may be called "title" or "source": the type's own title, source and
+        # cues are class-level facts read from the class, never from a document's values
+        warnings.filterwarnings("ignore", message=r'Field name ".*" shadows an attribute in parent "DocumentSchema"')
+        model = create_model(js.get("title", name).replace(" ", ""), __base__=DocumentSchema, **fields)
     model.name = name
     model.version = str(js.get("x-version", "1"))
     model.title = js.get("title", name)

@@ -118,28 +118,40 @@ def parse_percent(text: Any) -> Decimal | None:
     return Decimal(m.group(1).replace(",", ".")) if m else None
 
 
+_ONES = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# a count written in words up to ninety-nine, as contracts spell them ("twenty four (24)
+# months", "forty-five days"); longer words first so "seventeen" is not read as "seven"
+COUNT_WORDS = (
+    rf"(?:(?:{'|'.join(_TENS)})(?:[-\s]+(?:{'|'.join(_ONES)})\b)?|"
+    rf"{'|'.join(sorted(_ONES + _TEENS, key=len, reverse=True))})"
+)
+
+
+def count_in_words(text: str) -> int:
+    """The number a ``COUNT_WORDS`` match spells ("twenty four" -> 24)."""
+    values = {w: i for i, w in enumerate([""] + _ONES + _TEENS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
+    return sum(values[w] for w in re.split(r"[-\s]+", text.lower().strip()))
+
+
 _TERM = re.compile(
-    r"(?:(\d+)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"eighteen|twenty|twenty-four|thirty|thirty-six|sixty)\b)\s*(?:\(\s*\d+\s*\)\s*)?[-_ ]?"
-    r"(year|month|week|day)s?",
+    rf"(?:(?P<digits>\d+)|\b(?P<words>{COUNT_WORDS})\b)\s*(?:\(\s*(?P<paren>\d+)\s*\)\s*)?[-_ ]?"
+    r"(?:calendar\s+)?(?P<unit>year|month|week|day)s?",
     re.IGNORECASE,
 )
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20,
-    "twenty-four": 24, "thirty": 30, "thirty-six": 36, "sixty": 60,
-}
 
 
 def parse_term(text: Any) -> str | None:
-    """A duration as "N unit" ("three (3) years" -> "3 years")."""
+    """A duration as "N unit" ("three (3) years" -> "3 years"); digits in brackets are the
+    count where words and digits are both printed."""
     if text is None:
         return None
     m = _TERM.search(str(text))
     if not m:
         return None
-    n = int(m.group(1)) if m.group(1) else _WORDS[m.group(2).lower()]
-    return f"{n} {m.group(3).lower()}s"
+    n = int(m["paren"] or m["digits"]) if m["paren"] or m["digits"] else count_in_words(m["words"])
+    return f"{n} {m['unit'].lower()}s"
 
 
 def clean_text(text: Any) -> str | None:

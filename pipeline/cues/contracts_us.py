@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.infer import spelled, words
 from pipeline.schemas import FieldSpec
-from schemas.types import parse_date, parse_term
+from schemas.types import COUNT_WORDS, count_in_words, parse_date, parse_term
 
 # chosen for plain schemas about these (pipeline.cues.packs_about): the phrasings are
 # those of contracts in English, not of one region's documents
@@ -85,6 +85,16 @@ def _per_value(found: list[tuple[object, int, int, dict[str, float]]]) -> list[P
 _SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "GB")
 _SUBDIVISION_TYPES = {"State", "District", "Province", "Territory", "Country", "Nation"}
 _EXTRA_PLACES = ("England and Wales", "Hong Kong", "Puerto Rico")
+# a legal system named by its adjective or initials: "construed in accordance with English law",
+# "governed by PRC Laws"
+_LAW_ADJECTIVES = {
+    "English": "England and Wales", "Scottish": "Scotland", "Irish": "Ireland", "PRC": "China", "Chinese": "China",
+    "French": "France", "German": "Germany", "Swiss": "Switzerland", "Dutch": "Netherlands", "Belgian": "Belgium",
+    "Austrian": "Austria", "Italian": "Italy", "Spanish": "Spain", "Swedish": "Sweden", "Norwegian": "Norway",
+    "Danish": "Denmark", "Finnish": "Finland", "Israeli": "Israel", "Japanese": "Japan", "Korean": "South Korea",
+    "Indian": "India", "Singaporean": "Singapore", "Canadian": "Canada", "Australian": "Australia",
+    "Brazilian": "Brazil", "Mexican": "Mexico",
+}
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +102,13 @@ def _places() -> dict[str, str]:
     """Printed name (lower-case) -> canonical name, for countries and governing-law subdivisions."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
+        official = getattr(country, "official_name", None)
+        # ISO's sorting order ("Virgin Islands, British") is how no contract prints a place
         canonical = getattr(country, "common_name", None) or country.name
-        for printed in (country.name, canonical, getattr(country, "official_name", None)):
+        if "," in canonical and official and "," not in official:
+            canonical = official
+        before, _, after = country.name.partition(", ")
+        for printed in (country.name, canonical, official, after and f"{after} {before}"):
             if printed:
                 names[printed.lower()] = canonical
     for code in _SUBDIVISION_COUNTRIES:
@@ -102,6 +117,8 @@ def _places() -> dict[str, str]:
                 names[sub.name.lower()] = sub.name
     for place in _EXTRA_PLACES:
         names[place.lower()] = place
+    for adjective, place in _LAW_ADJECTIVES.items():
+        names[adjective.lower()] = place
     names["united states of america"] = names["usa"] = names["u.s.a."] = "United States"
     return names
 
@@ -128,9 +145,10 @@ _LAW_HEADING = re.compile(r"(?i)governing\s+law|applicable\s+law|choice\s+of\s+l
 _PLACE_LAW = re.compile(r"(?i)(?<=\w)\s+laws?\b")  # "Kansas law", "New York law"
 _THEN_STATE = re.compile(r"(?i)[\s,]+(?:and\s+)?(?:the\s+)?(?:State|Commonwealth|Province)\s+of\s+")
 _REGION_OF = r"(?:State|Commonwealth|Province|Republic)\s+of\s+(?:the\s+)?"
-# "the laws of the State of X", "the applicable regulations of X", and a dropped "of": "the laws State of X"
+# "the laws of the State of X", "the applicable regulations of X", a dropped "of": "the laws State of X",
+# and a note between: "the laws (other than the conflict of laws rules) of X"
 _LAWS_OF = re.compile(
-    rf"(?i)\b(?:laws?|regulations)\s+(?:and\s+\w+\s+)?"
+    rf"(?i)\b(?:laws?|regulations)\s+(?:\([^()]{{0,80}}\)\s+)?(?:and\s+\w+\s+)?"
     rf"(?:(?:of|in)\s+(?:the\s+)?(?:{_REGION_OF})?|{_REGION_OF})"
 )
 # "accepted in the State of Nevada and governed by the laws thereof": the law of the place named before
@@ -380,10 +398,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 # Term
 # --------------------------------------------------------------------------------------------
 
-_NUMBER = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|"
-    r"twenty[-\s]four|thirty|thirty[-\s]six|sixty)"
-)
+_NUMBER = rf"(?:\d+|{COUNT_WORDS})"
 _DURATION = re.compile(
     rf"(?i)\b{_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(?:calendar\s+)?(?:year|month|week|day)s?\b"
 )
@@ -392,11 +407,15 @@ _TERM_SUBJECT = re.compile(
     r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
     r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
     r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
-    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s)"
+    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
+    r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
+    r"the\s+[\"“]term[\"”]\s+means)"
 )
 _TERM_VERB = re.compile(
     r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
-    r"continue|in\s+effect|be\s+in\s+force|last|term|survive|no\s+further\s+force|end|cease|govern)\w*"
+    r"continue|in\s+effect|be\s+in\s+force|(?:be|become|remain)\s+effective|last|term|survive|no\s+further\s+force|"
+    r"end|cease|govern)\w*"
 )
 _FROM_START = re.compile(
     r"(?i)^[\s,]*(?:from|after|following|of|commencing\s+on|beginning\s+on)\s+(?:and\s+after\s+)?"
@@ -450,17 +469,11 @@ def find_term(ctx: Context, spec: FieldSpec) -> list[Proposal]:
 # Renewal: how long each renewal runs, and the notice that stops the next one
 # --------------------------------------------------------------------------------------------
 
-# numbers contracts spell out before their digits or alone ("ninety (90) days", "sixty days")
-_COUNTS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "a": 1, "an": 1,
-}
 # a period as contracts print it: "ninety (90) calendar days", "one-year", "30 days", "one further
 # year" (a word between the number and its unit), "annually", "from year to year"
 _PERIOD = re.compile(
     r"(?i)(?:\b[a-z]+(?:-[a-z]+)?\s*\(\s*(?P<paren>\d+)\s*\)|\b(?P<digits>\d+)|\b(?P<word>"
-    + "|".join(sorted((w for w in _COUNTS if len(w) > 2), key=len, reverse=True))
+    + COUNT_WORDS
     + r"))\s*[-\s]?(?:(?:further|additional|successive|consecutive|more)\s+)?(?:calendar\s+|business\s+)?"
     r"(?P<unit>year|month|week|day)s?\b"
     r"|\b(?P<every>annually|(?:from\s+)?year[-\s]+to[-\s]+year|(?:from\s+)?month[-\s]+to[-\s]+month)\b"
@@ -501,7 +514,7 @@ def _length(m: re.Match[str]) -> str | None:
     """A ``_PERIOD`` as a term: "ninety (90) days" -> "90 days", "annually" -> "1 years"."""
     if m.group("every"):
         return "1 months" if "month" in m.group("every").lower() else "1 years"
-    n = int(m.group("paren") or m.group("digits") or _COUNTS[m.group("word").lower()])
+    n = int(m.group("paren") or m.group("digits")) if m.group("paren") or m.group("digits") else count_in_words(m.group("word"))
     return f"{n} {m.group('unit').lower()}s" if n else None
 
 
@@ -749,11 +762,11 @@ _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
 )
-# Words join on a line, across "&", or across a line break (names wrap; addresses start with digits,
+# Words join on a line, across "&" (on either side of a line break), or across a line break (names wrap; addresses start with digits,
 # so a number joins only on the line, short and before a word: "Back 2 Basics Ltd.", "Pier 9 Imports").
 _JOIN = (
     rf"(?:[ \t]*\n[ \t]*(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]+(?:{_CONNECTOR}[ \t]+)*(?![0-9](?!\d?[ \t]+[A-Z][a-z]))"
-    rf"|[ \t]*&[ \t\n]*)"
+    rf"|[ \t]*\n?[ \t]*&[ \t\n]*)"
 )
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN})*(?:[ \t]*,?\s*{_LEGAL})*"
 
@@ -768,9 +781,12 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
-# "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)".
-_GROUP = r"(?:[ \t]*,?\s*(?:and|together\s+with|including)\s+(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
-_MENTION = re.compile(rf"(?P<name>{_NAME})(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
+# "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)", "Acme, Inc, its
+# subsidiary or its affiliate (together, the "Company")".
+_GROUP = r"(?:[ \t]*,?\s*(?:(?:and|together\s+with|including)\s+)?(?:its|their)\s+[^().;:\"“”]{0,80}?(?=\s*\())?"
+# "Acme Inc. and/or assigns, a Nevada corporation"
+_ASSIGNS = r"(?:[ \t]*,?\s*and/or\s+(?:its\s+)?(?:permitted\s+)?(?:successors\s+and\s+)?assigns)?"
+_MENTION = re.compile(rf"(?P<name>{_NAME}){_ASSIGNS}(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 # a described party's defined term after its description and address, before the next name
 _TERM_AFTER = re.compile(r"""(?:(?!\band\s+[A-Z"“])[^();])*\((?P<paren>[^()]{1,160})\)""")
 _LISTED = re.compile(
@@ -799,7 +815,7 @@ _BREAK_WORD = re.compile(
     r"such|said|undersigned|hereto|is|or|at|will|shall|may|no|not|be|are|from|upon|without|unless|if|when|"
     r"which|who|herein|hereby|ex-[\d.]+|\d*[.()][\d.()]*|\d{3,}|\w+\.htm|\w+\.txt|corporate|letterhead|dex\w+|"
     r"release|settlement|amendment|addendum|waiver|"  # the document's kind, in titles above the name
-    r"address|signature|notices?)$"  # and form furniture: "COMPANY ADDRESS"
+    r"address|signature|notices?|contents)$"  # and form furniture: "COMPANY ADDRESS", "TABLE OF CONTENTS"
 )
 # Words that alone are a role, not a name ("the Company", "Employee").
 # Break words that also sit inside names ("Boston Private Bank", "Mutual Benefit Co."): they break
@@ -819,7 +835,8 @@ _LABEL_LEAD = re.compile(
 )
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|dr|miss)\.?\s+")
 _DEGREE = re.compile(r"(?i),?\s*(?:M\.\s?D|Ph\.\s?D|Esq|J\.\s?D)\.?$")
-_ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.")  # whole words: "Inc.", "J.", "U.S."
+# whole words: "Inc.", "J.", "U.S.", and an OCR gap's lone "." ("Lone Star U.S . Acquisitions")
+_ABBREVIATION = re.compile(rf"(?i){_LEGAL}|[A-Z]\.|\w*\.\w+\.?|\w{{1,3}}\.|\.")
 _CONNECTORS_AT_EDGE = re.compile(r"(?i)(?:(?:of|and|for|de|\d+\.?)\s+)+")  # and numbers: "EXHIBIT 10 Acme Inc.", "1. Acme Inc."
 
 
@@ -880,6 +897,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end - start >= 2 else None
 
 
+# a signature block's line under the name that describes it: "ACME INC.\nA Nevada corporation"
+_DESCRIPTION_LINE = re.compile(r"(?i)\s+an?\s+(?:[\w.\-]+\s+){0,5}?(?:corporation|company|partnership)$")
+
+
 def _clean_name(raw: str) -> str:
     """The name as one line: hyphenated breaks joined, OCR gaps closed, titles and degrees dropped."""
     s = re.sub(r"-\s*\n\s*", "-", raw)
@@ -890,6 +911,8 @@ def _clean_name(raw: str) -> str:
         s = s[: doubled.end(1)]  # a suffix typed twice: "Acme, Inc. Inc."
     if twice := re.fullmatch(r"(.{4,}?)\s+\1", s):
         s = twice.group(1)  # a whole name printed twice (two columns read as one line)
+    s = _DESCRIPTION_LINE.sub("", s)
+    s = re.sub(r"['’]s$", "", s)  # a possessive: "J.F. Lehman & Company's consideration"
     s = _TITLE.sub("", s).strip(" ,;:")
     s = _LABEL_LEAD.sub("", s)
     while _DEGREE.search(s):
@@ -916,7 +939,7 @@ def _plausible(name: str, kinds: set[str]) -> bool:
         return False
     if all(_ROLE_WORD.match(w.strip(",.")) or _BREAK_WORD.match(w.strip(",.")) for w in words):
         return False
-    if re.search(r"(?i)\b(?:agreement|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
+    if re.search(r"(?i)\b(?:agreements?|exhibit|section|information|material|whereas|board|directors?|officer)\b", name):
         return False
     if re.search(r"\bAct$", name):
         return False  # a statute: "with the Americans with Disabilities Act"
@@ -1243,9 +1266,19 @@ def _same_person(a: str, b: str) -> bool:
     return len(wa) > 1 and len(wb) > 1 and wa[0] == wb[0] and wa[-1] == wb[-1]
 
 
+def _shortened(a: str, b: str) -> bool:
+    """One name the other with words left out between its first and last ("BIRCH FIRST
+    INVESTMENTS" signing for "BIRCH FIRST GLOBAL INVESTMENTS")."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    if len(short) < 2 or len(short) == len(long) or (short[0], short[-1]) != (long[0], long[-1]):
+        return False
+    rest = iter(long)
+    return all(w in rest for w in short)  # in order
+
+
 def _merge(parties: list[_Party], new: _Party) -> bool:
-    """Fold ``new`` into the party it names: same key, one name a prefix of the other, a
-    near-identical spelling, the other's defined term ("Acme" for "Acme Holdings, Inc."), or the
+    """Fold ``new`` into the party it names: same key, one name a prefix or a shortening of the
+    other, a near-identical spelling, the other's defined term ("Acme" for "Acme Holdings, Inc."), or the
     same person. False when it names none of them (the caller decides whether to add it)."""
     for p in parties:
         same = (
@@ -1253,6 +1286,7 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
             or p.key.startswith(new.key + " ")
             or new.key.startswith(p.key + " ")
             or fuzz.ratio(p.key, new.key) >= 92
+            or _shortened(p.key, new.key)
             or new.key in {_name_key(a) for a in p.aliases}
             or p.key in {_name_key(a) for a in new.aliases}
             or _same_person(p.value, new.value)
@@ -1273,11 +1307,13 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 # Expiration
 # --------------------------------------------------------------------------------------------
 
-# "shall expire on", "terminating on", "shall end as of", "through", "until", "to" (a period
-# "November 1, 2014 to October 31, 2017"), "concluding", "up to and including"
+# "shall expire on", "terminating on", "shall end as of", "Contract end:", "through", "until", "concluding",
+# "up to and including", and "to" after a date (a period "November 1, 2014 to October 31,
+# 2017"): a lone "to" is no end ("on or prior to December 1, 2022" is a deadline)
 _ENDS = re.compile(
-    r"(?i)\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
-    r"until|through|thru|to|up\s+to\s+and\s+including)\b[\s,]*(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
+    r"(?i)(?:\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
+    r"until|through|thru|up\s+to\s+and\s+including)|(?<=\d)[\s,]+to)\b[\s,:]*"
+    r"(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
 )
 _PERIOD_WORDS = re.compile(r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*)\b")
 

@@ -160,12 +160,11 @@ def _line_words(ctx: Context) -> list[set[str]]:
 
 
 def _row_amounts(ctx: Context, words: frozenset[str]) -> list[Decimal]:
-    """Amounts on the rows of lines labelled with any of ``words``."""
-    found = []
-    for line, said in zip(ctx.lines, _line_words(ctx)):
-        if said & words:
-            found += [v for ln in ctx.layout.row_of(line).lines for _, v in amounts(ln.text)]
-    return found
+    """The document's amounts on the rows of lines labelled with any of ``words``: read with
+    the document's decimal mark, so a line's lone "$3.459" stays no amount here too."""
+    rows = {line.row for line, said in zip(ctx.lines, _line_words(ctx)) if said & words}
+    found, _ = _document_amounts(ctx)
+    return [v for m, v in found if ctx.line_at(m.start("num")).row in rows]
 
 
 def _paid(ctx: Context) -> set[Decimal]:

@@ -141,3 +141,39 @@ def test_a_date_in_a_word_ocr_was_unsure_of_decides_no_date_order() -> None:
 
     assert document_order(read(0.95)) is True  # read sure, it is what the page says
     assert document_order(read(0.52)) is None  # undecided: "04/06/2018" reads day first
+
+
+def test_a_blank_three_times_the_usual_between_letters_is_a_space() -> None:
+    """The recogniser's character centres are rough: where it dropped a space ("53300KualaLumpur")
+    they may stand evenly apart, while the ink shows a blank three times the usual one between
+    the box's letters (narrower than WIDE_GAP): the word is cut there."""
+    import numpy as np
+
+    from pipeline.parsers.image import WIDE_GAP, _segment_words
+
+    grey = np.full((40, 120), 255, dtype=np.uint8)
+    lefts = [10, 22, 34, 46, 63, 75, 87, 99]  # letters 10 px wide, 2 px apart; 7 between D and E
+    for x in lefts:
+        grey[10:30, x : x + 10] = 0
+    assert 7 < WIDE_GAP * 20  # the blank alone is no space by WIDE_GAP
+    centres = np.linspace(15, 104, len(lefts))  # evenly apart, as the recogniser may place them
+    boxes = [[[c - 5, 10], [c + 5, 10], [c + 5, 30], [c - 5, 30]] for c in centres]
+    quad = np.float32([[0, 0], [120, 0], [120, 40], [0, 40]])
+    words = _segment_words(grey, quad, "ABCDEFGH", 0.99, list("ABCDEFGH"), boxes, [0.99] * 8)
+    assert [w.text for w in words] == ["ABCD", "EFGH"]
+    assert words[0].bbox[2] <= 56 and words[1].bbox[0] >= 63  # each word's box is its ink
+    # beside a narrow letter (or a "1" among digits) such a blank is the glyph's own: "Petaling", "53100"
+    words = _segment_words(grey, quad, "ABClEFGH", 0.99, list("ABClEFGH"), boxes, [0.99] * 8)
+    assert [w.text for w in words] == ["ABClEFGH"]
+
+
+def test_a_box_over_or_under_a_lines_words_is_a_line_of_its_own() -> None:
+    """On a skewed scan a line's box overlaps the next line's by half its height: joined, the
+    two lines' words were interleaved ("No.1, Jalan(GST Permas Reg 10/5, ...")."""
+    from pipeline.parsers.image import OcrWord, _group_lines
+
+    above = [OcrWord("(GST", (100, 0, 160, 40), 0.99), OcrWord("Reg", (170, 2, 220, 42), 0.99)]
+    below = [OcrWord("No.1,", (0, 20, 90, 60), 0.99), OcrWord("Jalan", (110, 21, 180, 61), 0.99), OcrWord("Permas", (200, 22, 300, 62), 0.99)]
+    beside = [OcrWord("10/5,", (320, 24, 380, 64), 0.99)]  # the same line's next box, right of it
+    lines = _group_lines([below, above, beside])
+    assert [[w.text for w in line] for line in lines] == [["(GST", "Reg"], ["No.1,", "Jalan", "Permas", "10/5,"]]

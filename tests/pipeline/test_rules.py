@@ -382,6 +382,15 @@ def test_cash_less_change_confirms_the_total():
     assert {c.signals["paid"] for c in extract(plain(card), "receipt")["total"]} == {0.5}
 
 
+def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
+    """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
+    a volume and a unit price, no money tendered: read alone, that line had made 10,612 and
+    3,459 tendered, which contradicted the real total."""
+    text = "PUMP 04 REGULAR\nPAID 10.612 GAL @ $3.459\nFUEL SALE $36.71\nTOTAL $36.71\nCHANGE DUE $0.00\n"
+    found = {c.value: c for c in extract(plain(text), "receipt")["total"]}
+    assert found["36.71"].signals["paid"] == 0.5  # nothing tendered is printed: nothing said
+
+
 def test_total_ignores_the_tax_summary_and_larger_but_qualified_totals():
     """"TOTAL PAYABLE" after returns is smaller than "TOTAL 6% SUPPLIES" printed above it,
     and the tax summary table below repeats a "TOTAL" of its own: neither wins."""

@@ -46,6 +46,9 @@ def test_currency_and_term():
     assert parse_currency("€") == "EUR" and parse_currency("usd") == "USD" and parse_currency("RM") == "MYR"
     assert parse_currency("XYZ") is None
     assert parse_term("three (3) years") == "3 years" and parse_term("for 18 months") == "18 months"
+    # counts spelled in two words, and the digits in brackets where both are printed
+    assert parse_term("twenty four (24)\nmonths") == "24 months" and parse_term("forty-five days") == "45 days"
+    assert parse_term("twelve (12) calendar months") == "12 months" and parse_term("seventeen years") == "17 years"
 
 
 def test_schemas_normalise_and_reject_bad_values():
@@ -183,5 +186,25 @@ def test_a_titled_schema_file_is_found_by_its_file_name_too(tmp_path, monkeypatc
     try:
         assert reg.get_schema("hotel_folio") is reg.get_schema("hotel_bill")
         assert "hotel_folio" not in reg.registry()
+    finally:
+        reg.registry.cache_clear()
+
+
+def test_fields_named_like_a_types_own_facts_stay_fields(tmp_path, monkeypatch, recwarn):
+    """A user's "title", "source", "version", "cues" or "checks" is a field like any other:
+    no warning, its value validated, and the type's own title and cue packs untouched."""
+    names = ["title", "source", "version", "keywords", "cues", "checks"]
+    (tmp_path / "card.json").write_text(json.dumps({
+        "title": "Person card", "type": "object", "properties": {n: {"type": "string"} for n in names},
+    }))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        model = reg.get_schema("person_card")
+        assert not [w for w in recwarn if "shadows" in str(w.message)]
+        assert model.title == "Person card" and model.cues == [] and model.checks == []
+        assert sorted(s.name for s in reg.field_specs(model)) == sorted(names)
+        doc = model.model_validate({"title": "Head of Finance", "source": "LinkedIn"})
+        assert (doc.title, doc.source) == ("Head of Finance", "LinkedIn")
     finally:
         reg.registry.cache_clear()

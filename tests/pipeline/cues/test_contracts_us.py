@@ -96,12 +96,28 @@ def test_jurisdiction_from_governing_law_clause():
         ("This Manual is governed by the applicable regulations of the Republic of Colombia.", "Colombia"),
         ("This Agreement is accepted in the State of Nevada and shall be governed by the laws thereof.", "Nevada"),
         ("The laws of the province of Ontario, Canada, govern this AGREEMENT.", "Ontario"),
+        ("This Agreement shall be governed by the laws (other than the conflict of laws rules) of the United "
+         "States and the State of Indiana.", "Indiana"),
+        # as contracts print it, not in ISO's sorting order ("Virgin Islands, British")
+        ("This Agreement is governed by the laws of the British Virgin Islands.", "British Virgin Islands"),
     ],
 )
 def test_jurisdiction_canonical_names(sentence, value):
     text, found = proposals("jurisdiction", sentence)
     assert found[0].value == value
     assert evidence(text, found[0]).lower().replace("the ", "") == value.lower()
+
+
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("The parties agree that this Agreement shall be construed in accordance with English law.", "England and Wales"),
+        ("This Agreement will be governed by PRC Laws.", "China"),
+        ("This Agreement is governed by Swiss law.", "Switzerland"),
+    ],
+)
+def test_a_legal_system_named_by_its_adjective(sentence, value):
+    assert proposals("jurisdiction", sentence)[1][0].value == value
 
 
 def test_incorporation_is_not_governing_law():
@@ -165,6 +181,14 @@ def test_termination_later_in_the_sentence_does_not_hide_the_term():
         ("This Agreement shall expire on the earlier of (i) eighteen months from the date hereof or (ii) "
          "the date of consummation of a transaction.", "18 months"),
         ("This Agreement shall cease to be effective two years after the date hereof.", "2 years"),
+        ("4. Term. This Agreement shall be effective from and after the Effective Date for two (2) years or "
+         "until its earlier termination by either Party.", "2 years"),
+        ("19. Except as may otherwise be provided herein, the restrictions and covenants set forth herein shall "
+         "terminate upon the expiration of a period of two years from the date hereof.", "2 years"),
+        ("12. The restrictions and covenants set forth herein shall terminate and be of no further force or "
+         "effect upon the two-year anniversary of this Agreement.", "2 years"),
+        ('c. The "Term" means the period of time beginning on the Effective Date and ending on the later of '
+         "(i) two years after the Effective Date or (ii) one year following the end of service.", "2 years"),
         ("Each party will continue to be bound by its obligations of confidentiality hereunder for a period "
          "of one (1) year from the date hereof.", "1 years"),
     ],
@@ -274,6 +298,55 @@ def test_signature_blocks_add_nobody_beside_two_named_parties():
     assert values == ["Acme Widgets, Inc.", "John Q. Smith"]
 
 
+def test_a_place_of_incorporation_and_a_signature_blocks_short_form_are_no_further_parties():
+    """The territory a party is incorporated in is no party, in ISO's order ("Virgin Islands,
+    U.S.") or as contracts print it; "and/or assigns" ends the second name; a signature block's
+    shortened name with its description line is the party the preamble named."""
+    text = (
+        'This Agreement is entered into this 8th day of May 2014, by and between BIRCH FIRST GLOBAL '
+        "INVESTMENTS INC., a corporation incorporated in the U.S. Virgin Islands, with its main place of "
+        'business located 9100 Havensight, St. Thomas, VI 00802 (referred to as "Company") and MOUNT KNOWLEDGE HOLDINGS INC. '
+        'and/or assigns, a corporation incorporated in the State of Nevada (referred to as "MA").\n'
+        "1. Services. MA markets the Technology.\n"
+        "IN WITNESS WHEREOF the parties sign.\nBIRCH FIRST INVESTMENTS INC.\nA US Virgin Islands corporation\n"
+        "By: /s/ Ann Roe\n"
+    )
+    values = [p.value for p in proposals("party", text)[1]]
+    assert values == ["BIRCH FIRST GLOBAL INVESTMENTS INC.", "MOUNT KNOWLEDGE HOLDINGS INC."]
+
+
+@pytest.mark.parametrize(
+    "preamble, names",
+    [
+        # an OCR gap before an abbreviation's dot ends no name
+        ('This Agreement is dated as of March 24, 2007 by and between Lone Star U.S . Acquisitions, LLC (the\n'
+         '"Receiving Party") and Accredited Home Lenders Holding Co. (the "Company").',
+         ["Lone Star U.S. Acquisitions, LLC", "Accredited Home Lenders Holding Co."]),
+        # "&" opening the name's second line
+        ('This Agreement is made by and between North American Galvanizing\n& Coating, Inc. ("North American") '
+         'and AZZ incorporated ("AZZ").', ["North American Galvanizing & Coating, Inc.", "AZZ incorporated"]),
+        # a possessive is no part of the name
+        ("Dear Mr. Michaud:\nIn connection with J.F. Lehman & Company's (\"you\" or \"JFL\") consideration of a "
+         'possible acquisition of OP-TECH Environmental Services, Inc. (the "Company"), you agree as follows.',
+         ["J.F. Lehman & Company", "OP-TECH Environmental Services, Inc."]),
+    ],
+)
+def test_names_across_ocr_gaps_line_breaks_and_possessives(preamble, names):
+    assert sorted(p.value for p in proposals("party", preamble)[1]) == sorted(names)
+
+
+def test_headings_are_no_parties():
+    """A table of contents continued on its next page, and a schedule of other agreements,
+    each followed by a bracketed note that reads like a defined term."""
+    text = (
+        "This Agreement is made between Palm, Inc., a Delaware corporation (\"Palm\"), and PalmSource, Inc., "
+        "a Delaware corporation (\"PalmSource\").\n6.5\nRESOLUTION BY PALMSOURCE COMMITTEE\n7\n-i-\n"
+        "TABLE OF CONTENTS\n(Continued)\nPage\nARTICLE 7 MISCELLANEOUS PROVISIONS\n"
+        "Employee Name:\nSchedule of Restrictive Agreements\n(If none, insert \"NONE\")\n"
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Palm, Inc.", "PalmSource, Inc."]
+
+
 def test_a_person_signing_merges_with_the_preamble_name():
     found = proposals("party", PREAMBLE + "/s/ JOHN SMITH\nJOHN SMITH\n")[1]
     assert [p.value for p in found] == ["Acme Widgets, Inc.", "John Q. Smith"]  # the preamble's spelling
@@ -285,6 +358,11 @@ def test_party_with_its_group_before_the_defined_term():
         'affiliates (collectively, the "Company"), you agree as follows:\n1. Secrecy.\n'
     )
     assert [p.value for p in proposals("party", text)[1]] == ["Delta Widgets, Inc."]
+    text = (
+        "As an employee of ALCiS Health, Inc, its subsidiary or its affiliate (together, the \u201cCompany\u201d), "
+        "I agree to the following:\n1. Secrecy.\n"
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["ALCiS Health, Inc"]
 
 
 @pytest.mark.parametrize(
@@ -509,6 +587,11 @@ def test_an_agreement_date_field_is_read_from_the_agreements_own_phrasing():
         ("The term of this Agreement shall expire on December 31, 2028.", "2028-12-31"),
         ("TERM: November 01, 2014 to October 31, 2017", "2017-10-31"),
         ("the initial term of this Agreement is the Effective Date through March 15, 2022.", "2022-03-15"),
+        ("2.1 Contract start: 04-01-06\n2.2 Contract end: 04-01-08", "2008-04-01"),
+        # a deadline "prior to" a date is no end of the term, however often it is printed
+        ("The term of this Agreement shall expire on December 31, 2028. Either party may terminate this "
+         "Agreement if on or prior to December 1, 2022 it gives notice, or if on or prior to December 1, 2022 "
+         "fewer sales are made.", "2028-12-31"),
     ],
 )
 def test_an_expiration_date_the_contract_states(clause, value):
@@ -520,6 +603,9 @@ def test_an_expiration_date_from_the_agreements_date_and_its_term_is_derived_and
     text = PREAMBLE + "This Agreement shall remain in effect for a period of five (5) years from the Effective Date.\n"
     found = _best(_contract_schema(), "expiration_date", text)
     assert (found.value, found.signals["derived"]) == ("2020-03-03", 1.0)
+    # a count spelled in two words is the whole count ("twenty four (24)", not four)
+    text = PREAMBLE + "This Agreement shall remain in effect for a period of twenty four (24)\nmonths from the date hereof.\n"
+    assert _best(_contract_schema(), "expiration_date", text).value == "2017-03-03"
     assert found.signals["match"] < 0.5  # two printed values combined: never as strong as a stated date
 
     # no end date and no term: nothing, rather than the agreement's own date

@@ -114,3 +114,31 @@ def test_street_lines_without_a_street_word():
     lines = ["TOAST BOX", "Raffles City Shopping Centre #B1-21", "252 North Bridge Road, Singapore 179103",
              "Kaya Toast Set S$6.20", "Grand Total S$6.20"]
     assert address(lines) == "Raffles City Shopping Centre #B1-21 252 North Bridge Road, Singapore 179103"
+
+
+def test_a_street_word_or_region_ocr_misread_is_written_as_the_word():
+    """RapidOCR read "TAMAN" as "TANAN" (at 0.46): the value is written as the cue packs' street
+    word, one letter off, where OCR was unsure of the word; its evidence stays as printed.
+    A word OCR was sure of, or a text layer's, is left as read."""
+    from tests.pipeline.test_rules import boxed
+
+    lines = ["KEDAI MAJU SDN BHD", "LOT 2811, JALAN ANGSA,", "TANAN BERKELEY", "41150 KLANG, SELANGAR", "TOTAL 5.00"]
+    document = boxed("\n".join(lines))
+    assert address(lines) == "LOT 2811, JALAN ANGSA, TANAN BERKELEY 41150 KLANG, SELANGAR"  # no OCR: as printed
+    words = [w.model_copy(update={"confidence": 0.46 if w.text in ("TANAN", "SELANGAR") else 0.99}) for w in document.pages[0].words]
+    scanned = document.model_copy(update={"pages": [document.pages[0].model_copy(update={"words": words, "ocr": True})]})
+    found = extract(scanned, "receipt")["address"][0]
+    assert found.value == "LOT 2811, JALAN ANGSA, TAMAN BERKELEY 41150 KLANG, SELANGOR"
+    assert "TANAN" in found.raw
+
+
+def test_a_region_ocr_misread_still_carries_the_address_to_its_line():
+    """"SELANGAR DE" (at 0.58) is scored as the region it is, so the block goes on to it."""
+    from tests.pipeline.test_rules import boxed
+
+    lines = ["FIRST CITY PARKING SDN BHD", "A-09-10 PRIMA AVENUE", "THE TUBE, 1/39, DATARAN PRIMA", "47301 PETALING JAYA",
+             "SELANGAR DE", "TEL : 03-7887 2622", "TOTAL RM5.00"]
+    document = boxed("\n".join(lines))
+    words = [w.model_copy(update={"confidence": 0.58 if w.text == "SELANGAR" else 0.99}) for w in document.pages[0].words]
+    scanned = document.model_copy(update={"pages": [document.pages[0].model_copy(update={"words": words, "ocr": True})]})
+    assert extract(scanned, "receipt")["address"][0].value == "A-09-10 PRIMA AVENUE THE TUBE, 1/39, DATARAN PRIMA 47301 PETALING JAYA SELANGOR DE"
