@@ -38,14 +38,23 @@ def _continues(ctx: Context, lk: Look, scores: list[float], first: int, prev: in
     name) followed by one that has; a line with contact details after its address part ends
     the block."""
     line, above = ctx.lines[k], ctx.lines[prev]
-    if line.page != ctx.lines[first].page or names_party(lk, line) or not address_end(lk, line.text):
+    if line.page != ctx.lines[first].page or names_party(lk, line) or not address_end(lk, line.text) or _prose(line.text):
         return False
+    if _ITEM.match(line.text):
+        return False  # "3. Premises: ...": a numbered item of its own
     if address_end(lk, above.text) < len(above.text):
         return False
     if scores[k] >= 0.3:
         return True
     nxt = _under(ctx, k)
     return nxt is not None and scores[nxt] >= 0.3 and name_score(lk, line.text) >= 0.6
+
+
+def _prose(text: str) -> bool:
+    """A sentence, not an address line: five words or more in lower case ("This summary forms
+    part of the Lease Agreement dated June 20, 2026 ..."); an address has a few at most ("rue de
+    la Paix")."""
+    return len(re.findall(r"(?<![\w'-])[a-z]{2,}(?![\w'-])", text)) >= 5
 
 
 def _tail(ctx: Context, lk: Look, block: list[int]) -> list[int]:
@@ -75,7 +84,12 @@ def _after_label(spec: FieldSpec, text: str) -> int:
     m = re.match(r"\s*(?:[^\W\d_]+\s+){0,2}([^\W\d_]{3,})\.?\s*:\s*", text)
     if m and any(a.casefold().startswith(m.group(1).casefold()) for a in spec.aliases):
         return m.end()
-    return 0
+    item = _ITEM.match(text)  # a numbered item's label ("1. Landlord:") is no part of it
+    return item.end() if item else 0
+
+
+# a numbered item's label: "3. Premises:", "(2) Tenant(s):"
+_ITEM = re.compile(r"\s*\(?\d{1,2}[.)]\s+[^\W\d_][^:\d]{0,30}:\s*")
 
 
 def _address_shape(lk: Look, first: str, last: str) -> float:
@@ -127,7 +141,7 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     out = []
     taken: set[int] = set()
     for i in range(len(ctx.lines)):
-        if i in taken or not opens(ctx, lk, scores, i):
+        if i in taken or not opens(ctx, lk, scores, i) or _prose(ctx.lines[i].text):
             continue
         block = [i]
         while len(block) < 6 and (k := _under(ctx, block[-1])) is not None and _continues(ctx, lk, scores, i, block[-1], k):

@@ -630,3 +630,17 @@ def test_a_number_named_by_its_noun_and_a_colon_where_the_colon_is_printed():
     model = model_from_json_schema({"title": "Folio", "properties": {"room_number": {"type": "string"}}})
     assert extract(plain("Guest: Mr. Daniel Okafor\nRoom: 512"), model)["room_number"][0].value == "512"
     assert "room_number" not in extract(plain("Room 512 was cleaned daily"), model)
+
+
+def test_a_sentence_and_a_list_of_numbered_items_are_no_address_block():
+    """A summary's opening sentence (a date and commas in it) opens no address, and numbered
+    items ("1. Landlord: ...", "3. Premises: ...") are one address each at most, without their labels."""
+    text = ("This summary forms part of the Lease Agreement dated June 20, 2026 between the parties below.\n"
+            "1. Landlord:   Maple Crest Properties LLC, 500 Elm Street, Suite 210, Columbus, OH 43215\n"
+            "2. Tenant(s):  Jordan Ellis and Maria Ellis\n"
+            "3. Premises:   1184 Brookside Avenue, Apt 3B, Columbus, OH 43209\n"
+            "4. Lease Term: Twelve (12) months")
+    model = model_from_json_schema({"title": "Lease", "properties": {"property_address": {"type": "string"}}})
+    values = [c.value for c in extract(plain(text), model)["property_address"]]
+    assert "1184 Brookside Avenue, Apt 3B, Columbus, OH 43209" in values
+    assert not any("summary" in v or "Premises" in v for v in values)
