@@ -12,7 +12,7 @@ from pipeline.extractors.layout import norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.organization import party_roles
 from pipeline.kinds.lines import (
-    POSTCODE, Look, address_end, address_score, line_rel, look, name_score, names_party, opens, street_words,
+    POSTCODE, legal_form, Look, address_end, address_score, line_rel, look, name_score, names_party, opens, street_words,
 )
 from pipeline.schemas import FieldSpec
 from schemas.types import Address, clean_text
@@ -88,6 +88,16 @@ def _after_label(spec: FieldSpec, text: str) -> int:
     return item.end() if item else 0
 
 
+def _after_name(lk: Look, line) -> int:
+    """Where the address starts on a line that opens with a company's name and a comma ("Maple
+    Crest Properties LLC, 500 Elm Street"): after them; the name is the party's, not its address."""
+    form = legal_form(lk, line)
+    if form is None:
+        return line.start
+    comma = re.match(r"\s*,\s*", line.text[form[1] :])
+    return line.start + form[1] + comma.end() if comma and re.search(r"\d", line.text[form[1] :]) else line.start
+
+
 # a numbered item's label: "3. Premises:", "(2) Tenant(s):"
 _ITEM = re.compile(r"\s*\(?\d{1,2}[.)]\s+[^\W\d_][^:\d]{0,30}:\s*")
 
@@ -152,7 +162,7 @@ def find_addresses(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         taken.update(block)
         lines = [ctx.lines[k] for k in block]
         spans = [(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + address_end(lk, ln.text)) for ln in lines]
-        spans[0] = (max(spans[0][0], lines[0].start + _after_label(spec, lines[0].text)), spans[0][1])
+        spans[0] = (max(spans[0][0], lines[0].start + _after_label(spec, lines[0].text), _after_name(lk, lines[0])), spans[0][1])
         raw = " ".join(ctx.text[s:e] for s, e in spans)
         if re.search(r"[^\W\d_]{2}", raw):  # numbers alone ("10256") are no address
             cues = sum(scores[k] for k in block)

@@ -644,3 +644,4 @@ def test_a_sentence_and_a_list_of_numbered_items_are_no_address_block():
     values = [c.value for c in extract(plain(text), model)["property_address"]]
     assert "1184 Brookside Avenue, Apt 3B, Columbus, OH 43209" in values
     assert not any("summary" in v or "Premises" in v for v in values)
+    assert "500 Elm Street, Suite 210, Columbus, OH 43215" in values  # the landlord's name is no part of its address
