@@ -140,12 +140,16 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     date has none, and its issue date is no answer."""
     document = _order(ctx)
     own = _own_date(ctx, spec)
+    side = _range_side(spec)
+    ends = _range_ends(ctx, spec, side) if side is not None else {}
     out = []
     for m in _DATE.finditer(ctx.text):
         value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
         if value is None:
             continue
         link = link_label(ctx, spec, m.start(), m.end())
+        if m.start() in ends and link.match < ends[m.start()]:
+            link = LabelLink(ends[m.start()], 1.0, True)  # the start or end of a printed range
         if own and link.match < DATELINE and _dateline(ctx, m.start(), m.end()):
             link = LabelLink(DATELINE, 1.0)
         if not own and not link.own:
@@ -165,6 +169,39 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         )
     return out
 
+
+
+RANGE_MATCH = 0.6  # label strength of a range's first or last date for a start or end field
+# what a range of dates prints between its two: "03 Feb 2026 - 06 Feb 2026", "1 July to 30 June"
+_BETWEEN = re.compile(r"(?i)\s*(?:[-–—/]|to|until|till|through|thru)\s*")
+# names of a range's start and of its end ("check_in", "start_date"; "check_out", "end_date")
+_STARTS = frozenset("start starts starting begin begins beginning commencement arrival from".split())
+_ENDS = frozenset("end ends ending until till through departure expiry expiration to".split())
+
+
+def _range_side(spec: FieldSpec) -> int | None:
+    """0 for a field named for where a range starts, 1 for where it ends, else None."""
+    named = spelled(spec.name.rsplit(".", 1)[-1])
+    if named[-2:] == ["check", "in"] or set(named) & _STARTS:
+        return 0
+    if named[-2:] == ["check", "out"] or set(named) & _ENDS:
+        return 1
+    return None
+
+
+def _range_ends(ctx: Context, spec: FieldSpec, side: int) -> dict[int, float]:
+    """Where the dates that start (``side`` 0) or end (1) a printed range begin, with their
+    label strength: two dates on one line with only a dash, a slash or "to" between them
+    ("Stay: 03 Feb 2026 - 06 Feb 2026"); stronger where the words before the range share one
+    with the field's name ("Service period:" for "period_start")."""
+    found = list(_DATE.finditer(ctx.text))
+    named = set(spelled(spec.name.rsplit(".", 1)[-1])) - _STARTS - _ENDS - {"date", "check", "in", "out"}
+    out = {}
+    for a, b in zip(found, found[1:]):
+        if _BETWEEN.fullmatch(ctx.text[a.end() : b.start()]):
+            before = set(spelled(ctx.text[ctx.line_at(a.start()).start : a.start()]))
+            out[(a, b)[side].start()] = RANGE_MATCH + (0.2 if named & before else 0.0)
+    return out
 
 
 class DateKind(Kind):

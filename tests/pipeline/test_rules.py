@@ -645,3 +645,17 @@ def test_a_sentence_and_a_list_of_numbered_items_are_no_address_block():
     assert "1184 Brookside Avenue, Apt 3B, Columbus, OH 43209" in values
     assert not any("summary" in v or "Premises" in v for v in values)
     assert "500 Elm Street, Suite 210, Columbus, OH 43215" in values  # the landlord's name is no part of its address
+
+
+def test_a_printed_range_gives_its_first_date_to_a_start_and_its_last_to_an_end():
+    """"Stay: 03 Feb 2026 - 06 Feb 2026" is the stay's check-in and check-out, "Service period:
+    03/01/2026 - 03/31/2026" its start and end, though no field's label is printed; the
+    invoice's own date is neither."""
+    model = model_from_json_schema({"title": "Stay", "properties": {
+        "check_in": {"type": "string"}, "check_out": {"type": "string"},
+        "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+    }})
+    found = extract(plain("GRAND HOTEL\nInvoice date: 07 Feb 2026\nStay: 03 Feb 2026 - 06 Feb 2026\n"
+                          "Service period: 03/01/2026 - 03/31/2026"), model)
+    best = {name: max(found[name], key=strength).value for name in found}
+    assert best == {"check_in": "2026-02-03", "check_out": "2026-02-06", "period_start": "2026-03-01", "period_end": "2026-03-31"}
