@@ -23,7 +23,7 @@ def _plurals(words: frozenset[str]) -> frozenset[str]:
 
 # words that name a moment by what happens then; documents print them with "date" ("effective" is
 # printed "Effective Date")
-_MOMENTS = frozenset("effective commencement expiry expiration start end".split())
+_MOMENTS = frozenset("effective commencement expiry expiration start end arrival departure".split())
 
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
@@ -44,7 +44,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
             "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
-            "sender signatory beneficiary debtor creditor purchaser".split()
+            "sender signatory beneficiary debtor creditor purchaser hotel airline".split()
         )),
     ),
 )
@@ -116,10 +116,13 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
-    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"]) or (named[-1:] == ["at"] and len(named) > 1):
-        return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at": when something happens
+    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"], ["check", "in"], ["check", "out"]) or (named[-1:] == ["at"] and len(named) > 1):
+        return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at", "check_in": when something happens
     if named in (["from"], ["to"]) or (named[-1:] in (["by"], ["to"]) and len(named) == 2 and named[0] in _DEALINGS):
-        return "organization"  # "sold_by", "bill_to", a letter's "from": who did it, or to whom
+        # "sold_by", "bill_to", a letter's "from": who did it, or to whom; unless the description
+        # says what is meant ("ship_to": "Delivery address for the goods")
+        described = [kind for kind, vocabulary in _NAME_WORDS if set(_opening_phrase(prop.get("description", ""))) & vocabulary]
+        return described[0] if described else "organization"
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
     for kind, vocabulary in _NAME_WORDS:
@@ -133,7 +136,7 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
 
 # what a party does or has done to it: the party's field is named "<word>_by" or "<word>_to"
 _DEALINGS = frozenset(
-    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered prepared made payable paid sent".split()
+    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered deliver prepared made payable paid sent".split()
 )
 
 
@@ -204,7 +207,9 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # dropped like a type word only where what is left is a printed label: "total_price" is
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
-_ABBREVIATED = {"number": ("no", "nr")}
+# "#" and ":" stand for the word where that sign is printed after the words before it
+# ("Tracking #", "Room: 512"; see pipeline.extractors.finding.find_labelled_text)
+_ABBREVIATED = {"number": ("no", "nr", "#", ":"), "reference": ("ref",)}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
@@ -223,12 +228,18 @@ SAME_LABELS = (
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "date due", "payment due", "due by", "due on", "pay by"),
     ("quantity", "qty", "units"),
+    ("arrival", "arrival date", "date of arrival", "check in", "check in date", "checkin"),
+    ("departure", "departure date", "date of departure", "check out", "check out date", "checkout"),
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("sender", "from", "ship from", "sent by"),
+    ("ship to", "deliver to", "delivery address", "shipping address", "ship to address"),
+    ("quote number", "quote no", "quotation number", "quotation no", "estimate number", "estimate no", "offer number", "offer no"),
+    ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
@@ -294,7 +305,12 @@ def _printed(name: str) -> list[str]:
         if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)) and not set(named[:-1]) <= _QUALIFIERS:
             labels.append(rest)
         if len(named) > 1:
-            labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+            # a sign is printed against the word before it: "Tracking#", "Room:"
+            labels += [" ".join(named[:-1]) + short if short in "#:" else " ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        # "original_invoice_number" printed "Original Invoice: INV-20417"; two words at least
+        # before it, as one ("invoice") is a document's title as often as a label
+        if len(named) > 2 and named[-1] in ("number", "no", "id"):
+            labels.append(" ".join(named[:-1]))
         if named[-1] in _MOMENTS:
             labels.append(" ".join(named) + " date")
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
@@ -303,10 +319,23 @@ def _printed(name: str) -> list[str]:
         # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
         if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
             labels.append(" ".join(named[1:]))
-        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
-        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
+        # "consignee_address", "vendor_address", a "deliver_to" record's address: printed in the
+        # party's block, under its label
+        if len(named) > 1 and named[-1] == "address" and infer_kind("_".join(named[:-1]), {}) == "organization":
+            labels.append(" ".join(named[:-1]))
+        # "total_fare", "total_charges": the document's total, printed "Total"; not a total of
+        # what is counted or weighed ("total_weight", "total_units")
+        if len(named) == 2 and named[0] == "total" and named[1] not in _MEASURES | _QUALIFIERS | _TYPE_WORDS and named[1] not in _PRINTED:
+            labels.append("total")
+        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"; a
+        # "total_price" is no line's "Price"
+        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED and part not in _PRICE_WORDS:
             labels.append(part)
     return list(dict.fromkeys(labels))
+
+
+# what a document counts or weighs rather than charges
+_MEASURES = frozenset("weight weights quantity qty units items pieces packages parcels volume hours pages count".split())
 
 
 # words that open what follows a printed label and only says what it includes: "total_incl_tax",

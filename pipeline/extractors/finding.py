@@ -183,8 +183,8 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     row = ctx.layout.row_of(line)
     best = LabelLink(0.0, 0.0)
     for hit, covered, rivals in _linkable(ctx, spec):
-        if hit.line is line and hit.end <= start:
-            layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
+        if ctx.layout.one_printed_line(hit.line, line) and hit.end <= start:
+            layout, label_text, gap = 1.0, ctx.text[hit.line.start : start], ctx.text[hit.end : start]
         elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
             lead = ctx.text[line.start : start]
             layout, label_text = 0.9, ctx.text[hit.line.start : hit.line.end] + " " + lead
@@ -258,7 +258,7 @@ def left_of(a: Line, b: Line) -> bool:
     return a.bbox is not None and b.bbox is not None and a.bbox[0] < b.bbox[0]
 
 
-def _beside(ctx: Context, line: Line) -> Line | None:
+def line_beside(ctx: Context, line: Line) -> Line | None:
     """The nearest line to the right of ``line`` in its row (word boxes only)."""
     right = [ln for ln in ctx.layout.row_of(line).lines if ln.bbox and line.bbox and ln.bbox[0] > line.bbox[2]]
     return min(right, key=lambda ln: ln.bbox[0], default=None)
@@ -289,6 +289,7 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 # -- text after a label ------------------------------------------------------------------
 
 _SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
+_ASIDE = re.compile(r"^\s*\([^()]{1,20}\)(?=\s*[:#])")  # "Booking reference (PNR): QX7T9M": part of the label
 
 
 def find_labelled_text(
@@ -305,23 +306,34 @@ def find_labelled_text(
     ``pick`` finds (offsets in the text after the label), none where it finds none.
     ``hits``: the labels to read after (default: the field's own)."""
     out = []
-    for hit in ctx.labels(spec) if hits is None else hits:
+    own = ctx.labels(spec) if hits is None else hits
+    for hit in own:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
-        lead = _SEPARATOR.match(rest).end()
+        if hit.ratio < 1 and re.match(r"[-/\w]", rest):
+            continue  # a label read fuzzily into the value's own word ("Original Invoice: INV-20417")
+        if re.search(r"\w[#:]$", hit.alias) and not rest.lstrip().startswith(hit.alias[-1]):
+            continue  # "Tracking #", "Room:" are matched by their words; only with the sign printed are they labels
+        if any(covers(other, hit) and other.ratio == 1 for other in own):
+            continue  # "guest" inside "Guest Name": the longer label is read, not "Name : ..."
+        aside = _ASIDE.match(rest)
+        lead = (aside.end() if aside else 0) + _SEPARATOR.match(rest[aside.end() if aside else 0 :]).end()
         segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
         start, layout = hit.end + lead, 1.0
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
-            beside = _beside(ctx, line) if ":" in rest[:lead] else None
+            # or a value across a wide gap of the same printed line, as it was read before columns were parted
+            beside = line_beside(ctx, line)
+            beside = beside if beside is not None and (":" in rest[:lead] or ctx.layout.one_printed_line(line, beside)) else None
             # the first row below holding a line under it (another column's row may come between)
             below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
             segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
-            start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+            start = nxt.start + nxt.text.index(segment)
+            layout = (1.0 if ctx.layout.one_printed_line(line, nxt) else 0.9) if beside else 0.75
         if pick is not None:
             found = pick(segment)
             if found is None:
@@ -335,12 +347,14 @@ def find_labelled_text(
         if not segment or value is None:
             continue
         rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
+        # words run on from a label without a sign or a gap ("GUEST FOLIO") are a heading's, not a value
+        run_on = not word and pick is None and rest[:lead] == " " and segment[:1].isalpha()
         typed = 1.0
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
                 spans=[(start, start + len(segment))],
-                signals={"match": hit.ratio * (0.2 if rivals else 1.0), "typed": typed, "layout": layout},
+                signals={"match": hit.ratio * (0.2 if rivals else 1.0) * (0.5 if run_on else 1.0), "typed": typed, "layout": layout},
             )
         )
     return out

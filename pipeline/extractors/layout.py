@@ -96,18 +96,19 @@ class Layout:
                 start, end = page.start + m.start(), page.start + m.end()
                 if not m.group().strip():
                     continue
-                words = self.words_in(page, start, end)
-                lines.append(
-                    Line(
-                        index=len(lines),
-                        page=page.number,
-                        start=start,
-                        end=end,
-                        text=m.group(),
-                        bbox=union([w.bbox for w in words if w.bbox]),
-                        words=words,
+                for words in _columns(self.words_in(page, start, end)):
+                    s, e = (max(words[0].start, start), min(words[-1].end, end)) if words else (start, end)
+                    lines.append(
+                        Line(
+                            index=len(lines),
+                            page=page.number,
+                            start=s,
+                            end=e,
+                            text=text[s:e],
+                            bbox=union([w.bbox for w in words if w.bbox]),
+                            words=words,
+                        )
                     )
-                )
         return lines
 
     def _rows(self) -> list[Row]:
@@ -186,6 +187,12 @@ class Layout:
         first, count = self._page_lines[line.page]
         return (line.index - first) / (count - 1) if count > 1 else 0.0
 
+    def one_printed_line(self, a: Line, b: Line) -> bool:
+        """``a`` and ``b`` are parts of one text line (columns a wide gap parts, see
+        ``_columns``): a label and its value across the gap are as near as on one line."""
+        first, last = (a, b) if a.start <= b.start else (b, a)
+        return a is b or (a.page == b.page and "\n" not in self.document.text[first.end : last.start])
+
     def row_of(self, line: Line) -> Row:
         return self.rows[line.row]
 
@@ -193,6 +200,24 @@ class Layout:
         """The rows below ``line``'s row on the same page, nearest first."""
         row = self.rows[line.row]
         return [r for r in self.rows[row.index + 1 : row.index + 1 + count] if r.page == row.page]
+
+
+COLUMN_GAP = 2.0  # a gap between words wider than this many line heights parts two columns
+
+
+def _columns(words: list[Word]) -> list[list[Word]]:
+    """A text line's words split where a wide gap parts them: a PDF's text layer joins what two
+    columns print side by side ("VENDOR SHIP TO", a label's block beside another's) with one
+    space, as OCR does not; each column is a line of its own, the two one row."""
+    if not words:
+        return [words]
+    out = [[words[0]]]
+    for a, b in zip(words, words[1:]):
+        wide = a.bbox and b.bbox and b.bbox[0] - a.bbox[2] > COLUMN_GAP * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+        if wide and not b.text.startswith(":"):  # a colon set apart ("Room No.   : 1207") still ends its label
+            out.append([])
+        out[-1].append(b)
+    return out
 
 
 def _same_row(a: BBox, b: BBox) -> bool:

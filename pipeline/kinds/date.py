@@ -9,6 +9,7 @@ from functools import lru_cache
 from pipeline.cues import Cues
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
 from pipeline.kinds.base import Kind
+from pipeline.infer import spelled
 from pipeline.kinds.lines import POSTCODE
 from pipeline.schemas import FieldSpec, part_specs
 from pipeline.state import ParsedDocument
@@ -94,8 +95,10 @@ def _dateline(ctx: Context, start: int, end: int) -> bool:
     line = ctx.line_at(start)
     if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
         return False
-    before = ctx.text[line.start : start].strip(" \t,")
-    after = _TIME.sub("", ctx.text[end : line.end])
+    # the whole printed line, columns beside the date's included
+    first, last = ctx.text.rfind("\n", 0, start) + 1, ctx.text.find("\n", end) % (len(ctx.text) + 1)
+    before = ctx.text[first:start].strip(" \t,")
+    after = _TIME.sub("", ctx.text[end:last])
     if re.search(r"\w", after) or re.search(r"\d", before):
         return False
     place = re.findall(r"[^\W\d_]+", before)
@@ -118,7 +121,16 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
     before due, delivery or expiry dates in the schemas people write); a record's dates count
     where the record stands (``receipt.date`` of a schema that wraps the receipt in one field)."""
     fields = (p for s in ctx.specs for p in (part_specs(ctx.schema, s.name) if s.kind == "object" else (s,)))
-    return next((f.name for f in fields if f.kind == "date"), None) == spec.name
+    first = next((f for f in fields if f.kind == "date"), None)
+    return first is not None and first.name == spec.name and not set(spelled(spec.name)) & LATER
+
+
+# words naming a moment after the document is made: a schema's first date named so ("travel_date",
+# "check_in", "delivery_date") is that moment, read under its labels, not the document's date
+LATER = frozenset(
+    "travel trip journey flight departure arrival check delivery dispatch despatch ship shipping pickup "
+    "collection due expiry expiration expires end birth dob".split()
+)
 
 
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
@@ -128,12 +140,16 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     date has none, and its issue date is no answer."""
     document = _order(ctx)
     own = _own_date(ctx, spec)
+    side = _range_side(spec)
+    ends = _range_ends(ctx, spec, side) if side is not None else {}
     out = []
     for m in _DATE.finditer(ctx.text):
         value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
         if value is None:
             continue
         link = link_label(ctx, spec, m.start(), m.end())
+        if m.start() in ends and link.match < ends[m.start()]:
+            link = LabelLink(ends[m.start()], 1.0, True)  # the start or end of a printed range
         if own and link.match < DATELINE and _dateline(ctx, m.start(), m.end()):
             link = LabelLink(DATELINE, 1.0)
         if not own and not link.own:
@@ -153,6 +169,39 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         )
     return out
 
+
+
+RANGE_MATCH = 0.6  # label strength of a range's first or last date for a start or end field
+# what a range of dates prints between its two: "03 Feb 2026 - 06 Feb 2026", "1 July to 30 June"
+_BETWEEN = re.compile(r"(?i)\s*(?:[-–—/]|to|until|till|through|thru)\s*")
+# names of a range's start and of its end ("check_in", "start_date"; "check_out", "end_date")
+_STARTS = frozenset("start starts starting begin begins beginning commencement arrival from".split())
+_ENDS = frozenset("end ends ending until till through departure expiry expiration to".split())
+
+
+def _range_side(spec: FieldSpec) -> int | None:
+    """0 for a field named for where a range starts, 1 for where it ends, else None."""
+    named = spelled(spec.name.rsplit(".", 1)[-1])
+    if named[-2:] == ["check", "in"] or set(named) & _STARTS:
+        return 0
+    if named[-2:] == ["check", "out"] or set(named) & _ENDS:
+        return 1
+    return None
+
+
+def _range_ends(ctx: Context, spec: FieldSpec, side: int) -> dict[int, float]:
+    """Where the dates that start (``side`` 0) or end (1) a printed range begin, with their
+    label strength: two dates on one line with only a dash, a slash or "to" between them
+    ("Stay: 03 Feb 2026 - 06 Feb 2026"); stronger where the words before the range share one
+    with the field's name ("Service period:" for "period_start")."""
+    found = list(_DATE.finditer(ctx.text))
+    named = set(spelled(spec.name.rsplit(".", 1)[-1])) - _STARTS - _ENDS - {"date", "check", "in", "out"}
+    out = {}
+    for a, b in zip(found, found[1:]):
+        if _BETWEEN.fullmatch(ctx.text[a.end() : b.start()]):
+            before = set(spelled(ctx.text[ctx.line_at(a.start()).start : a.start()]))
+            out[(a, b)[side].start()] = RANGE_MATCH + (0.2 if named & before else 0.0)
+    return out
 
 
 class DateKind(Kind):

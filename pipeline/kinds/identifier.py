@@ -85,6 +85,11 @@ def find_registration_numbers(ctx: Context, spec: FieldSpec, parse) -> list[Prop
     return own + bare
 
 
+# the groups a number is printed in after its first: one space apart, two to five capitals or
+# digits with a digit in each; a word, a date or an amount after it is no group of it
+_GROUPS = re.compile(r"(?: (?=[A-Z]{0,4}\d)[A-Z\d]{2,5}(?![\w/.,:-]))*")
+
+
 class IdentifierKind(Kind):
     name = "identifier"
     hint = "the code or number exactly as printed, without its label"
@@ -93,7 +98,14 @@ class IdentifierKind(Kind):
     def find(self, ctx, spec):
         if _of_a_party(spec):
             return find_registration_numbers(ctx, spec, self.parse)
-        return find_labelled_text(ctx, spec, self.parse, word=True)
+        found = find_labelled_text(ctx, spec, self.parse, word=True)
+        for p in found:  # a number printed in groups ("15501988 4627 33", "1Z 8V4 E72 04 9981 2036")
+            start, end = p.spans[0]
+            line_end = ctx.line_at(start).end
+            groups = _GROUPS.match(ctx.text, end, line_end)
+            if groups and groups.end() > end:
+                p.spans, p.value = [(start, groups.end())], ctx.text[start : groups.end()]
+        return found
 
     def implausible(self, value, printed):
         """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number."""

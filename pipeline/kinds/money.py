@@ -20,8 +20,11 @@ from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_money
 
 _AMOUNT = re.compile(
+    # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
+    # inside a reference or a range ("PO-2026", "555-0142")
+    r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
     r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
-    r"|(?<![\w.,/:\-$€£]))"
+    r"|(?(sign)|(?<![\w.,/:\-$€£])))"
     r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w/:%]|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
@@ -57,7 +60,7 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
             continue
         value = parse_money(m.group("num"))
         if value is not None:
-            out.append((m, value))
+            out.append((m, -value if m.group("sign") else value))
     return out
 
 
@@ -109,6 +112,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
+        start = m.start("sign") if m.group("sign") else start
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
     if total:
         summary = _summary_row(ctx)
@@ -127,8 +131,9 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         labelled = [p for p in sure if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9] or sure
         for p in out:
             peers = [q for q in labelled if q.signals["match"] >= p.signals["match"]] or labelled
-            largest = max((Decimal(q.value) for q in peers), default=Decimal(0))
-            v = Decimal(p.value)
+            # of a credit (a credit note's "-£618.00") the largest in size
+            largest = max((abs(Decimal(q.value)) for q in peers), default=Decimal(0))
+            v = abs(Decimal(p.value))
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
 
@@ -230,7 +235,7 @@ def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
 class MoneyKind(Kind):
     name = "money"
     json_type = Money
-    grounding = r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])"
+    grounding = r"(?<![\w.,])-?[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])"
     hint = "an amount, as printed"
     parse = staticmethod(parse_money)
 

@@ -92,6 +92,19 @@ def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
     ]
 
 
+def test_a_monospaced_tables_spaces_wider_than_its_words_are_tall_part_no_cells() -> None:
+    """Courier prints a space as wide as a letter, wider than lowercase words are tall (here 6
+    wide, 5 high): "case of 500" is one cell, and the gap after a comma is no column's."""
+    from pipeline.tables.grid import char_width, lines, segments
+
+    document = _word_document([
+        (100, [("Centrifuge", 40), ("tubes,", 107), ("case", 153), ("of", 184), ("500", 203), ("12", 300), ("84.50", 400)], 5),
+    ])
+    page_lines = lines(document.pages[0])
+    runs = segments(page_lines[0], char_width(page_lines))
+    assert [" ".join(w.text for w in run) for run in runs] == ["Centrifuge tubes, case of 500", "12", "84.50"]
+
+
 def test_office_table_cells_are_evidence() -> None:
     invoice = generate(1)
     data = RENDERERS["docx"](invoice)

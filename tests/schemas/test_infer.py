@@ -425,3 +425,36 @@ def test_a_contracts_renewal_and_its_notice_are_periods(name, kind):
     """How long a renewal runs and the notice that stops it are durations, whatever the name's
     other words; a name whose last word says otherwise keeps that kind."""
     assert infer_kind(name, {"type": "string"}) == kind
+
+
+def test_names_of_travel_hotel_and_shipping_documents():
+    """Stays and trips: check-in and check-out are dates printed "Arrival" and "Departure";
+    a hotel or an airline is an organisation; a total of something charged is printed "Total",
+    one of what is weighed is not; a party's address is printed under the party's label; a
+    reference is printed "Ref"."""
+    assert infer_kind("check_in", {"type": "string"}) == "date"
+    assert infer_kind("check_out", {"type": "string"}) == "date"
+    assert {"arrival", "arrival date"} <= set(labels_from_name("check_in"))
+    assert {"departure", "check out"} <= set(labels_from_name("departure_date"))
+    assert infer_kind("hotel_name", {"type": "string"}) == "organization"
+    assert "total" in labels_from_name("total_fare") and "total" in labels_from_name("total_charges")
+    assert "total" not in labels_from_name("total_weight")
+    assert "consignee" in labels_from_name("consignee_address")
+    assert "order ref" in labels_from_name("order_reference")
+
+
+def test_a_description_says_what_a_field_named_for_a_dealing_holds():
+    """``ship_to`` alone is who the goods go to; described as an address, it is the address."""
+    assert infer_kind("ship_to", {"type": "string"}) == "organization"
+    assert infer_kind("ship_to", {"type": "string", "description": "Delivery address for the goods."}) == "address"
+
+
+def test_quotation_and_bill_of_lading_numbers_are_looked_for_as_printed():
+    assert {"quotation no", "quote no"} <= set(labels_from_name("quote_number"))
+    assert "b l no" in labels_from_name("bol_number")  # "B/L No."
+    assert "credit note" in labels_from_name("credit_note_number") and "invoice" not in labels_from_name("invoice_number")
+    assert "price" not in labels_from_name("total_price")  # a line's price is no total
+
+
+def test_a_ship_to_is_printed_as_a_delivery_address_too():
+    assert {"deliver to", "delivery address"} <= set(labels_from_name("ship_to"))
