@@ -51,6 +51,8 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 
 
 _ORGANISATION_WORDS = dict(_NAME_WORDS)["organization"]
+# words for a span of time, whose ends are dates ("period_from", "valid_to")
+_SPANS = dict(_NAME_WORDS)["term"] - {"notice", "renewal", "renewals"} | frozenset("valid validity cover coverage".split())
 # last words that let the words before them say what the field is: "currency_code", "vendor_name"
 _WEAK_HEADS = frozenset("code codes name value".split())
 # last words that make a field free text whatever the words before them
@@ -106,6 +108,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     # unless it is a word like "code" that leaves that to the words before it ("currency_code");
     # before "of", the word before it ("end_of_term" is a date, "terms_of_payment" free text)
     head = named[named.index("of", 1) - 1] if "of" in named[1:] else named[-1] if named else ""
+    if (end := range_end(name)) and set(end[0].split()) & _SPANS:
+        return "date"  # "period_to", "cover_until": an end of a span of time, not its length
     if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
         return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
@@ -159,6 +163,21 @@ def own_title(name: str, prop: dict[str, Any]) -> str | None:
     if not isinstance(title, str) or title == name.title().replace("_", " ") or words(title) == words(name):
         return None
     return title
+
+
+# the last word of a field that is one end of a span printed as a range ("pay_period_start",
+# "period_to", "cover_end_date"): 0 the first date printed, 1 the second
+_RANGE_ENDS = {"start": 0, "from": 0, "begin": 0, "beginning": 0, "end": 1, "to": 1, "until": 1, "through": 1, "ending": 1}
+
+
+def range_end(name: str) -> tuple[str, int] | None:
+    """The printed label of the span a field is one end of, and which end: ``pay_period_start``
+    -> ("pay period", 0), ``period_to`` -> ("period", 1); documents print the span once, as a
+    range under its own label ("Pay Period 01/02/2025 - 28/02/2025"), not each end apart."""
+    named = [w for w in spelled(name) if w != "date"]
+    if len(named) < 2 or named[-1] not in _RANGE_ENDS or named[0] in _DEALINGS:
+        return None
+    return " ".join(named[:-1]), _RANGE_ENDS[named[-1]]
 
 
 def _says_kind(name: str) -> bool:

@@ -303,7 +303,9 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             scored = set()
             near, ks = wanted.near(len(got))
             if near:
-                for _, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                for want, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    if n > 1 and _number_for_word(got, want):
+                        continue
                     found.append((positions[ks[j]], i, n, score / 100))
                     scored.add(ks[j])
             if n == 1 and len(got) > wanted.shortest:
@@ -318,6 +320,13 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             continue  # a word of a web address or e-mail ("…/invoice?id=67389368") labels nothing
         hits.append((position, line.start + start, line.start + end, ratio))
     return hits
+
+
+def _number_for_word(got: str, want: str) -> bool:
+    """A number read where the alias has a word ("Statement period 1 March" is no slip of
+    "statement period end"): the value after a shorter label, not an OCR slip, which garbles
+    letters inside a word ("T0TAL") rather than print a number for it."""
+    return any(g.isdigit() and not w.isdigit() for g, w in zip(got.split(), want.split()))
 
 
 def _affixes(got: str, wanted: _Wanted) -> set[int]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from pipeline.cues import Cues
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
+from pipeline.infer import range_end
 from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import POSTCODE
 from pipeline.schemas import FieldSpec, part_specs
@@ -138,19 +139,66 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             link = LabelLink(DATELINE, 1.0)
         if not own and not link.own:
             continue
-        short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
-        out.append(
-            Proposal(
-                value=value.isoformat(),
-                spans=[(m.start(), m.end())],
-                signals={
-                    "match": link.match,
-                    "typed": 0.8 if short_year else 1.0,
-                    "layout": link.layout,
-                    "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
-                },
-            )
-        )
+        out.append(_proposal(ctx, m, value, link))
+    return out + find_range_ends(ctx, spec)
+
+
+def _proposal(ctx: Context, m: re.Match, value: date, link: LabelLink) -> Proposal:
+    short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
+    return Proposal(
+        value=value.isoformat(),
+        spans=[(m.start(), m.end())],
+        signals={
+            "match": link.match,
+            "typed": 0.8 if short_year else 1.0,
+            "layout": link.layout,
+            "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
+        },
+    )
+
+
+# what joins a range's two dates, once times of day and "on"/"at" are left out ("1 March 2025 to
+# 31 March 2025", "01/02/2025 - 28/02/2025", "From 00:01 on 14 June 2025 to 23:59 on 13 June
+# 2026", "01-04-2025 t/m 30-04-2025"); cue packs add their languages' words under "range"
+RANGE_WORDS = frozenset("to till until through thru".split())
+_JOIN = re.compile(r"^\s*(?:[-–—~]|t/m|(?P<word>[^\W\d_]+))\s*$")
+
+
+def date_ranges(ctx: Context) -> list[tuple[re.Match, re.Match]]:
+    """Pairs of consecutive dates printed as one range, on one line or across a line break
+    ("From 6 April 2024" / "To 5 April 2025"); found once per document."""
+    if "date_ranges" not in ctx.memo:
+        joins = ctx.cues.words("range", RANGE_WORDS)
+        found = list(_DATE.finditer(ctx.text))
+        pairs = []
+        for first, second in zip(found, found[1:]):
+            between = ctx.text[first.end() : second.start()]
+            join = _JOIN.match(re.sub(r"(?i)\b(?:on|at)\b", " ", _TIME.sub(" ", between)))
+            if between.count("\n") <= 1 and join and (not join.group("word") or join.group("word").casefold() in joins):
+                pairs.append((first, second))
+        ctx.memo["date_ranges"] = pairs
+    return ctx.memo["date_ranges"]
+
+
+def find_range_ends(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """One end of a span printed as a range under the span's label (``pay_period_end``: the
+    second date of "Pay Period 01/02/2025 - 28/02/2025"); none for a field that is no end of a
+    span (:func:`pipeline.infer.range_end`)."""
+    end = range_end(spec.name)
+    if end is None:
+        return []
+    label, which = end
+    # the span's label, as a field of its own kind ("\0" is in no field's name or kind): the
+    # schema's dates are no rivals of it, the label of its other end ("pay period end") least
+    span = FieldSpec(name=f"{spec.name}\0span", description="", kind="\0span", aliases=(label,))
+    document = _order(ctx)
+    out = []
+    for pair in date_ranges(ctx):
+        link = link_label(ctx, span, pair[0].start(), pair[0].end())  # the label stands before the range
+        m = pair[which]
+        value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
+        if link.own and value is not None:
+            out.append(_proposal(ctx, m, value, link))
     return out
 
 

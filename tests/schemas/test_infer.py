@@ -425,3 +425,35 @@ def test_a_contracts_renewal_and_its_notice_are_periods(name, kind):
     """How long a renewal runs and the notice that stops it are durations, whatever the name's
     other words; a name whose last word says otherwise keeps that kind."""
     assert infer_kind(name, {"type": "string"}) == kind
+
+
+@pytest.mark.parametrize(("name", "kind", "end"), [
+    ("pay_period_start", "date", ("pay period", 0)), ("statement_period_end", "date", ("statement period", 1)),
+    ("period_from", "date", ("period", 0)), ("period_to", "date", ("period", 1)), ("valid_until", "date", ("valid", 1)),
+    ("cover_end_date", "date", ("cover", 1)), ("start_date", "date", None), ("bill_to", "organization", None),
+    ("notice_period", "term", None),
+])
+def test_an_end_of_a_span_is_a_date_printed_as_one_end_of_a_range(name, kind, end):
+    """"period_to" is the last day of a period, not a period; its span's label is the name
+    without the word for its end."""
+    from pipeline.infer import range_end
+
+    assert infer_kind(name, {"type": "string"}) == kind
+    assert range_end(name) == end
+
+
+@pytest.mark.parametrize("printed", [
+    "Pay Period: 01/02/2025 - 28/02/2025\nPay Date: 28/02/2025",
+    "Pay date 28/02/2025\nPay period 1 February 2025 to 28 February 2025",
+    "Pay date 28.02.2025\nPay period\nFrom 00:01 on 01.02.2025\nTo 23:59 on 28.02.2025",
+])
+def test_the_ends_of_a_span_are_read_from_the_range_printed_under_its_label(printed):
+    """A payslip prints its pay period once, as a range: the start field takes the first date,
+    the end field the second, whatever else is dated."""
+    model = reg.model_from_json_schema({"title": "Payslip", "properties": {
+        "pay_date": {"type": "string", "format": "date"},
+        "pay_period_start": {"type": "string", "format": "date"},
+        "pay_period_end": {"type": "string", "format": "date"}}})
+    ctx = Context(make_document("Hollybrook Care Homes Ltd\n" + printed), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in reg.field_specs(model)}
+    assert best == {"pay_date": "2025-02-28", "pay_period_start": "2025-02-01", "pay_period_end": "2025-02-28"}

@@ -70,6 +70,14 @@ def test_aliases_match_whole_words_fuzzily_and_short_ones_exactly():
     assert weak.ratio == 0.5  # a compound printed as one word is a weak label
 
 
+def test_a_number_where_the_alias_has_a_word_is_no_slip():
+    """"Statement period 1 March" holds the label "statement period" and a value, not a slip of
+    the longer label "statement period end"; a digit inside a word still is one ("T0TAL")."""
+    [line] = Layout(boxed([[(0, "Statement period 1 March 2025 to 31 March 2025")]])).lines
+    assert find_aliases(line, ["statement period end"]) == []
+    assert [h.alias for h in find_aliases(line, ["statement period"])] == ["statement period"]
+
+
 def test_norm_keeps_lower_cased_words_only():
     assert norm("  Total (RM):\tInkl. MwSt. ") == "total rm inkl mwst"
 
