@@ -180,6 +180,24 @@ def range_end(name: str) -> tuple[str, int] | None:
     return " ".join(named[:-1]), _RANGE_ENDS[named[-1]]
 
 
+# the first word of a value that is the first or the last of its kind a document prints
+# ("opening_balance", "closing_value"): 0 the first, -1 the last
+_SEQUENCE = {
+    "opening": 0, "beginning": 0, "starting": 0, "initial": 0, "previous": 0,
+    "closing": -1, "ending": -1, "final": -1, "new": -1,
+}
+
+
+def sequence_end(name: str) -> tuple[str, int] | None:
+    """The label of what a field is the first or last printed of, and which: ``opening_balance``
+    -> ("balance", 0), ``closing_value`` -> ("value", -1). Statements date these ("Balance on 1
+    March 2025", "Value of your pot at 5 April 2025") where they print no "opening" or "closing"."""
+    named = spelled(name)
+    if len(named) < 2 or named[0] not in _SEQUENCE:
+        return None
+    return " ".join(named[1:]), _SEQUENCE[named[0]]
+
+
 def _says_kind(name: str) -> bool:
     return infer_kind(name, {}) != "text"
 

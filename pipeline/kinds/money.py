@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
 from pipeline.extractors.layout import norm
-from pipeline.infer import SAME_LABELS
+from pipeline.infer import SAME_LABELS, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_money
@@ -110,6 +110,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+    if not total and not ctx.labels(spec) and (first_or_last := sequence_end(spec.name)):
+        out += _first_or_last(ctx, spec, *first_or_last)
     if total:
         summary = _summary_row(ctx)
         for p in out:
@@ -131,6 +133,23 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> list[Proposal]:
+    """Of a field that is the first or the last amount of its kind (``opening_balance``) whose
+    own label the document does not print: the first or the last amount labelled as well as
+    any under the label of its kind ("Balance on 1 March 2025", "Balance carried forward")."""
+    kind = FieldSpec(name=f"{spec.name}\0kind", description="", kind=spec.kind, aliases=(label,))  # no name holds a NUL
+    found, _ = _document_amounts(ctx)
+    printed = [(m, value) for m, value in found if re.search(r"[.,]\d{2}$", m.group("num")) or m.group("pre") or m.group("post")]
+    # an amount printed as one: the day of "Balance on 1 March 2025" is no balance
+    linked = [(m, value, link) for m, value in printed if (link := link_label(ctx, kind, m.start(), m.end(), money=True)).own]
+    best = max((link.match * link.layout for _, _, link in linked), default=0.0)
+    tier = [(m, value, link) for m, value, link in linked if best and link.match * link.layout >= 0.9 * best]
+    if not tier:
+        return []
+    m, value, link = tier[which]
+    return [Proposal(value=str(value), spans=[(m.start("num"), m.end("num"))], signals={"match": link.match, "typed": 1.0, "layout": link.layout})]
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

@@ -18,3 +18,27 @@ def test_three_decimals_after_the_documents_cents_mark_are_no_amount():
 def test_thousands_separators_stay_where_cents_use_the_other_mark_or_none_are_printed():
     assert values("Subtotal 1.234,50\nDeposit 1.000") == ["1234.50", "1000.00"]
     assert values("Total 72.600\nTunai 100.000") == ["72600.00", "100000.00"]
+
+
+def _best(schema: dict, text: str) -> dict[str, str | None]:
+    from pipeline.extractors.finding import Context
+    from pipeline.extractors.rules import propose
+    from pipeline.schemas import field_specs, model_from_json_schema
+    from pipeline.state import Page, ParsedDocument
+
+    model = model_from_json_schema(schema)
+    ctx = Context(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text))], parser="test"), model)
+    return {s.name: max(propose(ctx, s), key=lambda p: p.strength, default=None) for s in field_specs(model)}
+
+
+def test_an_opening_and_a_closing_amount_are_the_first_and_last_printed_under_their_kinds_label():
+    """A statement dates its balances ("Balance on 1 March 2025") where it prints no "opening"
+    or "closing": the opening balance is the first so labelled, the closing one the last; the
+    day in the label is no amount."""
+    schema = {"title": "Statement", "properties": {"opening_balance": {"type": "number"}, "closing_balance": {"type": "number"}}}
+    text = "Balance on 1 March 2025   £2,418.36\nMoney in   £3,275.00\nMoney out   £2,946.81\nBalance on 31 March 2025   £2,746.55"
+    best = _best(schema, text)
+    assert (best["opening_balance"].value, best["closing_balance"].value) == ("2418.36", "2746.55")
+    # the field's own label, where printed, decides as before
+    best = _best(schema, "Closing balance 80.00\nOpening balance 100.00\nBalance 90.00")
+    assert (best["opening_balance"].value, best["closing_balance"].value) == ("100.00", "80.00")
