@@ -110,6 +110,11 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+    summed: list[Proposal] = []  # amounts in a year-to-date column beside the period's own
+    if not set(norm(" ".join(spec.aliases)).split()) & CUMULATIVE_WORDS:
+        summed = [p for p in out if _cumulative(ctx, p.spans[0])]
+        for p in summed:
+            p.signals["layout"] *= 0.3
     if not total and not ctx.labels(spec) and (first_or_last := sequence_end(spec.name)):
         out += _first_or_last(ctx, spec, *first_or_last)
     if total:
@@ -125,7 +130,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         # beside its label (cash tendered, change and amounts in a second currency below
         # the label do not count); only amounts labelled at least as well compete, so
         # "TOTAL PAYABLE" after returns is not beaten by a larger "TOTAL 6% SUPPLIES"
-        sure = [p for p in out if p.signals["typed"] == 1.0]
+        sure = [p for p in out if p.signals["typed"] == 1.0 and p not in summed]
         labelled = [p for p in sure if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9] or sure
         for p in out:
             peers = [q for q in labelled if q.signals["match"] >= p.signals["match"]] or labelled
@@ -133,6 +138,31 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+# column headers over amounts summed since the year began: a payslip or a loan statement prints
+# them beside this period's ("Current | Year to Date"); a cue pack's LABELS print them in its language
+CUMULATIVE_LABELS = ("year to date", "ytd", "cumulative")
+CUMULATIVE_WORDS = frozenset(w for label in CUMULATIVE_LABELS for w in label.split()) - {"to"}
+HEADER_REACH = 12  # lines from a column's header to the last amount read under it
+
+
+def _cumulative(ctx: Context, span: tuple[int, int]) -> bool:
+    """The amount at ``span`` stands in a year-to-date column: under such a header in one of
+    the lines above it (where boxes are, by them; in plain text, by character columns)."""
+    if "cumulative" not in ctx.memo:
+        ctx.memo["cumulative"] = ctx.find([*CUMULATIVE_LABELS, *ctx.cues.labels(CUMULATIVE_LABELS)])
+    line = ctx.line_at(span[0])
+    for hit in ctx.memo["cumulative"]:
+        if hit.line.page != line.page or not 0 < line.index - hit.line.index <= HEADER_REACH:
+            continue
+        header, value = ctx.layout.span(hit.start, hit.end).bbox, ctx.layout.span(*span).bbox
+        if header is None or value is None:  # plain text: columns of characters
+            header = (hit.start - hit.line.start, 0, hit.end - hit.line.start, 0)
+            value = (span[0] - line.start, 0, span[1] - line.start, 0)
+        if min(header[2], value[2]) > max(header[0], value[0]):
+            return True
+    return False
 
 
 def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> list[Proposal]:

@@ -42,3 +42,19 @@ def test_an_opening_and_a_closing_amount_are_the_first_and_last_printed_under_th
     # the field's own label, where printed, decides as before
     best = _best(schema, "Closing balance 80.00\nOpening balance 100.00\nBalance 90.00")
     assert (best["opening_balance"].value, best["closing_balance"].value) == ("100.00", "80.00")
+
+
+def test_an_amount_in_a_year_to_date_column_is_not_the_periods():
+    """A payslip prints each line's amount for the period and for the year so far, the latter
+    rightmost and largest: a field for the period takes the period's."""
+    schema = {"title": "Payslip", "properties": {
+        "gross_pay": {"type": "number", "description": "Total earnings for this period"},
+        "net_pay": {"type": "number"}}}
+    text = (
+        "EARNINGS              Current        Year to Date\n"
+        "Regular              3,300.00          16,500.00\n"
+        "Gross Pay            3,702.22          17,707.68\n"
+        "NET PAY              2,561.62          12,241.67"
+    )
+    best = _best(schema, text)
+    assert [best[f].value for f in ("gross_pay", "net_pay")] == ["3702.22", "2561.62"]
