@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, norm
+from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, norm
 from pipeline.infer import other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
@@ -309,8 +309,8 @@ def find_labelled_text(
         line = hit.line
         rest = ctx.text[hit.end : line.end]
         lead = _SEPARATOR.match(rest).end()
-        segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
         start, layout = hit.end + lead, 1.0
+        segment = ctx.text[start : cell_end(line, start)]  # to the next column
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
@@ -320,8 +320,9 @@ def find_labelled_text(
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
-            segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
-            start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+            first = nxt.start + len(nxt.text) - len(nxt.text.lstrip())
+            segment = ctx.text[first : cell_end(nxt, first)].lstrip("#")  # a number sign opening the value is no part of it
+            start, layout = cell_end(nxt, first) - len(segment), 0.9 if beside else 0.75
         if pick is not None:
             found = pick(segment)
             if found is None:

@@ -195,6 +195,25 @@ class Layout:
         return [r for r in self.rows[row.index + 1 : row.index + 1 + count] if r.page == row.page]
 
 
+_TEXT_GAP = re.compile(r"\s{3,}|\t")  # how plain text sets columns apart
+
+
+def cell_end(line: Line, start: int) -> int:
+    """Where the piece of ``line`` that begins at ``start`` (a document offset) ends: at the gap
+    to the next column (three spaces or a tab in plain text; between word boxes, a gap wider
+    than twice the words' height, where a PDF's text layer prints a single space), else at the
+    line's end, trailing spaces left out."""
+    i = start - line.start
+    i += len(line.text[i:]) - len(line.text[i:].lstrip())
+    gap = _TEXT_GAP.search(line.text, i)
+    end = line.start + (gap.start() if gap else len(line.text.rstrip()))
+    words = [w for w in line.words if w.bbox and line.start + i <= w.start < end]
+    for a, b in zip(words, words[1:]):
+        if b.bbox[0] - a.bbox[2] > 2 * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]):
+            return a.end
+    return end
+
+
 def _same_row(a: BBox, b: BBox) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     smaller = min(a[3] - a[1], b[3] - b[1])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extractors.finding import Context, Proposal
-from pipeline.extractors.layout import LabelHit, Line, norm
+from pipeline.extractors.layout import LabelHit, Line, cell_end, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
@@ -171,7 +171,9 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         if is_company_no(lk, line.text) or _DOMAIN.search(line.text) or re.search(r":\s*[+(]?\d", line.text):
             continue  # a company number, a web address or a labelled number ("CARELINE : 1800 88") is no name
         # a trailing (reg. no.) or store number ("WALGREENS #07741")
-        stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", line.text.strip())
+        # of the line's first column only ("KEYSTONE HOME LENDING" | "Mortgage Statement")
+        first = line.start + len(line.text) - len(line.text.lstrip())
+        stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", ctx.text[first : cell_end(line, first)])
         has_number = registered(ctx, lk, line)
         # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
         if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):

@@ -78,6 +78,25 @@ def test_a_number_where_the_alias_has_a_word_is_no_slip():
     assert [h.alias for h in find_aliases(line, ["statement period"])] == ["statement period"]
 
 
+def test_a_lines_piece_ends_at_the_gap_to_the_next_column():
+    """A PDF's text layer joins two columns with one space ("Mr Aaron P. Whitmore Employee No.
+    004127"); the word boxes show the gap. Plain text shows it as three spaces or more."""
+    from pipeline.extractors.layout import cell_end
+
+    text = "Employee Mr Aaron P. Whitmore Employee No. 004127"
+    far = text.index("Employee No.")  # printed 200 units right of where one space would put it
+    words = [
+        Word(text=m.group(), start=m.start(), end=m.end(), bbox=(10.0 * m.start() + 200 * (m.start() >= far), 0, 10.0 * m.end() + 200 * (m.start() >= far), 15))
+        for m in re.finditer(r"\S+", text)
+    ]
+    [boxed_line] = Layout(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), words=words)], parser="test")).lines
+    start = boxed_line.start + boxed_line.text.index("Mr")
+    assert boxed_line.text[start - boxed_line.start : cell_end(boxed_line, start) - boxed_line.start] == "Mr Aaron P. Whitmore"
+    text = "KEYSTONE HOME LENDING      Mortgage Statement"
+    [plain_line] = Layout(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text))], parser="test")).lines
+    assert text[: cell_end(plain_line, 0)] == "KEYSTONE HOME LENDING"
+
+
 def test_norm_keeps_lower_cased_words_only():
     assert norm("  Total (RM):\tInkl. MwSt. ") == "total rm inkl mwst"
 

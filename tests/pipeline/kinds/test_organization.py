@@ -41,3 +41,11 @@ def test_a_store_number_and_a_mall_are_no_part_of_the_name():
     lines = ["TOAST BOX", "Raffles City Shopping Centre #B1-21", "252 North Bridge Road, Singapore 179103",
              "Grand Total S$6.20"]
     assert company(lines) == "TOAST BOX"
+
+
+def test_a_name_ends_at_the_gap_to_the_next_column():
+    """A heading printed beside the name in plain text ("KEYSTONE HOME LENDING", far apart,
+    "Mortgage Statement") is another column, not more of the name."""
+    lines = ["KEYSTONE HOME LENDING                    Mortgage Statement", "7 Birchwood Circle", "Ann Arbor, MI 48104",
+             "TOTAL 8.99"]
+    assert company(lines) == "KEYSTONE HOME LENDING"
