@@ -35,7 +35,8 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     # how long something runs, and contracts' renewals and notice ("renewal_length", "notice_to_terminate_renewal")
     ("term", frozenset("term duration period length renewal renewals notice".split())),
     ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
+    # and numbers known by their initials: a US employer's and person's tax numbers, a vehicle's, a security's
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin".split())),
     ("address", frozenset("address addresses location".split())),
     (
         "organization",
@@ -251,6 +252,7 @@ TAX_ID_LABELS = (
     "vat number", "vat no", "vat nr", "vat id", "vat id no", "vat reg no", "vat registration number",
     "vat registration no", "tax id", "tax number", "tax no", "tax registration number", "tax reg no",
     "gst number", "gst no", "gst reg no", "gst registration number", "gst registration no", "abn",
+    "ein", "employer identification number",
 )
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
@@ -263,9 +265,11 @@ SAME_LABELS = (
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
-    ("tax", "tax amount", "vat", "gst", "sales tax"),
+    ("tax", "tax amount", "vat", "gst", "sales tax", "tax withheld", "income tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("gross pay", "gross earnings", "total earnings", "gross salary", "gross wages", "total gross pay"),
+    ("account holder", "account name", "account holder name", "name of account holder"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
@@ -338,8 +342,10 @@ def _printed(name: str) -> list[str]:
         if plain in _PRINTED:
             labels.append(plain)
         # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
-        if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
-            labels.append(" ".join(named[1:]))
+        # ("employer_ein": its tax number, printed "EIN")
+        owned = " ".join(named[1:])
+        if len(named) > 1 and named[0] in _ORGANISATION_WORDS and (owned in TAX_ID_LABELS or len(named) > 2 and owned in _PRINTED):
+            labels.append(owned)
         # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
         if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
             labels.append(part)

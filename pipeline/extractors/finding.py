@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
 from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, norm
-from pipeline.infer import other_labels
+from pipeline.infer import infer_kind, other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
 from schemas.base import DocumentSchema
@@ -288,7 +288,9 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 
 # -- text after a label ------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
+# "Facture N° F-32": the sign ends the label; so does an aside in brackets ("Employer
+# identification number (EIN)"), one without digits ("Ref (123)" holds the value)
+_SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\))?[\s:#.\-–—=|°º№]*")
 
 
 def find_labelled_text(
@@ -308,9 +310,13 @@ def find_labelled_text(
     for hit in ctx.labels(spec) if hits is None else hits:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
+        if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):
+            continue  # a possessive ("EMPLOYEE'S RECORDS"): what follows is something of it
         lead = _SEPARATOR.match(rest).end()
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
+        if segment and _another_label(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
+            continue
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
@@ -345,6 +351,23 @@ def find_labelled_text(
             )
         )
     return out
+
+
+def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
+    """A fuzzy hit on words that are exactly another field's label is that label ("Employer"
+    is no slip of "employee" where the schema has an employer)."""
+    return hit.ratio < 1.0 and any(covers(r, hit) for s in ctx.specs if s.name != spec.name for r in ctx.labels(s))
+
+
+def _another_label(spec: FieldSpec, hit: LabelHit, segment: str, joined: bool) -> bool:
+    """What follows the label is no value: the label again, in a row of column headers
+    ("Employee | Employee ID | Pay Period"), or, printed on with one space, a word that makes
+    it a label of another kind of value ("Employee ID", "Employee No." over a name field)."""
+    alias, said = norm(hit.alias), norm(segment)
+    if said == alias or said.startswith(alias + " "):
+        return True
+    first = said.split()[0] if said else ""
+    return joined and bool(first) and infer_kind(f"{alias} {first}", {}) not in (spec.kind, "text")
 
 
 def rank(

@@ -457,3 +457,15 @@ def test_the_ends_of_a_span_are_read_from_the_range_printed_under_its_label(prin
     ctx = Context(make_document("Hollybrook Care Homes Ltd\n" + printed), model)
     best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in reg.field_specs(model)}
     assert best == {"pay_date": "2025-02-28", "pay_period_start": "2025-02-01", "pay_period_end": "2025-02-28"}
+
+
+def test_finance_fields_are_looked_for_under_the_labels_statements_and_payslips_print():
+    """A payslip's tax withheld is printed "Income Tax" or "Tax", its gross pay "Total
+    earnings"; a bank statement's account holder "Account name"; an employer's EIN is its tax
+    number and a number, not a company."""
+    assert {"tax", "income tax"} <= set(labels_from_name("tax_withheld"))
+    assert "total earnings" in labels_from_name("gross_pay")
+    assert "account name" in labels_from_name("account_holder")
+    assert infer_kind("employer_ein", {"type": "string"}) == "identifier"
+    assert {"ein", "tax id"} <= set(labels_from_name("employer_ein"))
+    assert infer_kind("employee_ssn", {"type": "string"}) == "identifier"
