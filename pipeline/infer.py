@@ -221,14 +221,18 @@ def field_labels(name: str, prop: dict[str, Any], key: str | None = None) -> lis
 
 # names of a record that only groups a document's values ("amounts": {"subtotal", "tax", "total"},
 # "dates": {"issued", "due"}): each part is labelled by its own name, printed "Total", not "Amounts total"
-_GROUPS = frozenset("amounts totals dates figures financials money summary details info information values".split())
+_GROUPS = frozenset("amounts totals dates figures financials money summary details info information values breakdown".split())
 
 
 def part_labels(record: str, part: str, prop: dict[str, Any]) -> list[str]:
     """The printed labels of a nested record's part: of both names ("merchant name"), and first
-    of its own where the record only groups values."""
+    of its own where the record only groups values (its name ends in a word for a group)."""
     both = field_labels(f"{record}_{part}", prop, key=part)
-    return list(dict.fromkeys(field_labels(part, prop) + both)) if set(spelled(record)) <= _GROUPS else both
+    # "payment_breakdown": a record named for what it groups, the payment's parts printed
+    # "Principal"; a party's ("seller_details") keeps its name: the buyer's name is printed too
+    named = spelled(record)
+    grouping = set(named) <= _GROUPS or (named[-1] in _GROUPS and not set(named) & _ORGANISATION_WORDS)
+    return list(dict.fromkeys(field_labels(part, prop) + both)) if grouping else both
 
 
 def label_from_name(name: str) -> str:

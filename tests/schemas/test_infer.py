@@ -469,3 +469,21 @@ def test_finance_fields_are_looked_for_under_the_labels_statements_and_payslips_
     assert infer_kind("employer_ein", {"type": "string"}) == "identifier"
     assert {"ein", "tax id"} <= set(labels_from_name("employer_ein"))
     assert infer_kind("employee_ssn", {"type": "string"}) == "identifier"
+
+
+def test_a_records_parts_are_printed_under_their_own_names_where_the_record_names_a_group():
+    """"payment_breakdown": {"principal", "interest"} prints "Principal" and "Interest", as a
+    record of "amounts" does; a party's details keep the party's word ("seller_details.name")."""
+    from pipeline.infer import part_labels
+
+    assert part_labels("payment_breakdown", "principal", {"type": "number"})[0] == "principal"
+    assert "name" not in part_labels("seller_details", "name", {"type": "string"})
+
+
+def test_a_records_amount_under_no_label_of_its_own_is_no_reading():
+    """A record's parts are each read under their labels; any amount of the page is no reading
+    of a part whose label is not printed, and a record of such guesses is none."""
+    model = reg.model_from_json_schema({"title": "Loan", "properties": {"payment_split": {"type": "object", "properties": {
+        "principal": {"type": "number"}, "escrow": {"type": "number"}}}}})
+    [spec] = reg.field_specs(model)
+    assert propose(Context(make_document("Amount Due $2,187.44\nLate fee $87.50"), model), spec) == []
