@@ -362,12 +362,13 @@ def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
 def _another_label(spec: FieldSpec, hit: LabelHit, segment: str, joined: bool) -> bool:
     """What follows the label is no value: the label again, in a row of column headers
     ("Employee | Employee ID | Pay Period"), or, printed on with one space, a word that makes
-    it a label of another kind of value ("Employee ID", "Employee No." over a name field)."""
+    it a label of another kind of value ("Employee ID", "Employee No." over a name field; not
+    "VAT of Storyblok GmbH", whose "of" changes nothing)."""
     alias, said = norm(hit.alias), norm(segment)
     if said == alias or said.startswith(alias + " "):
         return True
     first = said.split()[0] if said else ""
-    return joined and bool(first) and infer_kind(f"{alias} {first}", {}) not in (spec.kind, "text")
+    return joined and bool(first) and infer_kind(f"{alias} {first}", {}) not in (spec.kind, "text", infer_kind(alias, {}))
 
 
 def rank(
