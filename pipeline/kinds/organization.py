@@ -36,6 +36,8 @@ def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
             line = hit.line
             if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
                 continue
+            if re.match(r"[^\S\n]+[^\W\d_][^\W\d_ ]*[^\S\n]*:", ctx.text[hit.end : line.end]):
+                continue  # the start of a longer label ("Customer Service:", "Customer Number:")
             box = ctx.layout.span(hit.start, hit.end).bbox
             roles.setdefault(line.index, role)
             for row in ctx.layout.next_rows(line, depth):
@@ -96,8 +98,8 @@ def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
 
 def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
     """The field's own alias is a label only when a separator or the line's end follows it
-    ("Store: ..."); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
-    return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+    ("Store: ...", "Borrower(s):"); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
+    return bool(re.match(r"(?:\(s\))?\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
 
 
 # a web domain after "@", a scheme or "www.", or bare with a generic top-level domain
@@ -175,8 +177,9 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         first = line.start + len(line.text) - len(line.text.lstrip())
         stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", ctx.text[first : cell_end(line, first)])
         has_number = registered(ctx, lk, line)
-        # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
-        if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
+        # a company number vouches for a name whose words look like furniture ("CASH & CARRY");
+        # a label ("Borrower(s):") names nobody
+        if not stripped or stripped.endswith(":") or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
         if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
             continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it

@@ -49,3 +49,21 @@ def test_a_name_ends_at_the_gap_to_the_next_column():
     lines = ["KEYSTONE HOME LENDING                    Mortgage Statement", "7 Birchwood Circle", "Ann Arbor, MI 48104",
              "TOTAL 8.99"]
     assert company(lines) == "KEYSTONE HOME LENDING"
+
+
+def test_a_party_under_its_label_in_the_plural_and_no_help_line_opens_a_block():
+    """"Borrower(s):" labels the borrower's block, whose label line names nobody; "Customer
+    Service:" above it is a help line, not the customer's block."""
+    from pipeline.extractors.finding import Context
+    from pipeline.extractors.rules import propose
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    model = model_from_json_schema({"title": "Loan", "properties": {"lender": {"type": "string"}, "borrower": {"type": "string"}}})
+    text = "\n".join(["KEYSTONE HOME LENDING", "Customer Service: (888) 555-0190", "", "Borrower(s):",
+                      "  Thomas and Rebecca Lindqvist", "  7 Birchwood Circle", "  Ann Arbor, MI 48104", "",
+                      "Loan Number 0061-449271", "Payment Due Date 08/01/2025", "Amount Due $2,187.44",
+                      "Principal $612.09", "Interest $1,108.35", "Escrow $467.00", "Total $2,187.44"])
+    spec = next(s for s in field_specs(model) if s.name == "borrower")
+    found = propose(Context(plain(text), model), spec)
+    assert max(found, key=lambda p: p.strength).value == "Thomas and Rebecca Lindqvist"
+    assert "Borrower(s):" not in [p.value for p in found]
