@@ -258,6 +258,7 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if not spans:
             continue
         raw = " ".join(ctx.text[s:e] for s, e in spans)
+        domain = _domain_match(ctx, raw)
         y = line_rel(ctx, lines[0])
         position = 1.0 - y if y < 0.5 else (0.6 if y > 0.85 else 0.3)
         if _first_address_y(ctx) < y < 0.5:
@@ -270,8 +271,9 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                     "legal": legal,
                     "name": name_score(lk, raw),
                     "position": 0.5 if other else position,
-                    "role": roles.get(lines[0].index, 0.5),
-                    "domain": 0.0 if other else _domain_match(ctx, raw),
+                    # the document's web domain is its issuer's: never the other party
+                    "role": 0.0 if other and domain else roles.get(lines[0].index, 0.5),
+                    "domain": 0.0 if other else domain,
                 },
                 raw=raw,
             )

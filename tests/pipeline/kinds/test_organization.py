@@ -67,3 +67,17 @@ def test_a_party_under_its_label_in_the_plural_and_no_help_line_opens_a_block():
     found = propose(Context(plain(text), model), spec)
     assert max(found, key=lambda p: p.strength).value == "Thomas and Rebecca Lindqvist"
     assert "Borrower(s):" not in [p.value for p in found]
+
+
+def test_the_name_that_owns_the_documents_web_domain_is_never_the_other_party():
+    """A bill that prints no customer block: its heading, the issuer named by the document's
+    web domain, is evidence against a customer, not the customer."""
+    from pipeline.extractors.finding import Context
+    from pipeline.extractors.rules import propose
+    from pipeline.schemas import field_specs, model_from_json_schema
+    from pipeline.state import other_party
+
+    model = model_from_json_schema({"title": "Bill", "properties": {"customer_name": {"type": "string"}}})
+    text = "PACIFIC CREST ENERGY\nCustomer Service 1-800-555-0143 | pacificcrestenergy.com\nAccount Number: 7720-118-4093"
+    found = propose(Context(plain(text), model), field_specs(model)[0])
+    assert all(other_party(p.signals) for p in found if p.value == "PACIFIC CREST ENERGY")
