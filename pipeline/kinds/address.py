@@ -18,10 +18,12 @@ from schemas.types import Address, clean_text
 def _continues(ctx: Context, lk: Look, scores: list[float], first: int, k: int) -> bool:
     """Whether line ``k`` carries on the address block that starts at line ``first``: it has
     cues itself, or it is a plain line (a district name) followed by one that has; a line
-    with contact details after its address part ends the block."""
+    with contact details after its address part, or a blank line, ends the block."""
     line, prev = ctx.lines[k], ctx.lines[k - 1]
     if line.page != ctx.lines[first].page or names_party(lk, line) or not address_end(lk, line.text):
         return False
+    if ctx.text.count("\n", prev.end, line.start) > 1:
+        return False  # a blank line ends a block ("Eugene, OR 97405" | "" | "Billing Period: ...")
     if address_end(lk, prev.text) < len(prev.text):
         return False
     if scores[k] >= 0.3:

@@ -114,3 +114,11 @@ def test_street_lines_without_a_street_word():
     lines = ["TOAST BOX", "Raffles City Shopping Centre #B1-21", "252 North Bridge Road, Singapore 179103",
              "Kaya Toast Set S$6.20", "Grand Total S$6.20"]
     assert address(lines) == "Raffles City Shopping Centre #B1-21 252 North Bridge Road, Singapore 179103"
+
+
+def test_a_blank_line_ends_the_address():
+    """What follows a blank line under an address is another part of the page ("Billing Period:
+    Feb 28, 2025 - Mar 31, 2025" holds a comma and a number, not more of the address)."""
+    lines = ["KEDAI MAJU SDN BHD", "1847 Alder Ridge Road", "Eugene, OR 97405", "", "Billing Period: Feb 28, 2025 - Mar 31, 2025",
+             "TOTAL 5.00"]
+    assert address(lines) == "1847 Alder Ridge Road Eugene, OR 97405"
