@@ -87,6 +87,26 @@ def in_document_order(printed: str, document: ParsedDocument, cues: Cues) -> dat
     return read_date(printed, reads_month_first(printed, document_order(document), cues))
 
 
+_NO_YEAR = re.compile(rf"(?P<day>\d{{1,2}})(?P<sep>[./-])\d{{1,2}}|\d{{1,2}}\.?[ \t-]*{_MONTH}|{_MONTH}[ \t]*\d{{1,2}}", re.IGNORECASE)
+
+
+def in_documents_year(printed: str, document: ParsedDocument, cues: Cues) -> date | None:
+    """A date printed without its year ("03 Mar", "02-04": a statement's lines) in the year that
+    puts it nearest the document's own dates (its period: "1 March 2025 to 31 March 2025"), read
+    as the document reads its dates; None where it is no such date or the document prints none."""
+    m = _NO_YEAR.fullmatch(printed.strip())
+    if m is None:
+        return None
+    dated = [d for found in _DATE.finditer(document.text) if (d := in_document_order(found.group(), document, cues))]
+    if not dated:
+        return None
+    first, last = min(dated), max(dated)
+    sep = m.group("sep") or " "
+    read = [d for year in sorted({d.year for d in dated} | {first.year - 1, last.year + 1})
+            if (d := in_document_order(f"{m.group()}{sep}{year}", document, cues))]
+    return min(read, key=lambda d: max((first - d).days, (d - last).days, 0), default=None)
+
+
 def _dateline(ctx: Context, start: int, end: int) -> bool:
     """The date stands alone on its line in the top half of the first page, with at most a
     time of day after it or before it the name of a town of this document's addresses: how
