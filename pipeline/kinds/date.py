@@ -181,6 +181,7 @@ def _proposal(ctx: Context, m: re.Match, value: date, link: LabelLink) -> Propos
 # 31 March 2025", "01/02/2025 - 28/02/2025", "From 00:01 on 14 June 2025 to 23:59 on 13 June
 # 2026", "01-04-2025 t/m 30-04-2025"); cue packs add their languages' words under "range"
 RANGE_WORDS = frozenset("to till until through thru".split())
+SPAN_WORDS = ("period", "term")  # what a document may call any span it prints as a range
 _JOIN = re.compile(r"^\s*(?:[-–—~]|t/m|(?P<word>[^\W\d_]+))\s*$")
 
 
@@ -208,18 +209,22 @@ def find_range_ends(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     if end is None:
         return []
     label, which = end
-    # the span's label, as a field of its own kind ("\0" is in no field's name or kind): the
-    # schema's dates are no rivals of it, the label of its other end ("pay period end") least
-    span = FieldSpec(name=f"{spec.name}\0span", description="", kind="\0span", aliases=(label,))
     document = _order(ctx)
-    out = []
-    for pair in date_ranges(ctx):
-        link = link_label(ctx, span, pair[0].start(), pair[0].end())  # the label stands before the range
-        m = pair[which]
-        value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
-        if link.own and value is not None:
-            out.append(_proposal(ctx, m, value, link))
-    return out
+    # the span's label, else a word for any span ("cover_end_date" under "Period of Insurance
+    # 14 June 2025 to 13 June 2026"), each as a field of its own kind ("\0" is in no field's
+    # name or kind): the schema's dates are no rivals of it, the label of its other end least
+    for labels in ((label,), tuple(w for w in SPAN_WORDS if w != label)):
+        span = FieldSpec(name=f"{spec.name}\0{labels[0]}", description="", kind="\0span", aliases=labels)
+        out = []
+        for pair in date_ranges(ctx):
+            link = link_label(ctx, span, pair[0].start(), pair[0].end())  # the label stands before the range
+            m = pair[which]
+            value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
+            if link.own and value is not None:
+                out.append(_proposal(ctx, m, value, link))
+        if out:
+            return out
+    return []
 
 
 

@@ -487,3 +487,16 @@ def test_a_records_amount_under_no_label_of_its_own_is_no_reading():
         "principal": {"type": "number"}, "escrow": {"type": "number"}}}}})
     [spec] = reg.field_specs(model)
     assert propose(Context(make_document("Amount Due $2,187.44\nLate fee $87.50"), model), spec) == []
+
+
+def test_an_end_of_a_span_whose_own_label_is_not_printed_is_read_from_a_period_printed_as_a_range():
+    """A policy's cover prints as "Period of Insurance From ... to ...": the end of the cover is
+    the second date of the range a document calls a period, where it prints no "cover"."""
+    model = reg.model_from_json_schema({"title": "Policy", "properties": {
+        "issue_date": {"type": "string", "format": "date"},
+        "cover_start_date": {"type": "string", "format": "date"},
+        "cover_end_date": {"type": "string", "format": "date"}}})
+    text = "Date of Issue 2 June 2025\nPeriod of Insurance From 00:01 on 14 June 2025 to 23:59 on 13 June 2026"
+    ctx = Context(make_document("Atlantic Shield Insurance Company Limited\n" + text), model)
+    spec = next(s for s in reg.field_specs(model) if s.name == "cover_end_date")
+    assert max(propose(ctx, spec), key=lambda p: p.strength).value == "2026-06-13"
