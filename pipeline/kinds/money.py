@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
-from pipeline.extractors.layout import norm
+from pipeline.extractors.layout import cell_end, norm
 from pipeline.infer import SAME_LABELS, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
@@ -101,6 +101,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
+        if not (decimals or m.group("pre") or m.group("post")) and _numbers_words(ctx, m):
+            continue  # a box's or a section's number ("4 Social security tax withheld"), no amount
         if part and (not link.own or (link.layout < 0.9 and not (decimals or m.group("pre") or m.group("post")))):
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
         signals = {
@@ -180,6 +182,12 @@ def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> lis
         return []
     m, value, link = tier[which]
     return [Proposal(value=str(value), spans=[(m.start("num"), m.end("num"))], signals={"match": link.match, "typed": 1.0, "layout": link.layout})]
+
+
+def _numbers_words(ctx: Context, m: re.Match) -> bool:
+    """A bare number opens words printed after it in its own column: it numbers them."""
+    line = ctx.line_at(m.start())
+    return bool(re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

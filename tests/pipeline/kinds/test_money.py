@@ -58,3 +58,11 @@ def test_an_amount_in_a_year_to_date_column_is_not_the_periods():
     )
     best = _best(schema, text)
     assert [best[f].value for f in ("gross_pay", "net_pay")] == ["3702.22", "2561.62"]
+
+
+def test_a_number_opening_words_in_its_column_numbers_them_and_is_no_amount():
+    """A form's boxes are numbered ("3 Social security wages   4 Social security tax withheld"):
+    the "4" after the wages label numbers the next box; the wages are printed below."""
+    schema = {"title": "W2", "properties": {"wages": {"type": "number"}}}
+    text = "3 Social security wages   4 Social security tax withheld\n  71,250.00                 4,417.50"
+    assert _best(schema, text)["wages"].value != "4.00"
