@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, norm
+from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
 from pipeline.infer import infer_kind, other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
@@ -184,24 +184,26 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     best = LabelLink(0.0, 0.0)
     for hit, covered, rivals in _linkable(ctx, spec):
         if hit.line is line and hit.end <= start:
-            layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
+            layout, label_text, gap, reach = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start], start
         elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
             lead = ctx.text[line.start : start]
             layout, label_text = 0.9, ctx.text[hit.line.start : hit.line.end] + " " + lead
-            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+            gap, reach = ctx.text[hit.end : hit.line.end] + " " + lead, hit.line.end
         else:
             below = ctx.layout.next_rows(hit.line, 2)
             if row not in below or not stacked(hit.line, line) or not _under_label(ctx, hit, start, end):
                 continue
             lead = ctx.text[line.start : start]
             layout = 0.75 if below.index(row) == 0 else 0.6
-            label_text = ctx.text[hit.line.start : hit.line.end] + " " + lead
-            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+            # of a row of column headers, the label's own column titles what is under it
+            reach = cell_end(hit.line, hit.start)
+            label_text = ctx.text[cell_start(hit.line, hit.start) : reach] + " " + lead
+            gap = ctx.text[hit.end : reach] + " " + lead
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
         own = not covered  # else the words are another label's
-        if covered or any(r.end <= start and not _included(ctx, hit, r) for r in rivals):
+        if covered or any(r.end <= start and r.start < reach and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
             best = LabelLink(strength, layout, best.own)

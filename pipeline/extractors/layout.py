@@ -214,6 +214,17 @@ def cell_end(line: Line, start: int) -> int:
     return end
 
 
+def cell_start(line: Line, offset: int) -> int:
+    """Where the piece of ``line`` that holds ``offset`` begins: after the gap to the column
+    before it (as :func:`cell_end` finds gaps), else at the line's start."""
+    begin = line.start + max((m.end() for m in _TEXT_GAP.finditer(line.text, 0, offset - line.start)), default=0)
+    words = [w for w in line.words if w.bbox and begin <= w.start <= offset]
+    for a, b in zip(words, words[1:]):
+        if b.bbox[0] - a.bbox[2] > 2 * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]):
+            begin = b.start
+    return begin
+
+
 def _same_row(a: BBox, b: BBox) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     smaller = min(a[3] - a[1], b[3] - b[1])

@@ -32,3 +32,31 @@ def test_no_value_follows_a_hit_that_labels_something_else(text):
 def test_a_name_after_its_label_is_read():
     assert employee("Employee: Marcus T. Delgado") == ["Marcus T. Delgado"]
     assert employee("Employee          Marcus T. Delgado      Employee ID E-10482") == ["Marcus T. Delgado"]
+
+
+def _grid(text: str) -> ParsedDocument:
+    """``text`` as a text file is parsed: words boxed on its grid of characters."""
+    from pipeline.parsers import TextBuilder
+    from pipeline.parsers.elements import _on_a_grid
+
+    builder = TextBuilder()
+    builder.begin_page()
+    builder.end_page(*_on_a_grid(builder, text))
+    return ParsedDocument.model_validate(builder.build("test"))
+
+
+def test_a_value_under_a_row_of_column_headers_is_labelled_by_its_own_column():
+    """A summary prints its titles in one row and the amounts under them: the words after a
+    title in the row are other columns' titles, no part of its label ("VAT" is no partial word
+    of "Total") and no rival of what stands under it ("Total" after "VAT")."""
+    from pipeline.extractors.finding import link_label
+
+    model = model_from_json_schema({"title": "Bill", "properties": {
+        "tax": {"type": "number"}, "total": {"type": "number"}}})
+    text = "Net amount     VAT      Total\n    100.00   19.00     119.00"
+    ctx = Context(_grid(text), model)
+    specs = {s.name: s for s in field_specs(model)}
+    for name, printed in (("tax", "19.00"), ("total", "119.00")):
+        at = text.index(printed)
+        link = link_label(ctx, specs[name], at, at + len(printed), money=True)
+        assert (link.match, link.layout) == (1.0, 0.75)
