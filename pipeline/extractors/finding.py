@@ -317,8 +317,10 @@ def find_labelled_text(
         lead = _SEPARATOR.match(rest).end()
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
-        if segment and _another_label(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
+        if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
             continue
+        if segment and _titled_again(hit, segment):
+            segment = ""  # a row of column titles ("Employee | Employee ID | Pay Period"): the value is under its own
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
@@ -328,7 +330,7 @@ def find_labelled_text(
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
-            first = nxt.start + len(nxt.text) - len(nxt.text.lstrip())
+            first = nxt.start + len(nxt.text) - len(nxt.text.lstrip()) if beside else _under(ctx, hit, nxt)
             segment = ctx.text[first : cell_end(nxt, first)].lstrip("#")  # a number sign opening the value is no part of it
             start, layout = cell_end(nxt, first) - len(segment), 0.9 if beside else 0.75
         if pick is not None:
@@ -361,16 +363,31 @@ def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
     return hit.ratio < 1.0 and any(covers(r, hit) for s in ctx.specs if s.name != spec.name for r in ctx.labels(s))
 
 
-def _another_label(spec: FieldSpec, hit: LabelHit, segment: str, joined: bool) -> bool:
-    """What follows the label is no value: the label again, in a row of column headers
-    ("Employee | Employee ID | Pay Period"), or, printed on with one space, a word that makes
-    it a label of another kind of value ("Employee ID", "Employee No." over a name field; not
-    "VAT of Storyblok GmbH", whose "of" changes nothing)."""
+def _titled_again(hit: LabelHit, segment: str) -> bool:
+    """What follows the label is the label again: a row of column titles ("Employee | Employee
+    ID | Pay Period"), whose values stand under them."""
     alias, said = norm(hit.alias), norm(segment)
-    if said == alias or said.startswith(alias + " "):
-        return True
+    return said == alias or said.startswith(alias + " ")
+
+
+def _relabelled(spec: FieldSpec, hit: LabelHit, segment: str, joined: bool) -> bool:
+    """What follows the label, printed on with one space, is a word that makes it a label of
+    another kind of value ("Employee ID", "Employee No." over a name field; not "VAT of
+    Storyblok GmbH", whose "of" changes nothing)."""
+    alias, said = norm(hit.alias), norm(segment)
     first = said.split()[0] if said else ""
     return joined and bool(first) and infer_kind(f"{alias} {first}", {}) not in (spec.kind, "text", infer_kind(alias, {}))
+
+
+def _under(ctx: Context, hit: LabelHit, line: Line) -> int:
+    """Where the value under the label starts on ``line``: the column of the first word under
+    the label's words (by word boxes), else the line's first word."""
+    first = line.start + len(line.text) - len(line.text.lstrip())
+    label = ctx.layout.span(hit.start, hit.end).bbox
+    if label is None:
+        return first
+    under = next((w for w in line.words if w.bbox and min(label[2], w.bbox[2]) >= max(label[0], w.bbox[0]) - 5), None)
+    return cell_start(line, under.start) if under else first
 
 
 def rank(

@@ -60,3 +60,14 @@ def test_a_value_under_a_row_of_column_headers_is_labelled_by_its_own_column():
         at = text.index(printed)
         link = link_label(ctx, specs[name], at, at + len(printed), money=True)
         assert (link.match, link.layout) == (1.0, 0.75)
+
+
+def test_a_value_under_a_row_of_titles_is_read_from_its_own_column():
+    """A payslip titles its columns in one row ("Employee | Employee ID | Department") and
+    prints the values under them: each field reads the cell under its own title."""
+    model = model_from_json_schema({"title": "Payslip", "properties": {
+        "employee_name": {"type": "string"}, "department": {"type": "string"}}})
+    ctx = Context(_grid("Employee              Employee ID      Department\n"
+                        "Marcus T. Delgado     E-10482          Field Engineering"), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
+    assert best == {"employee_name": "Marcus T. Delgado", "department": "Field Engineering"}
