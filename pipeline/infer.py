@@ -105,6 +105,8 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     if (title := own_title(name, prop)) and (kind := infer_kind(title, {k: v for k, v in prop.items() if k != "title"})) != "text":
         return kind
     named = spelled(name)
+    if (named[:-1] if named[-1:] == ["name"] else named)[-1:] in (["bank"], ["banks"]):
+        return "organization"  # "bank_name", "issuing_bank"; not "bank_account" or "bank_code"
     # an English compound's last word says what it is ("payment_reference" is an identifier),
     # unless it is a word like "code" that leaves that to the words before it ("currency_code");
     # before "of", the word before it ("end_of_term" is a date, "terms_of_payment" free text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extractors.finding import Context, Proposal
-from pipeline.extractors.layout import LabelHit, Line, cell_end, norm
+from pipeline.extractors.layout import LabelHit, Line, cell_end, cell_start, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
@@ -134,8 +134,10 @@ def _domain_match(ctx: Context, name: str) -> float:
 
 def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     """Offsets of the company name ending with the legal form: the run of capitalised words
-    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number."""
-    words = list(re.finditer(r"\S+", line.text[: form[0]]))
+    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number,
+    in the legal form's column ("10 Mar      FP ACME LOGISTICS LTD" is a date's column, then the name's)."""
+    column = cell_start(line, line.start + form[0]) - line.start
+    words = [w for w in re.finditer(r"\S+", line.text[: form[0]]) if w.start() >= column]
     start = line.start + form[0]
     for w in reversed(words):
         token = w.group()

@@ -81,3 +81,22 @@ def test_the_name_that_owns_the_documents_web_domain_is_never_the_other_party():
     text = "PACIFIC CREST ENERGY\nCustomer Service 1-800-555-0143 | pacificcrestenergy.com\nAccount Number: 7720-118-4093"
     found = propose(Context(plain(text), model), field_specs(model)[0])
     assert all(other_party(p.signals) for p in found if p.value == "PACIFIC CREST ENERGY")
+
+
+def test_a_bank_is_an_organisation_and_a_legal_names_column_bounds_it():
+    """"bank_name" is a company's name, read by its legal form ("Northgate Bank plc"), not the
+    text after the word "Bank" in it; "bank_account" and "bank_code" are no names. A statement
+    line's legal-form name starts in its own column, after the date's."""
+    from pipeline.extractors.finding import Context
+    from pipeline.extractors.rules import propose
+    from pipeline.infer import infer_kind
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    assert [infer_kind(n, {"type": "string"}) for n in ("bank_name", "issuing_bank", "bank_account", "bank_code")] == [
+        "organization", "organization", "text", "identifier"]
+    model = model_from_json_schema({"title": "Statement", "properties": {"bank_name": {"type": "string"}}})
+    text = "\n".join(["                              Northgate Bank plc", "MRS HELEN J. CARTWRIGHT", "14 Orchard Lane",
+                      "10 Mar      FP ACME LOGISTICS LTD SALARY      3,200.00"])
+    found = propose(Context(plain(text), model), field_specs(model)[0])
+    assert max(found, key=lambda p: p.strength).value == "Northgate Bank plc"
+    assert "ACME LOGISTICS LTD" in [p.value.removeprefix("FP ") for p in found]
