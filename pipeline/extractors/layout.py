@@ -220,6 +220,26 @@ def _columns(words: list[Word]) -> list[list[Word]]:
     return out
 
 
+_TEXT_GAP = re.compile(r"\s{3,}|\t")  # how plain text sets columns apart
+
+
+def cell_end(line: Line, start: int) -> int:
+    """Where the piece of ``line`` that begins at ``start`` (a document offset) ends: at the gap
+    to the next column (three spaces or a tab, where plain text without word boxes sets columns
+    apart; boxed words are parted into lines of their own, ``_columns``), else at the line's end,
+    trailing spaces left out."""
+    i = start - line.start
+    i += len(line.text[i:]) - len(line.text[i:].lstrip())
+    gap = _TEXT_GAP.search(line.text, i)
+    return line.start + (gap.start() if gap else len(line.text.rstrip()))
+
+
+def cell_start(line: Line, offset: int) -> int:
+    """Where the piece of ``line`` that holds ``offset`` begins: after the gap to the column
+    before it (as :func:`cell_end` finds gaps), else at the line's start."""
+    return line.start + max((m.end() for m in _TEXT_GAP.finditer(line.text, 0, offset - line.start)), default=0)
+
+
 def _same_row(a: BBox, b: BBox) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     smaller = min(a[3] - a[1], b[3] - b[1])
@@ -328,7 +348,9 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             scored = set()
             near, ks = wanted.near(len(got))
             if near:
-                for _, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                for want, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    if n > 1 and _number_for_word(got, want):
+                        continue
                     found.append((positions[ks[j]], i, n, score / 100))
                     scored.add(ks[j])
             if n == 1 and len(got) > wanted.shortest:
@@ -343,6 +365,13 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             continue  # a word of a web address or e-mail ("…/invoice?id=67389368") labels nothing
         hits.append((position, line.start + start, line.start + end, ratio))
     return hits
+
+
+def _number_for_word(got: str, want: str) -> bool:
+    """A number read where the alias has a word ("Statement period 1 March" is no slip of
+    "statement period end"): the value after a shorter label, not an OCR slip, which garbles
+    letters inside a word ("T0TAL") rather than print a number for it."""
+    return any(g.isdigit() and not w.isdigit() for g, w in zip(got.split(), want.split()))
 
 
 def _affixes(got: str, wanted: _Wanted) -> set[int]:

@@ -35,13 +35,15 @@ def _under(ctx: Context, k: int) -> int | None:
 def _continues(ctx: Context, lk: Look, scores: list[float], first: int, prev: int, k: int) -> bool:
     """Whether line ``k`` carries on the address block that starts at line ``first`` (``prev``
     the line above it in the block): it has cues itself, or it is a plain line (a district
-    name) followed by one that has; a line with contact details after its address part ends
-    the block."""
+    name) followed by one that has; a line with contact details after its address part, or a
+    blank line, ends the block."""
     line, above = ctx.lines[k], ctx.lines[prev]
     if line.page != ctx.lines[first].page or names_party(lk, line) or not address_end(lk, line.text) or _prose(line.text):
         return False
     if _ITEM.match(line.text):
         return False  # "3. Premises: ...": a numbered item of its own
+    if re.search(r"\n[ \t]*\n", ctx.text[above.end : line.start]):
+        return False  # a blank line ends a block ("Eugene, OR 97405" | "" | "Billing Period: ...")
     if address_end(lk, above.text) < len(above.text):
         return False
     if scores[k] >= 0.3:

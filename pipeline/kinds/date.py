@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from pipeline.cues import Cues
 from pipeline.extractors.finding import Context, LabelLink, Proposal, link_label
+from pipeline.infer import range_end
 from pipeline.kinds.base import Kind
 from pipeline.infer import spelled
 from pipeline.kinds.lines import POSTCODE
@@ -87,6 +88,26 @@ def in_document_order(printed: str, document: ParsedDocument, cues: Cues) -> dat
     return read_date(printed, reads_month_first(printed, document_order(document), cues))
 
 
+_NO_YEAR = re.compile(rf"(?P<day>\d{{1,2}})(?P<sep>[./-])\d{{1,2}}|\d{{1,2}}\.?[ \t-]*{_MONTH}|{_MONTH}[ \t]*\d{{1,2}}", re.IGNORECASE)
+
+
+def in_documents_year(printed: str, document: ParsedDocument, cues: Cues) -> date | None:
+    """A date printed without its year ("03 Mar", "02-04": a statement's lines) in the year that
+    puts it nearest the document's own dates (its period: "1 March 2025 to 31 March 2025"), read
+    as the document reads its dates; None where it is no such date or the document prints none."""
+    m = _NO_YEAR.fullmatch(printed.strip())
+    if m is None:
+        return None
+    dated = [d for found in _DATE.finditer(document.text) if (d := in_document_order(found.group(), document, cues))]
+    if not dated:
+        return None
+    first, last = min(dated), max(dated)
+    sep = m.group("sep") or " "
+    read = [d for year in sorted({d.year for d in dated} | {first.year - 1, last.year + 1})
+            if (d := in_document_order(f"{m.group()}{sep}{year}", document, cues))]
+    return min(read, key=lambda d: max((first - d).days, (d - last).days, 0), default=None)
+
+
 def _dateline(ctx: Context, start: int, end: int) -> bool:
     """The date stands alone on its line in the top half of the first page, with at most a
     time of day after it or before it the name of a town of this document's addresses: how
@@ -154,20 +175,72 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             link = LabelLink(DATELINE, 1.0)
         if not own and not link.own:
             continue
-        short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
-        out.append(
-            Proposal(
-                value=value.isoformat(),
-                spans=[(m.start(), m.end())],
-                signals={
-                    "match": link.match,
-                    "typed": 0.8 if short_year else 1.0,
-                    "layout": link.layout,
-                    "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
-                },
-            )
-        )
-    return out
+        out.append(_proposal(ctx, m, value, link))
+    return out + find_range_ends(ctx, spec)
+
+
+def _proposal(ctx: Context, m: re.Match, value: date, link: LabelLink) -> Proposal:
+    short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
+    return Proposal(
+        value=value.isoformat(),
+        spans=[(m.start(), m.end())],
+        signals={
+            "match": link.match,
+            "typed": 0.8 if short_year else 1.0,
+            "layout": link.layout,
+            "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
+        },
+    )
+
+
+# what joins a range's two dates, once times of day and "on"/"at" are left out ("1 March 2025 to
+# 31 March 2025", "01/02/2025 - 28/02/2025", "From 00:01 on 14 June 2025 to 23:59 on 13 June
+# 2026", "01-04-2025 t/m 30-04-2025"); cue packs add their languages' words under "range"
+RANGE_WORDS = frozenset("to till until through thru".split())
+SPAN_WORDS = ("period", "term")  # what a document may call any span it prints as a range
+_JOIN = re.compile(r"^\s*(?:[-–—~]|t/m|(?P<word>[^\W\d_]+))\s*$")
+
+
+def date_ranges(ctx: Context) -> list[tuple[re.Match, re.Match]]:
+    """Pairs of consecutive dates printed as one range, on one line or across a line break
+    ("From 6 April 2024" / "To 5 April 2025"); found once per document."""
+    if "date_ranges" not in ctx.memo:
+        joins = ctx.cues.words("range", RANGE_WORDS)
+        found = list(_DATE.finditer(ctx.text))
+        pairs = []
+        for first, second in zip(found, found[1:]):
+            between = ctx.text[first.end() : second.start()]
+            join = _JOIN.match(re.sub(r"(?i)\b(?:on|at)\b", " ", _TIME.sub(" ", between)))
+            if between.count("\n") <= 1 and join and (not join.group("word") or join.group("word").casefold() in joins):
+                pairs.append((first, second))
+        ctx.memo["date_ranges"] = pairs
+    return ctx.memo["date_ranges"]
+
+
+def find_range_ends(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """One end of a span printed as a range under the span's label (``pay_period_end``: the
+    second date of "Pay Period 01/02/2025 - 28/02/2025"); none for a field that is no end of a
+    span (:func:`pipeline.infer.range_end`)."""
+    end = range_end(spec.name)
+    if end is None:
+        return []
+    label, which = end
+    document = _order(ctx)
+    # the span's label, else a word for any span ("cover_end_date" under "Period of Insurance
+    # 14 June 2025 to 13 June 2026"), each as a field of its own kind ("\0" is in no field's
+    # name or kind): the schema's dates are no rivals of it, the label of its other end least
+    for labels in ((label,), tuple(w for w in SPAN_WORDS if w != label)):
+        span = FieldSpec(name=f"{spec.name}\0{labels[0]}", description="", kind="\0span", aliases=labels)
+        out = []
+        for pair in date_ranges(ctx):
+            link = link_label(ctx, span, pair[0].start(), pair[0].end())  # the label stands before the range
+            m = pair[which]
+            value = read_date(m.group(), reads_month_first(m.group(), document, ctx.cues))
+            if link.own and value is not None:
+                out.append(_proposal(ctx, m, value, link))
+        if out:
+            return out
+    return []
 
 
 

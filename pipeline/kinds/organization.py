@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extractors.finding import Context, Proposal, line_beside
-from pipeline.extractors.layout import LabelHit, Line, norm
+from pipeline.extractors.layout import LabelHit, Line, cell_end, cell_start, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
@@ -40,6 +40,8 @@ def party_roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, floa
             line = hit.line
             if not _LIST_MARK.fullmatch(ctx.text[line.start : hit.start]) or (fields and not _stands_as_label(ctx, hit)):
                 continue
+            if re.match(r"[^\S\n]+[^\W\d_][^\W\d_ ]*[^\S\n]*:", ctx.text[hit.end : line.end]):
+                continue  # the start of a longer label ("Customer Service:", "Customer Number:")
             box = ctx.layout.span(hit.start, hit.end).bbox
             roles.setdefault(line.index, role)
             # "Rechnung an:" printed as a column of its own beside its block: the block is the
@@ -110,8 +112,8 @@ def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
 
 def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
     """The field's own alias is a label only when a separator or the line's end follows it
-    ("Store: ...", "SHIPPER (Name and Address)"); "COMPANY REG NO" labels a number and "SHOP WITH
-    US" is a slogan."""
+    ("Store: ...", "SHIPPER (Name and Address)", "Borrower(s):"); "COMPANY REG NO" labels a number
+    and "SHOP WITH US" is a slogan."""
     return bool(re.match(_LABEL_END, ctx.text[hit.end : hit.line.end], re.IGNORECASE))
 
 
@@ -119,6 +121,7 @@ def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
 _LIST_MARK = re.compile(r"\s{0,2}(?:(?:\(?\d{1,2}[.)]|[a-z][.)]|[-•*])\s*)?")
 # a label opening a line of a party's block, the name after it ("Carrier:   DPD UK")
 _LINE_LABEL = re.compile(r"\s*(?:\(?\d{1,2}[.)]\s*)?[^\W\d_][^:\d]{0,30}:\s*")
+
 
 def _heads_block(after: str) -> bool:
     """Whether a label followed on its line by ``after`` heads a block: nothing but its end
@@ -165,8 +168,10 @@ def _domain_match(ctx: Context, name: str) -> float:
 
 def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     """Offsets of the company name ending with the legal form: the run of capitalised words
-    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number."""
-    words = list(re.finditer(r"\S+", line.text[: form[0]]))
+    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number,
+    in the legal form's column ("10 Mar      FP ACME LOGISTICS LTD" is a date's column, then the name's)."""
+    column = cell_start(line, line.start + form[0]) - line.start
+    words = [w for w in re.finditer(r"\S+", line.text[: form[0]]) if w.start() >= column]
     start = line.start + form[0]
     for w in reversed(words):
         token = w.group()
@@ -214,8 +219,9 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         # a trailing (reg. no.) or store number ("WALGREENS #07741")
         stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", text.strip())
         has_number = registered(ctx, lk, line)
-        # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
-        if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
+        # a company number vouches for a name whose words look like furniture ("CASH & CARRY");
+        # a label ("Borrower(s):") names nobody
+        if not stripped or stripped.endswith(":") or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
         if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
             continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it
@@ -298,6 +304,7 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if not spans:
             continue
         raw = " ".join(ctx.text[s:e] for s, e in spans)
+        domain = _domain_match(ctx, raw)
         y = line_rel(ctx, lines[0])
         position = 1.0 - y if y < 0.5 else (0.6 if y > 0.85 else 0.3)
         if _first_address_y(ctx) < y < 0.5:
@@ -310,9 +317,10 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                     "legal": legal,
                     "name": name_score(lk, raw),
                     "position": 0.5 if placed else position,
-                    # where the field's own label is printed, a name away from it is less likely its
-                    "role": roles.get(lines[0].index, 0.25 if 1.0 in roles.values() and not other else 0.5),
-                    "domain": 0.0 if other else _domain_match(ctx, raw),
+                    # the document's web domain is its issuer's: never the other party; where the
+                    # field's own label is printed, a name away from it is less likely its
+                    "role": 0.0 if other and domain else roles.get(lines[0].index, 0.25 if 1.0 in roles.values() and not other else 0.5),
+                    "domain": 0.0 if other else domain,
                 },
                 raw=raw,
             )

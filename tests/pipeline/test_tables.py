@@ -208,6 +208,29 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     assert taken == ["description", "quantity", None, "amount"]  # the code column holds numbers: quantity by kind
 
 
+def test_a_statements_money_out_is_negative_and_its_running_balance_no_lines_amount():
+    """A bank statement prints each line's amount in one of two columns, money out or money in,
+    and the balance after it rightmost: the amount is the one printed, out negative; a line
+    with a balance only ("Balance brought forward") is no transaction."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {
+        "date": {"type": "string"}, "description": {"type": "string"}, "amount": {"type": "number"}}})
+
+    def row(*texts):
+        return [Cell(t, []) if t else None for t in texts]
+
+    grid = Grid(page=1, header=["Date", "Description", "Money out", "Money in", "Balance"], rows=[
+        row("01 Mar", "Balance brought forward", None, None, "2,418.36"),
+        row("03 Mar", "DD BRITISH GAS", "86.40", None, "2,331.96"),
+        row("10 Mar", "FP ACME LOGISTICS LTD SALARY", None, "3,200.00", "5,477.79"),
+    ])
+    records = [r.value(fields) for r in read(grid, fields, "amount", "description", ())]
+    assert [(r["description"], r["amount"]) for r in records] == [
+        ("DD BRITISH GAS", "-86.40"), ("FP ACME LOGISTICS LTD SALARY", "3200.00")]
+
+
 def test_a_column_numbering_the_lines_is_not_asked_of_the_model():
     """A "#" or "Pos." column counting 1, 2, 3 holds no field: a model call would only say "none"."""
     from pipeline.tables.columns import unnamed

@@ -142,3 +142,11 @@ def test_a_region_ocr_misread_still_carries_the_address_to_its_line():
     words = [w.model_copy(update={"confidence": 0.58 if w.text == "SELANGAR" else 0.99}) for w in document.pages[0].words]
     scanned = document.model_copy(update={"pages": [document.pages[0].model_copy(update={"words": words, "ocr": True})]})
     assert extract(scanned, "receipt")["address"][0].value == "A-09-10 PRIMA AVENUE THE TUBE, 1/39, DATARAN PRIMA 47301 PETALING JAYA SELANGOR DE"
+
+
+def test_a_blank_line_ends_the_address():
+    """What follows a blank line under an address is another part of the page ("Billing Period:
+    Feb 28, 2025 - Mar 31, 2025" holds a comma and a number, not more of the address)."""
+    lines = ["KEDAI MAJU SDN BHD", "1847 Alder Ridge Road", "Eugene, OR 97405", "", "Billing Period: Feb 28, 2025 - Mar 31, 2025",
+             "TOTAL 5.00"]
+    assert address(lines) == "1847 Alder Ridge Road Eugene, OR 97405"
