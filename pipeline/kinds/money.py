@@ -190,9 +190,11 @@ def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> lis
 
 
 def _numbers_words(ctx: Context, m: re.Match) -> bool:
-    """A bare number opens words printed after it in its own column: it numbers them."""
+    """A small whole number opens words printed after it in its own column: it numbers them
+    ("4 Social security tax withheld"); "18.4 kg" is a measure, not a box's number."""
     line = ctx.line_at(m.start())
-    return bool(re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
+    small = re.fullmatch(r"\d{1,2}", m.group("num"))
+    return bool(small and re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

@@ -73,3 +73,6 @@ def test_a_number_opening_words_in_its_column_numbers_them_and_is_no_amount():
     schema = {"title": "W2", "properties": {"wages": {"type": "number"}}}
     text = "3 Social security wages   4 Social security tax withheld\n  71,250.00                 4,417.50"
     assert _best(schema, text)["wages"].value != "4.00"
+    # a measure with its unit is no box's number
+    weight = {"title": "Delivery note", "properties": {"gross_weight": {"type": "number"}}}
+    assert _best(weight, "Total packages: 3          Gross weight: 18.4 kg")["gross_weight"].value == "18.40"
