@@ -22,7 +22,9 @@ from schemas.types import ISO_4217, Money, parse_money
 _AMOUNT = re.compile(
     r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
     r"|(?<![\w.,/:\-$€£]))"
-    r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    # French, Swiss and Nordic amounts group thousands with a space ("2 860,00 €", also a
+    # no-break or narrow one): read whole where cents follow a comma, not as "860,00"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w/:%]|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
 )

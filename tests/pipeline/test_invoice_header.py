@@ -169,6 +169,19 @@ def test_the_recipient_under_a_sender_s_return_address_line_is_the_customer():
     assert best(found, "vendor") == "Medienpilot GmbH & Co. KG"
 
 
+def test_a_sender_s_line_without_a_legal_form_names_the_issuer_above_the_recipient():
+    """A craftsman or freelancer prints their own name, no GmbH, on the sender's line: the
+    street after it marks the line, and the name opening it is the issuer, not the recipient."""
+    text = (
+        "Malerbetrieb Sommer · Birkenweg 7 · 79098 Freiburg\n"
+        "Familie Nowak\nAm Hang 22\n79117 Freiburg\n"
+        "Rechnung\nRechnungsnr. 2024-0057\nRechnungsbetrag 3.847,27 €"
+    )
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "vendor") == "Malerbetrieb Sommer"
+    assert best(found, "customer") == "Familie Nowak"
+
+
 PO_SCHEMA = model_from_json_schema({"title": "Invoice", "properties": {
     "invoice_number": {"type": "string"}, "po_number": {"type": "string", "description": "Purchase order number."},
 }})

@@ -18,3 +18,10 @@ def test_three_decimals_after_the_documents_cents_mark_are_no_amount():
 def test_thousands_separators_stay_where_cents_use_the_other_mark_or_none_are_printed():
     assert values("Subtotal 1.234,50\nDeposit 1.000") == ["1234.50", "1000.00"]
     assert values("Total 72.600\nTunai 100.000") == ["72600.00", "100000.00"]
+
+
+def test_thousands_grouped_with_a_space_are_one_amount_where_cents_follow_a_comma():
+    # French and Swiss invoices print "3 432,00 €" (a space, no-break or narrow space): it was 432.00
+    assert values("Total TTC 3 432,00 €") == ["3432.00"]
+    assert values("Net à payer 1\u202f234\u00a0567,89 €") == ["1234567.89"]
+    assert values("Total 12 items 3,50") == ["12.00", "3.50"]  # no cents after a comma: two numbers
