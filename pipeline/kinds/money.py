@@ -36,6 +36,7 @@ CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)
 
 _CENTS = re.compile(r"\d([.,])\d{2}$")
 _THREE_DECIMALS = re.compile(r"\d{1,3}([.,])\d{3}")
+_TERMS = re.compile(r"(?i)\bnet[ \t]+$")
 
 
 def _decimal_mark(matches: list[re.Match]) -> str | None:
@@ -49,7 +50,8 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
     """Printed amounts with their values (dates, times, percentages and ids left out).
 
     A number with three digits after the document's decimal mark ("3.459" a gallon where
-    cents are printed "39.23") is a quantity or unit price, not thousands of money."""
+    cents are printed "39.23") is a quantity or unit price, not thousands of money; a whole
+    number after "Net" is a payment term in days."""
     matches = list(_AMOUNT.finditer(text))
     mark = _decimal_mark(matches)
     out = []
@@ -57,6 +59,8 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
         three = _THREE_DECIMALS.fullmatch(m.group("num"))
         if three and three.group(1) == mark:
             continue
+        if _TERMS.search(text, max(m.start() - 8, 0), m.start()) and m.group("num").isdigit() and not (m.group("pre") or m.group("post")):
+            continue  # payment terms in days ("Terms: Net 30"), not a net amount
         value = parse_money(m.group("num"))
         if value is not None:
             out.append((m, value))

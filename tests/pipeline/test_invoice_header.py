@@ -213,3 +213,24 @@ def test_a_subtotal_printed_net_or_total_ht():
     assert best(extract(plain(british), AP_INVOICE), "subtotal") == "840.00"
     french = "Atelier Lumière SARL\nFACTURE\nShooting 700,00 €\nTotal HT 700,00 €\nTVA 20 % 140,00 €\nTotal TTC 840,00 €"
     assert best(extract(plain(french), AP_INVOICE), "subtotal") == "700.00"
+
+
+ISSUED = """\
+Thistle Catering Ltd
+INVOICE
+Invoice Ref      ABC/1093
+Issued           3rd March 2024
+Event date       2024-02-24
+Subtotal         £4,797.50
+VAT (20%)          £959.50
+Balance to pay   £5,757.00"""
+
+
+@pytest.mark.parametrize("schema, date", [("invoice", "date"), (AP_INVOICE, "invoice_date")])
+def test_an_invoice_ref_issued_date_and_balance_to_pay_are_the_invoice_s_own(schema, date):
+    """British invoices print "Invoice Ref", "Issued" and "Balance to pay": without them the
+    subtotal was taken for the total, another date for the issue date and no number was read."""
+    found = extract(plain(ISSUED), schema)
+    assert best(found, "invoice_number") == "ABC/1093"
+    assert best(found, date) == "2024-03-03"
+    assert best(found, "total") == "5757.00"
