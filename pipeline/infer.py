@@ -221,7 +221,7 @@ SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount", "balance to pay"),
     ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on", "payment date"),
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "invoice ref", "invoice reference", "bill number", "bill no", "receipt number", "receipt no"),
-    ("due date", "date due", "payment due", "due by", "due on", "pay by"),
+    ("due date", "date due", "payment due", "due by", "due on", "pay by", "due"),
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
@@ -230,7 +230,7 @@ SAME_LABELS = (
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
-     "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
+     "purchase order no", "order number", "order no", "order nr", "order #", "po #", "customer po", "your po", "your order"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 # Column headers tables print for the same part of a line ("Charge name" over what was sold,

@@ -234,3 +234,22 @@ def test_an_invoice_ref_issued_date_and_balance_to_pay_are_the_invoice_s_own(sch
     assert best(found, "invoice_number") == "ABC/1093"
     assert best(found, date) == "2024-03-03"
     assert best(found, "total") == "5757.00"
+
+
+def test_a_vat_number_s_last_group_before_a_full_stop_and_a_french_number_s_siren_are_joined():
+    def read(text):
+        span = registration_number(text)
+        return text[span[0] : span[1]] if span else None
+
+    assert read(" GB 552 1843 90. Registered in England") == "GB 552 1843 90"  # was "GB 552 1843"
+    assert read(" FR 45 812345678") == "FR 45 812345678"  # was none: "FR 45" holds two digits
+    assert read(" 123456789, 45 Main Street") == "123456789"
+
+
+def test_a_bare_due_label_a_po_hash_and_your_order_are_read():
+    text = "INVOICE\nInvoice #: NPS-5531\nDate: 2024-01-31\nDue: 2024-03-01\nBill To:\nMaple Clinic\nPO #: MRD-0098\nTotal 10.00"
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "due_date") == "2024-03-01"
+    assert best(found, "total") == "10.00"  # "due" is no label of "Total"
+    assert best(extract(plain(text), PO_SCHEMA), "po_number") == "MRD-0098"
+    assert best(extract(plain("Invoice no. NL-24-0419\nYour order KC-7720"), PO_SCHEMA), "po_number") == "KC-7720"
