@@ -56,7 +56,10 @@ PATTERNS = {
     # labels of the tax numbers printed under an address ("St.-Nr. 143/123/45678", "USt-IdNr.")
     "contact": ("ust", r"st\.?-?nr", "steuernummer", r"steuer-?nr"),
     # labels after which the customer is printed
-    "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
+    "counterparty": (
+        "rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer",
+        "spett.le", "spettabile", "cliente", "destinatario", "facturar a",  # Italian and Spanish
+    ),
 }
 
 # different marks of an invoice in these languages (two are needed, see pipeline.cues.MIN_SIGNS):

@@ -94,6 +94,43 @@ def _is_part(ctx: Context, spec: FieldSpec) -> bool:
 
 
 
+def _is_tax(ctx: Context, spec: FieldSpec) -> bool:
+    """A field that is the tax (its aliases name a tax and no other part: not "total excl tax")."""
+    said = {w for a in spec.aliases for w in norm(a).split()}
+    return bool(said & ctx.cues.words("tax", TAX_WORDS)) and not said & ctx.cues.words("partial", PARTIAL)
+
+
+def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> list[Proposal]:
+    """Two or three taxes printed on consecutive rows under different labels (GST and PST, CGST
+    and SGST, VAT at two rates) are parts of one tax: their sum, derived (so a person confirms
+    it), is one more candidate, no stronger than its weakest part, that the checks choose where only it makes
+    the subtotal and the tax add up to the total."""
+    rows: dict[int, tuple[Proposal, str]] = {}
+    for p in found:
+        start = p.spans[0][0]
+        line = ctx.line_at(start)
+        if p.signals["typed"] == 1.0 and p.signals["match"] >= 0.9 and start in rightmost and line.row not in rows:
+            rows[line.row] = (p, " ".join(ctx.text[line.start : start].casefold().split()))
+    out = []
+    for first in sorted(rows):
+        run = [first]
+        while len(run) < 3 and run[-1] + 1 in rows:
+            run.append(run[-1] + 1)
+            parts = [rows[r][0] for r in run]
+            if len({rows[r][1] for r in run}) == len(run):
+                out.append(Proposal(
+                    value=str(sum(Decimal(p.value) for p in parts)),
+                    spans=[span for p in parts for span in p.spans],
+                    signals={
+                        "match": min(p.signals["match"] for p in parts),
+                        "typed": 1.0,
+                        "layout": min(p.signals["layout"] for p in parts),
+                        "derived": 1.0,
+                    },
+                ))
+    return out
+
+
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
     the largest such amount, after any printed rounding adjustment. A part of the total (a
@@ -116,6 +153,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+    if part and _is_tax(ctx, spec):
+        out += _taxes_summed(ctx, out, rightmost)
     if total:
         summary = _summary_row(ctx)
         for p in out:

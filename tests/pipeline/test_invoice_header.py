@@ -253,3 +253,36 @@ def test_a_bare_due_label_a_po_hash_and_your_order_are_read():
     assert best(found, "total") == "10.00"  # "due" is no label of "Total"
     assert best(extract(plain(text), PO_SCHEMA), "po_number") == "MRD-0098"
     assert best(extract(plain("Invoice no. NL-24-0419\nYour order KC-7720"), PO_SCHEMA), "po_number") == "KC-7720"
+
+
+def test_an_italian_invoice_s_customer_is_under_spett_le():
+    """An Italian invoice addresses its customer "Spett.le" (and a Spanish one "Cliente"): the
+    issuer, heading the page, was read as the customer."""
+    text = (
+        "Tipografia Verdi S.r.l.\nVia Roma 45\n40124 Bologna (BO)\nP. IVA 03456780371\n"
+        "FATTURA N. 118/2024 Data: 22/05/2024\nSpett.le\nBar Centrale di Neri Luca\nPiazza Maggiore 3\n40121 Bologna\n"
+        "Imponibile 570,00\nIVA 22% 125,40\nTotale documento 695,40 €"
+    )
+    assert best(extract(plain(text), AP_INVOICE), "customer") == "Bar Centrale di Neri Luca"
+
+
+TWO_TAXES = """\
+INVOICE
+Invoice #: NPS-5531
+Subtotal       3,150.00
+GST 5%           157.50
+PST 7%           220.50
+Total (CAD)    3,528.00"""
+
+
+def test_taxes_on_consecutive_rows_under_different_labels_are_summed_for_the_checks():
+    """A Canadian invoice's GST and PST (an Indian one's CGST and SGST, a German one's VAT at
+    two rates) are parts of one tax: their sum is a candidate, derived so a person confirms it,
+    no stronger than its parts, that the subtotal + tax = total check can choose."""
+    found = extract(plain(TWO_TAXES), AP_INVOICE)
+    summed = [c for c in found["tax"] if c.value == "378.00"]
+    assert summed and summed[0].signals["derived"] == 1.0 and len(summed[0].evidence) == 2
+    assert best(found, "tax") == "157.50"  # read alone, the first tax line still leads
+    # one tax printed twice (its line and a "Total VAT" line) sums to nothing that adds up
+    once = extract(plain("Subtotal 100.00\nVAT 20% 20.00\nTotal VAT 20.00\nTotal 120.00"), AP_INVOICE)
+    assert best(once, "tax") == "20.00"
