@@ -286,3 +286,11 @@ def test_taxes_on_consecutive_rows_under_different_labels_are_summed_for_the_che
     # one tax printed twice (its line and a "Total VAT" line) sums to nothing that adds up
     once = extract(plain("Subtotal 100.00\nVAT 20% 20.00\nTotal VAT 20.00\nTotal 120.00"), AP_INVOICE)
     assert best(once, "tax") == "20.00"
+
+
+def test_a_us_invoice_that_prints_no_currency_is_in_dollars_for_a_person_to_confirm():
+    us = "PACIFIC HARDWARE, INC.\n1500 Industrial Pkwy, Fresno, CA 93725\nPhone (559) 555-0140\nInvoice No. 884213\nInvoice Total 2,933.35"
+    found = extract(plain(us), "invoice")
+    assert [(c.value, c.evidence, c.signals["derived"]) for c in found["currency"]] == [("USD", [], 1.0)]
+    assert "currency" not in extract(plain(us.replace("CA 93725", "").replace("(559) ", "")), "invoice")  # no region, no guess
+    assert best(extract(plain(us + "\nAll amounts in CAD"), "invoice"), "currency") == "CAD"  # a printed one decides
