@@ -48,6 +48,7 @@ PACKS = Registry(
         "invoices_eu": "pipeline.cues.invoices_eu",
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
+        "invoices_in": "pipeline.cues.invoices_in",
     },
 )
 

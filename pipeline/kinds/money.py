@@ -103,7 +103,7 @@ def _is_tax(ctx: Context, spec: FieldSpec) -> bool:
 def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> list[Proposal]:
     """Two or three taxes printed on consecutive rows under different labels (GST and PST, CGST
     and SGST, VAT at two rates) are parts of one tax: their sum, derived (so a person confirms
-    it), is one more candidate, no stronger than its weakest part, that the checks choose where only it makes
+    it), is one more candidate, weaker than its weakest part, that the checks choose where only it makes
     the subtotal and the tax add up to the total."""
     rows: dict[int, tuple[Proposal, str]] = {}
     for p in found:
@@ -122,7 +122,7 @@ def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> l
                     value=str(sum(Decimal(p.value) for p in parts)),
                     spans=[span for p in parts for span in p.spans],
                     signals={
-                        "match": min(p.signals["match"] for p in parts),
+                        "match": 0.95 * min(p.signals["match"] for p in parts),
                         "typed": 1.0,
                         "layout": min(p.signals["layout"] for p in parts),
                         "derived": 1.0,
