@@ -225,7 +225,7 @@ SAME_LABELS = (
     ("quantity", "qty", "units"),
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
-     "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
+     "total before tax", "total excl vat", "total ex vat", "total excluding vat", "total excl gst", "total ex gst", "total excluding gst"),
     ("tax", "tax amount", "vat", "gst", "sales tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),

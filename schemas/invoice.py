@@ -64,7 +64,7 @@ class Invoice(DocumentSchema):
         "Total before tax.",
         aliases=[
             "subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
-            "total before tax", "total excl vat", "total ex vat", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
+            "total before tax", "total excl vat", "total ex vat", "total excl gst", "total ex gst", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
         ],
     )
     tax: Money | None = field(

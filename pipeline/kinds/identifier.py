@@ -19,6 +19,8 @@ MIN_DIGITS = 6  # a registration number, not a rate, a count or a year
 # words before a label that make the number the reader's own ("Your VAT no.", "Customer VAT ID");
 # cue packs add their languages' words under "yours" ("Ihre USt-IdNr.")
 YOURS = frozenset("your customer customers client buyer recipient purchaser".split())
+# cents after a comma or a point, thousands grouped before them: "626,50", "5.626,50", "1,234.00"
+_MONEY_SHAPED = re.compile(r"\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}")
 _AMOUNT_OR_RATE = re.compile(r"%|[$€£¥]|^\(?-?\d+[.,]\d{2}\)?$")
 
 
@@ -104,10 +106,13 @@ class IdentifierKind(Kind):
         return find_labelled_text(ctx, spec, self.parse, word=True)
 
     def implausible(self, value, printed):
-        """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number."""
+        """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number; an
+        amount with cents is no identifier."""
         text = str(value).strip()
         if not re.search(r"\d", text):
             return "identifier without a digit"
         if len(re.sub(r"\W", "", text)) < 2:
             return "identifier too short"
+        if _MONEY_SHAPED.fullmatch(text):
+            return "an amount, not an identifier"  # a label read fuzzily in "Total factura 5.626,50 €"
         return None

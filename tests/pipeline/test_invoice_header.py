@@ -294,3 +294,40 @@ def test_a_us_invoice_that_prints_no_currency_is_in_dollars_for_a_person_to_conf
     assert [(c.value, c.evidence, c.signals["derived"]) for c in found["currency"]] == [("USD", [], 1.0)]
     assert "currency" not in extract(plain(us.replace("CA 93725", "").replace("(559) ", "")), "invoice")  # no region, no guess
     assert best(extract(plain(us + "\nAll amounts in CAD"), "invoice"), "currency") == "CAD"  # a printed one decides
+
+
+def test_an_amount_with_cents_is_no_invoice_number():
+    """"Total factura 5.626,50 €" read fuzzily as "factura n°" gave the invoice number "626,50",
+    auto-accepted by the built-in type."""
+    from pipeline.plausible import implausible_value
+
+    for amount in ("626,50", "5.626,50", "1,234.00"):
+        assert implausible_value("identifier", amount, amount) == "implausible identifier: an amount, not an identifier"
+    for number in ("2024/0311", "10087", "2024.0311", "INV-12.50"):
+        assert implausible_value("identifier", number, number) is None
+
+
+SPANISH = """\
+Reformas Ruiz, S.L.
+C/ Mayor 15, 28013 Madrid
+FACTURA                       Nº Factura: 2024/0311
+                              Fecha: 19/03/2024
+                              Vencimiento: 18/04/2024
+Base imponible         4.650,00
+IVA 21%                  976,50
+Total factura          5.626,50 €"""
+
+
+def test_a_spanish_invoice_s_number_due_date_and_total_under_their_labels():
+    found = extract(plain(SPANISH), "invoice")
+    assert best(found, "invoice_number") == "2024/0311"  # "Nº" holds the ordinal sign, not "°"
+    assert best(found, "due_date") == "2024-04-18"
+    assert best(found, "total") == "5626.50"
+
+
+@pytest.mark.parametrize("schema", ["invoice", AP_INVOICE])
+def test_total_excl_gst_is_the_subtotal(schema):
+    text = "TAX INVOICE\nInvoice: KT-55012\nTotal excl GST   4,700.00\nGST 15%   705.00\nTotal NZD incl GST   5,405.00"
+    found = extract(plain(text), schema)
+    assert best(found, "subtotal") == "4700.00"
+    assert best(found, "total") == "5405.00"
