@@ -12,6 +12,7 @@ A pack is a small declarative module:
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
   ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF");
 - ``DATE_ORDER``: how the region writes numeric dates that read either way (``"MDY"``);
+- ``CURRENCY``: the region's one currency (``"USD"``), for a document that prints none;
 - ``NAMES``: words and phrases of the region's languages that a schema's field names are
   written in -> the English they stand for (``{"gesamtbetrag": "total amount"}``).
 
@@ -47,6 +48,7 @@ PACKS = Registry(
         "invoices_eu": "pipeline.cues.invoices_eu",
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
+        "invoices_in": "pipeline.cues.invoices_in",
     },
 )
 
@@ -87,6 +89,12 @@ class Cues:
     def month_first(self) -> bool:
         """Whether a selected pack says the region writes ambiguous numeric dates month first."""
         return any(getattr(p, "DATE_ORDER", "DMY") == "MDY" for p in self.packs)
+
+    @cached_property
+    def currency(self) -> str | None:
+        """The one currency the selected packs' regions use (``CURRENCY``); None where they name none or several."""
+        named = {c for p in self.packs if (c := getattr(p, "CURRENCY", None))}
+        return named.pop() if len(named) == 1 else None
 
     def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
         """The packs' finders for fields of this kind (lists or single values), in pack order."""
