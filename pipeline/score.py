@@ -49,6 +49,12 @@ class Scorer(Protocol):
 
     def confidence(self, schema: str, field: str, features: dict[str, float]) -> float: ...
 
+    def basis(self, schema: str) -> str:
+        """What a schema's confidences rest on, for the export: "own reviews" (its fields'
+        fitted outcomes), "other schemas' reviews" (the per-kind transfer, which vouches for
+        nothing alone) or "heuristic" (hand-set weights)."""
+        ...
+
 
 class HeuristicScorer:
     """Hand-set logistic weights: a sensible prior until a fitted calibration exists.
@@ -72,6 +78,9 @@ class HeuristicScorer:
     def confidence(self, schema: str, field: str, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights[k] * features.get(k, 0.0) for k in FEATURES)
         return _sigmoid(z)
+
+    def basis(self, schema: str) -> str:
+        return "heuristic"
 
 
 _default_scorer: Scorer = HeuristicScorer()
@@ -355,7 +364,7 @@ def score(state: DocumentState, scorer: Scorer | None = None) -> DocumentState:
         for spec in field_specs(model)
     }
     fields = _with_checks(model, _consistent(model, fields, state.candidates, scorer), scorer)
-    provenance = dict(state.provenance, scorer=scorer.version)
+    provenance = dict(state.provenance, scorer=scorer.version, confidence_basis=scorer.basis(state.schema_name))
     return state.model_copy(update={"fields": fields, "stage": Stage.scored, "provenance": provenance})
 
 

@@ -93,6 +93,11 @@ class CalibratedScorer:
         z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
 
+    def basis(self, schema: str) -> str:
+        if schema in self.calibrations:
+            return "own reviews"
+        return "other schemas' reviews" if KINDS in self.calibrations else self.fallback.basis(schema)
+
     def thresholds(self) -> dict[str, dict[str, float]]:
         """Per schema and field; schemas without their own calibration get their kinds' thresholds."""
         from pipeline.schemas import field_specs, registry

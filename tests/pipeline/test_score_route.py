@@ -179,3 +179,16 @@ def test_two_fields_read_from_the_same_words_are_never_auto_accepted():
         assert "read from the same words as another field" in routed.fields[name].reasons
     apart = route(score(state([date, cand("total", "106.00", "106.00", match=1.0, layout=1.0)])), default_threshold=0.0)
     assert apart.fields["date"].status == apart.fields["total"].status == FieldStatus.auto_accepted
+
+
+def test_the_export_says_what_a_schemas_confidences_rest_on():
+    """A schema fitted on its own reviews, one served by the per-kind transfer (whose
+    confidences vouch for nothing alone), and the heuristic, named in the provenance."""
+    from pipeline.confidence import KINDS, Calibration, CalibratedScorer
+
+    s = state([cand("total", "106.00", "106.00", match=1.0, layout=1.0)])
+    assert score(s, HeuristicScorer()).provenance["confidence_basis"] == "heuristic"
+    own = CalibratedScorer({"invoice": Calibration("invoice", "v", "test", 0.99)})
+    assert score(s, own).provenance["confidence_basis"] == "own reviews"
+    kinds = CalibratedScorer({KINDS: Calibration(KINDS, "v", "test", 0.99)})
+    assert score(s, kinds).provenance["confidence_basis"] == "other schemas' reviews"
