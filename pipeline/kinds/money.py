@@ -169,8 +169,29 @@ def _paid(ctx: Context) -> set[Decimal]:
     if "paid" not in ctx.memo:
         tendered = _row_amounts(ctx, ctx.cues.words("tender", TENDER_WORDS))
         change = _row_amounts(ctx, ctx.cues.words("change", CHANGE_WORDS))
-        ctx.memo["paid"] = {t - c for t in tendered for c in change if t > c}
+        paid = {t - c for t in tendered for c in change if t > c}
+        ctx.memo["paid"] = paid or _paid_unlabelled(ctx)
     return ctx.memo["paid"]
+
+
+def _paid_unlabelled(ctx: Context) -> set[Decimal]:
+    """Cash tendered and change given, in words no pack knows ("お預り", "Gegeben"): a whole
+    sum on one row and a smaller amount on the next whose difference is the largest amount
+    printed above them (the total, then what was handed over, then the change). Arithmetic any receipt paid in cash follows, whatever its language; only
+    amounts printed as money count."""
+    found, rightmost = _document_amounts(ctx)
+    by_row: dict[int, list[Decimal]] = {}
+    for m, v in found:  # amounts printed as money: a postcode or a street number is none
+        if m.start("num") in rightmost and (_CENTS.search(m.group("num")) or m.group("pre") or m.group("post")):
+            by_row.setdefault(ctx.line_at(m.start("num")).row, []).append(v)
+    rows = sorted(by_row)
+    paid = set()
+    for above, (r, nxt) in enumerate(zip(rows, rows[1:]), start=1):
+        t, c = by_row[r][-1], by_row[nxt][-1]
+        before = {v for row in rows[:above - 1] for v in by_row[row]}
+        if nxt == r + 1 and t == t.to_integral() and t > c > 0 and before and t - c == max(before) <= t:
+            paid.add(t - c)
+    return paid
 
 
 def _summary_row(ctx: Context) -> int:

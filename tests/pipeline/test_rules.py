@@ -382,6 +382,29 @@ def test_cash_less_change_confirms_the_total():
     assert {c.signals["paid"] for c in extract(plain(card), "receipt")["total"]} == {0.5}
 
 
+def test_a_date_marked_with_year_month_and_day_characters_is_read():
+    """Japanese, Chinese and Korean receipts print "2024年3月8日" (year, month, day marked):
+    no numeric or month-word date, so the receipt had no date at all."""
+    text = "LAWSON\nTokyo 160-0022\n2024年3月8日(金) 12:34\nOnigiri ¥160\n合計 ¥160\n"
+    found = extract(plain(text), "receipt")["date"]
+    assert found[0].value == "2024-03-08" and found[0].evidence[0].text == "2024年3月8日"
+    assert extract(plain("SHOP\n2023년 12월 1일\nTOTAL 5.00\n"), "receipt")["date"][0].value == "2023-12-01"
+
+
+def test_cash_and_change_in_unknown_words_confirm_the_total_by_their_arithmetic():
+    """A receipt whose labels no pack knows ("お預り" handed over, "お釣り" change) still
+    prints the total, a whole sum handed over and the change under it: the difference is the
+    total, so the larger cash amount is no longer taken for it; a postcode above is no amount."""
+    text = "SHOP\n1-2-3 Ginza 10400\nGyudon ¥480\nMiso ¥80\n合計 ¥560\nお預り ¥1,000\nお釣り ¥440\n"
+    found = {c.value: c for c in extract(plain(text), "receipt")["total"]}
+    assert found["560.00"].signals["paid"] == 1.0
+    assert found["1000.00"].signals["paid"] == 0.0
+    assert max(found.values(), key=strength).value == "560.00"
+    # the difference must be the largest amount above: 20.00 less 8.00 is one item, no total
+    items = "SHOP\nSoup 12.00\nPie 15.00\nTea 20.00\nJuice 8.00\n"
+    assert {c.signals["paid"] for c in extract(plain(items), "receipt")["total"]} == {0.5}
+
+
 def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
     """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
     a volume and a unit price, no money tendered: read alone, that line had made 10,612 and
