@@ -45,6 +45,7 @@ PACKS = Registry(
     {
         "receipts_my": "pipeline.cues.receipts_my",
         "invoices_eu": "pipeline.cues.invoices_eu",
+        "receipts_eu": "pipeline.cues.receipts_eu",
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
     },
