@@ -116,6 +116,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             if ctx.line_at(p.spans[0][0]).row >= summary:
                 p.signals["match"] *= 0.5  # a tax summary table repeats parts of the total
         _apply_adjustments(ctx, out)
+        if not part:  # a subtotal's later charges are the rest of the total
+            _apply_additions(ctx, out)
         paid = _paid(ctx)
         for p in out:  # what was paid confirms or contradicts a total; 0.5 where nothing says
             p.signals["paid"] = 0.5 if not paid else float(Decimal(p.value) in paid)
@@ -246,6 +248,36 @@ def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
                 total.signals["match"] *= 0.5
                 return
 
+
+def _apply_additions(ctx: Context, proposals: list[Proposal]) -> None:
+    """A charge printed after the labelled total (a tip, a card surcharge, a gratuity) and
+    then the total plus that charge ("Total 20.19", "Tip 4.00", "Total with tip 24.19"): the
+    later amount is what was paid, however its label reads ("Amount paid"), and takes the
+    total's evidence. Cash, change, savings and other parts of the total (``PARTIAL`` words)
+    are no charge: cash handed over after the change is no total."""
+    found, rightmost = _document_amounts(ctx)
+    parts = ctx.cues.words("partial", PARTIAL) | ctx.cues.words("tender", TENDER_WORDS) | ctx.cues.words("change", CHANGE_WORDS)
+    parted = {line.row for line, said in zip(ctx.lines, _line_words(ctx)) if said & parts}
+    charges: dict[int, Decimal] = {}  # row -> its amount, on rows that add to a total
+    for m, v in found:
+        row = ctx.line_at(m.start("num")).row
+        if m.start("num") in rightmost and row not in parted and _CENTS.search(m.group("num")):
+            charges[row] = v
+
+    def row(p: Proposal) -> int:
+        return ctx.line_at(p.spans[0][0]).row
+
+    labelled = [p for p in proposals if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9]
+    for total in sorted(labelled, key=lambda p: p.strength, reverse=True)[:3]:
+        for p in proposals:
+            if row(p) <= row(total) or p.signals["typed"] < 1.0:
+                continue
+            added = Decimal(p.value) - Decimal(total.value)
+            if added > 0 and any(row(total) < r < row(p) and v == added for r, v in charges.items()):
+                p.signals["match"] = max(p.signals["match"], total.signals["match"])
+                p.signals["layout"] = max(p.signals["layout"], total.signals["layout"])
+                total.signals["match"] *= 0.5
+                return
 
 
 class MoneyKind(Kind):

@@ -405,6 +405,28 @@ def test_cash_and_change_in_unknown_words_confirm_the_total_by_their_arithmetic(
     assert {c.signals["paid"] for c in extract(plain(items), "receipt")["total"]} == {0.5}
 
 
+@pytest.mark.parametrize("after", [
+    "Tip 4.00\nTotal with Tip 24.19\n",  # the later label reads weaker than the total's own
+    "Gratuity 18% 4.00\nAmount Paid 24.19\n",  # a label the receipt type does not know
+    "VISA 20.19\nCard surcharge 4.00\nTotal paid 24.19\n",  # "paid", a word of parts, after a card line
+])
+def test_a_charge_after_the_total_and_the_sum_printed_under_it_make_the_amount_paid(after):
+    """A restaurant's tip or a card surcharge is added under the printed total: the sum below
+    is what was paid, and the total above it only a step."""
+    text = "JOE DINER\n5 Oak Ave\nBurger 14.00\nFries 5.00\nSubtotal 19.00\nTax 1.19\nTotal 20.19\n" + after
+    found = extract(plain(text), "receipt")["total"]
+    assert max(found, key=strength).value == "24.19"
+
+
+def test_cash_or_savings_under_the_total_add_nothing_to_it():
+    """Change printed before the cash handed over, or savings, also sit between the total and
+    a larger amount, but add nothing to what was paid."""
+    text = "SHOP\nItem 20.00\nTOTAL 20.00\nCHANGE 30.00\nCASH 50.00\n"
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "20.00"
+    text = "SHOP\nItem 80.00\nTOTAL 80.00\nTOTAL SAVINGS 40.00\nYou paid 120.00\n"
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "80.00"
+
+
 def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
     """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
     a volume and a unit price, no money tendered: read alone, that line had made 10,612 and
