@@ -89,6 +89,12 @@ class Cues:
         """Whether a selected pack says the region writes ambiguous numeric dates month first."""
         return any(getattr(p, "DATE_ORDER", "DMY") == "MDY" for p in self.packs)
 
+    @cached_property
+    def regional(self) -> bool:
+        """Whether a selected pack is a region's (it declares no ``TOPICS``): the region says
+        how its numeric dates read, day first unless its ``DATE_ORDER`` says otherwise."""
+        return any(not getattr(p, "TOPICS", ()) for p in self.packs)
+
     def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
         """The packs' finders for fields of this kind (lists or single values), in pack order."""
         return [f for p in self.packs if (f := getattr(p, "FINDERS", {}).get((kind, many)))]

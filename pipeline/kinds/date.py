@@ -123,12 +123,21 @@ def _own_date(ctx: Context, spec: FieldSpec) -> bool:
     return next((f.name for f in fields if f.kind == "date"), None) == spec.name
 
 
+def _either_way(printed: str) -> bool:
+    """A numeric date whose day and month could be swapped ("04/02/24")."""
+    n = _NUMERIC.match(printed)
+    return bool(n) and int(n.group(1)) <= 12 and int(n.group(2)) <= 12 and n.group(1) != n.group(2)
+
+
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
     for the document's own date, a dateline counts as a label. Any other date (due,
     delivery, expiry) is read only under one of its labels: an invoice that prints no due
     date has none, and its issue date is no answer."""
     document = _order(ctx)
+    # neither the document's other dates nor its region say how "04/02/24" reads: the day
+    # first default is a guess, which no value should be accepted on without a person
+    undecided = document is None and not ctx.cues.regional
     own = _own_date(ctx, spec)
     out = []
     for m in _DATE.finditer(ctx.text):
@@ -141,18 +150,18 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if not own and not link.own:
             continue
         short_year = bool(re.search(r"(?<!\d)\d{2}$", m.group().strip()))
-        out.append(
-            Proposal(
-                value=value.isoformat(),
-                spans=[(m.start(), m.end())],
-                signals={
-                    "match": link.match,
-                    "typed": 0.8 if short_year else 1.0,
-                    "layout": link.layout,
-                    "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
-                },
-            )
-        )
+        signals = {
+            "match": link.match,
+            "typed": 0.8 if short_year else 1.0,
+            "layout": link.layout,
+            "position": 1.0 - ctx.layout.relative_y(ctx.line_at(m.start())) / 2,
+        }
+        out.append(Proposal(value=value.isoformat(), spans=[(m.start(), m.end())], signals=signals))
+        if undecided and _either_way(m.group()):
+            # the other reading is proposed too, a little weaker: the default decides, and the
+            # rival it leaves says to a person that the order was a guess
+            swapped = read_date(m.group(), not reads_month_first(m.group(), document, ctx.cues))
+            out.append(Proposal(value=swapped.isoformat(), spans=[(m.start(), m.end())], signals={**signals, "typed": signals["typed"] * 0.9}))
     return out
 
 
