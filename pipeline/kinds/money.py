@@ -250,8 +250,9 @@ def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
 
 
 def _apply_additions(ctx: Context, proposals: list[Proposal]) -> None:
-    """A charge printed after the labelled total (a tip, a card surcharge, a gratuity) and
-    then the total plus that charge ("Total 20.19", "Tip 4.00", "Total with tip 24.19"): the
+    """A charge printed after the labelled total (a tip, a card surcharge, a gratuity), or
+    several (the taxes under an Indian bill's "Total"), and then the total plus that charge
+    or all of them ("Total 20.19", "Tip 4.00", "Total with tip 24.19"): the
     later amount is what was paid, however its label reads ("Amount paid"), and takes the
     total's evidence. Cash, change, savings and other parts of the total (``PARTIAL`` words)
     are no charge: cash handed over after the change is no total."""
@@ -273,7 +274,8 @@ def _apply_additions(ctx: Context, proposals: list[Proposal]) -> None:
             if row(p) <= row(total) or p.signals["typed"] < 1.0:
                 continue
             added = Decimal(p.value) - Decimal(total.value)
-            if added > 0 and any(row(total) < r < row(p) and v == added for r, v in charges.items()):
+            between = [v for r, v in charges.items() if row(total) < r < row(p)]
+            if added > 0 and (added in between or added == sum(between)):
                 p.signals["match"] = max(p.signals["match"], total.signals["match"])
                 p.signals["layout"] = max(p.signals["layout"], total.signals["layout"])
                 total.signals["match"] *= 0.5

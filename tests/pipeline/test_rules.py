@@ -409,6 +409,7 @@ def test_cash_and_change_in_unknown_words_confirm_the_total_by_their_arithmetic(
     "Tip 4.00\nTotal with Tip 24.19\n",  # the later label reads weaker than the total's own
     "Gratuity 18% 4.00\nAmount Paid 24.19\n",  # a label the receipt type does not know
     "VISA 20.19\nCard surcharge 4.00\nTotal paid 24.19\n",  # "paid", a word of parts, after a card line
+    "CGST 2.5% 2.00\nSGST 2.5% 2.00\nNet Payable 24.19\n",  # taxes under the "Total" of a bill
 ])
 def test_a_charge_after_the_total_and_the_sum_printed_under_it_make_the_amount_paid(after):
     """A restaurant's tip or a card surcharge is added under the printed total: the sum below
