@@ -152,9 +152,13 @@ def test_postcodes_of_other_countries_close_the_address():
         ("Shop 4, 210 Chapel Street", "Prahran VIC 3181"),
         ("No. 45, MG Road", "Bengaluru, Karnataka 560001"),
         ("3-14-1 Shinjuku, Shinjuku-ku", "Tokyo 160-0022"),
+        ("12, Anna Salai", "Chennai - 600002"),
     }
     for street, town in cases:
         assert address(["A SHOP", street, town, "Coffee 4.50", "TOTAL 4.50"]) == f"{street} {town}"
+    # a GST number's label (GSTIN) ends the block as "GST" does
+    lines = ["A SHOP", "12, Anna Salai", "Chennai - 600002", "GSTIN 33AAACA1234B1Z9", "Bill No: 7781 Dt: 08-Feb-24", "TOTAL 4.50"]
+    assert address(lines) == "12, Anna Salai Chennai - 600002"
 
 
 def test_a_store_number_and_the_end_of_a_tax_number_are_no_postcode():
@@ -166,3 +170,9 @@ def test_a_store_number_and_the_end_of_a_tax_number_are_no_postcode():
     assert address(lines) == "128 Queen Street 1075 CW Amsterdam"
     lines = ["CARREFOUR CITY", "12 Main Street", "75004 Paris", "SIRET 512 345 678 00021", "TOTAL 5,49"]
     assert address(lines) == "12 Main Street 75004 Paris"
+
+
+def test_a_number_after_a_number_sign_and_a_space_is_no_postcode():
+    """A till's line of ids ("OP# 00012 TR# 03456") under the address does not carry it on."""
+    lines = ["SUPERCENTER", "9500 S IH 35 FRONTAGE RD", "AUSTIN TX 78748", "OP# 00012 TR# 03456", "TOTAL 10.96"]
+    assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
