@@ -10,6 +10,7 @@ names (``total``, ``tender``, ``change``, ``summary``, ``adjustment``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
@@ -17,7 +18,7 @@ from pipeline.extractors.layout import norm
 from pipeline.infer import SAME_LABELS
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
-from schemas.types import ISO_4217, Money, parse_money
+from schemas.types import ISO_4217, Money, parse_currency, parse_money
 
 _AMOUNT = re.compile(
     r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
@@ -97,6 +98,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     total = _is_total(ctx, spec)
     part = _is_part(ctx, spec)
     out = []
+    currencies = {}  # proposal -> the currency its amount is marked with
     for m, value in found:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
@@ -110,7 +112,12 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+        currencies[id(out[-1])] = _currency(m)
     if total:
+        main = _main_currency(found)
+        for p in out:
+            if main and currencies[id(p)] not in (None, main):
+                p.signals["match"] *= 0.5  # the total converted ("TOTAL USD $174.63" under "TOTAL GBP £137.50")
         summary = _summary_row(ctx)
         for p in out:
             if ctx.line_at(p.spans[0][0]).row >= summary:
@@ -133,6 +140,24 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = Decimal(p.value)
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+_DOLLARS = frozenset("USD SGD AUD CAD NZD HKD".split())
+
+
+def _currency(m: re.Match) -> str | None:
+    """The currency an amount is marked with; every dollar as one, since a bare "$" beside
+    "S$ 19.78" is the same Singapore dollar."""
+    code = parse_currency((m.group("pre") or m.group("post") or "").strip())
+    return "dollar" if code in _DOLLARS else code
+
+
+def _main_currency(found: list[tuple[re.Match, Decimal]]) -> str | None:
+    """The currency most of the document's marked amounts are in (the first printed of those
+    as often marked), where they are marked with more than one; else None."""
+    marks = [c for m, _ in found if (c := _currency(m))]
+    counts = Counter(marks)
+    return max(counts, key=lambda c: (counts[c], -marks.index(c))) if len(counts) > 1 else None
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

@@ -428,6 +428,18 @@ def test_cash_or_savings_under_the_total_add_nothing_to_it():
     assert max(extract(plain(text), "receipt")["total"], key=strength).value == "80.00"
 
 
+def test_a_total_converted_to_another_currency_is_no_larger_total():
+    """A duty-free receipt in pounds prints the total in dollars too: a larger number, not a
+    larger amount. The currency most amounts are marked with is the receipt's; a bare "$"
+    and "S$" are the same dollar."""
+    text = ("WORLD DUTY FREE\nWhisky £38.00\nPerfume £92.00\nTOTAL GBP £130.00\nTOTAL USD $165.10\n"
+            "Exchange rate 1 GBP = 1.27 USD\n")
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "130.00"
+    text = "HAWKER\nRice $5.50\nLaksa $6.00\nGST 9% $1.04\nTOTAL S$12.54\n"
+    found = {c.value: c for c in extract(plain(text), "receipt")["total"]}
+    assert found["12.54"].signals["match"] == 1.0
+
+
 def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
     """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
     a volume and a unit price, no money tendered: read alone, that line had made 10,612 and
