@@ -23,7 +23,7 @@ def _plurals(words: frozenset[str]) -> frozenset[str]:
 
 # words that name a moment by what happens then; documents print them with "date" ("effective" is
 # printed "Effective Date")
-_MOMENTS = frozenset("effective commencement expiry expiration start end".split())
+_MOMENTS = frozenset("effective commencement expiry expiration start end arrival departure".split())
 
 # Checked in order: the first kind whose words occur wins ("payment date" is a date,
 # "amount currency" a currency, "tax rate" a percentage).
@@ -35,7 +35,8 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     # how long something runs, and contracts' renewals and notice ("renewal_length", "notice_to_terminate_renewal")
     ("term", frozenset("term duration period length renewal renewals notice".split())),
     ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban".split())),
+    # and numbers known by their initials: a US employer's and person's tax numbers, a vehicle's, a security's
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin".split())),
     ("address", frozenset("address addresses location".split())),
     (
         "organization",
@@ -44,13 +45,15 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
             "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
-            "sender signatory beneficiary debtor creditor purchaser".split()
+            "sender signatory beneficiary debtor creditor purchaser hotel airline".split()
         )),
     ),
 )
 
 
 _ORGANISATION_WORDS = dict(_NAME_WORDS)["organization"]
+# words for a span of time, whose ends are dates ("period_from", "valid_to")
+_SPANS = dict(_NAME_WORDS)["term"] - {"notice", "renewal", "renewals"} | frozenset("valid validity cover coverage".split())
 # last words that let the words before them say what the field is: "currency_code", "vendor_name"
 _WEAK_HEADS = frozenset("code codes name value".split())
 # last words that make a field free text whatever the words before them
@@ -102,10 +105,14 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     if (title := own_title(name, prop)) and (kind := infer_kind(title, {k: v for k, v in prop.items() if k != "title"})) != "text":
         return kind
     named = spelled(name)
+    if (named[:-1] if named[-1:] == ["name"] else named)[-1:] in (["bank"], ["banks"]):
+        return "organization"  # "bank_name", "issuing_bank"; not "bank_account" or "bank_code"
     # an English compound's last word says what it is ("payment_reference" is an identifier),
     # unless it is a word like "code" that leaves that to the words before it ("currency_code");
     # before "of", the word before it ("end_of_term" is a date, "terms_of_payment" free text)
     head = named[named.index("of", 1) - 1] if "of" in named[1:] else named[-1] if named else ""
+    if (end := range_end(name)) and set(end[0].split()) & _SPANS:
+        return "date"  # "period_to", "cover_until": an end of a span of time, not its length
     if head in _TEXT_HEADS and prop.get("type") not in ("number", "integer"):
         return "text"  # "payment_terms", "payment_method": about a payment, not an amount
     for kind, vocabulary in _NAME_WORDS:
@@ -116,10 +123,13 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
             return kind
     if prop.get("type") in ("number", "integer"):
         return "money"
-    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"]) or (named[-1:] == ["at"] and len(named) > 1):
-        return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at": when something happens
+    if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"], ["check", "in"], ["check", "out"]) or (named[-1:] == ["at"] and len(named) > 1):
+        return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at", "check_in": when something happens
     if named in (["from"], ["to"]) or (named[-1:] in (["by"], ["to"]) and len(named) == 2 and named[0] in _DEALINGS):
-        return "organization"  # "sold_by", "bill_to", a letter's "from": who did it, or to whom
+        # "sold_by", "bill_to", a letter's "from": who did it, or to whom; unless the description
+        # says what is meant ("ship_to": "Delivery address for the goods")
+        described = [kind for kind, vocabulary in _NAME_WORDS if set(_opening_phrase(prop.get("description", ""))) & vocabulary]
+        return described[0] if described else "organization"
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
     for kind, vocabulary in _NAME_WORDS:
@@ -133,7 +143,7 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
 
 # what a party does or has done to it: the party's field is named "<word>_by" or "<word>_to"
 _DEALINGS = frozenset(
-    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered prepared made payable paid sent".split()
+    "sold issued billed bill invoiced invoice charged supplied shipped ship delivered deliver prepared made payable paid sent".split()
 )
 
 
@@ -161,6 +171,39 @@ def own_title(name: str, prop: dict[str, Any]) -> str | None:
     return title
 
 
+# the last word of a field that is one end of a span printed as a range ("pay_period_start",
+# "period_to", "cover_end_date"): 0 the first date printed, 1 the second
+_RANGE_ENDS = {"start": 0, "from": 0, "begin": 0, "beginning": 0, "end": 1, "to": 1, "until": 1, "through": 1, "ending": 1}
+
+
+def range_end(name: str) -> tuple[str, int] | None:
+    """The printed label of the span a field is one end of, and which end: ``pay_period_start``
+    -> ("pay period", 0), ``period_to`` -> ("period", 1); documents print the span once, as a
+    range under its own label ("Pay Period 01/02/2025 - 28/02/2025"), not each end apart."""
+    named = [w for w in spelled(name) if w != "date"]
+    if len(named) < 2 or named[-1] not in _RANGE_ENDS or named[0] in _DEALINGS:
+        return None
+    return " ".join(named[:-1]), _RANGE_ENDS[named[-1]]
+
+
+# the first word of a value that is the first or the last of its kind a document prints
+# ("opening_balance", "closing_value"): 0 the first, -1 the last
+_SEQUENCE = {
+    "opening": 0, "beginning": 0, "starting": 0, "initial": 0, "previous": 0,
+    "closing": -1, "ending": -1, "final": -1, "new": -1,
+}
+
+
+def sequence_end(name: str) -> tuple[str, int] | None:
+    """The label of what a field is the first or last printed of, and which: ``opening_balance``
+    -> ("balance", 0), ``closing_value`` -> ("value", -1). Statements date these ("Balance on 1
+    March 2025", "Value of your pot at 5 April 2025") where they print no "opening" or "closing"."""
+    named = spelled(name)
+    if len(named) < 2 or named[0] not in _SEQUENCE:
+        return None
+    return " ".join(named[1:]), _SEQUENCE[named[0]]
+
+
 def _says_kind(name: str) -> bool:
     return infer_kind(name, {}) != "text"
 
@@ -183,14 +226,18 @@ def field_labels(name: str, prop: dict[str, Any], key: str | None = None) -> lis
 
 # names of a record that only groups a document's values ("amounts": {"subtotal", "tax", "total"},
 # "dates": {"issued", "due"}): each part is labelled by its own name, printed "Total", not "Amounts total"
-_GROUPS = frozenset("amounts totals dates figures financials money summary details info information values".split())
+_GROUPS = frozenset("amounts totals dates figures financials money summary details info information values breakdown".split())
 
 
 def part_labels(record: str, part: str, prop: dict[str, Any]) -> list[str]:
     """The printed labels of a nested record's part: of both names ("merchant name"), and first
-    of its own where the record only groups values."""
+    of its own where the record only groups values (its name ends in a word for a group)."""
     both = field_labels(f"{record}_{part}", prop, key=part)
-    return list(dict.fromkeys(field_labels(part, prop) + both)) if set(spelled(record)) <= _GROUPS else both
+    # "payment_breakdown": a record named for what it groups, the payment's parts printed
+    # "Principal"; a party's ("seller_details") keeps its name: the buyer's name is printed too
+    named = spelled(record)
+    grouping = set(named) <= _GROUPS or (named[-1] in _GROUPS and not set(named) & _ORGANISATION_WORDS)
+    return list(dict.fromkeys(field_labels(part, prop) + both)) if grouping else both
 
 
 def label_from_name(name: str) -> str:
@@ -204,7 +251,9 @@ _TYPE_WORDS = frozenset("amount value name".split())
 # dropped like a type word only where what is left is a printed label: "total_price" is
 # printed "Total", "unit_price" is not printed "Unit"
 _PRICE_WORDS = frozenset("price cost sum".split())
-_ABBREVIATED = {"number": ("no", "nr")}
+# "#" and ":" stand for the word where that sign is printed after the words before it
+# ("Tracking #", "Room: 512"; see pipeline.extractors.finding.find_labelled_text)
+_ABBREVIATED = {"number": ("no", "nr", "#", ":"), "reference": ("ref",)}
 # words that say which document's or how a value is meant, not another value: "invoice_total_gross",
 # "grossTotal" and "TotalPaid" are printed "Total", "TransactionDateTime" "Transaction date",
 # "total_rm", "amount_eur" (its currency) and "tax_cents" (its unit) "Total" and "Tax"
@@ -214,6 +263,7 @@ TAX_ID_LABELS = (
     "vat number", "vat no", "vat nr", "vat id", "vat id no", "vat reg no", "vat registration number",
     "vat registration no", "tax id", "tax number", "tax no", "tax registration number", "tax reg no",
     "gst number", "gst no", "gst reg no", "gst registration number", "gst registration no", "abn",
+    "ein", "employer identification number",
 )
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
@@ -223,12 +273,20 @@ SAME_LABELS = (
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
     ("due date", "date due", "payment due", "due by", "due on", "pay by"),
     ("quantity", "qty", "units"),
+    ("arrival", "arrival date", "date of arrival", "check in", "check in date", "checkin"),
+    ("departure", "departure date", "date of departure", "check out", "check out date", "checkout"),
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
      "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
-    ("tax", "tax amount", "vat", "gst", "sales tax"),
+    ("tax", "tax amount", "vat", "gst", "sales tax", "tax withheld", "income tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
+    ("sender", "from", "ship from", "sent by"),
+    ("ship to", "deliver to", "delivery address", "shipping address", "ship to address"),
+    ("quote number", "quote no", "quotation number", "quotation no", "estimate number", "estimate no", "offer number", "offer no"),
+    ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
+    ("gross pay", "gross earnings", "total earnings", "gross salary", "gross wages", "total gross pay"),
+    ("account holder", "account name", "account holder name", "name of account holder"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
 )
@@ -294,19 +352,39 @@ def _printed(name: str) -> list[str]:
         if len(named) > 1 and (named[-1] in _TYPE_WORDS or (named[-1] in _PRICE_WORDS and rest in _PRINTED)) and not set(named[:-1]) <= _QUALIFIERS:
             labels.append(rest)
         if len(named) > 1:
-            labels += [" ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+            # a sign is printed against the word before it: "Tracking#", "Room:"
+            labels += [" ".join(named[:-1]) + short if short in "#:" else " ".join([*named[:-1], short]) for short in _ABBREVIATED.get(named[-1], ())]
+        # "original_invoice_number" printed "Original Invoice: INV-20417"; two words at least
+        # before it, as one ("invoice") is a document's title as often as a label
+        if len(named) > 2 and named[-1] in ("number", "no", "id"):
+            labels.append(" ".join(named[:-1]))
         if named[-1] in _MOMENTS:
             labels.append(" ".join(named) + " date")
         plain = " ".join(w for w in _head_phrase(named) if w not in _QUALIFIERS | _TYPE_WORDS)
         if plain in _PRINTED:
             labels.append(plain)
         # "vendor_vat_id", "supplier_tax_number": whose value it is, printed "VAT ID", "Tax number"
-        if len(named) > 2 and named[0] in _ORGANISATION_WORDS and " ".join(named[1:]) in _PRINTED:
-            labels.append(" ".join(named[1:]))
-        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"
-        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED:
+        # ("employer_ein": its tax number, printed "EIN")
+        owned = " ".join(named[1:])
+        if len(named) > 1 and named[0] in _ORGANISATION_WORDS and (owned in TAX_ID_LABELS or len(named) > 2 and owned in _PRINTED):
+            labels.append(owned)
+        # "consignee_address", "vendor_address", a "deliver_to" record's address: printed in the
+        # party's block, under its label
+        if len(named) > 1 and named[-1] == "address" and infer_kind("_".join(named[:-1]), {}) == "organization":
+            labels.append(" ".join(named[:-1]))
+        # "total_fare", "total_charges": the document's total, printed "Total"; not a total of
+        # what is counted or weighed ("total_weight", "total_units")
+        if len(named) == 2 and named[0] == "total" and named[1] not in _MEASURES | _QUALIFIERS | _TYPE_WORDS and named[1] not in _PRINTED:
+            labels.append("total")
+        # "tax_total", "total_vat": the total of a value printed under its own label, "Tax"; a
+        # "total_price" is no line's "Price"
+        if "total" in named and (part := " ".join(w for w in named if w not in _QUALIFIERS | {"total"})) in _PRINTED and part not in _PRICE_WORDS:
             labels.append(part)
     return list(dict.fromkeys(labels))
+
+
+# what a document counts or weighs rather than charges
+_MEASURES = frozenset("weight weights quantity qty units items pieces packages parcels volume hours pages count".split())
 
 
 # words that open what follows a printed label and only says what it includes: "total_incl_tax",

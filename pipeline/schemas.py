@@ -322,6 +322,7 @@ def registry() -> dict[str, type[DocumentSchema]]:
         for cls in [obj] if inspect.isclass(obj) else _classes_in(obj):
             found[cls.name] = cls
     unreadable.clear()
+    file_names.clear()
     for folder in _user_dirs():
         for path in [*sorted(folder.glob("*.py")), *sorted(folder.glob("*.json"))]:
             try:
@@ -334,10 +335,15 @@ def registry() -> dict[str, type[DocumentSchema]]:
                 if cls.name in found:
                     log.warning("schema file %s replaces the document type %r", path, cls.name)
                 found[cls.name] = cls
+            if len(classes) == 1:
+                file_names[path.stem] = classes[0]
     return found
 
 
 unreadable: dict[str, str] = {}  # user schema files the registry skipped, with why
+# a user's file of one type by the file's name: "--schema hotel_folio" for hotel_folio.json titled
+# "Hotel bill" (type hotel_bill); a type's own name wins, and they are no further types to list
+file_names: dict[str, type[DocumentSchema]] = {}
 
 
 def _user_types(path: Path) -> list[type[DocumentSchema]]:
@@ -352,7 +358,8 @@ def _user_types(path: Path) -> list[type[DocumentSchema]]:
 
 def get_schema(name: str) -> type[DocumentSchema]:
     try:
-        return registry()[name]
+        types = registry()
+        return types[name] if name in types else file_names[name]
     except KeyError:
         skipped = "".join(f"; skipped {path} ({why})" for path, why in unreadable.items())
         raise UnknownSchema(f"unknown schema {name!r}; known: {', '.join(sorted(registry()))}{skipped}") from None

@@ -155,7 +155,8 @@ def parse_term(text: Any) -> str | None:
     m = _TERM.search(str(text))
     if not m:
         return None
-    n = int(m["paren"] or m["digits"]) if m["paren"] or m["digits"] else count_in_words(m["words"])
+    digits = m["paren"] or m["digits"]
+    n = int(digits) if digits else count_in_words(m["words"])
     return f"{n} {m['unit'].lower()}s"
 
 

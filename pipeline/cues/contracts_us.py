@@ -514,7 +514,8 @@ def _length(m: re.Match[str]) -> str | None:
     """A ``_PERIOD`` as a term: "ninety (90) days" -> "90 days", "annually" -> "1 years"."""
     if m.group("every"):
         return "1 months" if "month" in m.group("every").lower() else "1 years"
-    n = int(m.group("paren") or m.group("digits")) if m.group("paren") or m.group("digits") else count_in_words(m.group("word"))
+    digits = m.group("paren") or m.group("digits")
+    n = int(digits) if digits else count_in_words(m.group("word"))
     return f"{n} {m.group('unit').lower()}s" if n else None
 
 
@@ -762,8 +763,9 @@ _CONNECTOR = (
     r"(?:of|the|de|du|la|von|van|der|for|y|"
     r"and(?=\s+(?:[A-Z][\w\-]*\s+)?(?:Co\b|Company|Sons|Associates|Partners|Holdings|Trust|Bank|Group)))"
 )
-# Words join on a line, across "&" (on either side of a line break), or across a line break (names wrap; addresses start with digits,
-# so a number joins only on the line, short and before a word: "Back 2 Basics Ltd.", "Pier 9 Imports").
+# Words join on a line, across "&" (on either side of a line break), or across a line break (names
+# wrap; addresses start with digits, so a number joins only on the line, short and before a word:
+# "Back 2 Basics Ltd.", "Pier 9 Imports").
 _JOIN = (
     rf"(?:[ \t]*\n[ \t]*(?:{_CONNECTOR}[ \t]+)*(?![0-9])|[ \t]+(?:{_CONNECTOR}[ \t]+)*(?![0-9](?!\d?[ \t]+[A-Z][a-z]))"
     rf"|[ \t]*\n?[ \t]*&[ \t\n]*)"

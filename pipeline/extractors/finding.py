@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, norm
-from pipeline.infer import other_labels
+from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
+from pipeline.infer import infer_kind, other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
 from schemas.base import DocumentSchema
@@ -183,25 +183,27 @@ def link_label(ctx: Context, spec: FieldSpec, start: int, end: int, money: bool 
     row = ctx.layout.row_of(line)
     best = LabelLink(0.0, 0.0)
     for hit, covered, rivals in _linkable(ctx, spec):
-        if hit.line is line and hit.end <= start:
-            layout, label_text, gap = 1.0, ctx.text[line.start : start], ctx.text[hit.end : start]
+        if ctx.layout.one_printed_line(hit.line, line) and hit.end <= start:
+            layout, label_text, gap, reach = 1.0, ctx.text[hit.line.start : start], ctx.text[hit.end : start], start
         elif hit.line.row == line.row and hit.line is not line and left_of(hit.line, line):
             lead = ctx.text[line.start : start]
             layout, label_text = 0.9, ctx.text[hit.line.start : hit.line.end] + " " + lead
-            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+            gap, reach = ctx.text[hit.end : hit.line.end] + " " + lead, hit.line.end
         else:
             below = ctx.layout.next_rows(hit.line, 2)
             if row not in below or not stacked(hit.line, line) or not _under_label(ctx, hit, start, end):
                 continue
             lead = ctx.text[line.start : start]
             layout = 0.75 if below.index(row) == 0 else 0.6
-            label_text = ctx.text[hit.line.start : hit.line.end] + " " + lead
-            gap = ctx.text[hit.end : hit.line.end] + " " + lead
+            # of a row of column headers, the label's own column titles what is under it
+            reach = cell_end(hit.line, hit.start)
+            label_text = ctx.text[cell_start(hit.line, hit.start) : reach] + " " + lead
+            gap = ctx.text[hit.end : reach] + " " + lead
         strength = hit.ratio * 0.9 ** _gap_words(gap)
         if money:
             strength *= _partial_penalty(ctx, label_text, hit.alias)
         own = not covered  # else the words are another label's
-        if covered or any(r.end <= start and not _included(ctx, hit, r) for r in rivals):
+        if covered or any(r.end <= start and r.start < reach and not _included(ctx, hit, r) for r in rivals):
             strength *= 0.2  # the words belong to another field's or value's label
         if strength * layout > best.match * best.layout:
             best = LabelLink(strength, layout, best.own)
@@ -258,7 +260,7 @@ def left_of(a: Line, b: Line) -> bool:
     return a.bbox is not None and b.bbox is not None and a.bbox[0] < b.bbox[0]
 
 
-def _beside(ctx: Context, line: Line) -> Line | None:
+def line_beside(ctx: Context, line: Line) -> Line | None:
     """The nearest line to the right of ``line`` in its row (word boxes only)."""
     right = [ln for ln in ctx.layout.row_of(line).lines if ln.bbox and line.bbox and ln.bbox[0] > line.bbox[2]]
     return min(right, key=lambda ln: ln.bbox[0], default=None)
@@ -288,7 +290,10 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 
 # -- text after a label ------------------------------------------------------------------
 
-_SEPARATOR = re.compile(r"^[\s:#.\-–—=|°º№]*")  # "Facture N° F-32": the sign ends the label
+# "Facture N° F-32": the sign ends the label; so does an aside in brackets ("Employer
+# identification number (EIN)"), one without digits ("Ref (123)" holds the value)
+_SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\))?[\s:#.\-–—=|°º№]*")
+_ASIDE = re.compile(r"^\s*\([^()]{1,20}\)(?=\s*[:#])")  # "Booking reference (PNR): QX7T9M": part of the label
 
 
 def find_labelled_text(
@@ -305,23 +310,43 @@ def find_labelled_text(
     ``pick`` finds (offsets in the text after the label), none where it finds none.
     ``hits``: the labels to read after (default: the field's own)."""
     out = []
-    for hit in ctx.labels(spec) if hits is None else hits:
+    own = ctx.labels(spec) if hits is None else hits
+    for hit in own:
         line = hit.line
         rest = ctx.text[hit.end : line.end]
-        lead = _SEPARATOR.match(rest).end()
-        segment = re.split(r"\s{3,}|\t", rest[lead:])[0].rstrip()
+        if hit.ratio < 1 and re.match(r"[-/\w]", rest):
+            continue  # a label read fuzzily into the value's own word ("Original Invoice: INV-20417")
+        if re.search(r"\w[#:]$", hit.alias) and not rest.lstrip().startswith(hit.alias[-1]):
+            continue  # "Tracking #", "Room:" are matched by their words; only with the sign printed are they labels
+        if any(covers(other, hit) and other.ratio == 1 for other in own):
+            continue  # "guest" inside "Guest Name": the longer label is read, not "Name : ..."
+        if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):
+            continue  # a possessive ("EMPLOYEE'S RECORDS"): what follows is something of it
+        aside = _ASIDE.match(rest)
+        lead = (aside.end() if aside else 0) + _SEPARATOR.match(rest[aside.end() if aside else 0 :]).end()
         start, layout = hit.end + lead, 1.0
+        segment = ctx.text[start : cell_end(line, start)]  # to the next column
+        if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
+            continue
+        if segment and _titled_again(hit, segment):
+            segment = ""  # a row of column titles ("Employee | Employee ID | Pay Period"): the value is under its own
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
-            beside = _beside(ctx, line) if ":" in rest[:lead] else None
+            # or a value across a wide gap of the same printed line, as it was read before columns were parted
+            beside = line_beside(ctx, line)
+            beside = beside if beside is not None and (":" in rest[:lead] or ctx.layout.one_printed_line(line, beside)) else None
+            if beside is not None and _titled_again(hit, beside.text.strip()):
+                beside = None  # the next title of a row of column titles: the value is under the label
             # the first row below holding a line under it (another column's row may come between)
             below = next(([ln for ln in r.lines if stacked(line, ln)] for r in ctx.layout.next_rows(line, 2) if any(stacked(line, ln) for ln in r.lines)), [])
             nxt = beside or (below[0] if below else None)
             if nxt is None or nxt.text.rstrip().endswith(":"):
                 continue  # nothing, or another label
-            segment = nxt.text.strip().lstrip("#")  # a number sign opening the value is no part of it
-            start, layout = nxt.start + nxt.text.index(segment), 0.9 if beside else 0.75
+            first = nxt.start + len(nxt.text) - len(nxt.text.lstrip()) if beside else _under(ctx, hit, nxt)
+            segment = ctx.text[first : cell_end(nxt, first)].lstrip("#")  # a number sign opening the value is no part of it
+            start = cell_end(nxt, first) - len(segment)
+            layout = (1.0 if ctx.layout.one_printed_line(line, nxt) else 0.9) if beside else 0.75
         if pick is not None:
             found = pick(segment)
             if found is None:
@@ -335,15 +360,50 @@ def find_labelled_text(
         if not segment or value is None:
             continue
         rivals = any(covers(r, hit) for r in ctx.rival_labels(spec))
+        # words run on from a label without a sign or a gap ("GUEST FOLIO") are a heading's, not a value
+        run_on = not word and pick is None and rest[:lead] == " " and segment[:1].isalpha()
         typed = 1.0
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
                 spans=[(start, start + len(segment))],
-                signals={"match": hit.ratio * (0.2 if rivals else 1.0), "typed": typed, "layout": layout},
+                signals={"match": hit.ratio * (0.2 if rivals else 1.0) * (0.5 if run_on else 1.0), "typed": typed, "layout": layout},
             )
         )
     return out
+
+
+def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
+    """A fuzzy hit on words that are exactly another field's label is that label ("Employer"
+    is no slip of "employee" where the schema has an employer)."""
+    return hit.ratio < 1.0 and any(covers(r, hit) for s in ctx.specs if s.name != spec.name for r in ctx.labels(s))
+
+
+def _titled_again(hit: LabelHit, segment: str) -> bool:
+    """What follows the label is the label again: a row of column titles ("Employee | Employee
+    ID | Pay Period"), whose values stand under them."""
+    alias, said = norm(hit.alias), norm(segment)
+    return said == alias or said.startswith(alias + " ")
+
+
+def _relabelled(spec: FieldSpec, hit: LabelHit, segment: str, joined: bool) -> bool:
+    """What follows the label, printed on with one space, is a word that makes it a label of
+    another kind of value ("Employee ID", "Employee No." over a name field; not "VAT of
+    Storyblok GmbH", whose "of" changes nothing)."""
+    alias, said = norm(hit.alias), norm(segment)
+    first = said.split()[0] if said else ""
+    return joined and bool(first) and infer_kind(f"{alias} {first}", {}) not in (spec.kind, "text", infer_kind(alias, {}))
+
+
+def _under(ctx: Context, hit: LabelHit, line: Line) -> int:
+    """Where the value under the label starts on ``line``: the column of the first word under
+    the label's words (by word boxes), else the line's first word."""
+    first = line.start + len(line.text) - len(line.text.lstrip())
+    label = ctx.layout.span(hit.start, hit.end).bbox
+    if label is None:
+        return first
+    under = next((w for w in line.words if w.bbox and min(label[2], w.bbox[2]) >= max(label[0], w.bbox[0]) - 5), None)
+    return cell_start(line, under.start) if under else first
 
 
 def rank(

@@ -96,18 +96,19 @@ class Layout:
                 start, end = page.start + m.start(), page.start + m.end()
                 if not m.group().strip():
                     continue
-                words = self.words_in(page, start, end)
-                lines.append(
-                    Line(
-                        index=len(lines),
-                        page=page.number,
-                        start=start,
-                        end=end,
-                        text=m.group(),
-                        bbox=union([w.bbox for w in words if w.bbox]),
-                        words=words,
+                for words in _columns(self.words_in(page, start, end)):
+                    s, e = (max(words[0].start, start), min(words[-1].end, end)) if words else (start, end)
+                    lines.append(
+                        Line(
+                            index=len(lines),
+                            page=page.number,
+                            start=s,
+                            end=e,
+                            text=text[s:e],
+                            bbox=union([w.bbox for w in words if w.bbox]),
+                            words=words,
+                        )
                     )
-                )
         return lines
 
     def _rows(self) -> list[Row]:
@@ -186,6 +187,12 @@ class Layout:
         first, count = self._page_lines[line.page]
         return (line.index - first) / (count - 1) if count > 1 else 0.0
 
+    def one_printed_line(self, a: Line, b: Line) -> bool:
+        """``a`` and ``b`` are parts of one text line (columns a wide gap parts, see
+        ``_columns``): a label and its value across the gap are as near as on one line."""
+        first, last = (a, b) if a.start <= b.start else (b, a)
+        return a is b or (a.page == b.page and "\n" not in self.document.text[first.end : last.start])
+
     def row_of(self, line: Line) -> Row:
         return self.rows[line.row]
 
@@ -193,6 +200,44 @@ class Layout:
         """The rows below ``line``'s row on the same page, nearest first."""
         row = self.rows[line.row]
         return [r for r in self.rows[row.index + 1 : row.index + 1 + count] if r.page == row.page]
+
+
+COLUMN_GAP = 2.0  # a gap between words wider than this many line heights parts two columns
+
+
+def _columns(words: list[Word]) -> list[list[Word]]:
+    """A text line's words split where a wide gap parts them: a PDF's text layer joins what two
+    columns print side by side ("VENDOR SHIP TO", a label's block beside another's) with one
+    space, as OCR does not; each column is a line of its own, the two one row."""
+    if not words:
+        return [words]
+    out = [[words[0]]]
+    for a, b in zip(words, words[1:]):
+        wide = a.bbox and b.bbox and b.bbox[0] - a.bbox[2] > COLUMN_GAP * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+        if wide and not b.text.startswith(":"):  # a colon set apart ("Room No.   : 1207") still ends its label
+            out.append([])
+        out[-1].append(b)
+    return out
+
+
+_TEXT_GAP = re.compile(r"\s{3,}|\t")  # how plain text sets columns apart
+
+
+def cell_end(line: Line, start: int) -> int:
+    """Where the piece of ``line`` that begins at ``start`` (a document offset) ends: at the gap
+    to the next column (three spaces or a tab, where plain text without word boxes sets columns
+    apart; boxed words are parted into lines of their own, ``_columns``), else at the line's end,
+    trailing spaces left out."""
+    i = start - line.start
+    i += len(line.text[i:]) - len(line.text[i:].lstrip())
+    gap = _TEXT_GAP.search(line.text, i)
+    return line.start + (gap.start() if gap else len(line.text.rstrip()))
+
+
+def cell_start(line: Line, offset: int) -> int:
+    """Where the piece of ``line`` that holds ``offset`` begins: after the gap to the column
+    before it (as :func:`cell_end` finds gaps), else at the line's start."""
+    return line.start + max((m.end() for m in _TEXT_GAP.finditer(line.text, 0, offset - line.start)), default=0)
 
 
 def _same_row(a: BBox, b: BBox) -> bool:
@@ -303,7 +348,9 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             scored = set()
             near, ks = wanted.near(len(got))
             if near:
-                for _, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                for want, score, j in process.extract(got, near, scorer=fuzz.ratio, score_cutoff=min_ratio * 100, limit=None):
+                    if n > 1 and _number_for_word(got, want):
+                        continue
                     found.append((positions[ks[j]], i, n, score / 100))
                     scored.add(ks[j])
             if n == 1 and len(got) > wanted.shortest:
@@ -318,6 +365,13 @@ def _matches(line: Line, wanted_by_count: dict[int, _Wanted], min_ratio: float) 
             continue  # a word of a web address or e-mail ("…/invoice?id=67389368") labels nothing
         hits.append((position, line.start + start, line.start + end, ratio))
     return hits
+
+
+def _number_for_word(got: str, want: str) -> bool:
+    """A number read where the alias has a word ("Statement period 1 March" is no slip of
+    "statement period end"): the value after a shorter label, not an OCR slip, which garbles
+    letters inside a word ("T0TAL") rather than print a number for it."""
+    return any(g.isdigit() and not w.isdigit() for g, w in zip(got.split(), want.split()))
 
 
 def _affixes(got: str, wanted: _Wanted) -> set[int]:

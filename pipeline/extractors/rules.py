@@ -69,6 +69,8 @@ def record_answer(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for part in parts:
         name = part.name.rsplit(".", 1)[1]
         best = next((p for p in rank(propose(ctx, part), 1) if not other_party(p.signals)), None)
+        if best and part.kind == "money" and not best.signals.get("match"):
+            best = None  # an amount under no label of the part is any amount: no reading of it
         value[name] = best.value if best else None
         if best:
             spans += best.spans

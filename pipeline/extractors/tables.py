@@ -25,6 +25,7 @@ from pipeline.config import Settings, get_settings
 from pipeline.cues import cues_for
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, extractor_class, register
 from pipeline.infer import SAME_LABELS
+from pipeline.kinds.date import in_documents_year
 from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
 from pipeline.tables.columns import name_columns, unnamed
@@ -113,8 +114,13 @@ class TablesExtractor(Extractor):
                 share = label_share(table, fields) * (1.0 if table.labelled else 0.5)
                 named = self._named(table, fields, result)
                 for record in read(table, fields, amount, description, stops, named):
+                    value = record.value(fields)
+                    for name in (n for n, f in fields.items() if f.kind == "date" and value[n] is None and record.cells.get(n)):
+                        # a line dated without its year ("03 Mar") is in the document's period
+                        printed = " ".join(c.text for c in record.cells[name])
+                        value[name] = str(day) if (day := in_documents_year(printed, request.document, cues)) else None
                     result.candidates.append(Candidate(
-                        field=spec.name, value=record.value(fields), extractor=self.name,
+                        field=spec.name, value=value, extractor=self.name,
                         evidence=record.evidence(request.document), signals={"table": 1.0, "header": round(share, 3)},
                     ))
         return result

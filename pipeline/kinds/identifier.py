@@ -46,6 +46,36 @@ def registration_number(text: str) -> tuple[int, int] | None:
     return None
 
 
+MIN_GROUPS = 3  # an IBAN or a card number prints four characters a group, at least three groups
+_GROUP = re.compile(r"[A-Z0-9]+")
+
+
+# the groups a number is printed in after its first: one space apart, two to five capitals or
+# digits with a digit in each; a word, a date or an amount after it is no group of it
+_GROUPS = re.compile(r"(?: (?=[A-Z]{0,4}\d)[A-Z\d]{2,5}(?![\w/.,:-]))*")
+
+
+def printed_number(text: str) -> tuple[int, int] | None:
+    """Where the number in ``text`` (what follows its label) is: its first word, the run of
+    groups an IBAN or a card number is printed in ("GB29 NGTB 2045 7743 9182 60", "4111 1111 1111
+    1111": equal groups of capitals and digits, a shorter one last), or the first word with the
+    groups of digits after it (``_GROUPS``); none where the first word
+    holds no digit ("Invoice to", "Order Date")."""
+    tokens = list(re.finditer(r"\S+", text))
+    if not tokens or not re.search(r"\d", tokens[0].group()):
+        return None
+    width, last = len(tokens[0].group()), 0
+    while last + 1 < len(tokens) and _GROUP.fullmatch(tokens[last + 1].group()) and len(tokens[last + 1].group()) == width:
+        last += 1
+    if last + 1 >= MIN_GROUPS and _GROUP.fullmatch(tokens[0].group()) and width <= 4:
+        following = tokens[last + 1].group() if last + 1 < len(tokens) else ""
+        if _GROUP.fullmatch(following) and len(following) < width:
+            last += 1  # the shorter group that ends it ("60")
+        return tokens[0].start(), tokens[last].end()
+    groups = _GROUPS.match(text, tokens[0].end())  # "15501988 4627 33", "1Z 8V4 E72 04 9981 2036"
+    return tokens[0].start(), max(tokens[0].end(), groups.end())
+
+
 def _of_a_party(spec: FieldSpec) -> bool:
     """A field for a party's VAT or tax number: some of its labels are those numbers' labels."""
     return bool(set(spec.aliases) & set(TAX_ID_LABELS))
@@ -93,7 +123,7 @@ class IdentifierKind(Kind):
     def find(self, ctx, spec):
         if _of_a_party(spec):
             return find_registration_numbers(ctx, spec, self.parse)
-        return find_labelled_text(ctx, spec, self.parse, word=True)
+        return find_labelled_text(ctx, spec, self.parse, pick=printed_number)
 
     def implausible(self, value, printed):
         """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number."""

@@ -50,7 +50,7 @@ BUSINESS = frozenset(
     "enterprise enterprises trading traders hardware restaurant cafe café bakery mart store "
     "stores supermarket minimarket pharmacy station services solutions software technologies bistro "
     "stationery marketing industries electrical bookstore books food foods kitchen gallery "
-    "centre center agency holdings group studio".split()
+    "centre center agency holdings group studio hotel resort airlines airways".split()
 )
 # business nouns that end a name ("... HARDWARE TRADING"), so a line opening with one is cut
 NAME_FINAL = frozenset("enterprise enterprises trading traders holdings industries".split())

@@ -14,15 +14,18 @@ from collections import Counter
 from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
-from pipeline.extractors.layout import norm
-from pipeline.infer import SAME_LABELS
+from pipeline.extractors.layout import cell_end, norm
+from pipeline.infer import SAME_LABELS, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_currency, parse_money
 
 _AMOUNT = re.compile(
+    # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
+    # inside a reference or a range ("PO-2026", "555-0142")
+    r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
     r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
-    r"|(?<![\w.,/:\-$€£]))"
+    r"|(?(sign)|(?<![\w.,/:\-$€£])))"
     r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w/:%]|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
@@ -58,7 +61,7 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
             continue
         value = parse_money(m.group("num"))
         if value is not None:
-            out.append((m, value))
+            out.append((m, -value if m.group("sign") else value))
     return out
 
 
@@ -103,6 +106,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
         decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
+        if not (decimals or m.group("pre") or m.group("post")) and _numbers_words(ctx, m):
+            continue  # a box's or a section's number ("4 Social security tax withheld"), no amount
         if part and (not link.own or (link.layout < 0.9 and not (decimals or m.group("pre") or m.group("post")))):
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
         signals = {
@@ -111,12 +116,20 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
+        start = m.start("sign") if m.group("sign") else start
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
         currencies[id(out[-1])] = _currency(m)
+    summed: list[Proposal] = []  # amounts in a year-to-date column beside the period's own
+    if not set(norm(" ".join(spec.aliases)).split()) & CUMULATIVE_WORDS:
+        summed = [p for p in out if _cumulative(ctx, p.spans[0])]
+        for p in summed:
+            p.signals["layout"] *= 0.3
+    if not total and not ctx.labels(spec) and (first_or_last := sequence_end(spec.name)):
+        out += _first_or_last(ctx, spec, *first_or_last)
     if total:
         main = _main_currency(found)
         for p in out:
-            if main and currencies[id(p)] not in (None, main):
+            if main and currencies.get(id(p)) not in (None, main):
                 p.signals["match"] *= 0.5  # the total converted ("TOTAL USD $174.63" under "TOTAL GBP £137.50")
         summary = _summary_row(ctx)
         for p in out:
@@ -132,12 +145,13 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         # beside its label (cash tendered, change and amounts in a second currency below
         # the label do not count); only amounts labelled at least as well compete, so
         # "TOTAL PAYABLE" after returns is not beaten by a larger "TOTAL 6% SUPPLIES"
-        sure = [p for p in out if p.signals["typed"] == 1.0]
+        sure = [p for p in out if p.signals["typed"] == 1.0 and p not in summed]
         labelled = [p for p in sure if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9] or sure
         for p in out:
             peers = [q for q in labelled if q.signals["match"] >= p.signals["match"]] or labelled
-            largest = max((Decimal(q.value) for q in peers), default=Decimal(0))
-            v = Decimal(p.value)
+            # of a credit (a credit note's "-£618.00") the largest in size
+            largest = max((abs(Decimal(q.value)) for q in peers), default=Decimal(0))
+            v = abs(Decimal(p.value))
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
 
@@ -158,6 +172,54 @@ def _main_currency(found: list[tuple[re.Match, Decimal]]) -> str | None:
     marks = [c for m, _ in found if (c := _currency(m))]
     counts = Counter(marks)
     return max(counts, key=lambda c: (counts[c], -marks.index(c))) if len(counts) > 1 else None
+
+
+# column headers over amounts summed since the year began: a payslip or a loan statement prints
+# them beside this period's ("Current | Year to Date"); a cue pack's LABELS print them in its language
+CUMULATIVE_LABELS = ("year to date", "ytd", "cumulative")
+CUMULATIVE_WORDS = frozenset(w for label in CUMULATIVE_LABELS for w in label.split()) - {"to"}
+HEADER_REACH = 12  # lines from a column's header to the last amount read under it
+
+
+def _cumulative(ctx: Context, span: tuple[int, int]) -> bool:
+    """The amount at ``span`` stands in a year-to-date column: under such a header in one of
+    the lines above it (where boxes are, by them; in plain text, by character columns)."""
+    if "cumulative" not in ctx.memo:
+        ctx.memo["cumulative"] = ctx.find([*CUMULATIVE_LABELS, *ctx.cues.labels(CUMULATIVE_LABELS)])
+    line = ctx.line_at(span[0])
+    for hit in ctx.memo["cumulative"]:
+        if hit.line.page != line.page or not 0 < line.index - hit.line.index <= HEADER_REACH:
+            continue
+        header, value = ctx.layout.span(hit.start, hit.end).bbox, ctx.layout.span(*span).bbox
+        if header is None or value is None:  # plain text: columns of characters
+            header = (hit.start - hit.line.start, 0, hit.end - hit.line.start, 0)
+            value = (span[0] - line.start, 0, span[1] - line.start, 0)
+        if min(header[2], value[2]) > max(header[0], value[0]):
+            return True
+    return False
+
+
+def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> list[Proposal]:
+    """Of a field that is the first or the last amount of its kind (``opening_balance``) whose
+    own label the document does not print: the first or the last amount labelled as well as
+    any under the label of its kind ("Balance on 1 March 2025", "Balance carried forward")."""
+    kind = FieldSpec(name=f"{spec.name}\0kind", description="", kind=spec.kind, aliases=(label,))  # no name holds a NUL
+    found, _ = _document_amounts(ctx)
+    printed = [(m, value) for m, value in found if re.search(r"[.,]\d{2}$", m.group("num")) or m.group("pre") or m.group("post")]
+    # an amount printed as one: the day of "Balance on 1 March 2025" is no balance
+    linked = [(m, value, link) for m, value in printed if (link := link_label(ctx, kind, m.start(), m.end(), money=True)).own]
+    best = max((link.match * link.layout for _, _, link in linked), default=0.0)
+    tier = [(m, value, link) for m, value, link in linked if best and link.match * link.layout >= 0.9 * best]
+    if not tier:
+        return []
+    m, value, link = tier[which]
+    return [Proposal(value=str(value), spans=[(m.start("num"), m.end("num"))], signals={"match": link.match, "typed": 1.0, "layout": link.layout})]
+
+
+def _numbers_words(ctx: Context, m: re.Match) -> bool:
+    """A bare number opens words printed after it in its own column: it numbers them."""
+    line = ctx.line_at(m.start())
+    return bool(re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:
@@ -310,7 +372,7 @@ def _apply_additions(ctx: Context, proposals: list[Proposal]) -> None:
 class MoneyKind(Kind):
     name = "money"
     json_type = Money
-    grounding = r"(?<![\w.,])[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])"
+    grounding = r"(?<![\w.,])-?[$€£¥]?\s?-?\d{1,3}(?:[ ,.']?\d{3})*(?:[.,]\d{1,2})?(?![\w])"
     hint = "an amount, as printed"
     parse = staticmethod(parse_money)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extractors.finding import Context, Proposal
-from pipeline.extractors.layout import LabelHit, Line, norm
+from pipeline.extractors.finding import Context, Proposal, line_beside
+from pipeline.extractors.layout import LabelHit, Line, cell_end, cell_start, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
@@ -14,7 +14,7 @@ from pipeline.kinds.lines import (
 from pipeline.schemas import FieldSpec
 from schemas.types import Organization, clean_text
 
-def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
+def party_roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     """Per line: 1 under the field's own label, 0 inside the other party's block, else 0.5.
 
     A label starts its line ("Bill to", "Rechnung an: ..."); its block is that line and the
@@ -25,23 +25,39 @@ def _roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, float]:
     counter = list(look(ctx.cues).counterparty)
     roles: dict[int, float] = {}
     other = 1.0 if _is_other_party(ctx, spec) else 0.0
+    rivals = {h.line.index for h in ctx.rival_labels(spec) if h.start - h.line.start <= 2} if spec.name != "\0" else set()
     for line in _return_addresses(ctx):  # the recipient's block is printed under the sender's line
         box = line.bbox
         for row in ctx.layout.next_rows(line, depth):
             for ln in row.lines:
                 if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= 20:
                     roles.setdefault(ln.index, other)
-    for aliases, role in ((counter, other), (list(spec.aliases), 1.0)):
+    # another party field's label ("Landlord:" for the tenant) names that party, not this one
+    theirs = [a for s in ctx.specs if s.kind == spec.kind and s.name != spec.name for a in s.aliases] if spec.name != "\0" else []
+    # (labels, role, whether they are a field's own, which must stand as labels)
+    for aliases, role, fields in ((counter, other, False), (list(spec.aliases), 1.0, True), (theirs, 0.0, True)):
         for hit in ctx.find(aliases):
             line = hit.line
-            if hit.start - line.start > 2 or (role == 1.0 and not _stands_as_label(ctx, hit)):
+            if not _LIST_MARK.fullmatch(ctx.text[line.start : hit.start]) or (fields and not _stands_as_label(ctx, hit)):
                 continue
+            if re.match(r"[^\S\n]+[^\W\d_][^\W\d_ ]*[^\S\n]*:", ctx.text[hit.end : line.end]):
+                continue  # the start of a longer label ("Customer Service:", "Customer Number:")
             box = ctx.layout.span(hit.start, hit.end).bbox
             roles.setdefault(line.index, role)
+            # "Rechnung an:" printed as a column of its own beside its block: the block is the
+            # column beside it, from the label's row down
+            nxt = line_beside(ctx, line) if re.fullmatch(r"\s*:\s*", ctx.text[hit.end : line.end]) else None
+            if nxt is not None and not nxt.text.rstrip().endswith(":"):
+                roles.setdefault(nxt.index, role)
+                box = nxt.bbox
+            elif fields and not _heads_block(ctx.text[hit.end : line.end]):
+                continue  # "CARRIER: Redline Express": its value on its line, no block under it
             for row in ctx.layout.next_rows(line, depth):
-                for ln in row.lines:
-                    if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20):
-                        roles.setdefault(ln.index, role)
+                column = [ln for ln in row.lines if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= max(box[2] - box[0], 20)]
+                if fields and any(ln.index in rivals for ln in column):
+                    break  # another party's label ("CARRIER:" under the shipper's block) ends this one
+                for ln in column:
+                    roles.setdefault(ln.index, role)
     return roles
 
 
@@ -71,7 +87,7 @@ def other_party_lines(ctx: Context, depth: int) -> set[int]:
     ``depth`` rows under its label and, where the page has word boxes, only as far as the
     block runs without a blank line: where the customer's own details are printed."""
     blank = FieldSpec(name="\0", description="", kind="text")  # no field name holds a NUL
-    found = [ctx.lines[i] for i, role in _roles(ctx, blank, depth).items() if role == 0.0]
+    found = [ctx.lines[i] for i, role in party_roles(ctx, blank, depth).items() if role == 0.0]
     kept: set[int] = set()
     for line in sorted(found, key=lambda ln: (ln.page, ln.bbox[1] if ln.bbox else 0, ln.index)):
         if line.bbox is None:
@@ -96,8 +112,28 @@ def _is_other_party(ctx: Context, spec: FieldSpec) -> bool:
 
 def _stands_as_label(ctx: Context, hit: LabelHit) -> bool:
     """The field's own alias is a label only when a separator or the line's end follows it
-    ("Store: ..."); "COMPANY REG NO" labels a number and "SHOP WITH US" is a slogan."""
-    return bool(re.match(r"\s*(?:name\s*)?(?::|$)", ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+    ("Store: ...", "SHIPPER (Name and Address)", "Borrower(s):"); "COMPANY REG NO" labels a number
+    and "SHOP WITH US" is a slogan."""
+    return bool(re.match(_LABEL_END, ctx.text[hit.end : hit.line.end], re.IGNORECASE))
+
+
+# what may open a line before a label: a space or two, an item's number or bullet ("2. Tenant(s):")
+_LIST_MARK = re.compile(r"\s{0,2}(?:(?:\(?\d{1,2}[.)]|[a-z][.)]|[-•*])\s*)?")
+# a label opening a line of a party's block, the name after it ("Carrier:   DPD UK")
+_LINE_LABEL = re.compile(r"\s*(?:\(?\d{1,2}[.)]\s*)?[^\W\d_][^:\d]{0,30}:\s*")
+
+
+def _heads_block(after: str) -> bool:
+    """Whether a label followed on its line by ``after`` heads a block: nothing but its end
+    follows it, or only another column's label ("FROM:      SHIP DATE: 2026-09-18"), not its
+    value ("Tenant(s):      Jordan Ellis")."""
+    first, *others = re.split(r"\s{3,}|\t", after, maxsplit=1)
+    return bool(re.fullmatch(_LABEL_END, first, re.IGNORECASE)) and (not others or bool(_LINE_LABEL.match(others[0])))
+
+
+# what may follow a party's label on its line: its "name", an aside in brackets ("CONSIGNEE (Name
+# and Address)"), then a colon or nothing
+_LABEL_END = r"\s*(?:\([^)]*\)\s*)?(?:name\s*)?(?::|$)"
 
 
 # a web domain after "@", a scheme or "www.", or bare with a generic top-level domain
@@ -132,8 +168,10 @@ def _domain_match(ctx: Context, name: str) -> float:
 
 def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     """Offsets of the company name ending with the legal form: the run of capitalised words
-    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number."""
-    words = list(re.finditer(r"\S+", line.text[: form[0]]))
+    before it (an uppercase line is all capitalised), without a leading label, © or "#12" number,
+    in the legal form's column ("10 Mar      FP ACME LOGISTICS LTD" is a date's column, then the name's)."""
+    column = cell_start(line, line.start + form[0]) - line.start
+    words = [w for w in re.finditer(r"\S+", line.text[: form[0]]) if w.start() >= column]
     start = line.start + form[0]
     for w in reversed(words):
         token = w.group()
@@ -165,16 +203,25 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
             # name began on the line above
             generic = _only_business(lk, re.sub(r"\([^)]*\)", " ", ctx.text[start : line.start + form[0]]))
             lines, start, end = _join_broken(ctx, lk, [line], start, end, generic)
-            if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
-                found.append((lines, start, end, 1.0))
-            continue
-        if is_company_no(lk, line.text) or _DOMAIN.search(line.text) or re.search(r":\s*[+(]?\d", line.text):
+            # a "legal form" after a number alone is a unit ("2.35 KG"): the line is read as any other
+            if len(lines) > 1 or re.search(r"[^\W\d_]{2}", ctx.text[start : line.start + form[0]]):
+                if start < line.start + form[0] or len(lines) > 1:  # a legal form alone is no name
+                    found.append((lines, start, end, 1.0))
+                continue
+        column = re.split(r"\s{3,}|\t", line.text.strip())[0]
+        if is_company_no(lk, line.text) or _DOMAIN.search(line.text) or re.search(r":\s*[+(]?\d", column):
             continue  # a company number, a web address or a labelled number ("CARELINE : 1800 88") is no name
+        text = line.text
+        labelled = line.index in roles and (label := _LINE_LABEL.match(text))
+        if labelled:
+            text = text[label.end() :]  # the name after its label
+        text = re.split(r"\s{3,}|\t", text.strip())[0]  # a name ends at a column's gap
         # a trailing (reg. no.) or store number ("WALGREENS #07741")
-        stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", line.text.strip())
+        stripped = re.sub(r"\s*(?:\([^)]*\d[^)]*\)|#\s?\d+)\s*$", "", text.strip())
         has_number = registered(ctx, lk, line)
-        # a company number vouches for a name whose words look like furniture ("CASH & CARRY")
-        if not stripped or name_score(lk, stripped) < (0.25 if has_number else 0.5):
+        # a company number vouches for a name whose words look like furniture ("CASH & CARRY");
+        # a label ("Borrower(s):") names nobody
+        if not stripped or stripped.endswith(":") or name_score(lk, stripped) < (0.25 if has_number else 0.5):
             continue
         if _only_business(lk, stripped) and not set(norm(stripped).split()[:1]) & lk.name_final:
             continue  # what the shop is ("BISTRO & CAFE"); "TRADING" ends the name above it
@@ -184,7 +231,8 @@ def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list
         if (line.index < 6 and line.page == 1) or business or own_domain or has_number or line.index in roles:
             start = line.start + line.text.index(stripped)
             lines, start, end = _join_broken(ctx, lk, [line], start, start + len(stripped), False)
-            found.append((lines, start, end, 1.0 if has_number else 0.6 if business else 0.0))
+            # a name printed after a party's own label is as much a name as one with a business noun
+            found.append((lines, start, end, 1.0 if has_number else 0.6 if business or (labelled and roles[line.index] == 1.0) else 0.0))
     return found
 
 
@@ -241,18 +289,22 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Company names: a legal form (SDN BHD, GmbH, Ltd, Inc, ...) or a company number beside
     the name, business nouns, a name-like line near the top; not inside the other party's
     block (bill to, customer)."""
-    roles = _roles(ctx, spec)
+    roles = party_roles(ctx, spec)
     lk = look(ctx.cues)
     other = _is_other_party(ctx, spec)
     # the other party's block names that party: of one value, evidence against it (``rank``);
     # of a list (parties), no evidence either way
     blocks = {i: r for i, r in roles.items() if r == 1.0 or not spec.many}
+    # where the field's own label is printed ("CARRIER:", "Landlord:"), it says where the name
+    # is; where on the page says nothing then (the issuer heads the page, a carrier need not)
+    placed = other or 1.0 in roles.values()
     out = []
     for lines, start, end, legal in _organisation_spans(ctx, lk, blocks):
         spans = _spans_over(lines, start, end)
         if not spans:
             continue
         raw = " ".join(ctx.text[s:e] for s, e in spans)
+        domain = _domain_match(ctx, raw)
         y = line_rel(ctx, lines[0])
         position = 1.0 - y if y < 0.5 else (0.6 if y > 0.85 else 0.3)
         if _first_address_y(ctx) < y < 0.5:
@@ -264,9 +316,11 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                 signals={
                     "legal": legal,
                     "name": name_score(lk, raw),
-                    "position": 0.5 if other else position,
-                    "role": roles.get(lines[0].index, 0.5),
-                    "domain": 0.0 if other else _domain_match(ctx, raw),
+                    "position": 0.5 if placed else position,
+                    # the document's web domain is its issuer's: never the other party; where the
+                    # field's own label is printed, a name away from it is less likely its
+                    "role": 0.0 if other and domain else roles.get(lines[0].index, 0.25 if 1.0 in roles.values() and not other else 0.5),
+                    "domain": 0.0 if other else domain,
                 },
                 raw=raw,
             )

@@ -196,14 +196,45 @@ def _located(text: str, found: str, cursor: int) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
+# Plain text sets its columns with spaces: its words are boxed on a grid of characters, each
+# line one row, so that its layout reads as a PDF's does (a value under its column's header, a
+# table's columns). A character is drawn taller than wide, as type is: three spaces then part
+# columns as a PDF's wide gaps do (``pipeline.extractors.layout.cell_end``), one or two do not.
+CHAR_WIDTH, CHAR_HEIGHT, LINE_PITCH = 10.0, 12.0, 15.0
+
+
+def _on_a_grid(builder: TextBuilder, text: str) -> tuple[float, float]:
+    """Writes ``text`` as words boxed by their line and column (tabs every 8 columns); returns
+    the page's width and height."""
+    texts, boxes, prefixes, cursor, offset, widest = [], [], [], 0, 0, 0
+    lines = text.split("\n")
+    for row, line in enumerate(lines):
+        for m in re.finditer(r"\S+", line):
+            column = len(line[: m.start()].expandtabs(8))
+            top = row * LINE_PITCH
+            texts.append(m.group())
+            boxes.append((column * CHAR_WIDTH, top, (column + len(m.group())) * CHAR_WIDTH, top + CHAR_HEIGHT))
+            prefixes.append(text[cursor : offset + m.start()])
+            cursor = offset + m.end()
+        widest = max(widest, len(line.expandtabs(8)))
+        offset += len(line) + 1
+    builder.words(texts, boxes, prefixes)
+    builder.text(text[cursor:])
+    return widest * CHAR_WIDTH, len(lines) * LINE_PITCH
+
+
 def _verbatim(data: bytes, media_type: str) -> PlainDocument:
-    """The file's own text as one page, with the elements located where their words appear."""
+    """The file's own text as one page, with the elements located where their words appear;
+    plain text's words boxed on its grid of characters."""
     text, encoding = decode(data)
     text = plain(text)
     builder = TextBuilder()
     builder.begin_page()
-    builder.text(text)
-    builder.end_page()
+    if media_type == "text/plain":
+        builder.end_page(*_on_a_grid(builder, text))
+    else:
+        builder.text(text)
+        builder.end_page()
     elements, cursor = [], 0
     for element in _partition(text.encode("utf-8"), media_type):
         span = _located(text, element.text, cursor)

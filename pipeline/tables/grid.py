@@ -149,12 +149,24 @@ def lines(page: Page) -> list[_Line]:
     return [_Line(sorted(ws, key=lambda w: w.bbox[0])) for ws in out]  # type: ignore[index]
 
 
-def segments(line: _Line) -> list[list[Word]]:
-    """A line's words split where the gap is wider than a word height."""
+def char_width(page_lines: list[_Line]) -> float:
+    """The page's median width of a character, over its words of two characters or more."""
+    widths = [
+        (w.bbox[2] - w.bbox[0]) / len(w.text) for line in page_lines for w in line.words if len(w.text) >= 2  # type: ignore[index]
+    ]
+    return median(widths) if widths else 0.0
+
+
+def segments(line: _Line, char: float = 0.0) -> list[list[Word]]:
+    """A line's words split where the gap is wider than a word height, and wider than a
+    character of the page (``char``): a monospaced font's space ("case of 500" in Courier) is as
+    wide as a character, wider than its lowercase words are tall."""
     runs: list[list[Word]] = [[line.words[0]]]
-    gap = line.height
+    gap = max(line.height, 1.5 * char)
     for word in line.words[1:]:
-        if word.bbox[0] - runs[-1][-1].bbox[2] > gap:  # type: ignore[index]
+        # a comma or a stop is drawn narrower than its place: the gap after it looks wider
+        narrow = 0.5 * char if runs[-1][-1].text.endswith((",", ".", ";")) else 0.0
+        if word.bbox[0] - runs[-1][-1].bbox[2] > gap + narrow:  # type: ignore[index]
             runs.append([])
         runs[-1].append(word)
     return runs
@@ -331,7 +343,8 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
             heights.clear()
 
         page_lines = lines(page)
-        page_runs = [segments(line) for line in page_lines]
+        char = char_width(page_lines)
+        page_runs = [segments(line, char) for line in page_lines]
         done = -1  # the last line of a header read over several lines
         for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
             if i <= done:
@@ -395,7 +408,8 @@ def from_priced_lines(document: ParsedDocument, stops: tuple[str, ...]) -> list[
     grids: list[Grid] = []
     for page in document.pages:
         page_lines = lines(page)
-        page_runs = [segments(line) for line in page_lines]
+        char = char_width(page_lines)
+        page_runs = [segments(line, char) for line in page_lines]
         blocks: list[list[int]] = []
         for i, (line, runs) in enumerate(zip(page_lines, page_runs)):
             if not _priced(runs, stops):

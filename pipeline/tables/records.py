@@ -39,6 +39,14 @@ RATE = re.compile(r"[\s.:@(]*\d+(?:[.,]\d+)?\s*%")  # a rate after a label: " @ 
 AT_PRICE = re.compile(r"(\d+(?:[.,]\d+)?)\s*[@x×]\s*(.+)", re.IGNORECASE)  # a count at a price: "2 @ $24.00", "3 x 9.99"
 
 
+# a statement's two amount columns, money going out and money coming in: a line's amount is the
+# one it prints, out negative ("Money out | Money in", "Debit | Credit"); a running balance
+# beside them is no line's amount
+OUT_HEADERS = frozenset(("debit", "debits", "money out", "paid out", "withdrawal", "withdrawals", "out"))
+IN_HEADERS = frozenset(("credit", "credits", "money in", "paid in", "deposit", "deposits", "in"))
+BALANCE_HEADERS = frozenset(("balance", "running balance"))
+
+
 @dataclass(frozen=True)
 class RecordField:
     name: str
@@ -142,7 +150,8 @@ def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str
     # the first text fields (the description leads a row), other columns from the right the last
     # fields of their kind (the last amount column is the amount, not the quantity), except
     # whole numbers, which count (quantities, hours) and take the first ones
-    kinds = {i: kind(i) for i, name in enumerate(mapped) if name is None}
+    headers = [_header(grid, i) for i in range(len(mapped))]
+    kinds = {i: kind(i) for i, name in enumerate(mapped) if name is None and headers[i] not in BALANCE_HEADERS}
     for i in [i for i in kinds if kinds[i] == "text"] + [i for i in reversed(kinds) if kinds[i] != "text"]:
         choices = free if kinds[i] == "text" or _whole(grid, i) else reversed(free)
         name = next((n for n in choices if _fits(kinds[i], fields[n])), None)
@@ -150,6 +159,28 @@ def map_columns(grid: Grid, fields: dict[str, RecordField], named: dict[int, str
             mapped[i] = name
             free.remove(name)
     return mapped
+
+
+def _header(grid: Grid, i: int) -> str:
+    return " ".join(re.findall(r"[^\W\d_]+", grid.header[i].casefold())) if i < len(grid.header) else ""
+
+
+def _out_column(grid: Grid, columns: list[str | None], at: int) -> int | None:
+    """Where the amount column is one of a statement's pair of money out and money in, the
+    other one of the pair (no field's); None otherwise."""
+    own = _header(grid, at)
+    other = IN_HEADERS if own in OUT_HEADERS else OUT_HEADERS if own in IN_HEADERS else frozenset()
+    return next((i for i, name in enumerate(columns) if name is None and _header(grid, i) in other), None)
+
+
+def _line_amount(grid: Grid, row: list[Cell | None], at: int, other: int | None) -> Cell | None:
+    """The row's amount: in the amount column, else in the other column of a money out | money in
+    pair; money out negative."""
+    for i in (at, other):
+        if i is not None and i < len(row) and _money(row[i]) is not None:
+            out = _header(grid, i) in OUT_HEADERS
+            return Cell("-" + row[i].text.strip(), row[i].parts) if out else row[i]
+    return None
 
 
 def _product_column(grid: Grid, columns: list[str | None], description: str | None) -> list[str | None]:
@@ -239,6 +270,7 @@ def read(
     if amount not in columns:
         return []
     at = columns.index(amount)
+    other = _out_column(grid, columns, at)
     readings: list[_Reading] = []
     above: list[Cell] = []  # description lines, each right below the one before, not continuing a record
     text = description if description in columns else None
@@ -250,7 +282,9 @@ def read(
         if records and set(cells) <= {description, amount} and _adds_up(records, amount, _money(cells.get(amount))):
             break  # a label and the sum of the lines above: their subtotal, in whatever words it is labelled
         follows = grid.follows(index)
-        if at < len(row) and _money(row[at]) is not None:
+        line_amount = _line_amount(grid, row, at, other)
+        if line_amount is not None:
+            cells[amount] = line_amount
             readings.append(_Reading(Record({name: [cell] for name, cell in cells.items()}), above if follows else [], text in cells))
             above = []
         elif readings and cells and follows and _continues(readings[-1].record, cells, description):

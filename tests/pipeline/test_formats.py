@@ -325,3 +325,20 @@ def test_an_encrypted_or_rights_managed_outlook_message_fails_as_encrypted(name:
     data = (OUTLOOK / name).read_bytes()
     state = parse(ingest(data, name, "auto", SETTINGS), data, SETTINGS)
     assert state.status == DocStatus.failed and state.error is not None and state.error.code == "encrypted"
+
+
+def test_plain_text_words_are_boxed_on_its_grid_of_characters():
+    """A text file sets its columns with spaces: its words get boxes by line and column, so a
+    value stands under its column's header and three spaces part columns, as in a PDF; the text
+    is the file's own."""
+    from pipeline.extractors.layout import Layout, cell_end
+
+    data = "Employee       Pay Date\nMarcus Delgado\t03/20/2025\n".encode()
+    document = parsed(data, "payslip.txt")
+    assert document.text == data.decode()
+    words = {w.text: w for w in document.pages[0].words}
+    assert all(document.text[w.start : w.end] == w.text for w in words.values())
+    # "03/20/2025" after a tab (column 16) stands under "Pay" (column 15), on the line below
+    assert words["03/20/2025"].bbox[0] >= words["Pay"].bbox[0] and words["03/20/2025"].bbox[1] > words["Pay"].bbox[1]
+    header = Layout(document).lines[0]
+    assert document.text[: cell_end(header, 0)] == "Employee"

@@ -513,3 +513,207 @@ def test_a_schema_that_wraps_the_document_in_one_record_reads_its_values():
     }}}})
     found = extract(plain("GOLDEN LEAF SDN BHD\n12/03/2019\nTOTAL: 7.50"), model)
     assert max(found["receipt"], key=strength).value == {"company": "GOLDEN LEAF SDN BHD", "date": "2019-03-12", "total": "7.50"}
+
+
+TWO_PARTIES = """\
+STRAIGHT BILL OF LADING                            B/L No.: RLX-88204173
+SHIPPER (Name and Address)                         CONSIGNEE (Name and Address)
+Greenfield Organic Foods Co.                       Harbor Natural Grocers Inc.
+2901 Industrial Parkway                            77 Wharf Street
+Fresno, CA 93725                                   Portland, ME 04101
+CARRIER: Redline Express Freight, Inc.             Ship Date: 05/11/2026
+PRO Number: 4471-993-021
+BILL CHARGES TO: Harbor Natural Grocers Inc."""
+
+
+def test_two_parties_printed_side_by_side_are_read_under_their_own_labels():
+    """A PDF's text layer joins two columns with one space; where the word boxes show a wide gap
+    they are two lines of one row: each party's label (with an aside in brackets) heads its own
+    column's block, its address is the block under it, and a label with its value on its line
+    ("CARRIER: ...") heads no block (the name three rows below it is no carrier)."""
+    model = model_from_json_schema({"title": "Bill of lading", "properties": {
+        "shipper": {"type": "string"}, "consignee": {"type": "string"},
+        "consignee_address": {"type": "string"}, "carrier": {"type": "string"},
+    }})
+    found = extract(boxed(TWO_PARTIES), model)
+    assert found["shipper"][0].value == "Greenfield Organic Foods Co."
+    assert found["consignee"][0].value == "Harbor Natural Grocers Inc."
+    assert found["consignee_address"][0].value == "77 Wharf Street Portland, ME 04101"
+    assert found["carrier"][0].value == "Redline Express Freight, Inc."
+
+
+def test_a_label_printed_as_a_column_beside_its_block_heads_that_block():
+    """"Bill to:" in a column of its own with the customer's name beside it: the name is the
+    customer's, not the issuer's, however high on the page it is."""
+    text = (
+        "Bill to:     Globex Corporation Ltd        Invoice date: 03.02.2024\n"
+        "             1 Main Street\n"
+        "             London SW1A 1AA"
+    )
+    globex = next(c for c in extract(boxed(text), "invoice")["issuer"] if c.value == "Globex Corporation Ltd")
+    assert globex.signals["role"] == 0.0  # the other party's: never the issuer
+
+
+def test_a_date_beside_other_columns_of_its_printed_line_is_no_dateline():
+    """A browser's print header ("23.06.23, 11:09" far left of "Invoice | Shop") is one printed
+    line with words after the date, though the gap makes its parts two lines: no dateline."""
+    text = "23.06.23, 11:09            Invoice | Shop\n11/5/23\nShop Inc."
+    found = extract(boxed(text), "invoice")
+    assert found["date"][0].value == "2023-05-11"
+
+
+CREDIT_NOTE = """\
+Meridian Office Interiors Ltd
+CREDIT NOTE
+Credit Note Number:  CN-00871
+Credit Note Date:    9 March 2026
+Original Invoice:    INV-20417
+Booking reference (PNR): QX7T9M
+Description                               Qty     Unit Price       Net
+Ergonomic task chair, grey mesh           -2        £245.00     -£490.00
+Delivery charge refund                    -1         £25.00      -£25.00
+                                     Net total         -£515.00
+                                     VAT @ 20%         -£103.00
+                                     Total credit      -£618.00"""
+
+
+def test_a_credit_notes_amounts_are_negative_and_its_total_the_largest_in_size():
+    """The total of a credit is the largest amount in size, read with its sign; the name
+    "total_credit" is printed "Total"."""
+    model = model_from_json_schema({"title": "Credit note", "properties": {
+        "net_total": {"type": "number"}, "vat": {"type": "number"}, "total_credit": {"type": "number"},
+    }})
+    found = extract(plain(CREDIT_NOTE), model)
+    assert [found[f][0].value for f in ("net_total", "vat", "total_credit")] == ["-515.00", "-103.00", "-618.00"]
+    assert found["total_credit"][0].evidence[0].text == "-£618.00"
+
+
+def test_a_reference_after_a_label_with_an_aside_and_not_inside_a_fuzzy_label():
+    """"Booking reference (PNR): QX7T9M": the aside belongs to the label. "Original Invoice:
+    INV-20417" is no fuzzy "original invoice no" ending inside the number (which left "20417"):
+    a name of three words or more is printed without its "number"."""
+    model = model_from_json_schema({"title": "Credit note", "properties": {
+        "booking_reference": {"type": "string"}, "original_invoice_number": {"type": "string"},
+    }})
+    found = extract(plain(CREDIT_NOTE), model)
+    assert found["booking_reference"][0].value == "QX7T9M"
+    assert found["original_invoice_number"][0].value == "INV-20417"
+
+
+def test_a_first_date_named_for_a_later_moment_is_not_the_documents_date():
+    """A booking's "travel_date", first of its schema's dates, is read under its labels only:
+    the date the ticket was issued is no answer."""
+    model = model_from_json_schema({"title": "Ticket", "properties": {"travel_date": {"type": "string", "format": "date"}}})
+    found = extract(plain("E-TICKET\nDate of issue: 28NOV2026\nFlight SP 862 15DEC26 Tokyo - Hong Kong"), model)
+    assert "travel_date" not in found
+
+
+LEASE = """\
+RESIDENTIAL LEASE AGREEMENT - SUMMARY OF KEY TERMS
+1. Landlord:            Maple Crest Properties LLC, 500 Elm Street, Columbus, OH 43215
+2. Tenant(s):           Jordan Ellis and Maria Ellis
+3. Lease Term:          Twelve (12) months
+4. Carrier:             DPD UK"""
+
+
+def test_a_partys_name_after_its_own_numbered_label_beats_names_under_another_partys():
+    """"2. Tenant(s): Jordan Ellis and Maria Ellis": a label after an item's number, with an
+    aside, and its value on its line (so no block under it: "Twelve (12) months" is no tenant);
+    the company after "Landlord:" is the landlord's, not the tenant's, for all its legal form;
+    "Carrier: DPD UK" names the carrier without one."""
+    model = model_from_json_schema({"title": "Lease", "properties": {
+        "landlord": {"type": "string"}, "tenant": {"type": "string"}, "carrier": {"type": "string"},
+    }})
+    found = extract(plain(LEASE), model)
+    assert found["landlord"][0].value == "Maple Crest Properties LLC"
+    assert found["tenant"][0].value == "Jordan Ellis and Maria Ellis"
+    assert found["carrier"][0].value == "DPD UK"
+
+
+def test_a_label_over_a_block_beside_another_columns_label_and_a_weight_in_kg():
+    """"FROM:" beside another column's label heads the block under it; "2.35 KG" beside the
+    sender's name is a weight, not a company (KG), and hides no name."""
+    text = ("FROM:                                        SHIP DATE: 2026-09-18\n"
+            "Lumen Craft Studio                           ACT WGT: 2.35 KG\n"
+            "Rua das Flores 112\n4050-262 Porto\nPORTUGAL")
+    model = model_from_json_schema({"title": "Label", "properties": {"sender": {"type": "string"}}})
+    found = extract(plain(text), model)
+    assert found["sender"][0].value == "Lumen Craft Studio"
+    assert "2.35 KG" not in [c.value for c in found["sender"]]
+
+
+def test_text_after_the_longer_of_a_fields_labels_not_a_headings_run_on_word():
+    """"GUEST FOLIO" is a heading (a word runs on from "guest"), and "guest" inside "Guest
+    Name : ..." is the longer label's: the guest is the value after "Guest Name :"."""
+    text = "GUEST FOLIO\nGuest Name   : MS. PRIYA RAMANATHAN        Room No. : 1207"
+    model = model_from_json_schema({"title": "Hotel bill", "properties": {"guest_name": {"type": "string"}}})
+    found = extract(plain(text), model)
+    assert max(found["guest_name"], key=strength).value == "MS. PRIYA RAMANATHAN"
+    assert "Name : MS. PRIYA RAMANATHAN" not in [c.value for c in found["guest_name"]]
+
+
+def test_a_hotel_heading_its_folio_is_the_hotel():
+    text = "THE STRAITS GRAND HOTEL\n10 Collyer Quay, Singapore 049315\nGUEST FOLIO\nCompany : Tessaract Analytics Pte Ltd"
+    model = model_from_json_schema({"title": "Hotel bill", "properties": {"hotel_name": {"type": "string"}}})
+    assert max(extract(plain(text), model)["hotel_name"], key=strength).value == "THE STRAITS GRAND HOTEL"
+
+
+def test_a_tracking_number_printed_in_groups_after_a_number_sign():
+    """"TRACKING #: 1Z 8V4 E72 04 9981 2036" and "Tracking No: 15501988 4627 33": the groups
+    are one number; "#" stands for "number" only where it is printed, and a date or a word
+    after a number is no group of it."""
+    model = model_from_json_schema({"title": "Label", "properties": {
+        "tracking_number": {"type": "string"}, "order_number": {"type": "string"},
+    }})
+    found = extract(plain("TRACKING #: 1Z 8V4 E72 04 9981 2036\nOrder Date 03/14/2026\nOrder No: 4471 03/14/2026 paid"), model)
+    assert found["tracking_number"][0].value == "1Z 8V4 E72 04 9981 2036"
+    assert [c.value for c in found["order_number"]] == ["4471"]
+    assert extract(plain("Tracking No: 15501988 4627 33"), model)["tracking_number"][0].value == "15501988 4627 33"
+
+
+def test_a_records_address_is_the_block_under_the_records_label():
+    """A "deliver_to" record {name, address}: its address is the one printed under "Deliver To:",
+    not the issuer's at the top of the page, nor the one under "Invoice To:"."""
+    text = ("BRAMBLE & FINCH LTD\nUnit 7, Riverside Trading Estate, Leeds LS11 5QT\nDELIVERY NOTE\n"
+            "Deliver To:\nHarrow & Sons Hardware\n42 Station Road\nHarrogate\nHG1 1TE\n\n"
+            "Invoice To:\nHarrow & Sons Holdings Ltd\nPO Box 118, Harrogate HG2 0AZ")
+    model = model_from_json_schema({"title": "Delivery note", "properties": {"deliver_to": {
+        "type": "object", "properties": {"name": {"type": "string"}, "address": {"type": "string"}},
+    }}})
+    assert extract(plain(text), model)["deliver_to"][0].value["address"] == "42 Station Road Harrogate HG1 1TE"
+
+
+def test_a_number_named_by_its_noun_and_a_colon_where_the_colon_is_printed():
+    """"Room: 512" labels the room number; "Room 512 was cleaned" (no colon) labels nothing."""
+    model = model_from_json_schema({"title": "Folio", "properties": {"room_number": {"type": "string"}}})
+    assert extract(plain("Guest: Mr. Daniel Okafor\nRoom: 512"), model)["room_number"][0].value == "512"
+    assert "room_number" not in extract(plain("Room 512 was cleaned daily"), model)
+
+
+def test_a_sentence_and_a_list_of_numbered_items_are_no_address_block():
+    """A summary's opening sentence (a date and commas in it) opens no address, and numbered
+    items ("1. Landlord: ...", "3. Premises: ...") are one address each at most, without their labels."""
+    text = ("This summary forms part of the Lease Agreement dated June 20, 2026 between the parties below.\n"
+            "1. Landlord:   Maple Crest Properties LLC, 500 Elm Street, Suite 210, Columbus, OH 43215\n"
+            "2. Tenant(s):  Jordan Ellis and Maria Ellis\n"
+            "3. Premises:   1184 Brookside Avenue, Apt 3B, Columbus, OH 43209\n"
+            "4. Lease Term: Twelve (12) months")
+    model = model_from_json_schema({"title": "Lease", "properties": {"property_address": {"type": "string"}}})
+    values = [c.value for c in extract(plain(text), model)["property_address"]]
+    assert "1184 Brookside Avenue, Apt 3B, Columbus, OH 43209" in values
+    assert not any("summary" in v or "Premises" in v for v in values)
+    assert "500 Elm Street, Suite 210, Columbus, OH 43215" in values  # the landlord's name is no part of its address
+
+
+def test_a_printed_range_gives_its_first_date_to_a_start_and_its_last_to_an_end():
+    """"Stay: 03 Feb 2026 - 06 Feb 2026" is the stay's check-in and check-out, "Service period:
+    03/01/2026 - 03/31/2026" its start and end, though no field's label is printed; the
+    invoice's own date is neither."""
+    model = model_from_json_schema({"title": "Stay", "properties": {
+        "check_in": {"type": "string"}, "check_out": {"type": "string"},
+        "period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+    }})
+    found = extract(plain("GRAND HOTEL\nInvoice date: 07 Feb 2026\nStay: 03 Feb 2026 - 06 Feb 2026\n"
+                          "Service period: 03/01/2026 - 03/31/2026"), model)
+    best = {name: max(found[name], key=strength).value for name in found}
+    assert best == {"check_in": "2026-02-03", "check_out": "2026-02-06", "period_start": "2026-03-01", "period_end": "2026-03-31"}

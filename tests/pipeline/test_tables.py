@@ -92,6 +92,19 @@ def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
     ]
 
 
+def test_a_monospaced_tables_spaces_wider_than_its_words_are_tall_part_no_cells() -> None:
+    """Courier prints a space as wide as a letter, wider than lowercase words are tall (here 6
+    wide, 5 high): "case of 500" is one cell, and the gap after a comma is no column's."""
+    from pipeline.tables.grid import char_width, lines, segments
+
+    document = _word_document([
+        (100, [("Centrifuge", 40), ("tubes,", 107), ("case", 153), ("of", 184), ("500", 203), ("12", 300), ("84.50", 400)], 5),
+    ])
+    page_lines = lines(document.pages[0])
+    runs = segments(page_lines[0], char_width(page_lines))
+    assert [" ".join(w.text for w in run) for run in runs] == ["Centrifuge tubes, case of 500", "12", "84.50"]
+
+
 def test_office_table_cells_are_evidence() -> None:
     invoice = generate(1)
     data = RENDERERS["docx"](invoice)
@@ -193,6 +206,29 @@ def test_columns_the_model_named_are_kept_and_a_column_of_none_is_not_guessed_by
     rated = Grid(page=1, rows=[[Cell(t, []) for t in ("Support plan", "10442", "19%", "80.00")]], header=["Item", "Art.-Nr.", "MwSt", "Gesamt"])
     taken = map_columns(rated, fields, {0: "description", 1: "description", 2: "amount", 3: "amount"})
     assert taken == ["description", "quantity", None, "amount"]  # the code column holds numbers: quantity by kind
+
+
+def test_a_statements_money_out_is_negative_and_its_running_balance_no_lines_amount():
+    """A bank statement prints each line's amount in one of two columns, money out or money in,
+    and the balance after it rightmost: the amount is the one printed, out negative; a line
+    with a balance only ("Balance brought forward") is no transaction."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {
+        "date": {"type": "string"}, "description": {"type": "string"}, "amount": {"type": "number"}}})
+
+    def row(*texts):
+        return [Cell(t, []) if t else None for t in texts]
+
+    grid = Grid(page=1, header=["Date", "Description", "Money out", "Money in", "Balance"], rows=[
+        row("01 Mar", "Balance brought forward", None, None, "2,418.36"),
+        row("03 Mar", "DD BRITISH GAS", "86.40", None, "2,331.96"),
+        row("10 Mar", "FP ACME LOGISTICS LTD SALARY", None, "3,200.00", "5,477.79"),
+    ])
+    records = [r.value(fields) for r in read(grid, fields, "amount", "description", ())]
+    assert [(r["description"], r["amount"]) for r in records] == [
+        ("DD BRITISH GAS", "-86.40"), ("FP ACME LOGISTICS LTD SALARY", "3200.00")]
 
 
 def test_a_column_numbering_the_lines_is_not_asked_of_the_model():

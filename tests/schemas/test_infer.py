@@ -425,3 +425,111 @@ def test_a_contracts_renewal_and_its_notice_are_periods(name, kind):
     """How long a renewal runs and the notice that stops it are durations, whatever the name's
     other words; a name whose last word says otherwise keeps that kind."""
     assert infer_kind(name, {"type": "string"}) == kind
+
+
+def test_names_of_travel_hotel_and_shipping_documents():
+    """Stays and trips: check-in and check-out are dates printed "Arrival" and "Departure";
+    a hotel or an airline is an organisation; a total of something charged is printed "Total",
+    one of what is weighed is not; a party's address is printed under the party's label; a
+    reference is printed "Ref"."""
+    assert infer_kind("check_in", {"type": "string"}) == "date"
+    assert infer_kind("check_out", {"type": "string"}) == "date"
+    assert {"arrival", "arrival date"} <= set(labels_from_name("check_in"))
+    assert {"departure", "check out"} <= set(labels_from_name("departure_date"))
+    assert infer_kind("hotel_name", {"type": "string"}) == "organization"
+    assert "total" in labels_from_name("total_fare") and "total" in labels_from_name("total_charges")
+    assert "total" not in labels_from_name("total_weight")
+    assert "consignee" in labels_from_name("consignee_address")
+    assert "order ref" in labels_from_name("order_reference")
+
+
+def test_a_description_says_what_a_field_named_for_a_dealing_holds():
+    """``ship_to`` alone is who the goods go to; described as an address, it is the address."""
+    assert infer_kind("ship_to", {"type": "string"}) == "organization"
+    assert infer_kind("ship_to", {"type": "string", "description": "Delivery address for the goods."}) == "address"
+
+
+def test_quotation_and_bill_of_lading_numbers_are_looked_for_as_printed():
+    assert {"quotation no", "quote no"} <= set(labels_from_name("quote_number"))
+    assert "b l no" in labels_from_name("bol_number")  # "B/L No."
+    assert "credit note" in labels_from_name("credit_note_number") and "invoice" not in labels_from_name("invoice_number")
+    assert "price" not in labels_from_name("total_price")  # a line's price is no total
+
+
+def test_a_ship_to_is_printed_as_a_delivery_address_too():
+    assert {"deliver to", "delivery address"} <= set(labels_from_name("ship_to"))
+
+
+@pytest.mark.parametrize(("name", "kind", "end"), [
+    ("pay_period_start", "date", ("pay period", 0)), ("statement_period_end", "date", ("statement period", 1)),
+    ("period_from", "date", ("period", 0)), ("period_to", "date", ("period", 1)), ("valid_until", "date", ("valid", 1)),
+    ("cover_end_date", "date", ("cover", 1)), ("start_date", "date", None), ("bill_to", "organization", None),
+    ("notice_period", "term", None),
+])
+def test_an_end_of_a_span_is_a_date_printed_as_one_end_of_a_range(name, kind, end):
+    """"period_to" is the last day of a period, not a period; its span's label is the name
+    without the word for its end."""
+    from pipeline.infer import range_end
+
+    assert infer_kind(name, {"type": "string"}) == kind
+    assert range_end(name) == end
+
+
+@pytest.mark.parametrize("printed", [
+    "Pay Period: 01/02/2025 - 28/02/2025\nPay Date: 28/02/2025",
+    "Pay date 28/02/2025\nPay period 1 February 2025 to 28 February 2025",
+    "Pay date 28.02.2025\nPay period\nFrom 00:01 on 01.02.2025\nTo 23:59 on 28.02.2025",
+])
+def test_the_ends_of_a_span_are_read_from_the_range_printed_under_its_label(printed):
+    """A payslip prints its pay period once, as a range: the start field takes the first date,
+    the end field the second, whatever else is dated."""
+    model = reg.model_from_json_schema({"title": "Payslip", "properties": {
+        "pay_date": {"type": "string", "format": "date"},
+        "pay_period_start": {"type": "string", "format": "date"},
+        "pay_period_end": {"type": "string", "format": "date"}}})
+    ctx = Context(make_document("Hollybrook Care Homes Ltd\n" + printed), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in reg.field_specs(model)}
+    assert best == {"pay_date": "2025-02-28", "pay_period_start": "2025-02-01", "pay_period_end": "2025-02-28"}
+
+
+def test_finance_fields_are_looked_for_under_the_labels_statements_and_payslips_print():
+    """A payslip's tax withheld is printed "Income Tax" or "Tax", its gross pay "Total
+    earnings"; a bank statement's account holder "Account name"; an employer's EIN is its tax
+    number and a number, not a company."""
+    assert {"tax", "income tax"} <= set(labels_from_name("tax_withheld"))
+    assert "total earnings" in labels_from_name("gross_pay")
+    assert "account name" in labels_from_name("account_holder")
+    assert infer_kind("employer_ein", {"type": "string"}) == "identifier"
+    assert {"ein", "tax id"} <= set(labels_from_name("employer_ein"))
+    assert infer_kind("employee_ssn", {"type": "string"}) == "identifier"
+
+
+def test_a_records_parts_are_printed_under_their_own_names_where_the_record_names_a_group():
+    """"payment_breakdown": {"principal", "interest"} prints "Principal" and "Interest", as a
+    record of "amounts" does; a party's details keep the party's word ("seller_details.name")."""
+    from pipeline.infer import part_labels
+
+    assert part_labels("payment_breakdown", "principal", {"type": "number"})[0] == "principal"
+    assert "name" not in part_labels("seller_details", "name", {"type": "string"})
+
+
+def test_a_records_amount_under_no_label_of_its_own_is_no_reading():
+    """A record's parts are each read under their labels; any amount of the page is no reading
+    of a part whose label is not printed, and a record of such guesses is none."""
+    model = reg.model_from_json_schema({"title": "Loan", "properties": {"payment_split": {"type": "object", "properties": {
+        "principal": {"type": "number"}, "escrow": {"type": "number"}}}}})
+    [spec] = reg.field_specs(model)
+    assert propose(Context(make_document("Amount Due $2,187.44\nLate fee $87.50"), model), spec) == []
+
+
+def test_an_end_of_a_span_whose_own_label_is_not_printed_is_read_from_a_period_printed_as_a_range():
+    """A policy's cover prints as "Period of Insurance From ... to ...": the end of the cover is
+    the second date of the range a document calls a period, where it prints no "cover"."""
+    model = reg.model_from_json_schema({"title": "Policy", "properties": {
+        "issue_date": {"type": "string", "format": "date"},
+        "cover_start_date": {"type": "string", "format": "date"},
+        "cover_end_date": {"type": "string", "format": "date"}}})
+    text = "Date of Issue 2 June 2025\nPeriod of Insurance From 00:01 on 14 June 2025 to 23:59 on 13 June 2026"
+    ctx = Context(make_document("Atlantic Shield Insurance Company Limited\n" + text), model)
+    spec = next(s for s in reg.field_specs(model) if s.name == "cover_end_date")
+    assert max(propose(ctx, spec), key=lambda p: p.strength).value == "2026-06-13"

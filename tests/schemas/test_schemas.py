@@ -177,6 +177,19 @@ def test_a_schema_of_a_list_of_documents_is_read_as_one_of_them(tmp_path, monkey
         reg.registry.cache_clear()
 
 
+def test_a_titled_schema_file_is_found_by_its_file_name_too(tmp_path, monkeypatch):
+    """hotel_folio.json titled "Hotel bill" is the type hotel_bill, and ``--schema hotel_folio``
+    (the file a user wrote) finds it too; it is listed once, under its title."""
+    (tmp_path / "hotel_folio.json").write_text(json.dumps({"title": "Hotel bill", "properties": {"guest_name": {"type": "string"}}}))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        assert reg.get_schema("hotel_folio") is reg.get_schema("hotel_bill")
+        assert "hotel_folio" not in reg.registry()
+    finally:
+        reg.registry.cache_clear()
+
+
 def test_fields_named_like_a_types_own_facts_stay_fields(tmp_path, monkeypatch, recwarn):
     """A user's "title", "source", "version", "cues" or "checks" is a field like any other:
     no warning, its value validated, and the type's own title and cue packs untouched."""

@@ -1,3 +1,37 @@
+"""Text read after a field's label: which label hits label the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extractors.finding import Context
+from pipeline.extractors.rules import propose
+from pipeline.schemas import field_specs, model_from_json_schema
+from pipeline.state import Page, ParsedDocument
+
+SCHEMA = {"title": "Payslip", "properties": {"employee_name": {"type": "string"}, "employer_name": {"type": "string"}}}
+
+
+def employee(text: str) -> list[str]:
+    model = model_from_json_schema(SCHEMA)
+    ctx = Context(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text))], parser="test"), model)
+    spec = next(s for s in field_specs(model) if s.name == "employee_name")
+    return [p.value for p in propose(ctx, spec)]
+
+
+@pytest.mark.parametrize("text", [
+    "Copy C - For EMPLOYEE'S RECORDS",  # a possessive names something of the employee
+    "Employer Pension 775.50",  # "Employer" is the employer's label, no slip of "employee"
+    "Employee ID E-10482",  # the label of the employee's number
+    "Employee                 Employee ID        Pay Period",  # a row of column headers
+])
+def test_no_value_follows_a_hit_that_labels_something_else(text):
+    assert employee(text) == []
+
+
+def test_a_name_after_its_label_is_read():
+    assert employee("Employee: Marcus T. Delgado") == ["Marcus T. Delgado"]
+    assert employee("Employee          Marcus T. Delgado      Employee ID E-10482") == ["Marcus T. Delgado"]
 
 
 def _grid(text: str) -> ParsedDocument:
@@ -12,12 +46,28 @@ def _grid(text: str) -> ParsedDocument:
 
 
 def test_a_value_under_a_row_of_column_headers_is_labelled_by_its_own_column():
-    """A form prints its boxes' titles in one row and the values under them: the words after a
-    title in the row are other columns' titles, no gap between it and its value, and another
-    field's title there is no rival of a value under this one."""
-    model = model_from_json_schema({"title": "W2", "properties": {
-        "wages": {"type": "number"}, "federal_income_tax_withheld": {"type": "number"}}})
-    ctx = Context(_grid("1 Wages, tips, other compensation     2 Federal income tax withheld\n"
-                        "  68,412.50                             7,904.12"), model)
+    """A summary prints its titles in one row and the amounts under them: the words after a
+    title in the row are other columns' titles, no part of its label ("VAT" is no partial word
+    of "Total") and no rival of what stands under it ("Total" after "VAT")."""
+    from pipeline.extractors.finding import link_label
+
+    model = model_from_json_schema({"title": "Bill", "properties": {
+        "tax": {"type": "number"}, "total": {"type": "number"}}})
+    text = "Net amount     VAT      Total\n    100.00   19.00     119.00"
+    ctx = Context(_grid(text), model)
+    specs = {s.name: s for s in field_specs(model)}
+    for name, printed in (("tax", "19.00"), ("total", "119.00")):
+        at = text.index(printed)
+        link = link_label(ctx, specs[name], at, at + len(printed), money=True)
+        assert (link.match, link.layout) == (1.0, 0.75)
+
+
+def test_a_value_under_a_row_of_titles_is_read_from_its_own_column():
+    """A payslip titles its columns in one row ("Employee | Employee ID | Department") and
+    prints the values under them: each field reads the cell under its own title."""
+    model = model_from_json_schema({"title": "Payslip", "properties": {
+        "employee_name": {"type": "string"}, "department": {"type": "string"}}})
+    ctx = Context(_grid("Employee              Employee ID      Department\n"
+                        "Marcus T. Delgado     E-10482          Field Engineering"), model)
     best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
-    assert best == {"wages": "68412.50", "federal_income_tax_withheld": "7904.12"}
+    assert best == {"employee_name": "Marcus T. Delgado", "department": "Field Engineering"}

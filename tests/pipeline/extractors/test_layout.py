@@ -70,6 +70,33 @@ def test_aliases_match_whole_words_fuzzily_and_short_ones_exactly():
     assert weak.ratio == 0.5  # a compound printed as one word is a weak label
 
 
+def test_a_number_where_the_alias_has_a_word_is_no_slip():
+    """"Statement period 1 March" holds the label "statement period" and a value, not a slip of
+    the longer label "statement period end"; a digit inside a word still is one ("T0TAL")."""
+    [line] = Layout(boxed([[(0, "Statement period 1 March 2025 to 31 March 2025")]])).lines
+    assert find_aliases(line, ["statement period end"]) == []
+    assert [h.alias for h in find_aliases(line, ["statement period"])] == ["statement period"]
+
+
+def test_a_lines_piece_ends_at_the_gap_to_the_next_column():
+    """A PDF's text layer joins two columns with one space ("Mr Aaron P. Whitmore Employee No.
+    004127"); the word boxes show the gap, and each column is a line of its own. Plain text
+    without boxes shows it as three spaces or more."""
+    from pipeline.extractors.layout import cell_end
+
+    text = "Employee Mr Aaron P. Whitmore Employee No. 004127"
+    far = text.index("Employee No.")  # printed 200 units right of where one space would put it
+    words = [
+        Word(text=m.group(), start=m.start(), end=m.end(), bbox=(10.0 * m.start() + 200 * (m.start() >= far), 0, 10.0 * m.end() + 200 * (m.start() >= far), 15))
+        for m in re.finditer(r"\S+", text)
+    ]
+    lines = Layout(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), words=words)], parser="test")).lines
+    assert [ln.text for ln in lines] == ["Employee Mr Aaron P. Whitmore", "Employee No. 004127"]
+    text = "KEYSTONE HOME LENDING      Mortgage Statement"
+    [plain_line] = Layout(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text))], parser="test")).lines
+    assert text[: cell_end(plain_line, 0)] == "KEYSTONE HOME LENDING"
+
+
 def test_norm_keeps_lower_cased_words_only():
     assert norm("  Total (RM):\tInkl. MwSt. ") == "total rm inkl mwst"
 

@@ -176,3 +176,11 @@ def test_a_number_after_a_number_sign_and_a_space_is_no_postcode():
     """A till's line of ids ("OP# 00012 TR# 03456") under the address does not carry it on."""
     lines = ["SUPERCENTER", "9500 S IH 35 FRONTAGE RD", "AUSTIN TX 78748", "OP# 00012 TR# 03456", "TOTAL 10.96"]
     assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
+
+
+def test_a_blank_line_ends_the_address():
+    """What follows a blank line under an address is another part of the page ("Billing Period:
+    Feb 28, 2025 - Mar 31, 2025" holds a comma and a number, not more of the address)."""
+    lines = ["KEDAI MAJU SDN BHD", "1847 Alder Ridge Road", "Eugene, OR 97405", "", "Billing Period: Feb 28, 2025 - Mar 31, 2025",
+             "TOTAL 5.00"]
+    assert address(lines) == "1847 Alder Ridge Road Eugene, OR 97405"

@@ -18,3 +18,58 @@ def test_three_decimals_after_the_documents_cents_mark_are_no_amount():
 def test_thousands_separators_stay_where_cents_use_the_other_mark_or_none_are_printed():
     assert values("Subtotal 1.234,50\nDeposit 1.000") == ["1234.50", "1000.00"]
     assert values("Total 72.600\nTunai 100.000") == ["72600.00", "100000.00"]
+
+
+def test_a_minus_sign_opening_an_amount_makes_it_a_credit_a_hyphen_inside_a_number_does_not():
+    """A credit note prints "-£515.00" and "-103.00"; "PO-2026-00417", a phone number and a
+    range of amounts hold hyphens that sign nothing."""
+    assert values("Net total  -£515.00\nVAT @ 20%  -103.00\nTotal EUR -5,00") == ["-515.00", "-103.00", "-5.00"]
+    assert values("PO-2026-00417\nTel 555-0142\n12.50-3.00") == []
+
+
+def _best(schema: dict, text: str) -> dict[str, str | None]:
+    from pipeline.extractors.finding import Context
+    from pipeline.extractors.rules import propose
+    from pipeline.schemas import field_specs, model_from_json_schema
+    from pipeline.state import Page, ParsedDocument
+
+    model = model_from_json_schema(schema)
+    ctx = Context(ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text))], parser="test"), model)
+    return {s.name: max(propose(ctx, s), key=lambda p: p.strength, default=None) for s in field_specs(model)}
+
+
+def test_an_opening_and_a_closing_amount_are_the_first_and_last_printed_under_their_kinds_label():
+    """A statement dates its balances ("Balance on 1 March 2025") where it prints no "opening"
+    or "closing": the opening balance is the first so labelled, the closing one the last; the
+    day in the label is no amount."""
+    schema = {"title": "Statement", "properties": {"opening_balance": {"type": "number"}, "closing_balance": {"type": "number"}}}
+    text = "Balance on 1 March 2025   £2,418.36\nMoney in   £3,275.00\nMoney out   £2,946.81\nBalance on 31 March 2025   £2,746.55"
+    best = _best(schema, text)
+    assert (best["opening_balance"].value, best["closing_balance"].value) == ("2418.36", "2746.55")
+    # the field's own label, where printed, decides as before
+    best = _best(schema, "Closing balance 80.00\nOpening balance 100.00\nBalance 90.00")
+    assert (best["opening_balance"].value, best["closing_balance"].value) == ("100.00", "80.00")
+
+
+def test_an_amount_in_a_year_to_date_column_is_not_the_periods():
+    """A payslip prints each line's amount for the period and for the year so far, the latter
+    rightmost and largest: a field for the period takes the period's."""
+    schema = {"title": "Payslip", "properties": {
+        "gross_pay": {"type": "number", "description": "Total earnings for this period"},
+        "net_pay": {"type": "number"}}}
+    text = (
+        "EARNINGS              Current        Year to Date\n"
+        "Regular              3,300.00          16,500.00\n"
+        "Gross Pay            3,702.22          17,707.68\n"
+        "NET PAY              2,561.62          12,241.67"
+    )
+    best = _best(schema, text)
+    assert [best[f].value for f in ("gross_pay", "net_pay")] == ["3702.22", "2561.62"]
+
+
+def test_a_number_opening_words_in_its_column_numbers_them_and_is_no_amount():
+    """A form's boxes are numbered ("3 Social security wages   4 Social security tax withheld"):
+    the "4" after the wages label numbers the next box; the wages are printed below."""
+    schema = {"title": "W2", "properties": {"wages": {"type": "number"}}}
+    text = "3 Social security wages   4 Social security tax withheld\n  71,250.00                 4,417.50"
+    assert _best(schema, text)["wages"].value != "4.00"
