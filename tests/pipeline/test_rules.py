@@ -440,6 +440,14 @@ def test_a_total_converted_to_another_currency_is_no_larger_total():
     assert found["12.54"].signals["match"] == 1.0
 
 
+def test_amount_payable_labels_a_receipts_total():
+    """"Amount Payable", as Singapore and Indian receipts print their total, is a label of the
+    receipt's total: unlabelled, it lost to the larger cash handed over under it."""
+    text = "HAWKER\n1 Woodlands Sq\nRice 5.50\nTotal Qty 3\nAmount Payable S$5.50\nCash S$10.00\nChange S$4.50\n"
+    found = extract(boxed(text), "receipt")["total"]
+    assert max(found, key=strength).value == "5.50"
+
+
 def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
     """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
     a volume and a unit price, no money tendered: read alone, that line had made 10,612 and
