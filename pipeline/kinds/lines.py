@@ -201,10 +201,13 @@ def street_words(lk: Look, words: set[str]) -> set[str]:
 
 # a price with a decimal comma ending a line ("Kaas 5,49"): its comma is no address's
 _PRICE_END = re.compile(r"\s\d{1,5},\d{2}\s*$")
+# a short word glued to a number sign labels a number ("ST# 05678" a store's, "OP#" an
+# operator's): no street word ("ST") however it is spelled
+_NUMBER_LABEL = re.compile(r"\b[^\W\d_]{1,4}(?=#)")
 
 
 def _address_score(lk: Look, text: str) -> float:
-    text = _PRICE_END.sub("", text[: address_end(lk, text)])
+    text = _NUMBER_LABEL.sub("", _PRICE_END.sub("", text[: address_end(lk, text)]))
     if not text.strip():
         return 0.0
     words = set(norm(text).split())

@@ -173,8 +173,11 @@ def test_a_store_number_and_the_end_of_a_tax_number_are_no_postcode():
 
 
 def test_a_number_after_a_number_sign_and_a_space_is_no_postcode():
-    """A till's line of ids ("OP# 00012 TR# 03456") under the address does not carry it on."""
+    """A till's line of ids ("ST# 05678 OP# 00012") under the address does not carry it on:
+    no postcode after "# ", and "ST#" labels a store's number, no street."""
     lines = ["SUPERCENTER", "9500 S IH 35 FRONTAGE RD", "AUSTIN TX 78748", "OP# 00012 TR# 03456", "TOTAL 10.96"]
+    assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
+    lines[3] = "ST# 05678 OP# 00012 TE# 12 TR# 03456"
     assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
 
 
