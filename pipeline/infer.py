@@ -268,16 +268,16 @@ TAX_ID_LABELS = (
 # Labels documents print for the same value: a field named by one of them is looked for
 # under all ("grand_total" is printed "Total" on most receipts, "bill_date" "Invoice date").
 SAME_LABELS = (
-    ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount"),
+    ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount", "balance to pay"),
     ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on", "payment date"),
-    ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "bill number", "bill no", "receipt number", "receipt no"),
-    ("due date", "date due", "payment due", "due by", "due on", "pay by"),
+    ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "invoice ref", "invoice reference", "bill number", "bill no", "receipt number", "receipt no"),
+    ("due date", "date due", "payment due", "due by", "due on", "pay by", "due"),
     ("quantity", "qty", "units"),
     ("arrival", "arrival date", "date of arrival", "check in", "check in date", "checkin"),
     ("departure", "departure date", "date of departure", "check out", "check out date", "checkout"),
     ("unit price", "price", "unit cost", "price per unit"),
     ("subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
-     "total before tax", "total excl vat", "total ex vat", "total excluding vat"),
+     "total before tax", "total excl vat", "total ex vat", "total excluding vat", "total excl gst", "total ex gst", "total excluding gst"),
     ("tax", "tax amount", "vat", "gst", "sales tax", "tax withheld", "income tax"),
     TAX_ID_LABELS,
     ("seller", "vendor", "supplier", "issued by", "sold by"),
@@ -288,7 +288,7 @@ SAME_LABELS = (
     ("gross pay", "gross earnings", "total earnings", "gross salary", "gross wages", "total gross pay"),
     ("account holder", "account name", "account holder name", "name of account holder"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
-     "purchase order no", "order number", "order no", "order nr", "customer po", "your po"),
+     "purchase order no", "order number", "order no", "order nr", "order #", "po #", "customer po", "your po", "your order"),
 )
 _PRINTED = frozenset(label for group in SAME_LABELS for label in group)
 # Column headers tables print for the same part of a line ("Charge name" over what was sold,

@@ -45,13 +45,13 @@ class Invoice(DocumentSchema):
     invoice_number: Identifier | None = field(
         "The invoice's identifier as printed.",
         aliases=[
-            "invoice number", "invoice no", "invoice #", "invoice id", "rechnungsnummer",
+            "invoice number", "invoice no", "invoice #", "invoice id", "invoice ref", "bill number", "rechnungsnummer",
             "rechnung nr", "receipt number", "document number", "reference",
         ],
     )
     date: Date | None = field(
         "The invoice (issue) date.",
-        aliases=["invoice date", "date of issue", "issue date", "date", "rechnungsdatum", "datum"],
+        aliases=["invoice date", "date of issue", "issue date", "issued", "bill date", "date", "rechnungsdatum", "datum"],
     )
     due_date: Date | None = field(
         "The date payment is due.",
@@ -64,7 +64,7 @@ class Invoice(DocumentSchema):
         "Total before tax.",
         aliases=[
             "subtotal", "sub total", "net", "net amount", "net total", "total excl tax", "total ex tax", "total excluding tax",
-            "total before tax", "total excl vat", "total ex vat", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
+            "total before tax", "total excl vat", "total ex vat", "total excl gst", "total ex gst", "nettobetrag", "netto", "gesamtnetto", "zwischensumme",
         ],
     )
     tax: Money | None = field(
@@ -77,7 +77,7 @@ class Invoice(DocumentSchema):
     total: Money | None = field(
         "The total amount due, including tax.",
         aliases=[
-            "total", "amount due", "total due", "grand total", "total amount", "amount paid",
+            "total", "amount due", "total due", "grand total", "total amount", "amount paid", "balance to pay",
             "gesamtbetrag", "gesamt", "rechnungsbetrag", "endbetrag", "summe",
         ],
     )

@@ -12,6 +12,7 @@ A pack is a small declarative module:
 - ``SIGNS``: regexes, each a different mark of a document the pack is for: from its region
   ("Sdn Bhd", a state's name, "RM 12.50") or of its topic ("IN WITNESS WHEREOF");
 - ``DATE_ORDER``: how the region writes numeric dates that read either way (``"MDY"``);
+- ``CURRENCY``: the region's one currency (``"USD"``), for a document that prints none;
 - ``NAMES``: words and phrases of the region's languages that a schema's field names are
   written in -> the English they stand for (``{"gesamtbetrag": "total amount"}``).
 
@@ -48,6 +49,7 @@ PACKS = Registry(
         "receipts_eu": "pipeline.cues.receipts_eu",
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
+        "invoices_in": "pipeline.cues.invoices_in",
     },
 )
 
@@ -94,6 +96,12 @@ class Cues:
         """Whether a selected pack is a region's (it declares no ``TOPICS``): the region says
         how its numeric dates read, day first unless its ``DATE_ORDER`` says otherwise."""
         return any(not getattr(p, "TOPICS", ()) for p in self.packs)
+
+    @cached_property
+    def currency(self) -> str | None:
+        """The one currency the selected packs' regions use (``CURRENCY``); None where they name none or several."""
+        named = {c for p in self.packs if (c := getattr(p, "CURRENCY", None))}
+        return named.pop() if len(named) == 1 else None
 
     def finders(self, kind: str, many: bool) -> list[Callable[..., Any]]:
         """The packs' finders for fields of this kind (lists or single values), in pack order."""

@@ -16,6 +16,9 @@ _STATES = (
 # ambiguous numeric dates read month first (``pipeline.kinds.date``)
 DATE_ORDER = "MDY"
 
+# a US invoice that prints bare amounts ("Invoice Total 2,933.35") charges dollars
+CURRENCY = "USD"
+
 # different marks of a US document (two are needed, see pipeline.cues.MIN_SIGNS)
 SIGNS = (
     r"\b(?:" + "|".join(_STATES.split()) + r"),?[ \t]+\d{5}(?:-\d{4})?(?!\d)",  # a state and its ZIP code

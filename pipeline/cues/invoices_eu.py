@@ -26,16 +26,20 @@ WORDS = {
 
 # how these invoices print the English labels of pipeline.infer.SAME_LABELS
 LABELS = {
-    "total": ("gesamtbetrag", "gesamt", "summe", "rechnungsbetrag", "endbetrag", "montant total", "totaal", "totale", "importe total"),
+    "total": (
+        "gesamtbetrag", "gesamt", "summe", "rechnungsbetrag", "endbetrag", "montant total", "net à payer", "totaal",
+        "te betalen", "totaal te betalen", "totale", "totale documento", "importe total", "total factura",
+    ),
     "subtotal": ("zwischensumme", "nettobetrag", "netto", "gesamtnetto", "sous-total", "total ht", "montant ht", "total hors taxes", "subtotaal", "imponibile"),
     "tax": ("mwst", "ust", "umsatzsteuer", "tva", "btw", "iva"),
     "date": ("datum", "rechnungsdatum", "date de facture", "factuurdatum", "data fattura", "fecha"),
     "invoice number": (
         "rechnungsnummer", "rechnungs-nr", "rechnungsnr", "rechnung nr", "rechnung #", "re-nr",
         "numéro de facture", "n° de facture", "facture n°", "n° facture", "fattura n°", "factura n°",
+        "nº factura", "nº de factura", "factura nº", "número de factura",  # "º", the ordinal sign, is a letter
         "factuurnummer", "factuurnr",
     ),
-    "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza"),
+    "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza", "vencimiento", "fecha de vencimiento"),
     "vat number": (
         "ust-idnr", "ust-id-nr", "ust-id", "ustid", "ustidnr", "umsatzsteuer-id", "umsatzsteuer-identifikationsnummer",
         "ust-identifikationsnummer", "uid", "uid-nr", "n° tva", "numéro de tva", "tva intracommunautaire",
@@ -56,7 +60,10 @@ PATTERNS = {
     # labels of the tax numbers printed under an address ("St.-Nr. 143/123/45678", "USt-IdNr.")
     "contact": ("ust", r"st\.?-?nr", "steuernummer", r"steuer-?nr"),
     # labels after which the customer is printed
-    "counterparty": ("rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer"),
+    "counterparty": (
+        "rechnungsempfänger", "rechnung an", "kunde", "an", "facturé à", "käufer",
+        "spett.le", "spettabile", "cliente", "destinatario", "facturar a", "klant",  # Italian, Spanish, Dutch
+    ),
 }
 
 # different marks of an invoice in these languages (two are needed, see pipeline.cues.MIN_SIGNS):

@@ -316,8 +316,8 @@ def find_labelled_text(
         rest = ctx.text[hit.end : line.end]
         if hit.ratio < 1 and re.match(r"[-/\w]", rest):
             continue  # a label read fuzzily into the value's own word ("Original Invoice: INV-20417")
-        if re.search(r"\w[#:]$", hit.alias) and not rest.lstrip().startswith(hit.alias[-1]):
-            continue  # "Tracking #", "Room:" are matched by their words; only with the sign printed are they labels
+        if re.search(r"\w ?[#:]$", hit.alias) and not rest.lstrip().startswith(hit.alias[-1]):
+            continue  # "Tracking #", "PO #", "Room:" are matched by their words; only with the sign printed are they labels
         if any(covers(other, hit) and other.ratio == 1 for other in own):
             continue  # "guest" inside "Guest Name": the longer label is read, not "Name : ..."
         if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):

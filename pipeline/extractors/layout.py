@@ -96,7 +96,7 @@ class Layout:
                 start, end = page.start + m.start(), page.start + m.end()
                 if not m.group().strip():
                     continue
-                for words in _columns(self.words_in(page, start, end)):
+                for words in _columns(self.words_in(page, start, end), text):
                     s, e = (max(words[0].start, start), min(words[-1].end, end)) if words else (start, end)
                     lines.append(
                         Line(
@@ -205,16 +205,19 @@ class Layout:
 COLUMN_GAP = 2.0  # a gap between words wider than this many line heights parts two columns
 
 
-def _columns(words: list[Word]) -> list[list[Word]]:
+def _columns(words: list[Word], text: str) -> list[list[Word]]:
     """A text line's words split where a wide gap parts them: a PDF's text layer joins what two
     columns print side by side ("VENDOR SHIP TO", a label's block beside another's) with one
-    space, as OCR does not; each column is a line of its own, the two one row."""
+    space, as OCR does not; each column is a line of its own, the two one row. Where the text
+    itself shows the gap (plain text's run of spaces, ``_TEXT_GAP``), the line stays whole and
+    is read by its gaps, as a text without word boxes is."""
     if not words:
         return [words]
     out = [[words[0]]]
     for a, b in zip(words, words[1:]):
         wide = a.bbox and b.bbox and b.bbox[0] - a.bbox[2] > COLUMN_GAP * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
-        if wide and not b.text.startswith(":"):  # a colon set apart ("Room No.   : 1207") still ends its label
+        shown = _TEXT_GAP.search(text[a.end : b.start])
+        if wide and not shown and not b.text.startswith(":"):  # a colon set apart ("Room No.   : 1207") still ends its label
             out.append([])
         out[-1].append(b)
     return out

@@ -15,7 +15,8 @@ _CURRENCY = re.compile(
 
 
 def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """Currency codes and symbols, the most used one first; stronger next to a labelled amount."""
+    """Currency codes and symbols, the most used one first; stronger next to a labelled amount.
+    Where none is printed, the one currency of the document's region (``Cues.currency``)."""
     by_code: dict[str, list[re.Match]] = {}
     for m in _CURRENCY.finditer(ctx.text):
         code = parse_currency(m.group())
@@ -38,6 +39,9 @@ def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
                 },
             )
         )
+    if not out and ctx.cues.currency:
+        # printed nowhere: the region's currency, derived from the document's regional signs, for a person to confirm
+        out.append(Proposal(value=ctx.cues.currency, spans=[], signals={"typed": 0.5, "share": 1.0, "match": 0.0, "derived": 1.0}))
     return out
 
 

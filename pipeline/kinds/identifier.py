@@ -19,13 +19,16 @@ MIN_DIGITS = 6  # a registration number, not a rate, a count or a year
 # words before a label that make the number the reader's own ("Your VAT no.", "Customer VAT ID");
 # cue packs add their languages' words under "yours" ("Ihre USt-IdNr.")
 YOURS = frozenset("your customer customers client buyer recipient purchaser".split())
+# cents after a comma or a point, thousands grouped before them: "626,50", "5.626,50", "1,234.00"
+_MONEY_SHAPED = re.compile(r"\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}")
 _AMOUNT_OR_RATE = re.compile(r"%|[$€£¥]|^\(?-?\d+[.,]\d{2}\)?$")
 
 
 def registration_number(text: str) -> tuple[int, int] | None:
     """Where the registration number in ``text`` (what follows its label) is: the first word
     with a digit within ``MAX_GAP`` words, with a country code printed apart before it and the
-    short groups of digits printed after it ("IE 98 209 58W"); none where the first such word
+    short groups of digits printed after it ("IE 98 209 58W", "GB 552 1843 90."), or the long
+    group after a short one ("FR 45 812345678"); none where the first such word
     is an amount or a rate ("VAT (19%) 0.00" is a tax line) or too few digits are printed."""
     tokens = list(re.finditer(r"[^\s|]+", text))
     for i, token in enumerate(tokens[: MAX_GAP + 1]):
@@ -35,7 +38,14 @@ def registration_number(text: str) -> tuple[int, int] | None:
             return None
         first = i - 1 if i and re.fullmatch(r"[A-Z]{2}", tokens[i - 1].group()) else i
         last = i
-        while last + 1 < len(tokens) and re.fullmatch(r"[A-Za-z]{0,2}\d{1,4}[A-Za-z]?", tokens[last + 1].group()):
+        while last + 1 < len(tokens) and not re.search(r"[.,;]$", tokens[last].group()):
+            nxt = tokens[last + 1].group()
+            # short groups ("58W", "90." ending the sentence), or the long number a short check
+            # group opens ("FR 45 812345678": a French VAT number's key, then the SIREN)
+            short = re.fullmatch(r"[A-Za-z]{0,2}\d{1,4}[A-Za-z]?[.,;]?", nxt)
+            opened = len(re.findall(r"\d", text[tokens[first].start() : tokens[last].end()])) < MIN_DIGITS
+            if not (short or (opened and re.fullmatch(r"\d+[A-Za-z]{0,2}[.,;]?", nxt))):
+                break
             last += 1
         start, end = tokens[first].start(), tokens[last].end()
         while start < end and not text[start].isalnum():
@@ -126,10 +136,13 @@ class IdentifierKind(Kind):
         return find_labelled_text(ctx, spec, self.parse, pick=printed_number)
 
     def implausible(self, value, printed):
-        """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number."""
+        """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number; an
+        amount with cents is no identifier."""
         text = str(value).strip()
         if not re.search(r"\d", text):
             return "identifier without a digit"
         if len(re.sub(r"\W", "", text)) < 2:
             return "identifier too short"
+        if _MONEY_SHAPED.fullmatch(text):
+            return "an amount, not an identifier"  # a label read fuzzily in "Total factura 5.626,50 €"
         return None

@@ -26,7 +26,9 @@ _AMOUNT = re.compile(
     r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
     r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
     r"|(?(sign)|(?<![\w.,/:\-$€£])))"
-    r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    # French, Swiss and Nordic amounts group thousands with a space ("2 860,00 €", also a
+    # no-break or narrow one): read whole where cents follow a comma, not as "860,00"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w/:%]|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
 )
@@ -38,6 +40,7 @@ CURRENCY_MARK = re.compile(r"RM|[$€£¥₹]|\b(?:" + "|".join(sorted(ISO_4217)
 
 _CENTS = re.compile(r"\d([.,])\d{2}$")
 _THREE_DECIMALS = re.compile(r"\d{1,3}([.,])\d{3}")
+_TERMS = re.compile(r"(?i)\bnet[ \t]+$")
 
 
 def _decimal_mark(matches: list[re.Match]) -> str | None:
@@ -51,7 +54,8 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
     """Printed amounts with their values (dates, times, percentages and ids left out).
 
     A number with three digits after the document's decimal mark ("3.459" a gallon where
-    cents are printed "39.23") is a quantity or unit price, not thousands of money."""
+    cents are printed "39.23") is a quantity or unit price, not thousands of money; a whole
+    number after "Net" is a payment term in days."""
     matches = list(_AMOUNT.finditer(text))
     mark = _decimal_mark(matches)
     out = []
@@ -59,6 +63,8 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
         three = _THREE_DECIMALS.fullmatch(m.group("num"))
         if three and three.group(1) == mark:
             continue
+        if _TERMS.search(text, max(m.start() - 8, 0), m.start()) and m.group("num").isdigit() and not (m.group("pre") or m.group("post")):
+            continue  # payment terms in days ("Terms: Net 30"), not a net amount
         value = parse_money(m.group("num"))
         if value is not None:
             out.append((m, -value if m.group("sign") else value))
@@ -90,6 +96,43 @@ def _is_part(ctx: Context, spec: FieldSpec) -> bool:
     return any(w in words for a in spec.aliases for w in norm(a).split())
 
 
+
+
+def _is_tax(ctx: Context, spec: FieldSpec) -> bool:
+    """A field that is the tax (its aliases name a tax and no other part: not "total excl tax")."""
+    said = {w for a in spec.aliases for w in norm(a).split()}
+    return bool(said & ctx.cues.words("tax", TAX_WORDS)) and not said & ctx.cues.words("partial", PARTIAL)
+
+
+def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> list[Proposal]:
+    """Two or three taxes printed on consecutive rows under different labels (GST and PST, CGST
+    and SGST, VAT at two rates) are parts of one tax: their sum, derived (so a person confirms
+    it), is one more candidate, weaker than its weakest part, that the checks choose where only it makes
+    the subtotal and the tax add up to the total."""
+    rows: dict[int, tuple[Proposal, str]] = {}
+    for p in found:
+        start = p.spans[0][0]
+        line = ctx.line_at(start)
+        if p.signals["typed"] == 1.0 and p.signals["match"] >= 0.9 and start in rightmost and line.row not in rows:
+            rows[line.row] = (p, " ".join(ctx.text[line.start : start].casefold().split()))
+    out = []
+    for first in sorted(rows):
+        run = [first]
+        while len(run) < 3 and run[-1] + 1 in rows:
+            run.append(run[-1] + 1)
+            parts = [rows[r][0] for r in run]
+            if len({rows[r][1] for r in run}) == len(run):
+                out.append(Proposal(
+                    value=str(sum(Decimal(p.value) for p in parts)),
+                    spans=[span for p in parts for span in p.spans],
+                    signals={
+                        "match": 0.95 * min(p.signals["match"] for p in parts),
+                        "typed": 1.0,
+                        "layout": min(p.signals["layout"] for p in parts),
+                        "derived": 1.0,
+                    },
+                ))
+    return out
 
 
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
@@ -126,6 +169,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             p.signals["layout"] *= 0.3
     if not total and not ctx.labels(spec) and (first_or_last := sequence_end(spec.name)):
         out += _first_or_last(ctx, spec, *first_or_last)
+    if part and _is_tax(ctx, spec):
+        out += _taxes_summed(ctx, out, rightmost)
     if total:
         main = _main_currency(found)
         for p in out:
@@ -217,9 +262,11 @@ def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> lis
 
 
 def _numbers_words(ctx: Context, m: re.Match) -> bool:
-    """A bare number opens words printed after it in its own column: it numbers them."""
+    """A small whole number opens words printed after it in its own column: it numbers them
+    ("4 Social security tax withheld"); "18.4 kg" is a measure, not a box's number."""
     line = ctx.line_at(m.start())
-    return bool(re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
+    small = re.fullmatch(r"\d{1,2}", m.group("num"))
+    return bool(small and re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

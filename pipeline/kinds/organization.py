@@ -68,7 +68,7 @@ def _return_addresses(ctx: Context) -> list[Line]:
     """The sender's address on one line above the recipient's, as letters for window envelopes
     print it ("Medienpilot GmbH & Co. KG • Am Saueracker 23 • 91244 Reichenschwand"): in the
     top half of the first page, three parts or more between bullets or dashes, a company's name
-    first and a postcode in one of the others."""
+    first (with a legal form, or a street after it) and a postcode in one of the others."""
     if "return_addresses" not in ctx.memo:
         lk = look(ctx.cues)
         found = []
@@ -76,7 +76,10 @@ def _return_addresses(ctx: Context) -> list[Line]:
             if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
                 continue
             parts = _SEPARATORS.split(line.text.strip())
-            if len(parts) >= 3 and POSTCODE.search(" ".join(parts[1:])) and lk.legal.search(parts[0]):
+            if len(parts) < 3 or not POSTCODE.search(" ".join(parts[1:])):
+                continue
+            # a craftsman's or freelancer's name carries no legal form: a street after it says the same
+            if lk.legal.search(parts[0]) or (not address_score(lk, parts[0]) and address_score(lk, parts[1]) >= 0.4):
                 found.append(line)
         ctx.memo["return_addresses"] = found
     return ctx.memo["return_addresses"]
@@ -190,11 +193,18 @@ def _only_business(lk: Look, text: str) -> bool:
 
 def _organisation_spans(ctx: Context, lk: Look, roles: dict[int, float]) -> list[tuple[list[Line], int, int, float]]:
     """(lines, start, end, legal) for every name-like piece: legal forms anywhere; business
-    nouns, the document's web-domain name, lines in a party's block (``roles``: under the
+    nouns, the document's web-domain name, the name opening the sender's line over a window
+    envelope's address, lines in a party's block (``roles``: under the
     field's label, or the other party's, which names that party) or plain names near the top;
     names broken over lines joined."""
     found = []
+    senders = {ln.index for ln in _return_addresses(ctx)}
     for line in ctx.lines:
+        if line.index in senders:  # the sender's line names the sender first
+            name = _SEPARATORS.split(line.text.strip())[0]
+            start = line.start + line.text.index(name)
+            found.append(([line], start, start + len(name), 1.0))
+            continue
         form = legal_form(lk, line)
         if form:
             start, end = _name_span(line, form)

@@ -169,6 +169,19 @@ def test_the_recipient_under_a_sender_s_return_address_line_is_the_customer():
     assert best(found, "vendor") == "Medienpilot GmbH & Co. KG"
 
 
+def test_a_sender_s_line_without_a_legal_form_names_the_issuer_above_the_recipient():
+    """A craftsman or freelancer prints their own name, no GmbH, on the sender's line: the
+    street after it marks the line, and the name opening it is the issuer, not the recipient."""
+    text = (
+        "Malerbetrieb Sommer · Birkenweg 7 · 79098 Freiburg\n"
+        "Familie Nowak\nAm Hang 22\n79117 Freiburg\n"
+        "Rechnung\nRechnungsnr. 2024-0057\nRechnungsbetrag 3.847,27 €"
+    )
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "vendor") == "Malerbetrieb Sommer"
+    assert best(found, "customer") == "Familie Nowak"
+
+
 PO_SCHEMA = model_from_json_schema({"title": "Invoice", "properties": {
     "invoice_number": {"type": "string"}, "po_number": {"type": "string", "description": "Purchase order number."},
 }})
@@ -200,3 +213,129 @@ def test_a_subtotal_printed_net_or_total_ht():
     assert best(extract(plain(british), AP_INVOICE), "subtotal") == "840.00"
     french = "Atelier Lumière SARL\nFACTURE\nShooting 700,00 €\nTotal HT 700,00 €\nTVA 20 % 140,00 €\nTotal TTC 840,00 €"
     assert best(extract(plain(french), AP_INVOICE), "subtotal") == "700.00"
+
+
+ISSUED = """\
+Thistle Catering Ltd
+INVOICE
+Invoice Ref      ABC/1093
+Issued           3rd March 2024
+Event date       2024-02-24
+Subtotal         £4,797.50
+VAT (20%)          £959.50
+Balance to pay   £5,757.00"""
+
+
+@pytest.mark.parametrize("schema, date", [("invoice", "date"), (AP_INVOICE, "invoice_date")])
+def test_an_invoice_ref_issued_date_and_balance_to_pay_are_the_invoice_s_own(schema, date):
+    """British invoices print "Invoice Ref", "Issued" and "Balance to pay": without them the
+    subtotal was taken for the total, another date for the issue date and no number was read."""
+    found = extract(plain(ISSUED), schema)
+    assert best(found, "invoice_number") == "ABC/1093"
+    assert best(found, date) == "2024-03-03"
+    assert best(found, "total") == "5757.00"
+
+
+def test_a_vat_number_s_last_group_before_a_full_stop_and_a_french_number_s_siren_are_joined():
+    def read(text):
+        span = registration_number(text)
+        return text[span[0] : span[1]] if span else None
+
+    assert read(" GB 552 1843 90. Registered in England") == "GB 552 1843 90"  # was "GB 552 1843"
+    assert read(" FR 45 812345678") == "FR 45 812345678"  # was none: "FR 45" holds two digits
+    assert read(" 123456789, 45 Main Street") == "123456789"
+
+
+def test_a_bare_due_label_a_po_hash_and_your_order_are_read():
+    text = "INVOICE\nInvoice #: NPS-5531\nDate: 2024-01-31\nDue: 2024-03-01\nBill To:\nMaple Clinic\nPO #: MRD-0098\nTotal 10.00"
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "due_date") == "2024-03-01"
+    assert best(found, "total") == "10.00"  # "due" is no label of "Total"
+    assert best(extract(plain(text), PO_SCHEMA), "po_number") == "MRD-0098"
+    assert best(extract(plain("Invoice no. NL-24-0419\nYour order KC-7720"), PO_SCHEMA), "po_number") == "KC-7720"
+
+
+def test_an_italian_invoice_s_customer_is_under_spett_le():
+    """An Italian invoice addresses its customer "Spett.le" (and a Spanish one "Cliente"): the
+    issuer, heading the page, was read as the customer."""
+    text = (
+        "Tipografia Verdi S.r.l.\nVia Roma 45\n40124 Bologna (BO)\nP. IVA 03456780371\n"
+        "FATTURA N. 118/2024 Data: 22/05/2024\nSpett.le\nBar Centrale di Neri Luca\nPiazza Maggiore 3\n40121 Bologna\n"
+        "Imponibile 570,00\nIVA 22% 125,40\nTotale documento 695,40 €"
+    )
+    assert best(extract(plain(text), AP_INVOICE), "customer") == "Bar Centrale di Neri Luca"
+
+
+TWO_TAXES = """\
+INVOICE
+Invoice #: NPS-5531
+Subtotal       3,150.00
+GST 5%           157.50
+PST 7%           220.50
+Total (CAD)    3,528.00"""
+
+
+def test_taxes_on_consecutive_rows_under_different_labels_are_summed_for_the_checks():
+    """A Canadian invoice's GST and PST (an Indian one's CGST and SGST, a German one's VAT at
+    two rates) are parts of one tax: their sum is a candidate, derived so a person confirms it,
+    no stronger than its parts, that the subtotal + tax = total check can choose."""
+    found = extract(plain(TWO_TAXES), AP_INVOICE)
+    summed = [c for c in found["tax"] if c.value == "378.00"]
+    assert summed and summed[0].signals["derived"] == 1.0 and len(summed[0].evidence) == 2
+    assert best(found, "tax") == "157.50"  # read alone, the first tax line still leads
+    # one tax printed twice (its line and a "Total VAT" line) sums to nothing that adds up
+    once = extract(plain("Subtotal 100.00\nVAT 20% 20.00\nTotal VAT 20.00\nTotal 120.00"), AP_INVOICE)
+    assert best(once, "tax") == "20.00"
+
+
+def test_a_us_invoice_that_prints_no_currency_is_in_dollars_for_a_person_to_confirm():
+    us = "PACIFIC HARDWARE, INC.\n1500 Industrial Pkwy, Fresno, CA 93725\nPhone (559) 555-0140\nInvoice No. 884213\nInvoice Total 2,933.35"
+    found = extract(plain(us), "invoice")
+    assert [(c.value, c.evidence, c.signals["derived"]) for c in found["currency"]] == [("USD", [], 1.0)]
+    assert "currency" not in extract(plain(us.replace("CA 93725", "").replace("(559) ", "")), "invoice")  # no region, no guess
+    assert best(extract(plain(us + "\nAll amounts in CAD"), "invoice"), "currency") == "CAD"  # a printed one decides
+
+
+def test_an_amount_with_cents_is_no_invoice_number():
+    """"Total factura 5.626,50 €" read fuzzily as "factura n°" gave the invoice number "626,50",
+    auto-accepted by the built-in type."""
+    from pipeline.plausible import implausible_value
+
+    for amount in ("626,50", "5.626,50", "1,234.00"):
+        assert implausible_value("identifier", amount, amount) == "implausible identifier: an amount, not an identifier"
+    for number in ("2024/0311", "10087", "2024.0311", "INV-12.50"):
+        assert implausible_value("identifier", number, number) is None
+
+
+SPANISH = """\
+Reformas Ruiz, S.L.
+C/ Mayor 15, 28013 Madrid
+FACTURA                       Nº Factura: 2024/0311
+                              Fecha: 19/03/2024
+                              Vencimiento: 18/04/2024
+Base imponible         4.650,00
+IVA 21%                  976,50
+Total factura          5.626,50 €"""
+
+
+def test_a_spanish_invoice_s_number_due_date_and_total_under_their_labels():
+    found = extract(plain(SPANISH), "invoice")
+    assert best(found, "invoice_number") == "2024/0311"  # "Nº" holds the ordinal sign, not "°"
+    assert best(found, "due_date") == "2024-04-18"
+    assert best(found, "total") == "5626.50"
+
+
+@pytest.mark.parametrize("schema", ["invoice", AP_INVOICE])
+def test_total_excl_gst_is_the_subtotal(schema):
+    text = "TAX INVOICE\nInvoice: KT-55012\nTotal excl GST   4,700.00\nGST 15%   705.00\nTotal NZD incl GST   5,405.00"
+    found = extract(plain(text), schema)
+    assert best(found, "subtotal") == "4700.00"
+    assert best(found, "total") == "5405.00"
+
+
+def test_a_label_with_its_sign_is_a_label_only_where_the_sign_is_printed():
+    """"PO #" is looked for as printed; the letters "PO" opening the number "PO-45120" are no
+    label of the digits after them."""
+    model = model_from_json_schema({"title": "AP invoice", "properties": {"po_number": {"type": "string"}}})
+    found = extract(plain("Invoice 88412\nCustomer PO    PO-45120\nTotal 100.00"), model)
+    assert [c.value for c in found["po_number"]] == ["PO-45120"]

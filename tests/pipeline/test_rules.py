@@ -76,6 +76,20 @@ def boxed(text: str) -> ParsedDocument:
     return ParsedDocument(text=text, pages=[page], parser="test")
 
 
+def pdf_like(text: str) -> ParsedDocument:
+    """``text`` as a PDF's text layer gives it: words boxed where ``text`` places them, the runs
+    of spaces between columns printed as one space."""
+    laid_out = boxed(text)
+    joined, words, at = "", [], 0
+    for w in laid_out.pages[0].words:
+        gap = text[at : w.start]
+        joined += ("\n" * gap.count("\n")) or (" " if gap and joined and not joined.endswith("\n") else "")
+        words.append(w.model_copy(update={"start": len(joined), "end": len(joined) + len(w.text)}))
+        joined, at = joined + w.text, w.end
+    page = laid_out.pages[0].model_copy(update={"end": len(joined), "words": words})
+    return ParsedDocument(text=joined, pages=[page], parser="test")
+
+
 def one_page(text: str, words: list[Word]) -> ParsedDocument:
     """A page of the given words, placed by hand."""
     return ParsedDocument(text=text, pages=[Page(number=1, start=0, end=len(text), width=600, height=200, words=words)], parser="test")
@@ -543,7 +557,7 @@ def test_two_parties_printed_side_by_side_are_read_under_their_own_labels():
         "shipper": {"type": "string"}, "consignee": {"type": "string"},
         "consignee_address": {"type": "string"}, "carrier": {"type": "string"},
     }})
-    found = extract(boxed(TWO_PARTIES), model)
+    found = extract(pdf_like(TWO_PARTIES), model)
     assert found["shipper"][0].value == "Greenfield Organic Foods Co."
     assert found["consignee"][0].value == "Harbor Natural Grocers Inc."
     assert found["consignee_address"][0].value == "77 Wharf Street Portland, ME 04101"

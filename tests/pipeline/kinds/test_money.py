@@ -73,3 +73,19 @@ def test_a_number_opening_words_in_its_column_numbers_them_and_is_no_amount():
     schema = {"title": "W2", "properties": {"wages": {"type": "number"}}}
     text = "3 Social security wages   4 Social security tax withheld\n  71,250.00                 4,417.50"
     assert _best(schema, text)["wages"].value != "4.00"
+    # a measure with its unit is no box's number
+    weight = {"title": "Delivery note", "properties": {"gross_weight": {"type": "number"}}}
+    assert _best(weight, "Total packages: 3          Gross weight: 18.4 kg")["gross_weight"].value == "18.40"
+
+
+def test_thousands_grouped_with_a_space_are_one_amount_where_cents_follow_a_comma():
+    # French and Swiss invoices print "3 432,00 €" (a space, no-break or narrow space): it was 432.00
+    assert values("Total TTC 3 432,00 €") == ["3432.00"]
+    assert values("Net à payer 1\u202f234\u00a0567,89 €") == ["1234567.89"]
+    assert values("Total 12 items 3,50") == ["12.00", "3.50"]  # no cents after a comma: two numbers
+
+
+def test_a_whole_number_after_net_is_a_payment_term_in_days_not_an_amount():
+    # "Terms Net 30" had been read as a subtotal of 30.00 on a US invoice that prints no "Subtotal"
+    assert values("Terms          Net 30\nMerchandise 2,582.40") == ["2582.40"]
+    assert values("Net 1,550.00\nNet EUR 30") == ["1550.00", "30.00"]
