@@ -162,6 +162,12 @@ def _either_way(printed: str) -> bool:
     return bool(n) and int(n.group(1)) <= 12 and int(n.group(2)) <= 12 and n.group(1) != n.group(2)
 
 
+def order_guessed(printed: str, document: ParsedDocument, cues: Cues) -> bool:
+    """The date is printed so that it reads either way and neither the document's other dates
+    nor a regional pack say which: read day first by default, a guess (``pipeline.route``)."""
+    return _either_way(printed.strip()) and document_order(document) is None and not cues.regional
+
+
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
     for the document's own date, a dateline counts as a label. Any other date (due,
