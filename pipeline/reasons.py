@@ -24,6 +24,7 @@ class Reason(StrEnum):
     implausible = "not plausibly of its kind"  # an identifier that is a word, an amount like a page number
     model_disagrees = "the model reads another value"  # the second reader, asked, disagrees
     shared_evidence = "read from the same words as another field"  # a due date that is the issue date's
+    date_order = "day and month order guessed"  # "04/02/24" where nothing says which comes first
     ocr_unsure = "read by OCR with low confidence"  # a scan's word tesseract was unsure of
     # hostile input (issue: invisible text, prompt injection, Unicode tricks)
     invisible = "invisible text"  # the value's only evidence is text a person cannot see

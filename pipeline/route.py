@@ -23,13 +23,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pipeline.cues import cues_for
 from pipeline.hygiene import BLOCKING, flag_fields
+from pipeline.kinds.date import order_guessed
 from pipeline.plausible import implausible
 from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from pipeline.schemas import field_specs, get_schema
 
-NEVER_ALONE = BLOCKING | {Reason.made_to_add_up}  # reasons no confidence overrules
+NEVER_ALONE = BLOCKING | {Reason.made_to_add_up, Reason.date_order}  # reasons no confidence overrules
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
 AUDIT = Reason.audit
 
@@ -53,6 +55,16 @@ def _doubts(kind: str, result: FieldResult) -> list[str]:
     if result.features.get("model_asked") and not result.features.get("model_agrees"):
         return [Reason.model_disagrees]
     return []
+
+
+def _order_guessed(state: DocumentState, model: Any, result: FieldResult) -> bool:
+    """A date read from "04/02/24" where neither the document nor its region says whether the
+    day or the month comes first: the default order is a guess, however confident the rest."""
+    document = state.parsed
+    if document is None or result.value in (None, "") or isinstance(result.value, list):
+        return False
+    cues = cues_for(model, document.text)
+    return any(order_guessed(e.text, document, cues) for e in result.evidence)
 
 
 def _shared(fields: dict[str, FieldResult], kinds: dict[str, str]) -> set[str]:
@@ -92,6 +104,8 @@ def route(
         accept = result.confidence >= threshold and (empty or _grounded(result)) and not NEVER_ALONE.intersection(result.reasons)
         if accept and state.parsed is not None and not all(state.parsed.ocr_sure(e.start, e.end) for e in result.evidence):
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.ocr_unsure]})
+        if accept and spec.kind == "date" and _order_guessed(state, model, result):
+            accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.date_order]})
         if accept and spec.name in shared:
             accept, result = False, result.model_copy(update={"reasons": [*result.reasons, Reason.shared_evidence]})
         if accept and (doubts := _doubts(spec.kind, result)):

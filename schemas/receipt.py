@@ -26,6 +26,6 @@ class Receipt(DocumentSchema):
         "The final amount paid, including tax and rounding.",
         aliases=[
             "total", "grand total", "total amount", "nett total", "net total", "total (rm)",
-            "total rm", "amount due", "total payable", "total incl", "rounded total", "jumlah",
+            "total rm", "amount due", "total payable", "amount payable", "total incl", "rounded total", "jumlah",
         ],
     )

@@ -24,6 +24,9 @@ _DATE_SETTINGS = {
 }
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s*$")
+# year, month and day marked with the Chinese/Japanese or Korean characters for them:
+# "2024年3月8日", "2024년 3월 8일"
+_MARKED_YMD = re.compile(r"(\d{4})\s?[年년]\s?(\d{1,2})\s?[月월]\s?(\d{1,2})\s?[日일]")
 
 
 def parse_date(text: Any, day_first: bool = True) -> date | None:
@@ -37,6 +40,8 @@ def parse_date(text: Any, day_first: bool = True) -> date | None:
     s = str(text).strip()
     if not s or len(s) > 40 or not re.search(r"\d", s):
         return None
+    if m := _MARKED_YMD.fullmatch(s):
+        s = "-".join(m.groups())
     if _ISO.match(s):
         try:
             return date.fromisoformat(s)

@@ -46,6 +46,7 @@ PACKS = Registry(
     {
         "receipts_my": "pipeline.cues.receipts_my",
         "invoices_eu": "pipeline.cues.invoices_eu",
+        "receipts_eu": "pipeline.cues.receipts_eu",
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
         "invoices_in": "pipeline.cues.invoices_in",
@@ -89,6 +90,12 @@ class Cues:
     def month_first(self) -> bool:
         """Whether a selected pack says the region writes ambiguous numeric dates month first."""
         return any(getattr(p, "DATE_ORDER", "DMY") == "MDY" for p in self.packs)
+
+    @cached_property
+    def regional(self) -> bool:
+        """Whether a selected pack is a region's (it declares no ``TOPICS``): the region says
+        how its numeric dates read, day first unless its ``DATE_ORDER`` says otherwise."""
+        return any(not getattr(p, "TOPICS", ()) for p in self.packs)
 
     @cached_property
     def currency(self) -> str | None:

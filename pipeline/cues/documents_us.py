@@ -22,7 +22,8 @@ CURRENCY = "USD"
 # different marks of a US document (two are needed, see pipeline.cues.MIN_SIGNS)
 SIGNS = (
     r"\b(?:" + "|".join(_STATES.split()) + r"),?[ \t]+\d{5}(?:-\d{4})?(?!\d)",  # a state and its ZIP code
-    r"\(\d{3}\)[ \t]?\d{3}[-.]\d{4}(?!\d)",  # a phone number with its area code in brackets
+    # a phone number with its area code in brackets, as printed or as OCR spaces it ("( 512 ) 555 - 0199")
+    r"\([ \t]?\d{3}[ \t]?\)[ \t]?\d{3}[ \t]?[-.][ \t]?\d{4}(?!\d)",
     r"(?i)\b(?:U\.S\.A\.?|USA|United States)(?!\w)",
     r"(?<![A-Za-z])(?:US)?\$[ \t]?\d",  # dollars, not S$, A$, C$ or R$
     r"(?i)\bsales tax\b",

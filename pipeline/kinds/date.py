@@ -22,6 +22,7 @@ _MONTH = (
 )
 _DATE = re.compile(
     rf"(?<![\d.])(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
+    r"|\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]"
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?[ \t\-/]*{_MONTH}[ \t\-/,]*(?:\d{{4}}|\d{{2}})"
     rf"|{_MONTH}[ \t\-/]*\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]*\d{{4}})(?![\d])",
@@ -38,6 +39,7 @@ GROUNDING = (
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?[A-Za-z]{3,9}\.?,?\s+\d{2,4}\b"
     r"|\b[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    r"|\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]"
 )
 
 
@@ -154,12 +156,27 @@ LATER = frozenset(
 )
 
 
+def _either_way(printed: str) -> bool:
+    """A numeric date whose day and month could be swapped ("04/02/24")."""
+    n = _NUMERIC.match(printed)
+    return bool(n) and int(n.group(1)) <= 12 and int(n.group(2)) <= 12 and n.group(1) != n.group(2)
+
+
+def order_guessed(printed: str, document: ParsedDocument, cues: Cues) -> bool:
+    """The date is printed so that it reads either way and neither the document's other dates
+    nor a regional pack say which: read day first by default, a guess (``pipeline.route``)."""
+    return _either_way(printed.strip()) and document_order(document) is None and not cues.regional
+
+
 def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Every date in the text, with the field's label nearby and a preference for the top;
     for the document's own date, a dateline counts as a label. Any other date (due,
     delivery, expiry) is read only under one of its labels: an invoice that prints no due
     date has none, and its issue date is no answer."""
     document = _order(ctx)
+    # neither the document's other dates nor its region say how "04/02/24" reads: the day
+    # first default is a guess, which no value should be accepted on without a person
+    undecided = document is None and not ctx.cues.regional
     own = _own_date(ctx, spec)
     side = _range_side(spec)
     ends = _range_ends(ctx, spec, side) if side is not None else {}
@@ -176,6 +193,13 @@ def find_dates(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if not own and not link.own:
             continue
         out.append(_proposal(ctx, m, value, link))
+        if undecided and _either_way(m.group()):
+            # the other reading is proposed too, a little weaker: the default decides, and the
+            # rival it leaves says to a person that the order was a guess
+            swapped = read_date(m.group(), not reads_month_first(m.group(), document, ctx.cues))
+            rival = _proposal(ctx, m, swapped, link)
+            rival.signals["typed"] *= 0.9
+            out.append(rival)
     return out + find_range_ends(ctx, spec)
 
 

@@ -83,15 +83,21 @@ def countries() -> tuple[str, ...]:
 
 
 CONTACT = (
-    "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "reg", "vat",
+    "tel", "telephone", "phone", "fax", "mobile", "email", "e-mail", "www", "http", "gst", "gstin", "reg", "vat",
     "invoice", "receipt", "date", "cashier",
 )
 ADDRESS_SCORES_KEPT = 4096  # texts whose address score (and legal form) a Look remembers
 # not beside a "/" or "-": part of a reference number ("05/SE200209/42193"); nor after a
-# number sign: a store's number ("WALGREENS #07741")
+# number sign: a store's number ("WALGREENS #07741", "ST# 05678"); nor after another group of digits: the
+# end of a tax or phone number ("SIRET 512 345 678 00021"). Besides the five-digit, UK, Dutch
+# and "D-" forms: Canada's "V6Z 1K4", four digits after a state's abbreviation ("Prahran VIC
+# 3181"; after a name they are a store's number, "Albert Heijn 1432") and six digits or Japan's
+# "160-0022" after a town ("Bengaluru, Karnataka 560001", "Chennai - 600002", "Tokyo 160-0022"), ending the line
 POSTCODE = re.compile(
-    r"(?<![\w/#-])(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
-    r"\d{4}(?=\s+[A-Z][a-zäöü]))(?![\w/-])"
+    r"(?<![\w/#-])(?<!\d\s)(?<!#\s)(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}|\d{4}\s?[A-Z]{2}|[A-Z]-\d{4,5}|"
+    r"\d{4}(?=\s+[A-Z][a-zäöü])|[A-Z]\d[A-Z]\s?\d[A-Z]\d|"
+    r"(?:(?<=\b[A-Z]{2}\s)|(?<=\b[A-Z]{3}\s))\d{4}(?=\s*$)|"
+    r"(?:(?<=[^\W\d_]\s)|(?<=[^\W\d_],\s)|(?<=[^\W\d_]\s-\s)|(?<=〒))(?:\d{6}|\d{3}-\d{4})(?=\s*$))(?![\w/-])"
 )
 # a unit's floor and number ("#B1-21", "#02-15") and a house number before a compass point
 # ("3201 N BROADWAY"): street lines without a street word
@@ -193,8 +199,15 @@ def street_words(lk: Look, words: set[str]) -> set[str]:
     return words & lk.street | {w for w in words if len(w) > 6 and w.endswith(lk.street_suffixes)}
 
 
+# a price with a decimal comma ending a line ("Kaas 5,49"): its comma is no address's
+_PRICE_END = re.compile(r"\s\d{1,5},\d{2}\s*$")
+# a short word glued to a number sign labels a number ("ST# 05678" a store's, "OP#" an
+# operator's): no street word ("ST") however it is spelled
+_NUMBER_LABEL = re.compile(r"\b[^\W\d_]{1,4}(?=#)")
+
+
 def _address_score(lk: Look, text: str) -> float:
-    text = text[: address_end(lk, text)]
+    text = _NUMBER_LABEL.sub("", _PRICE_END.sub("", text[: address_end(lk, text)]))
     if not text.strip():
         return 0.0
     words = set(norm(text).split())

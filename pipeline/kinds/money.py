@@ -10,6 +10,7 @@ names (``total``, ``tender``, ``change``, ``summary``, ``adjustment``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
@@ -17,7 +18,7 @@ from pipeline.extractors.layout import cell_end, norm
 from pipeline.infer import SAME_LABELS, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
-from schemas.types import ISO_4217, Money, parse_money
+from schemas.types import ISO_4217, Money, parse_currency, parse_money
 
 _AMOUNT = re.compile(
     # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
@@ -143,6 +144,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     total = _is_total(ctx, spec)
     part = _is_part(ctx, spec)
     out = []
+    currencies = {}  # proposal -> the currency its amount is marked with
     for m, value in found:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
@@ -159,6 +161,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
         start = m.start("sign") if m.group("sign") else start
         out.append(Proposal(value=str(value), spans=[(start, span[1])], signals=signals))
+        currencies[id(out[-1])] = _currency(m)
     summed: list[Proposal] = []  # amounts in a year-to-date column beside the period's own
     if not set(norm(" ".join(spec.aliases)).split()) & CUMULATIVE_WORDS:
         summed = [p for p in out if _cumulative(ctx, p.spans[0])]
@@ -169,11 +172,17 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     if part and _is_tax(ctx, spec):
         out += _taxes_summed(ctx, out, rightmost)
     if total:
+        main = _main_currency(found)
+        for p in out:
+            if main and currencies.get(id(p)) not in (None, main):
+                p.signals["match"] *= 0.5  # the total converted ("TOTAL USD $174.63" under "TOTAL GBP £137.50")
         summary = _summary_row(ctx)
         for p in out:
             if ctx.line_at(p.spans[0][0]).row >= summary:
                 p.signals["match"] *= 0.5  # a tax summary table repeats parts of the total
         _apply_adjustments(ctx, out)
+        if not part:  # a subtotal's later charges are the rest of the total
+            _apply_additions(ctx, out)
         paid = _paid(ctx)
         for p in out:  # what was paid confirms or contradicts a total; 0.5 where nothing says
             p.signals["paid"] = 0.5 if not paid else float(Decimal(p.value) in paid)
@@ -190,6 +199,24 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             v = abs(Decimal(p.value))
             p.signals["magnitude"] = float(min(v, largest) / max(v, largest)) if largest > 0 and v > 0 else 0.0
     return out
+
+
+_DOLLARS = frozenset("USD SGD AUD CAD NZD HKD".split())
+
+
+def _currency(m: re.Match) -> str | None:
+    """The currency an amount is marked with; every dollar as one, since a bare "$" beside
+    "S$ 19.78" is the same Singapore dollar."""
+    code = parse_currency((m.group("pre") or m.group("post") or "").strip())
+    return "dollar" if code in _DOLLARS else code
+
+
+def _main_currency(found: list[tuple[re.Match, Decimal]]) -> str | None:
+    """The currency most of the document's marked amounts are in (the first printed of those
+    as often marked), where they are marked with more than one; else None."""
+    marks = [c for m, _ in found if (c := _currency(m))]
+    counts = Counter(marks)
+    return max(counts, key=lambda c: (counts[c], -marks.index(c))) if len(counts) > 1 else None
 
 
 # column headers over amounts summed since the year began: a payslip or a loan statement prints
@@ -278,8 +305,29 @@ def _paid(ctx: Context) -> set[Decimal]:
     if "paid" not in ctx.memo:
         tendered = _row_amounts(ctx, ctx.cues.words("tender", TENDER_WORDS))
         change = _row_amounts(ctx, ctx.cues.words("change", CHANGE_WORDS))
-        ctx.memo["paid"] = {t - c for t in tendered for c in change if t > c}
+        paid = {t - c for t in tendered for c in change if t > c}
+        ctx.memo["paid"] = paid or _paid_unlabelled(ctx)
     return ctx.memo["paid"]
+
+
+def _paid_unlabelled(ctx: Context) -> set[Decimal]:
+    """Cash tendered and change given, in words no pack knows ("お預り", "Gegeben"): a whole
+    sum on one row and a smaller amount on the next whose difference is the largest amount
+    printed above them (the total, then what was handed over, then the change). Arithmetic any receipt paid in cash follows, whatever its language; only
+    amounts printed as money count."""
+    found, rightmost = _document_amounts(ctx)
+    by_row: dict[int, list[Decimal]] = {}
+    for m, v in found:  # amounts printed as money: a postcode or a street number is none
+        if m.start("num") in rightmost and (_CENTS.search(m.group("num")) or m.group("pre") or m.group("post")):
+            by_row.setdefault(ctx.line_at(m.start("num")).row, []).append(v)
+    rows = sorted(by_row)
+    paid = set()
+    for above, (r, nxt) in enumerate(zip(rows, rows[1:]), start=1):
+        t, c = by_row[r][-1], by_row[nxt][-1]
+        before = {v for row in rows[:above - 1] for v in by_row[row]}
+        if nxt == r + 1 and t == t.to_integral() and t > c > 0 and before and t - c == max(before) <= t:
+            paid.add(t - c)
+    return paid
 
 
 def _summary_row(ctx: Context) -> int:
@@ -334,6 +382,38 @@ def _apply_adjustments(ctx: Context, proposals: list[Proposal]) -> None:
                 total.signals["match"] *= 0.5
                 return
 
+
+def _apply_additions(ctx: Context, proposals: list[Proposal]) -> None:
+    """A charge printed after the labelled total (a tip, a card surcharge, a gratuity), or
+    several (the taxes under an Indian bill's "Total"), and then the total plus that charge
+    or all of them ("Total 20.19", "Tip 4.00", "Total with tip 24.19"): the
+    later amount is what was paid, however its label reads ("Amount paid"), and takes the
+    total's evidence. Cash, change, savings and other parts of the total (``PARTIAL`` words)
+    are no charge: cash handed over after the change is no total."""
+    found, rightmost = _document_amounts(ctx)
+    parts = ctx.cues.words("partial", PARTIAL) | ctx.cues.words("tender", TENDER_WORDS) | ctx.cues.words("change", CHANGE_WORDS)
+    parted = {line.row for line, said in zip(ctx.lines, _line_words(ctx)) if said & parts}
+    charges: dict[int, Decimal] = {}  # row -> its amount, on rows that add to a total
+    for m, v in found:
+        row = ctx.line_at(m.start("num")).row
+        if m.start("num") in rightmost and row not in parted and _CENTS.search(m.group("num")):
+            charges[row] = v
+
+    def row(p: Proposal) -> int:
+        return ctx.line_at(p.spans[0][0]).row
+
+    labelled = [p for p in proposals if p.signals["match"] >= 0.5 and p.signals["layout"] >= 0.9]
+    for total in sorted(labelled, key=lambda p: p.strength, reverse=True)[:3]:
+        for p in proposals:
+            if row(p) <= row(total) or p.signals["typed"] < 1.0:
+                continue
+            added = Decimal(p.value) - Decimal(total.value)
+            between = [v for r, v in charges.items() if row(total) < r < row(p)]
+            if added > 0 and (added in between or added == sum(between)):
+                p.signals["match"] = max(p.signals["match"], total.signals["match"])
+                p.signals["layout"] = max(p.signals["layout"], total.signals["layout"])
+                total.signals["match"] *= 0.5
+                return
 
 
 class MoneyKind(Kind):

@@ -76,7 +76,7 @@ def _return_addresses(ctx: Context) -> list[Line]:
             if line.page != 1 or ctx.layout.relative_y(line) >= 0.5:
                 continue
             parts = _SEPARATORS.split(line.text.strip())
-            if len(parts) < 3 or not POSTCODE.search(" ".join(parts[1:])):
+            if len(parts) < 3 or not any(POSTCODE.search(part) for part in parts[1:]):
                 continue
             # a craftsman's or freelancer's name carries no legal form: a street after it says the same
             if lk.legal.search(parts[0]) or (not address_score(lk, parts[0]) and address_score(lk, parts[1]) >= 0.4):

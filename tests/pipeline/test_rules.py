@@ -396,6 +396,72 @@ def test_cash_less_change_confirms_the_total():
     assert {c.signals["paid"] for c in extract(plain(card), "receipt")["total"]} == {0.5}
 
 
+def test_a_date_marked_with_year_month_and_day_characters_is_read():
+    """Japanese, Chinese and Korean receipts print "2024年3月8日" (year, month, day marked):
+    no numeric or month-word date, so the receipt had no date at all."""
+    text = "LAWSON\nTokyo 160-0022\n2024年3月8日(金) 12:34\nOnigiri ¥160\n合計 ¥160\n"
+    found = extract(plain(text), "receipt")["date"]
+    assert found[0].value == "2024-03-08" and found[0].evidence[0].text == "2024年3月8日"
+    assert extract(plain("SHOP\n2023년 12월 1일\nTOTAL 5.00\n"), "receipt")["date"][0].value == "2023-12-01"
+
+
+def test_cash_and_change_in_unknown_words_confirm_the_total_by_their_arithmetic():
+    """A receipt whose labels no pack knows ("お預り" handed over, "お釣り" change) still
+    prints the total, a whole sum handed over and the change under it: the difference is the
+    total, so the larger cash amount is no longer taken for it; a postcode above is no amount."""
+    text = "SHOP\n1-2-3 Ginza 10400\nGyudon ¥480\nMiso ¥80\n合計 ¥560\nお預り ¥1,000\nお釣り ¥440\n"
+    found = {c.value: c for c in extract(plain(text), "receipt")["total"]}
+    assert found["560.00"].signals["paid"] == 1.0
+    assert found["1000.00"].signals["paid"] == 0.0
+    assert max(found.values(), key=strength).value == "560.00"
+    # the difference must be the largest amount above: 20.00 less 8.00 is one item, no total
+    items = "SHOP\nSoup 12.00\nPie 15.00\nTea 20.00\nJuice 8.00\n"
+    assert {c.signals["paid"] for c in extract(plain(items), "receipt")["total"]} == {0.5}
+
+
+@pytest.mark.parametrize("after", [
+    "Tip 4.00\nTotal with Tip 24.19\n",  # the later label reads weaker than the total's own
+    "Gratuity 18% 4.00\nAmount Paid 24.19\n",  # a label the receipt type does not know
+    "VISA 20.19\nCard surcharge 4.00\nTotal paid 24.19\n",  # "paid", a word of parts, after a card line
+    "CGST 2.5% 2.00\nSGST 2.5% 2.00\nNet Payable 24.19\n",  # taxes under the "Total" of a bill
+])
+def test_a_charge_after_the_total_and_the_sum_printed_under_it_make_the_amount_paid(after):
+    """A restaurant's tip or a card surcharge is added under the printed total: the sum below
+    is what was paid, and the total above it only a step."""
+    text = "JOE DINER\n5 Oak Ave\nBurger 14.00\nFries 5.00\nSubtotal 19.00\nTax 1.19\nTotal 20.19\n" + after
+    found = extract(plain(text), "receipt")["total"]
+    assert max(found, key=strength).value == "24.19"
+
+
+def test_cash_or_savings_under_the_total_add_nothing_to_it():
+    """Change printed before the cash handed over, or savings, also sit between the total and
+    a larger amount, but add nothing to what was paid."""
+    text = "SHOP\nItem 20.00\nTOTAL 20.00\nCHANGE 30.00\nCASH 50.00\n"
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "20.00"
+    text = "SHOP\nItem 80.00\nTOTAL 80.00\nTOTAL SAVINGS 40.00\nYou paid 120.00\n"
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "80.00"
+
+
+def test_a_total_converted_to_another_currency_is_no_larger_total():
+    """A duty-free receipt in pounds prints the total in dollars too: a larger number, not a
+    larger amount. The currency most amounts are marked with is the receipt's; a bare "$"
+    and "S$" are the same dollar."""
+    text = ("WORLD DUTY FREE\nWhisky £38.00\nPerfume £92.00\nTOTAL GBP £130.00\nTOTAL USD $165.10\n"
+            "Exchange rate 1 GBP = 1.27 USD\n")
+    assert max(extract(plain(text), "receipt")["total"], key=strength).value == "130.00"
+    text = "HAWKER\nRice $5.50\nLaksa $6.00\nGST 9% $1.04\nTOTAL S$12.54\n"
+    found = {c.value: c for c in extract(plain(text), "receipt")["total"]}
+    assert found["12.54"].signals["match"] == 1.0
+
+
+def test_amount_payable_labels_a_receipts_total():
+    """"Amount Payable", as Singapore and Indian receipts print their total, is a label of the
+    receipt's total: unlabelled, it lost to the larger cash handed over under it."""
+    text = "HAWKER\n1 Woodlands Sq\nRice 5.50\nTotal Qty 3\nAmount Payable S$5.50\nCash S$10.00\nChange S$4.50\n"
+    found = extract(boxed(text), "receipt")["total"]
+    assert max(found, key=strength).value == "5.50"
+
+
 def test_tendered_amounts_are_read_with_the_documents_decimal_mark():
     """On a fuel receipt whose cents are printed "36.71", "PAID 10.612 GAL @ $3.459" holds
     a volume and a unit price, no money tendered: read alone, that line had made 10,612 and

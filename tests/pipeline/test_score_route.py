@@ -192,3 +192,22 @@ def test_the_export_says_what_a_schemas_confidences_rest_on():
     assert score(s, own).provenance["confidence_basis"] == "own reviews"
     kinds = CalibratedScorer({KINDS: Calibration(KINDS, "v", "test", 0.99)})
     assert score(s, kinds).provenance["confidence_basis"] == "other schemas' reviews"
+
+
+def test_a_date_whose_day_and_month_order_is_guessed_is_never_accepted_alone():
+    """"04/02/24" on a receipt that no region's signs and no other date place reads 4 February
+    only by the day-first default (an Austin receipt meant 2 April): however confident, a person
+    confirms it. The same date on a receipt of a known region, or with its day over 12, is accepted."""
+    def routed(text):
+        doc = make_document(text)
+        start = text.index("04/02/24") if "04/02/24" in text else text.index("25/02/24")
+        c = Candidate(field="date", value="2024-02-04", raw=text[start:start + 8], extractor="rules",
+                      evidence=[span_at(doc, start, start + 8)], signals={"grounded": 1.0, "match": 1.0, "layout": 1.0})
+        s = DocumentState(id="x", source="t", sha256="0" * 64, size=1, schema_name="receipt", schema_version="1",
+                          parsed=doc, candidates={"date": [c]}, stage=Stage.grounded)
+        return route(score(s), default_threshold=0.0).fields["date"]
+
+    guessed = routed("SUPERCENTER\nDate 04/02/24\nTOTAL 10.96\n")
+    assert guessed.status == FieldStatus.needs_review and "day and month order guessed" in guessed.reasons
+    malaysian = routed("KEDAI SDN BHD\nJALAN BAYU 4, 81750 MASAI, JOHOR\nDate 04/02/24\nTOTAL RM 10.96\n")
+    assert malaysian.status == FieldStatus.auto_accepted

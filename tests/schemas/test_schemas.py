@@ -15,7 +15,7 @@ from schemas.types import parse_currency, parse_date, parse_money, parse_term
 @pytest.mark.parametrize("text,expected", [
     ("25/12/2018", date(2018, 12, 25)), ("25-12-18", date(2018, 12, 25)), ("25 DEC 2018", date(2018, 12, 25)),
     ("2023-07-04", date(2023, 7, 4)), ("March 3, 2012", date(2012, 3, 3)), ("04.07.2023", date(2023, 7, 4)),
-    ("no date here", None), ("12345", None),
+    ("no date here", None), ("12345", None), ("2024年3月8日", date(2024, 3, 8)), ("2023년 12월 1일", date(2023, 12, 1)),
 ])
 def test_dates_parse_day_first(text, expected):
     assert parse_date(text) == expected

@@ -33,6 +33,8 @@ def test_two_signs_choose_the_pack_and_one_does_not():
     assert cues_for(RECEIPT, US_RECEIPT).names == ("documents_us",)  # a state with its ZIP, a phone
     assert cues_for(RECEIPT, "Dallas, TX 75206\nTotal 12.41").names == ()
     assert cues_for(RECEIPT, "Total S$ 12.41\nSingapore 049315").names == ()  # S$ is no dollar of the US
+    # a till's OCR spaces the phone number out; it is still one
+    assert cues_for(RECEIPT, "( 512 ) 555 - 0199\nAUSTIN TX 78748\nTOTAL 10.96").names == ("documents_us",)
 
 
 def test_an_ambiguous_date_on_a_us_document_is_month_first():
@@ -52,3 +54,19 @@ def test_a_models_date_is_read_as_the_document_reads_its_dates():
     plain = make_document("Total 12.41")
     assert in_document_order("11-04-2023", plain, cues_for(RECEIPT, plain.text)).isoformat() == "2023-04-11"
     assert in_document_order("13-04-2023", us, cues).isoformat() == "2023-04-13"  # only one reading
+
+
+def test_a_date_no_region_or_other_date_decides_has_the_other_reading_as_its_rival():
+    """Where nothing says how "11-04-2023" reads, day first is a guess: the other reading is
+    proposed too, a little weaker, so the choice is not accepted without a person; where the
+    region decides (or the day is over 12), there is no rival."""
+    spec = next(s for s in field_specs(RECEIPT) if s.name == "date")
+
+    def values(text: str) -> list[str]:
+        found = sorted(propose(Context(make_document(text), RECEIPT), spec), key=lambda p: -p.strength)
+        return [p.value for p in found]
+
+    plain = US_RECEIPT.replace("(214) 823-7580\n", "")
+    assert values(plain) == ["2023-04-11", "2023-11-04"]
+    assert values(US_RECEIPT) == ["2023-11-04"]
+    assert values(plain.replace("11-04-2023", "25-04-2023")) == ["2023-04-25"]

@@ -144,6 +144,43 @@ def test_a_region_ocr_misread_still_carries_the_address_to_its_line():
     assert extract(scanned, "receipt")["address"][0].value == "A-09-10 PRIMA AVENUE THE TUBE, 1/39, DATARAN PRIMA 47301 PETALING JAYA SELANGOR DE"
 
 
+def test_postcodes_of_other_countries_close_the_address():
+    """The town line of a Canadian, Australian, Indian or Japanese address ends in its postcode
+    ("V6Z 1K4", "VIC 3181", "560001", "160-0022"): read as none, the address stopped at its street."""
+    cases = {
+        ("725 Granville St", "Vancouver, BC V6Z 1K4"),
+        ("Shop 4, 210 Chapel Street", "Prahran VIC 3181"),
+        ("No. 45, MG Road", "Bengaluru, Karnataka 560001"),
+        ("3-14-1 Shinjuku, Shinjuku-ku", "Tokyo 160-0022"),
+        ("12, Anna Salai", "Chennai - 600002"),
+    }
+    for street, town in cases:
+        assert address(["A SHOP", street, town, "Coffee 4.50", "TOTAL 4.50"]) == f"{street} {town}"
+    # a GST number's label (GSTIN) ends the block as "GST" does
+    lines = ["A SHOP", "12, Anna Salai", "Chennai - 600002", "GSTIN 33AAACA1234B1Z9", "Bill No: 7781 Dt: 08-Feb-24", "TOTAL 4.50"]
+    assert address(lines) == "12, Anna Salai Chennai - 600002"
+
+
+def test_a_store_number_and_the_end_of_a_tax_number_are_no_postcode():
+    """Four digits after a name are the store's number ("Albert Heijn 1432"), not a postcode
+    that opens the address, and a price with a decimal comma under it ("Kaas 5,49") carries
+    it on no more than one with a point; five digits after other groups end a tax number
+    ("SIRET 512 345 678 00021"), which the address does not run into."""
+    lines = ["Albert Heijn 1432", "128 Queen Street", "1075 CW Amsterdam", "Kaas 5,49", "TOTAAL 5,49"]
+    assert address(lines) == "128 Queen Street 1075 CW Amsterdam"
+    lines = ["CARREFOUR CITY", "12 Main Street", "75004 Paris", "SIRET 512 345 678 00021", "TOTAL 5,49"]
+    assert address(lines) == "12 Main Street 75004 Paris"
+
+
+def test_a_number_after_a_number_sign_and_a_space_is_no_postcode():
+    """A till's line of ids ("ST# 05678 OP# 00012") under the address does not carry it on:
+    no postcode after "# ", and "ST#" labels a store's number, no street."""
+    lines = ["SUPERCENTER", "9500 S IH 35 FRONTAGE RD", "AUSTIN TX 78748", "OP# 00012 TR# 03456", "TOTAL 10.96"]
+    assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
+    lines[3] = "ST# 05678 OP# 00012 TE# 12 TR# 03456"
+    assert address(lines) == "9500 S IH 35 FRONTAGE RD AUSTIN TX 78748"
+
+
 def test_a_blank_line_ends_the_address():
     """What follows a blank line under an address is another part of the page ("Billing Period:
     Feb 28, 2025 - Mar 31, 2025" holds a comma and a number, not more of the address)."""
