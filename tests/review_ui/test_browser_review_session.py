@@ -22,21 +22,26 @@ DOCUMENTS = 7  # 52 fields the rules leave for review
 ACTIONS = ("corrected", "accepted", "rejected")
 
 
-def to_type(spec: FieldSpec, i: int) -> list[str]:
+CURRENCIES = ("USD", "GBP", "CHF", "JPY")
+
+
+def to_type(spec: FieldSpec, i: int, current: object) -> list[str]:
     """The keys a reviewer types to correct field number ``i`` (cells of a table: one each),
-    different per field, so a value left over from another page shows."""
+    different per field, so a value left over from another page shows, and never the value
+    read (typing it again would be no correction)."""
     if spec.many:
         return [f"Service line {i}", "2", f"{i}.50", f"{2 * i + 1}.00"]
+    currency = next(c for n in range(len(CURRENCIES)) if (c := CURRENCIES[(i + n) % len(CURRENCIES)]) != current)
     return {
         "date": [f"2024{i % 12 + 1:02d}{i % 28 + 1:02d}"],
         "money": [f"{100 + i}.25"],
         "percent": [f"{i % 20 + 1}.50"],
-        "currency": [("USD", "GBP", "CHF", "JPY")[i % 4]],
+        "currency": [currency],
     }.get(spec.kind, [f"Reviewed value {i}"])
 
 
-def intended(spec: FieldSpec, name: str, i: int) -> object:
-    keys = to_type(spec, i)
+def intended(spec: FieldSpec, name: str, i: int, current: object) -> object:
+    keys = to_type(spec, i, current)
     if spec.many:
         return review.validate("invoice", name, [dict(zip(("description", "quantity", "unit_price", "amount"), keys))])
     if spec.kind == "date":
@@ -44,10 +49,10 @@ def intended(spec: FieldSpec, name: str, i: int) -> object:
     return review.validate("invoice", name, keys[0])
 
 
-def correct(page: Page, spec: FieldSpec, i: int) -> None:
+def correct(page: Page, spec: FieldSpec, i: int, current: object) -> None:
     page.keyboard.press("e")
     expect(page.locator(".st-key-correction_value :focus")).to_have_count(1, timeout=WAIT_MS)
-    keys = to_type(spec, i)
+    keys = to_type(spec, i, current)
     for n, key in enumerate(keys):
         page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(key)
@@ -77,8 +82,8 @@ def test_a_scripted_review_session_stores_exactly_what_was_decided(tmp_path):
             spec, i = review.spec_for("invoice", field.name), len(plan)
             action = ACTIONS[i % 3]
             if action == "corrected":
-                plan[field.id] = (action, intended(spec, field.name, i))
-                correct(page, spec, i)
+                plan[field.id] = (action, intended(spec, field.name, i, field.value))
+                correct(page, spec, i, field.value)
                 done(page, store, field, "corrected", f"Corrected {field.name}.")
             elif action == "accepted":
                 plan[field.id] = (action, field.value)
