@@ -291,9 +291,9 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 # -- text after a label ------------------------------------------------------------------
 
 # "Facture N° F-32": the sign ends the label; so does an aside in brackets ("Employer
-# identification number (EIN)"), one without digits ("Ref (123)" holds the value)
-_SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\))?[\s:#.\-–—=|°º№]*")
-_ASIDE = re.compile(r"^\s*\([^()]{1,20}\)(?=\s*[:#])")  # "Booking reference (PNR): QX7T9M": part of the label
+# identification number (EIN)"), one without digits ("Ref (123)" holds the value) unless a
+# sign follows it ("Booking reference (PNR): QX7T9M")
+_SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\)|\s*\([^()]{1,20}\)(?=\s*[:#]))?[\s:#.\-–—=|°º№]*")
 
 
 def find_labelled_text(
@@ -322,8 +322,7 @@ def find_labelled_text(
             continue  # "guest" inside "Guest Name": the longer label is read, not "Name : ..."
         if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):
             continue  # a possessive ("EMPLOYEE'S RECORDS"): what follows is something of it
-        aside = _ASIDE.match(rest)
-        lead = (aside.end() if aside else 0) + _SEPARATOR.match(rest[aside.end() if aside else 0 :]).end()
+        lead = _SEPARATOR.match(rest).end()
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
         if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
