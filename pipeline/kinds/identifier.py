@@ -7,7 +7,7 @@ import re
 from pipeline.extractors.finding import Context, Proposal, find_labelled_text
 from pipeline.infer import SAME_LABELS, TAX_ID_LABELS, words
 from pipeline.kinds.base import Kind
-from pipeline.kinds.lines import COUNTERPARTY, look
+from pipeline.kinds.lines import look
 from pipeline.kinds.organization import other_party_lines
 from pipeline.schemas import FieldSpec
 from schemas.types import Identifier

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extractors.finding import Context, Proposal, line_beside
-from pipeline.extractors.layout import LabelHit, Line, cell_end, cell_start, norm
+from pipeline.extractors.layout import LabelHit, Line, cell_start, norm
 from pipeline.kinds.base import Kind, implausible_name
 from pipeline.kinds.lines import (
     POSTCODE, Look, address_score, is_company_no, legal_form, line_rel, look, name_score, opens, registered,
