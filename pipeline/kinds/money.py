@@ -43,6 +43,12 @@ _THREE_DECIMALS = re.compile(r"\d{1,3}([.,])\d{3}")
 _TERMS = re.compile(r"(?i)\bnet[ \t]+$")
 
 
+def _printed_as_money(m: re.Match) -> bool:
+    """An ``_AMOUNT`` match printed as money: with cents or a currency mark ("39.23", "$40",
+    "40 EUR"), not a bare number that may be a quantity, a postcode or a box's number."""
+    return bool(_CENTS.search(m.group("num")) or m.group("pre") or m.group("post"))
+
+
 def _decimal_mark(matches: list[re.Match]) -> str | None:
     """The mark every amount with cents uses ("." in "39.23", "," in "7,50"), or None where
     the document uses both or prints no cents."""
@@ -148,14 +154,14 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for m, value in found:
         span = (m.start("num"), m.end("num"))
         link = link_label(ctx, spec, m.start(), m.end(), money=True)
-        decimals = bool(re.search(r"[.,]\d{2}$", m.group("num")))
-        if not (decimals or m.group("pre") or m.group("post")) and _numbers_words(ctx, m):
+        money = _printed_as_money(m)
+        if not money and _numbers_words(ctx, m):
             continue  # a box's or a section's number ("4 Social security tax withheld"), no amount
-        if part and (not link.own or (link.layout < 0.9 and not (decimals or m.group("pre") or m.group("post")))):
+        if part and (not link.own or (link.layout < 0.9 and not money)):
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
         signals = {
             "match": link.match,
-            "typed": 1.0 if decimals or m.group("pre") or m.group("post") else 0.5,
+            "typed": 1.0 if money else 0.5,
             "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]
@@ -250,7 +256,7 @@ def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> lis
     any under the label of its kind ("Balance on 1 March 2025", "Balance carried forward")."""
     kind = FieldSpec(name=f"{spec.name}\0kind", description="", kind=spec.kind, aliases=(label,))  # no name holds a NUL
     found, _ = _document_amounts(ctx)
-    printed = [(m, value) for m, value in found if re.search(r"[.,]\d{2}$", m.group("num")) or m.group("pre") or m.group("post")]
+    printed = [(m, value) for m, value in found if _printed_as_money(m)]
     # an amount printed as one: the day of "Balance on 1 March 2025" is no balance
     linked = [(m, value, link) for m, value in printed if (link := link_label(ctx, kind, m.start(), m.end(), money=True)).own]
     best = max((link.match * link.layout for _, _, link in linked), default=0.0)
@@ -318,7 +324,7 @@ def _paid_unlabelled(ctx: Context) -> set[Decimal]:
     found, rightmost = _document_amounts(ctx)
     by_row: dict[int, list[Decimal]] = {}
     for m, v in found:  # amounts printed as money: a postcode or a street number is none
-        if m.start("num") in rightmost and (_CENTS.search(m.group("num")) or m.group("pre") or m.group("post")):
+        if m.start("num") in rightmost and _printed_as_money(m):
             by_row.setdefault(ctx.line_at(m.start("num")).row, []).append(v)
     rows = sorted(by_row)
     paid = set()
