@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,21 @@ class FieldCalibration:
     positive_rate: float
     precision_at_threshold: float | None
     coverage_at_threshold: float
+    # a kind's (eval.transfer): points (probability, share right) of what its probabilities
+    # meant on labelled schemas it was not fitted on; served instead of the probability
+    held_out: list[list[float]] | None = None
+
+
+def along(points: list[list[float]], x: float) -> float:
+    """The piecewise-linear map through ``points`` (sorted by x) at ``x``, flat beyond its ends."""
+    xs = [p[0] for p in points]
+    i = bisect_right(xs, x)
+    if i == 0:
+        return points[0][1]
+    if i == len(points):
+        return points[-1][1]
+    (x0, y0), (x1, y1) = points[i - 1], points[i]
+    return y1 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 
 
 @dataclass
@@ -90,8 +106,9 @@ class CalibratedScorer:
         # a calibration fitted without "not in the document" outcomes cannot vouch for one
         if fc is None or ("absent" in features and "absent" not in fc.weights):
             return self.fallback.confidence(schema, field, features)
-        z = fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items())
-        return 1.0 / (1.0 + math.exp(-z))
+        p = 1.0 / (1.0 + math.exp(-(fc.bias + sum(w * features.get(k, 0.0) for k, w in fc.weights.items()))))
+        # a schema without reviews: what its kind's confidence proved to mean on schemas it was new to
+        return along(fc.held_out, p) if fc.held_out and schema not in self.calibrations else p
 
     def basis(self, schema: str) -> str:
         if schema in self.calibrations:

@@ -6,7 +6,7 @@ import random
 from eval.calibration import Outcome
 from eval.transfer import fit_kinds
 from pipeline import schemas as reg
-from pipeline.confidence import KINDS, NEVER, CalibratedScorer, kind_of
+from pipeline.confidence import KINDS, NEVER, CalibratedScorer, Calibration, along, kind_of
 
 
 def _outcomes(schema, field, n, honest, rng):
@@ -69,3 +69,45 @@ def test_outcomes_of_a_dataset_read_with_a_users_schema_are_collected_without_se
         reg.registry.cache_clear()
     assert {o.schema for o in outcomes} == {"commercial_contract"}
     assert kind_of("commercial_contract", "governing_law") == "jurisdiction"
+
+
+def test_a_new_schema_is_told_what_its_kinds_confidence_meant_where_it_was_new(tmp_path, monkeypatch):
+    """Dates fitted where "grounded" tells right from wrong, but on NDAs it misleads: a fit
+    on the others says ~1.0 for a grounded NDA date that is right only 30% of the time. A new
+    schema's grounded date gets the share held-out schemas showed, not the fit's own probability."""
+    import math
+
+    (tmp_path / "letter.json").write_text(json.dumps({"title": "Letter", "properties": {"sent_on": {"type": "string", "format": "date"}}}))
+    monkeypatch.setenv("DOCLOOP_SCHEMA_PATH", str(tmp_path))
+    reg.registry.cache_clear()
+    try:
+        rng = random.Random(2)
+        outcomes = (
+            _outcomes("receipt", "date", 150, True, rng) + _outcomes("invoice", "date", 150, True, rng)
+            + _outcomes("nda", "effective_date", 150, False, rng)
+        )
+        cal, held_out = fit_kinds(outcomes, "test", target=0.95)
+        fc = cal.fields["date"]
+        grounded = {"grounded": 1.0, "strength": 0.5}
+        fitted = 1.0 / (1.0 + math.exp(-(fc.bias + sum(w * grounded.get(k, 0.0) for k, w in fc.weights.items()))))
+        new = CalibratedScorer({KINDS: cal}).confidence("letter", "sent_on", grounded)
+        assert fc.held_out and new < fitted - 0.1
+        # what the held-out schemas showed at that confidence: right about as often as said
+        near = [right for h in held_out if h.kind == "date" for p, right in h.predictions if abs(p - fitted) < 0.15]
+        assert abs(new - sum(near) / len(near)) < 0.15
+        # a schema with its own calibration keeps its own probabilities
+        own = CalibratedScorer({KINDS: cal, "letter": Calibration("letter", "v", "test", 0.99, {"sent_on": fc})})
+        assert own.confidence("letter", "sent_on", grounded) == fitted
+        # a kind that reaches no threshold keeps none on the held-out scale either
+        noise = [Outcome(s, "date", {"strength": rng.random()}, rng.random() < 0.7) for s in ("receipt", "invoice") for _ in range(150)]
+        unsure, _ = fit_kinds(noise, "test", target=0.95)
+        assert unsure.fields["date"].held_out and unsure.fields["date"].threshold == NEVER
+    finally:
+        reg.registry.cache_clear()
+
+
+def test_along_interpolates_between_points_and_is_flat_beyond_them():
+    points = [[0.2, 0.5], [0.6, 0.7], [0.6, 0.9], [1.0, 1.0]]
+    assert along(points, 0.0) == 0.5 and along(points, 1.2) == 1.0
+    assert abs(along(points, 0.4) - 0.6) < 1e-9
+    assert abs(along(points, 0.8) - 0.95) < 1e-9  # past a step, from its upper value
