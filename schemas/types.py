@@ -85,9 +85,9 @@ def parse_currency(text: Any) -> str | None:
 _SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
-# a minus before the number, with at most a currency around it; an en dash is a separator
 # a number below one printed with three or more decimals: never thousands, whatever its mark
 _BELOW_ONE = re.compile(r"[^\d\s]{0,3}\s*0[.,](\d{3,})\s*[^\d\s]{0,3}")
+# a minus before the number, with at most a currency around it; an en dash is a separator
 _NEGATIVE = re.compile(r"\s*(?:[^\W\d]{1,3}\s+|[^\w\s]\s*)?[-\u2212]\s*(?:[^\W\d]{1,3}|[^\w\s])?\s*\d")
 
 
