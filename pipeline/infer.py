@@ -34,7 +34,10 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
     # how long something runs, and contracts' renewals and notice ("renewal_length", "notice_to_terminate_renewal")
     ("term", frozenset("term duration period length renewal renewals notice".split())),
-    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
+    ("money", frozenset(
+        "amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment "
+        "pay wage wages bonus rent fare fares deposit premium charge charges penalty fine refund discount".split()
+    )),
     # and numbers known by their initials: a US employer's and person's tax numbers, a vehicle's, a security's
     ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin".split())),
     ("address", frozenset("address addresses location".split())),
@@ -132,8 +135,12 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return described[0] if described else "organization"
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
+    phrase = _opening_phrase(prop.get("description", ""))
+    # a word for a moment names a date only as the phrase's head ("Departure", "Date of departure"),
+    # not as what another thing is of ("Departure airport", "Arrival terminal")
+    said = set(phrase) - (_MOMENTS - set(phrase[-1:]))
     for kind, vocabulary in _NAME_WORDS:
-        if set(_opening_phrase(prop.get("description", ""))) & vocabulary:
+        if said & vocabulary:
             return kind
     # "store_name": "The business that issued the receipt."; "bill_to": "Name of the billed company"
     if (head in ("name", "to") or "name" in words(prop.get("description", ""))) and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
+from pipeline.extractors.layout import _TEXT_GAP, LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
 from pipeline.infer import infer_kind, other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
@@ -327,8 +327,10 @@ def find_labelled_text(
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
         if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
             continue
-        if segment and _titled_again(hit, segment):
-            segment = ""  # a row of column titles ("Employee | Employee ID | Pay Period"): the value is under its own
+        if segment and (_titled_again(hit, segment) or (not rest[:lead].strip() and _row_of_titles(ctx, line))):
+            # a row of column titles ("Employee | Employee ID | Pay Period", "GATE  SEAT  CLASS",
+            # "OWNER OF RECORD  PROPERTY ADDRESS"): the value is under its own, not the next title
+            segment = ""
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
@@ -376,6 +378,24 @@ def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
     """A fuzzy hit on words that are exactly another field's label is that label ("Employer"
     is no slip of "employee" where the schema has an employer)."""
     return hit.ratio < 1.0 and any(covers(r, hit) for s in ctx.specs if s.name != spec.name for r in ctx.labels(s))
+
+
+def _cells(ctx: Context, line: Line) -> list[str]:
+    """The pieces a line's row prints, parted by column gaps (plain text) or as lines of their own (word boxes)."""
+    return [piece.strip() for ln in ctx.layout.row_of(line).lines for piece in _TEXT_GAP.split(ln.text) if piece.strip()]
+
+
+def _row_of_titles(ctx: Context, line: Line) -> bool:
+    """Whether a line is a row of column titles over a row of values ("FLIGHT  DATE  BOARDING TIME",
+    then "LX 2086  21NOV24  06:55"): two or more pieces of at most three words, no figure and no
+    colon among them (a colon pairs a label with its value on the line), over a row of at least
+    as many pieces less one that prints a figure."""
+    titles = _cells(ctx, line)
+    if len(titles) < 2 or any(re.search(r"[\d:]", t) or len(t.split()) > 3 for t in titles):
+        return False
+    below = ctx.layout.next_rows(line, 1)
+    values = _cells(ctx, below[0].lines[0]) if below else []
+    return len(values) >= len(titles) - 1 and any(re.search(r"\d", v) for v in values)
 
 
 def _titled_again(hit: LabelHit, segment: str) -> bool:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
 from pipeline.extractors.layout import cell_end, norm
-from pipeline.infer import SAME_LABELS, sequence_end
+from pipeline.infer import SAME_LABELS, infer_kind, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_currency, parse_money
@@ -141,6 +141,13 @@ def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> l
     return out
 
 
+def _counted(spec: FieldSpec) -> bool:
+    """A number a plain schema asks for whose name and description say nothing of money ("age",
+    "probation_months", "cgpa", "total_hours" aside): a count or a measure, no amount of the
+    document, so any figure printed elsewhere is no reading of it."""
+    return infer_kind(spec.name, {"description": spec.description}) not in ("money", "percent")
+
+
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
     the largest such amount, after any printed rounding adjustment. A part of the total (a
@@ -149,6 +156,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     found, rightmost = _document_amounts(ctx)
     total = _is_total(ctx, spec)
     part = _is_part(ctx, spec)
+    counted = not total and not part and _counted(spec)
     out = []
     currencies = {}  # proposal -> the currency its amount is marked with
     for m, value in found:
@@ -159,9 +167,11 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             continue  # a box's or a section's number ("4 Social security tax withheld"), no amount
         if part and (not link.own or (link.layout < 0.9 and not money)):
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
+        if counted and not link.own:
+            continue  # a count or a measure (an age, hours, a grade average) is read under its label only
         signals = {
             "match": link.match,
-            "typed": 1.0 if money else 0.5,
+            "typed": 1.0 if money or counted else 0.5,  # a count is printed without cents
             "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]

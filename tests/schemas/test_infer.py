@@ -63,6 +63,9 @@ def test_a_name_that_says_nothing_leaves_the_kind_to_the_descriptions_opening_wo
     assert infer_kind("summary", {"type": "string", "description": "A short account of the parties and terms"}) == "text"
     assert infer_kind("signer", {"type": "string", "description": "Person who signs for the company"}) == "text"
     assert infer_kind("note", {"type": "string", "description": "What the customer paid in total"}) == "text"
+    # a word for a moment names a date as the phrase's head, not as what names another thing
+    assert infer_kind("origin", {"type": "string", "description": "Departure airport."}) == "text"
+    assert infer_kind("leaving", {"type": "string", "description": "Departure, as printed"}) == "date"
 
 
 def test_a_list_of_entities_named_in_the_plural_or_described_as_such_is_one_of_organisations():
@@ -261,6 +264,12 @@ def test_a_total_named_with_what_it_includes_or_its_type_word_first_is_printed_t
     for name in ("totalInclVat", "total_to_pay", "amountTotal", "totalAmountDue"):
         assert infer_kind(name, {"type": "number"}) == "money" and "total" in labels_from_name(name), name
     assert "total" not in labels_from_name("total_excl_vat")  # without tax: another value
+
+
+def test_pay_bonuses_fares_deposits_and_charges_are_amounts():
+    for name in ("joining_bonus", "gross_pay", "fare", "security_deposit", "service_charge", "penalty", "monthly_rent"):
+        assert infer_kind(name, {"type": "number"}) == "money", name
+    assert infer_kind("deposit_date", {"type": "string"}) == "date"
 
 
 def test_vat_alone_is_an_amount_and_a_location_an_address():

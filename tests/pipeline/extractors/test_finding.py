@@ -71,3 +71,21 @@ def test_a_value_under_a_row_of_titles_is_read_from_its_own_column():
                         "Marcus T. Delgado     E-10482          Field Engineering"), model)
     best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
     assert best == {"employee_name": "Marcus T. Delgado", "department": "Field Engineering"}
+
+
+def test_the_next_title_of_a_row_of_titles_is_no_value_the_value_under_the_label_is():
+    """A boarding pass or a tax bill prints a row of titles over a row of values ("GATE  SEAT
+    CLASS" over "B34  14C  Economy", "OWNER OF RECORD  PROPERTY ADDRESS" over the owner): what
+    follows a title in its row is the next title, or the rest of the title, not its value."""
+    model = model_from_json_schema({"title": "Pass", "properties": {
+        "gate": {"type": "string"}, "seat": {"type": "string"}, "owner": {"type": "string"}}})
+    ctx = Context(_grid("GATE          SEAT          CLASS\n"
+                        "B34           14C           Economy\n"
+                        "\n"
+                        "OWNER OF RECORD              PROPERTY ADDRESS\n"
+                        "RAMIREZ ELENA M              4417 E CAMELBACK RD"), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
+    assert best == {"gate": "B34", "seat": "14C", "owner": "RAMIREZ ELENA M"}
+    # a label and its value with a colon are no row of titles
+    ctx = Context(_grid("Gate: B34          Seat: 14C"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "B34"

@@ -89,3 +89,16 @@ def test_a_whole_number_after_net_is_a_payment_term_in_days_not_an_amount():
     # "Terms Net 30" had been read as a subtotal of 30.00 on a US invoice that prints no "Subtotal"
     assert values("Terms          Net 30\nMerchandise 2,582.40") == ["2582.40"]
     assert values("Net 1,550.00\nNet EUR 30") == ["1550.00", "30.00"]
+
+
+def test_a_number_whose_name_says_nothing_of_money_is_read_under_its_label_only():
+    """A lab report's `patientAge` and an offer's `probation_months` are counts, not amounts of the
+    document: a figure printed elsewhere ("Platelets 2.65", "Plot 42") is no reading of them, while
+    one under their label is; an amount named as one (`joining_bonus`) is still read anywhere."""
+    schema = {"title": "Report", "properties": {
+        "patientAge": {"type": ["integer", "null"]}, "probation_months": {"type": "integer"},
+        "joining_bonus": {"type": "number"}}}
+    best = _best(schema, "Plot 42, HITEC City\nPlatelet Count 2.65\nBonus of Rs. 1,50,000.00")
+    assert best["patientAge"] is None and best["probation_months"] is None
+    assert best["joining_bonus"] is not None
+    assert _best(schema, "Patient Age: 42\nPlatelet Count 2.65")["patientAge"].value == "42.00"
