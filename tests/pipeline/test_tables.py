@@ -698,3 +698,21 @@ def test_a_line_below_a_note_after_the_table_does_not_continue_its_last_row():
     grid = find_grids(document, fields, ())[0]
     records = read(grid, fields, "result", "test", stops=())
     assert [r.value(fields)["test"] for r in records] == ["Haemoglobin", "Creatinine"]
+
+
+def test_a_lines_date_is_read_as_the_document_reads_its_dates():
+    """A US timesheet prints "Week Ending: 11/16/2024", which only reads month first: its line
+    dated "11/12/2024" is 12 November, not 11 December."""
+    document = _word_document([
+        (60, [("Week", 40), ("Ending:", 76), ("11/16/2024", 130)]),
+        (100, [("Date", 40), ("Description", 150), ("Amount", 400)]),
+        (120, [("11/12/2024", 40), ("Site", 150), ("visit", 180), ("40.00", 400)]),
+    ])
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    model = model_from_json_schema({"title": "Timesheet", "properties": {"lines": {"type": "array", "items": {"type": "object", "properties": {
+        "date": {"type": "string", "format": "date"}, "description": {"type": "string"}, "amount": {"type": "number"}}}}}})
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, model, field_specs(model), [])).candidates]
+    assert [r["date"] for r in rows] == ["2024-11-12"]
