@@ -48,7 +48,10 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
             "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
-            "sender signatory beneficiary debtor creditor purchaser hotel airline".split()
+            "sender signatory beneficiary debtor creditor purchaser hotel airline "
+            # institutions that issue reports, records and receipts
+            "laboratory hospital clinic pharmacy university college institution institute "
+            "charity foundation council authority agency".split()
         )),
     ),
 )

@@ -272,6 +272,12 @@ def test_pay_bonuses_fares_deposits_and_charges_are_amounts():
     assert infer_kind("deposit_date", {"type": "string"}) == "date"
 
 
+def test_institutions_that_issue_documents_are_organisations():
+    for name in ("institution", "charity_name", "issuingAuthority", "laboratory", "hospital_name", "university", "council"):
+        assert infer_kind(name, {"type": "string"}) == "organization", name
+    assert infer_kind("authority_reference", {"type": "string"}) == "identifier"
+
+
 def test_vat_alone_is_an_amount_and_a_location_an_address():
     assert infer_kind("vat", {"type": "number"}) == "money" and infer_kind("vat_id", {"type": "string"}) == "identifier"
     assert infer_kind("location", {"type": "string", "description": "Where the shop is"}) == "address"
