@@ -293,6 +293,8 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 # "Facture N° F-32": the sign ends the label; so does an aside in brackets ("Employer
 # identification number (EIN)"), one without digits ("Ref (123)" holds the value) unless a
 # sign follows it ("Booking reference (PNR): QX7T9M")
+# a label printed longer than the field's name: one or two more words, then its colon
+_LABEL_RUNS_ON = re.compile(r"[ \t]+[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*)?[ \t]*:[ \t]*(?=\S)")
 _SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\)|\s*\([^()]{1,20}\)(?=\s*[:#]))?[\s:#.\-–—=|°º№]*")
 
 
@@ -323,6 +325,8 @@ def find_labelled_text(
         if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):
             continue  # a possessive ("EMPLOYEE'S RECORDS"): what follows is something of it
         lead = _SEPARATOR.match(rest).end()
+        if hit.ratio == 1 and (more := _LABEL_RUNS_ON.match(rest)):
+            lead = more.end()  # the label's last words before its colon ("Vehicle Registration Mark: LK19 XMP")
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
         if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):

@@ -89,3 +89,13 @@ def test_the_next_title_of_a_row_of_titles_is_no_value_the_value_under_the_label
     # a label and its value with a colon are no row of titles
     ctx = Context(_grid("Gate: B34          Seat: 14C"), model)
     assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "B34"
+
+
+def test_a_label_printed_with_a_word_more_before_its_colon_leaves_that_word_out_of_the_value():
+    """"Vehicle Registration Mark: LK19 XMP" for `vehicle_registration`, "Patient Name: ..." for
+    `patient`: the printed label runs on to its colon, and the value starts after it."""
+    model = model_from_json_schema({"title": "Notice", "properties": {
+        "vehicle_registration": {"type": "string"}, "patient": {"type": "string"}}})
+    ctx = Context(_grid("Vehicle Registration Mark: LK19 XMP\nPatient Name: Daniel Whitfield"), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
+    assert best == {"vehicle_registration": "LK19 XMP", "patient": "Daniel Whitfield"}
