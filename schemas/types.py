@@ -59,6 +59,7 @@ def parse_date(text: Any, day_first: bool = True) -> date | None:
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "RM": "MYR", "S$": "SGD",
     "A$": "AUD", "C$": "CAD", "CHF": "CHF", "₹": "INR", "R$": "BRL", "zł": "PLN", "kr": "SEK",
+    "Rs": "INR", "Rs.": "INR",
 }
 ISO_4217 = frozenset(
     "USD EUR GBP JPY CHF CAD AUD NZD SGD MYR HKD CNY INR BRL MXN SEK NOK DKK PLN CZK HUF "

@@ -10,7 +10,7 @@ from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Currency, parse_currency
 
 _CURRENCY = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)"
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)|\bRs\.?(?=[ \t]?\d)"
 )
 
 

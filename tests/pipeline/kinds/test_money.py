@@ -102,3 +102,9 @@ def test_a_number_whose_name_says_nothing_of_money_is_read_under_its_label_only(
     assert best["patientAge"] is None and best["probation_months"] is None
     assert best["joining_bonus"] is not None
     assert _best(schema, "Patient Age: 42\nPlatelet Count 2.65")["patientAge"].value == "42.00"
+
+
+def test_indian_amounts_grouped_in_lakhs_and_marked_rs_are_read_whole():
+    """"Rs. 24,50,000" is twenty-four lakh fifty thousand, "₹1,25,00,000.00" one crore twenty-five
+    lakh; Western grouping reads as before."""
+    assert values("CTC Rs. 24,50,000 per annum\nBonus ₹1,25,00,000.00\nTotal 1,234,567.00") == ["2450000.00", "12500000.00", "1234567.00"]
