@@ -39,7 +39,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "pay wage wages bonus rent fare fares deposit premium charge charges penalty fine refund discount".split()
     )),
     # and numbers known by their initials: a US employer's and person's tax numbers, a vehicle's, a security's
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin".split())),
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin registration abn gstin".split())),
     ("address", frozenset("address addresses location".split())),
     (
         "organization",

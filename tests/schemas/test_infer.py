@@ -276,6 +276,27 @@ def test_institutions_that_issue_documents_are_organisations():
     for name in ("institution", "charity_name", "issuingAuthority", "laboratory", "hospital_name", "university", "council"):
         assert infer_kind(name, {"type": "string"}) == "organization", name
     assert infer_kind("authority_reference", {"type": "string"}) == "identifier"
+    # a registration is a number, whoever it belongs to
+    for name in ("charity_registration", "vehicleRegistration", "abn"):
+        assert infer_kind(name, {"type": "string"}) == "identifier", name
+    assert infer_kind("registration_date", {"type": "string"}) == "date"
+
+
+def test_a_label_two_fields_only_stand_for_is_neither_fields():
+    """`totalBilled` and `totalAllowed` each stand for "Total": printed once, it cannot be both,
+    so neither is read under it; a label that is one field's own name stays the other's too
+    (`consignee_address` under "Consignee")."""
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    model = model_from_json_schema({"title": "EOB", "properties": {
+        "totalBilled": {"type": "number"}, "totalAllowed": {"type": "number"},
+        "consignee": {"type": "string"}, "consignee_address": {"type": "string"}}})
+    aliases = {s.name: s.aliases for s in field_specs(model)}
+    assert "total" not in aliases["totalBilled"] and "total" not in aliases["totalAllowed"]
+    assert "total billed" in aliases["totalBilled"]
+    assert "consignee" in aliases["consignee_address"]
+    alone = model_from_json_schema({"title": "Bill", "properties": {"totalBilled": {"type": "number"}}})
+    assert "total" in field_specs(alone)[0].aliases
 
 
 def test_vat_alone_is_an_amount_and_a_location_an_address():
