@@ -96,8 +96,9 @@ def _part_kind(record: str, part: str, prop: dict[str, Any]) -> str:
 
 
 def options(prop: dict[str, Any]) -> tuple[str, ...]:
-    """The values a field is one of (a JSON Schema ``enum`` of strings), or ()."""
-    values = prop.get("enum") or []
+    """The values a field is one of (a JSON Schema ``enum`` of strings, with or without the
+    null an optional field's enum lists), or ()."""
+    values = [v for v in prop.get("enum") or [] if v is not None]
     return tuple(values) if values and all(isinstance(v, str) for v in values) else ()
 
 

@@ -105,6 +105,12 @@ def test_optional_types_and_enums_as_users_write_them():
     assert model.model_validate({"payment": "card"}).payment == "card"
     with pytest.raises(ValidationError):
         model.model_validate({"payment": "cheque"})
+    # an optional field's enum lists null among its words: it is still one of them
+    optional = reg.model_from_json_schema({"title": "Lab report", "properties": {
+        "sex": {"type": ["string", "null"], "enum": ["Male", "Female", None]}}})
+    assert reg.field_specs(optional)[0].options == ("Male", "Female")
+    with pytest.raises(ValidationError):
+        optional.model_validate({"sex": "42 Y / Female"})
 
 
 def test_another_values_label_does_not_label_a_plain_field():
