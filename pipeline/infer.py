@@ -231,7 +231,24 @@ def field_labels(name: str, prop: dict[str, Any], key: str | None = None) -> lis
     phrase = _opening_phrase(prop.get("description", ""))
     if phrase and not any(_says_kind(n) for n in named) and _says_kind("_".join(phrase)):
         named.append("_".join(phrase))
-    return list(dict.fromkeys(label for n in named for label in labels_from_name(n)))
+    labels = list(dict.fromkeys(label for n in named for label in labels_from_name(n)))
+    # a description that is a label in a few words ("Date of the gift.", "Date of joining") is
+    # printed as one too, last
+    described = _described_label(prop.get("description", ""))
+    return labels + [described] if described and described not in labels else labels
+
+
+_ARTICLES = frozenset("the a an".split())
+
+
+def _described_label(description: str) -> str | None:
+    """A description of two to four words that names the value's kind and is no sentence
+    (no verb after the first words, no question word): its words without articles."""
+    text = description.strip().rstrip(".")
+    said = [w for w in words(text) if w not in _ARTICLES]
+    if not 2 <= len(said) <= 4 or re.search(r"[,;:()]", text) or said[0] in _PHRASE_ENDS or not _says_kind("_".join(said)):
+        return None
+    return " ".join(said)
 
 
 # names of a record that only groups a document's values ("amounts": {"subtotal", "tax", "total"},

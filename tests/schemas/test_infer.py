@@ -575,3 +575,14 @@ def test_an_end_of_a_span_whose_own_label_is_not_printed_is_read_from_a_period_p
     ctx = Context(make_document("Atlantic Shield Insurance Company Limited\n" + text), model)
     spec = next(s for s in reg.field_specs(model) if s.name == "cover_end_date")
     assert max(propose(ctx, spec), key=lambda p: p.strength).value == "2026-06-13"
+
+
+def test_a_description_that_is_a_label_in_a_few_words_is_looked_for_too():
+    """`donation_date`: "Date of the gift." is printed "Date of Gift"; `startDate`: "Date of
+    joining." A sentence, a question or a phrase that names no kind adds nothing."""
+    from pipeline.infer import field_labels
+
+    assert field_labels("donation_date", {"description": "Date of the gift."}) == ["donation date", "date of gift"]
+    assert "date of joining" in field_labels("startDate", {"description": "Date of joining."})
+    assert field_labels("collectionDate", {"description": "When the sample was collected."}) == ["collection date"]
+    assert field_labels("patientName", {"description": "Full name of the patient."}) == ["patient name", "patient"]
