@@ -142,6 +142,9 @@ def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> l
     return out
 
 
+_OUT_OF = re.compile(r"\d[ \t]+/[ \t]*$|\d[ \t]+out[ \t]+of[ \t]+$", re.IGNORECASE)
+
+
 def _counted(spec: FieldSpec) -> bool:
     """A number a plain schema asks for whose name and description say nothing of money ("age",
     "probation_months", "cgpa", "total_hours" aside): a count or a measure, no amount of the
@@ -170,6 +173,8 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
         if counted and not link.own:
             continue  # a count or a measure (an age, hours, a grade average) is read under its label only
+        if _OUT_OF.search(ctx.text, max(m.start() - 12, 0), m.start()):
+            continue  # the scale of a score printed before it ("4.21 / 5.00", "8 out of 10"), no value
         signals = {
             "match": link.match,
             "typed": 1.0 if money or counted else 0.5,  # a count is printed without cents

@@ -255,6 +255,7 @@ class _Reading:
     above: list[Cell]
     own: bool
     below: int = 0
+    added: list[tuple[str, Cell]] = field(default_factory=list)  # cells of the lines that followed it
 
     def done(self, description: str | None, stops: tuple[str, ...]) -> Record | None:
         """The record, its description led by the lines above where they are its item's name: the
@@ -311,15 +312,31 @@ def read(
             # the table ("*** End of Report ***"), a signature is no part of its last record
             for name, cell in cells.items():
                 readings[-1].record.cells.setdefault(name, []).append(cell)
+                readings[-1].added.append((name, cell))
             readings[-1].below += text in cells
             above, last = [], index
         else:  # the start of a tall row's name, printed above its amount line; else a heading or a note
             above = (above if follows else []) + ([cells[text]] if text in cells else [])
+    _drop_trailing_note(readings)
     records = [record for r in readings if (record := r.done(text, stops)) is not None]
     marks = _decimal_marks(records, fields)
     for record in records:
         record.marks = marks
     return records
+
+
+def _drop_trailing_note(readings: list[_Reading]) -> None:
+    """Lines after the last row of a table whose other rows take one line each are a note
+    printed after it ("*** End of Report ***", "Cumulative Grade Point Average: 4.21"), not
+    its wrapped description: those rows show the table wraps nothing."""
+    if len(readings) < 3 or not readings[-1].added or any(r.added or r.above for r in readings[:-1]):
+        return
+    last = readings[-1]
+    for name, cell in last.added:
+        last.record.cells[name].remove(cell)
+        if not last.record.cells[name]:
+            del last.record.cells[name]
+    last.added, last.below = [], 0
 
 
 _BELOW_ONE = re.compile(r"0([.,])\d{3,}")

@@ -716,3 +716,25 @@ def test_a_lines_date_is_read_as_the_document_reads_its_dates():
         "date": {"type": "string", "format": "date"}, "description": {"type": "string"}, "amount": {"type": "number"}}}}}})
     rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, model, field_specs(model), [])).candidates]
     assert [r["date"] for r in rows] == ["2024-11-12"]
+
+
+def test_a_note_right_below_the_last_row_of_one_line_rows_is_no_part_of_it():
+    """Rows of one line each, then "Cumulative Grade Point Average (CGPA): 4.21" at the same
+    spacing: the table wraps nothing, so the note is not the last row's wrapped text; where an
+    earlier row wraps too, a line below the last is its wrapped text as before."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {"code": {"type": "string"}, "title": {"type": "string"}, "credits": {"type": "number"}}})
+
+    def grid(lines):
+        rows = [[Cell(t, []) if t else None for t in r] for r in lines]
+        return Grid(page=1, rows=rows, header=["Code", "Title", "Credits"], line_tops=[100 + 14 * i for i in range(len(rows))], line_heights=[9] * len(rows))
+
+    lines = [("CE4013", "Distributed Systems", "3.00"), ("CE4031", "Databases", "3.00"), ("HW0288", "Communication II", "2.00"),
+             ("Cumulative Grade Point Average (CGPA): 4.21", "", "")]
+    records = read(grid(lines), fields, "credits", "code", stops=())
+    assert [r.value(fields)["code"] for r in records] == ["CE4013", "CE4031", "HW0288"]
+    wrapped = [("CE4013", "Distributed", "3.00"), ("", "Systems", ""), ("CE4031", "Databases", "3.00"), ("HW0288", "Communication", "2.00"), ("", "II", "")]
+    records = read(grid(wrapped), fields, "credits", "title", stops=())
+    assert [r.value(fields)["title"] for r in records] == ["Distributed Systems", "Databases", "Communication II"]

@@ -108,3 +108,10 @@ def test_indian_amounts_grouped_in_lakhs_and_marked_rs_are_read_whole():
     """"Rs. 24,50,000" is twenty-four lakh fifty thousand, "₹1,25,00,000.00" one crore twenty-five
     lakh; Western grouping reads as before."""
     assert values("CTC Rs. 24,50,000 per annum\nBonus ₹1,25,00,000.00\nTotal 1,234,567.00") == ["2450000.00", "12500000.00", "1234567.00"]
+
+
+def test_the_scale_a_score_is_printed_out_of_is_no_reading_of_it():
+    """"CGPA: 4.21 / 5.00": the rightmost figure on the label's line is the scale, not the grade."""
+    schema = {"title": "Transcript", "properties": {"cgpa": {"type": "number", "description": "Cumulative grade point average."}}}
+    assert _best(schema, "Cumulative Grade Point Average (CGPA): 4.21 / 5.00")["cgpa"].value == "4.21"
+    assert _best(schema, "CGPA 8.2 out of 10")["cgpa"].value == "8.20"
