@@ -329,6 +329,8 @@ def find_labelled_text(
             lead = more.end()  # the label's last words before its colon ("Vehicle Registration Mark: LK19 XMP")
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
+        if segment and not re.search(r"[^\W_]", segment):
+            segment = ""  # the close of a label's brackets ("To (Addressee)"): the value is below
         if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
             continue
         if segment and (_titled_again(hit, segment) or (not rest[:lead].strip() and _row_of_titles(ctx, line))):

@@ -99,3 +99,22 @@ def test_a_label_printed_with_a_word_more_before_its_colon_leaves_that_word_out_
     ctx = Context(_grid("Vehicle Registration Mark: LK19 XMP\nPatient Name: Daniel Whitfield"), model)
     best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
     assert best == {"vehicle_registration": "LK19 XMP", "patient": "Daniel Whitfield"}
+
+
+def test_a_party_block_headed_by_a_label_with_an_aside_is_read_under_it():
+    """"From (Sender)" over the sender's name and "To (Addressee)" over the addressee's: the
+    heading line names nobody, and the close of its brackets is no value; the name is below."""
+    model = model_from_json_schema({"title": "Customs declaration", "properties": {
+        "sender": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "addressee": {"type": "object", "properties": {"name": {"type": "string"}}}}})
+    from pipeline.schemas import part_specs
+
+    ctx = Context(_grid("From (Sender)                 To (Addressee)\n"
+                        "Lim Hui Ling                  Margaret O'Connell\n"
+                        "Blk 221 Ang Mo Kio Ave 1      17 Harcourt Street"), model)
+    best = {}
+    for name in ("sender", "addressee"):
+        part = part_specs(model, name)[0]
+        found = propose(ctx, part)
+        best[name] = max(found, key=lambda p: p.strength).value if found else None
+    assert best == {"sender": "Lim Hui Ling", "addressee": "Margaret O'Connell"}
