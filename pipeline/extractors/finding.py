@@ -363,6 +363,10 @@ def find_labelled_text(
             segment = segment.split()[0] if segment.split() else ""
             if not re.search(r"\d", segment):
                 continue  # "Invoice to", "Order Date": a word after the label is no number
+        spans = [(start, start + len(segment))]
+        if not word and pick is None and segment.count("(") > segment.count(")") and (rest_of := _bracket_closed_below(ctx, line, start, segment)):
+            spans.append(rest_of)  # a value wrapped in its cell, its brackets closed on the next line
+            segment = f"{segment} {ctx.text[rest_of[0] : rest_of[1]]}"
         value = parse(segment)
         if not segment or value is None:
             continue
@@ -373,11 +377,27 @@ def find_labelled_text(
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
-                spans=[(start, start + len(segment))],
+                spans=spans,
                 signals={"match": hit.ratio * (0.2 if rivals else 1.0) * (0.5 if run_on else 1.0), "typed": typed, "layout": layout},
             )
         )
     return out
+
+
+def _bracket_closed_below(ctx: Context, line: Line, start: int, segment: str) -> tuple[int, int] | None:
+    """Where a value that opens a bracket it does not close ("Bachelor of Engineering (Computer")
+    goes on: the piece of the next row that starts under it and closes the bracket, in a few
+    words ("Engineering)"); None where there is none."""
+    box = ctx.layout.span(start, start + len(segment)).bbox
+    for row in ctx.layout.next_rows(line, 1):
+        for ln in row.lines:
+            if box is not None and ln.bbox is not None and abs(ln.bbox[0] - box[0]) > 5:
+                continue
+            first = ln.start + len(ln.text) - len(ln.text.lstrip())
+            piece = ctx.text[first : cell_end(ln, first)]
+            if ")" in piece and "(" not in piece.split(")")[0] and len(piece.split()) <= 4:
+                return first, first + len(piece)
+    return None
 
 
 def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:

@@ -118,3 +118,15 @@ def test_a_party_block_headed_by_a_label_with_an_aside_is_read_under_it():
         found = propose(ctx, part)
         best[name] = max(found, key=lambda p: p.strength).value if found else None
     assert best == {"sender": "Lim Hui Ling", "addressee": "Margaret O'Connell"}
+
+
+def test_a_value_wrapped_in_its_cell_is_read_to_its_closing_bracket():
+    """"Programme  Bachelor of Engineering (Computer" with "Engineering)" under its start on the
+    next line: the value runs on to close its bracket; a value that closes its own is read as printed."""
+    model = model_from_json_schema({"title": "Transcript", "properties": {"programme": {"type": "string"}}})
+    ctx = Context(_grid("Programme    Bachelor of Engineering (Computer    Date of Issue    15 July 2024\n"
+                        "             Engineering)\n"
+                        "Admitted     10 August 2020"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "Bachelor of Engineering (Computer Engineering)"
+    ctx = Context(_grid("Programme    Bachelor of Arts (Honours)\n             Class of 2024 (First)"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "Bachelor of Arts (Honours)"
