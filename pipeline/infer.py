@@ -34,9 +34,12 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("jurisdiction", frozenset("jurisdiction jurisdictions law laws venue governed governing".split())),
     # how long something runs, and contracts' renewals and notice ("renewal_length", "notice_to_terminate_renewal")
     ("term", frozenset("term duration period length renewal renewals notice".split())),
-    ("money", frozenset("amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment".split())),
+    ("money", frozenset(
+        "amount amounts total totals price prices cost costs fee fees sum subtotal tax vat balance salary payment "
+        "pay wage wages bonus rent fare fares deposit premium charge charges penalty fine refund discount".split()
+    )),
     # and numbers known by their initials: a US employer's and person's tax numbers, a vehicle's, a security's
-    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin".split())),
+    ("identifier", frozenset("number no num id ids identifier identifiers reference ref code iban ein ssn tin vin isin registration abn gstin".split())),
     ("address", frozenset("address addresses location".split())),
     (
         "organization",
@@ -45,7 +48,10 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
             "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
-            "sender signatory beneficiary debtor creditor purchaser hotel airline".split()
+            "sender signatory beneficiary debtor creditor purchaser hotel airline "
+            # institutions that issue reports, records and receipts
+            "laboratory hospital clinic pharmacy university college institution institute "
+            "charity foundation council authority agency".split()
         )),
     ),
 )
@@ -132,8 +138,12 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
         return described[0] if described else "organization"
     # "issued_on": "Date on the receipt"; "location": "Street address": a name that says
     # nothing leaves it to what the description says the value is, its opening noun phrase
+    phrase = _opening_phrase(prop.get("description", ""))
+    # a word for a moment names a date only as the phrase's head ("Departure", "Date of departure"),
+    # not as what another thing is of ("Departure airport", "Arrival terminal")
+    said = set(phrase) - (_MOMENTS - set(phrase[-1:]))
     for kind, vocabulary in _NAME_WORDS:
-        if set(_opening_phrase(prop.get("description", ""))) & vocabulary:
+        if said & vocabulary:
             return kind
     # "store_name": "The business that issued the receipt."; "bill_to": "Name of the billed company"
     if (head in ("name", "to") or "name" in words(prop.get("description", ""))) and set(words(prop.get("description", ""))) & _ORGANISATION_WORDS:
@@ -221,7 +231,24 @@ def field_labels(name: str, prop: dict[str, Any], key: str | None = None) -> lis
     phrase = _opening_phrase(prop.get("description", ""))
     if phrase and not any(_says_kind(n) for n in named) and _says_kind("_".join(phrase)):
         named.append("_".join(phrase))
-    return list(dict.fromkeys(label for n in named for label in labels_from_name(n)))
+    labels = list(dict.fromkeys(label for n in named for label in labels_from_name(n)))
+    # a description that is a label in a few words ("Date of the gift.", "Date of joining") is
+    # printed as one too, last
+    described = _described_label(prop.get("description", ""))
+    return labels + [described] if described and described not in labels else labels
+
+
+_ARTICLES = frozenset("the a an".split())
+
+
+def _described_label(description: str) -> str | None:
+    """A description of two to four words that names the value's kind and is no sentence
+    (no verb after the first words, no question word): its words without articles."""
+    text = description.strip().rstrip(".")
+    said = [w for w in words(text) if w not in _ARTICLES]
+    if not 2 <= len(said) <= 4 or re.search(r"[,;:()]", text) or said[0] in _PHRASE_ENDS or not _says_kind("_".join(said)):
+        return None
+    return " ".join(said)
 
 
 # names of a record that only groups a document's values ("amounts": {"subtotal", "tax", "total"},

@@ -96,8 +96,9 @@ def _part_kind(record: str, part: str, prop: dict[str, Any]) -> str:
 
 
 def options(prop: dict[str, Any]) -> tuple[str, ...]:
-    """The values a field is one of (a JSON Schema ``enum`` of strings), or ()."""
-    values = prop.get("enum") or []
+    """The values a field is one of (a JSON Schema ``enum`` of strings, with or without the
+    null an optional field's enum lists), or ()."""
+    values = [v for v in prop.get("enum") or [] if v is not None]
     return tuple(values) if values and all(isinstance(v, str) for v in values) else ()
 
 
@@ -235,12 +236,30 @@ def model_from_json_schema(js: dict[str, Any]) -> type[DocumentSchema]:
     return model
 
 
+def _labels_apart(properties: dict[str, Any], defs: dict[str, Any]) -> dict[str, list[str]]:
+    """Each plain field's printed labels, less those it only stands for (not its own name in
+    words) that another field of the schema only stands for too: `totalBilled` and
+    `totalAllowed` each stand for "Total", which is then neither's; a label that is another
+    field's own name stays (a `consignee_address` is printed under "Consignee")."""
+    labels = {}
+    for name, raw in properties.items():
+        prop = resolve(raw, defs)
+        value = _item(prop, defs) if prop.get("type") == "array" else prop
+        labels[name] = field_labels(name, value)
+    own = {name: {label_from_name(name), *([t.casefold()] if (t := own_title(name, resolve(raw, defs))) else [])} for name, raw in properties.items()}
+    return {
+        name: [a for a in aliases if a in own[name] or not any(a in labels[other] and a not in own[other] for other in labels if other != name)]
+        for name, aliases in labels.items()
+    }
+
+
 def _model(js: dict[str, Any]) -> type[DocumentSchema]:
     from schemas.base import field
 
     fields: dict[str, Any] = {}
     read: list[tuple[str, str, bool, tuple[str, ...]]] = []  # what implied_checks reads of each field
     defs = definitions(js)
+    labelled = _labels_apart(js.get("properties", {}), defs)
     for name, raw in js.get("properties", {}).items():
         prop = resolve(raw, defs)
         many = prop.get("type") == "array"
@@ -257,7 +276,7 @@ def _model(js: dict[str, Any]) -> type[DocumentSchema]:
             typ = _json_type(_kind(name, value))
         examples = prop.get("examples") or resolve(prop.get("items", {}), defs).get("examples") or []
         described = prop.get("description", label_from_name(name))
-        aliases = prop.get("x-aliases") or field_labels(name, value)
+        aliases = prop.get("x-aliases") or labelled[name]
         read.append((name, _kind(name, value), many, tuple(aliases)))
         spec = field(
             f"{described} (e.g. {'; '.join(map(str, examples[:3]))})" if examples else described,

@@ -59,6 +59,7 @@ def parse_date(text: Any, day_first: bool = True) -> date | None:
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "RM": "MYR", "S$": "SGD",
     "A$": "AUD", "C$": "CAD", "CHF": "CHF", "₹": "INR", "R$": "BRL", "zł": "PLN", "kr": "SEK",
+    "Rs": "INR", "Rs.": "INR",
 }
 ISO_4217 = frozenset(
     "USD EUR GBP JPY CHF CAD AUD NZD SGD MYR HKD CNY INR BRL MXN SEK NOK DKK PLN CZK HUF "
@@ -85,6 +86,8 @@ def parse_currency(text: Any) -> str | None:
 _SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
 
 
+# a number below one printed with three or more decimals: never thousands, whatever its mark
+_BELOW_ONE = re.compile(r"[^\d\s]{0,3}\s*0[.,](\d{3,})\s*[^\d\s]{0,3}")
 # a minus before the number, with at most a currency around it; an en dash is a separator
 _NEGATIVE = re.compile(r"\s*(?:[^\W\d]{1,3}\s+|[^\w\s]\s*)?[-\u2212]\s*(?:[^\W\d]{1,3}|[^\w\s])?\s*\d")
 
@@ -102,6 +105,8 @@ def parse_money(text: Any) -> Decimal | None:
         return None
     if _SCIENTIFIC.fullmatch(s):
         return Decimal(s).quantize(Decimal("0.01"))
+    if m := _BELOW_ONE.fullmatch(s):  # "0.150", "0,600": no thousands start with a nought
+        return (-1 if _NEGATIVE.match(s) else 1) * Decimal(f"0.{m[1]}").quantize(Decimal("0.01"))
     amount = Price.fromstring(s).amount
     if amount is None:
         return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from pipeline.cues import Cues, cues_for
-from pipeline.extractors.layout import LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
+from pipeline.extractors.layout import _TEXT_GAP, LabelHit, LabelSearch, Layout, Line, cell_end, cell_start, norm
 from pipeline.infer import infer_kind, other_labels
 from pipeline.schemas import FieldSpec, field_specs, part_specs
 from pipeline.state import Candidate, ParsedDocument, other_party
@@ -293,6 +293,8 @@ def rightmost_in_row(ctx: Context, start: int, others: list[tuple[int, int]]) ->
 # "Facture N° F-32": the sign ends the label; so does an aside in brackets ("Employer
 # identification number (EIN)"), one without digits ("Ref (123)" holds the value) unless a
 # sign follows it ("Booking reference (PNR): QX7T9M")
+# a label printed longer than the field's name: one or two more words, then its colon
+_LABEL_RUNS_ON = re.compile(r"[ \t]+[^\W\d_][\w.'’-]*(?:[ \t]+[^\W\d_][\w.'’-]*)?[ \t]*:[ \t]*(?=\S)")
 _SEPARATOR = re.compile(r"^(?:\s*\([^)\d]*\)|\s*\([^()]{1,20}\)(?=\s*[:#]))?[\s:#.\-–—=|°º№]*")
 
 
@@ -323,12 +325,18 @@ def find_labelled_text(
         if re.match(r"['’]s\b", rest, re.IGNORECASE) or _another_fields(ctx, spec, hit):
             continue  # a possessive ("EMPLOYEE'S RECORDS"): what follows is something of it
         lead = _SEPARATOR.match(rest).end()
+        if hit.ratio == 1 and (more := _LABEL_RUNS_ON.match(rest)):
+            lead = more.end()  # the label's last words before its colon ("Vehicle Registration Mark: LK19 XMP")
         start, layout = hit.end + lead, 1.0
         segment = ctx.text[start : cell_end(line, start)]  # to the next column
+        if segment and not re.search(r"[^\W_]", segment):
+            segment = ""  # the close of a label's brackets ("To (Addressee)"): the value is below
         if segment and _relabelled(spec, hit, segment, joined=not rest[:lead].strip() and lead < 3):
             continue
-        if segment and _titled_again(hit, segment):
-            segment = ""  # a row of column titles ("Employee | Employee ID | Pay Period"): the value is under its own
+        if segment and (_titled_again(hit, segment) or (not rest[:lead].strip() and _row_of_titles(ctx, line))):
+            # a row of column titles ("Employee | Employee ID | Pay Period", "GATE  SEAT  CLASS",
+            # "OWNER OF RECORD  PROPERTY ADDRESS"): the value is under its own, not the next title
+            segment = ""
         if not segment:
             # a label ending in a colon, alone on its text line, announces the value printed
             # beside it: a column of labels and one of values ("RechnungsNr:" | "70128793")
@@ -355,6 +363,10 @@ def find_labelled_text(
             segment = segment.split()[0] if segment.split() else ""
             if not re.search(r"\d", segment):
                 continue  # "Invoice to", "Order Date": a word after the label is no number
+        spans = [(start, start + len(segment))]
+        if not word and pick is None and segment.count("(") > segment.count(")") and (rest_of := _bracket_closed_below(ctx, line, start, segment)):
+            spans.append(rest_of)  # a value wrapped in its cell, its brackets closed on the next line
+            segment = f"{segment} {ctx.text[rest_of[0] : rest_of[1]]}"
         value = parse(segment)
         if not segment or value is None:
             continue
@@ -365,17 +377,51 @@ def find_labelled_text(
         out.append(
             Proposal(
                 value=value if isinstance(value, str) else str(value),
-                spans=[(start, start + len(segment))],
+                spans=spans,
                 signals={"match": hit.ratio * (0.2 if rivals else 1.0) * (0.5 if run_on else 1.0), "typed": typed, "layout": layout},
             )
         )
     return out
 
 
+def _bracket_closed_below(ctx: Context, line: Line, start: int, segment: str) -> tuple[int, int] | None:
+    """Where a value that opens a bracket it does not close ("Bachelor of Engineering (Computer")
+    goes on: the piece of the next row that starts under it and closes the bracket, in a few
+    words ("Engineering)"); None where there is none."""
+    box = ctx.layout.span(start, start + len(segment)).bbox
+    for row in ctx.layout.next_rows(line, 1):
+        for ln in row.lines:
+            if box is not None and ln.bbox is not None and abs(ln.bbox[0] - box[0]) > 5:
+                continue
+            first = ln.start + len(ln.text) - len(ln.text.lstrip())
+            piece = ctx.text[first : cell_end(ln, first)]
+            if ")" in piece and "(" not in piece.split(")")[0] and len(piece.split()) <= 4:
+                return first, first + len(piece)
+    return None
+
+
 def _another_fields(ctx: Context, spec: FieldSpec, hit: LabelHit) -> bool:
     """A fuzzy hit on words that are exactly another field's label is that label ("Employer"
     is no slip of "employee" where the schema has an employer)."""
     return hit.ratio < 1.0 and any(covers(r, hit) for s in ctx.specs if s.name != spec.name for r in ctx.labels(s))
+
+
+def _cells(ctx: Context, line: Line) -> list[str]:
+    """The pieces a line's row prints, parted by column gaps (plain text) or as lines of their own (word boxes)."""
+    return [piece.strip() for ln in ctx.layout.row_of(line).lines for piece in _TEXT_GAP.split(ln.text) if piece.strip()]
+
+
+def _row_of_titles(ctx: Context, line: Line) -> bool:
+    """Whether a line is a row of column titles over a row of values ("FLIGHT  DATE  BOARDING TIME",
+    then "LX 2086  21NOV24  06:55"): two or more pieces of at most three words, no figure and no
+    colon among them (a colon pairs a label with its value on the line), over a row of at least
+    as many pieces less one that prints a figure."""
+    titles = _cells(ctx, line)
+    if len(titles) < 2 or any(re.search(r"[\d:]", t) or len(t.split()) > 3 for t in titles):
+        return False
+    below = ctx.layout.next_rows(line, 1)
+    values = _cells(ctx, below[0].lines[0]) if below else []
+    return len(values) >= len(titles) - 1 and any(re.search(r"\d", v) for v in values)
 
 
 def _titled_again(hit: LabelHit, segment: str) -> bool:

@@ -25,7 +25,7 @@ from pipeline.config import Settings, get_settings
 from pipeline.cues import cues_for
 from pipeline.extractors.base import ExtractionRequest, ExtractionResult, Extractor, extractor_class, register
 from pipeline.infer import SAME_LABELS
-from pipeline.kinds.date import in_documents_year
+from pipeline.kinds.date import in_document_order, in_documents_year
 from pipeline.state import Candidate, ParsedDocument
 from pipeline.tables import grid as grids
 from pipeline.tables.columns import name_columns, unnamed
@@ -115,10 +115,13 @@ class TablesExtractor(Extractor):
                 named = self._named(table, fields, result)
                 for record in read(table, fields, amount, description, stops, named):
                     value = record.value(fields)
-                    for name in (n for n, f in fields.items() if f.kind == "date" and value[n] is None and record.cells.get(n)):
-                        # a line dated without its year ("03 Mar") is in the document's period
+                    for name in (n for n, f in fields.items() if f.kind == "date" and record.cells.get(n)):
+                        # a line's date read as the document reads its dates ("11/12/2024" on a page
+                        # that also prints "11/16/2024" is 12 November); one without its year
+                        # ("03 Mar") is in the document's period
                         printed = " ".join(c.text for c in record.cells[name])
-                        value[name] = str(day) if (day := in_documents_year(printed, request.document, cues)) else None
+                        day = in_document_order(printed, request.document, cues) or in_documents_year(printed, request.document, cues)
+                        value[name] = str(day) if day else value[name]
                     result.candidates.append(Candidate(
                         field=spec.name, value=value, extractor=self.name,
                         evidence=record.evidence(request.document), signals={"table": 1.0, "header": round(share, 3)},

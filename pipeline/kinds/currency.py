@@ -10,7 +10,7 @@ from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Currency, parse_currency
 
 _CURRENCY = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)"
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)|\bRs\.?(?=[ \t]?\d)"
 )
 
 
@@ -22,6 +22,7 @@ def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         code = parse_currency(m.group())
         if code:
             by_code.setdefault(code, []).append(m)
+    _dollar_named(by_code)
     total = sum(len(v) for v in by_code.values())
     out = []
     for code, hits in by_code.items():
@@ -43,6 +44,19 @@ def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         # printed nowhere: the region's currency, derived from the document's regional signs, for a person to confirm
         out.append(Proposal(value=ctx.cues.currency, spans=[], signals={"typed": 0.5, "share": 1.0, "match": 0.0, "derived": 1.0}))
     return out
+
+
+# the dollars other than the US dollar: a document that names one by its code or mark means it by "$"
+_DOLLARS = frozenset("AUD CAD SGD NZD HKD TWD JMD BSD BBD BZD FJD LRD NAD SBD TTD XCD BND KYD GYD SRD ZWL".split())
+
+
+def _dollar_named(by_code: dict[str, list[re.Match]]) -> None:
+    """A bare "$" counted for the dollar the document names ("$750.00 AUD", "A$ 12.00"): where it
+    names exactly one dollar other than the US dollar and never "USD" or "US$", "$" is that one."""
+    named = [code for code in by_code if code in _DOLLARS]
+    bare = [m for m in by_code.get("USD", []) if m.group() == "$"]
+    if len(named) == 1 and bare and len(bare) == len(by_code["USD"]):
+        by_code[named[0]] = sorted(by_code[named[0]] + by_code.pop("USD"), key=lambda m: m.start())
 
 
 def _next_to_amount(ctx: Context, m: re.Match) -> bool:

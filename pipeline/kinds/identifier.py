@@ -10,7 +10,7 @@ from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import look
 from pipeline.kinds.organization import other_party_lines
 from pipeline.schemas import FieldSpec
-from schemas.types import Identifier
+from schemas.types import ISO_4217, Identifier
 
 TAX_LABELS = next(group for group in SAME_LABELS if group[0] == "tax")  # "VAT", "GST" before a number
 BLOCK_DEPTH = 8  # rows of the other party's block: a VAT number comes after its name and address
@@ -65,6 +65,12 @@ _GROUP = re.compile(r"[A-Z0-9]+")
 _GROUPS = re.compile(r"(?: (?=[A-Z]{0,4}\d)[A-Z\d]{2,5}(?![\w/.,:-]))*")
 
 
+# a short number in two or three groups, the first of capitals and digits, alone in its cell (a
+# plate "LK19 XMP"); a currency or a word of a status after it is no group of it
+_WHOLE_CELL = re.compile(r"(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z0-9][A-Z0-9-]{1,7}(?: [A-Z0-9][A-Z0-9-]{0,4}){1,2}")
+_NO_GROUP = ISO_4217 | {"PAID", "DUE", "ONLY", "COPY", "NET", "GROSS", "TOTAL", "VOID", "NEW"}
+
+
 def printed_number(text: str) -> tuple[int, int] | None:
     """Where the number in ``text`` (what follows its label) is: its first word, the run of
     groups an IBAN or a card number is printed in ("GB29 NGTB 2045 7743 9182 60", "4111 1111 1111
@@ -74,6 +80,8 @@ def printed_number(text: str) -> tuple[int, int] | None:
     tokens = list(re.finditer(r"\S+", text))
     if not tokens or not re.search(r"\d", tokens[0].group()):
         return None
+    if _WHOLE_CELL.fullmatch(text.strip()) and not {t.group() for t in tokens[1:]} & _NO_GROUP:
+        return tokens[0].start(), tokens[-1].end()  # a cell holding only the number's groups: a plate "LK19 XMP"
     width, last = len(tokens[0].group()), 0
     while last + 1 < len(tokens) and _GROUP.fullmatch(tokens[last + 1].group()) and len(tokens[last + 1].group()) == width:
         last += 1

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from pipeline.extractors.finding import PARTIAL, TAX_WORDS, Context, Proposal, label_words, link_label, rightmost_in_row
 from pipeline.extractors.layout import cell_end, norm
-from pipeline.infer import SAME_LABELS, sequence_end
+from pipeline.infer import SAME_LABELS, infer_kind, sequence_end
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
 from schemas.types import ISO_4217, Money, parse_currency, parse_money
@@ -24,11 +24,12 @@ _AMOUNT = re.compile(
     # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
     # inside a reference or a range ("PO-2026", "555-0142")
     r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
-    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD)\b)[ \t]?)"
+    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|Rs\.?|[$€£¥₹]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD|INR)\b)[ \t]?)"
     r"|(?(sign)|(?<![\w.,/:\-$€£])))"
     # French, Swiss and Nordic amounts group thousands with a space ("2 860,00 €", also a
     # no-break or narrow one): read whole where cents follow a comma, not as "860,00"
-    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    # Indian amounts group lakhs and crores by two digits ("24,50,000", "1,25,00,000.00")
+    r"(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w/:%]|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
 )
@@ -141,6 +142,16 @@ def _taxes_summed(ctx: Context, found: list[Proposal], rightmost: set[int]) -> l
     return out
 
 
+_OUT_OF = re.compile(r"\d[ \t]+/[ \t]*$|\d[ \t]+out[ \t]+of[ \t]+$", re.IGNORECASE)
+
+
+def _counted(spec: FieldSpec) -> bool:
+    """A number a plain schema asks for whose name and description say nothing of money ("age",
+    "probation_months", "cgpa", "total_hours" aside): a count or a measure, no amount of the
+    document, so any figure printed elsewhere is no reading of it."""
+    return infer_kind(spec.name, {"description": spec.description}) not in ("money", "percent")
+
+
 def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Amounts labelled with the field's aliases, the rightmost on their row; for a total,
     the largest such amount, after any printed rounding adjustment. A part of the total (a
@@ -149,6 +160,7 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     found, rightmost = _document_amounts(ctx)
     total = _is_total(ctx, spec)
     part = _is_part(ctx, spec)
+    counted = not total and not part and _counted(spec)
     out = []
     currencies = {}  # proposal -> the currency its amount is marked with
     for m, value in found:
@@ -159,9 +171,13 @@ def find_money(ctx: Context, spec: FieldSpec) -> list[Proposal]:
             continue  # a box's or a section's number ("4 Social security tax withheld"), no amount
         if part and (not link.own or (link.layout < 0.9 and not money)):
             continue  # unlabelled, or a bare number in a column under it (a quantity, a footnote's "[1]")
+        if counted and not link.own:
+            continue  # a count or a measure (an age, hours, a grade average) is read under its label only
+        if _OUT_OF.search(ctx.text, max(m.start() - 12, 0), m.start()):
+            continue  # the scale of a score printed before it ("4.21 / 5.00", "8 out of 10"), no value
         signals = {
             "match": link.match,
-            "typed": 1.0 if money else 0.5,
+            "typed": 1.0 if money or counted else 0.5,  # a count is printed without cents
             "layout": link.layout * (1.0 if span[0] in rightmost else 0.6),
         }
         start = m.start("pre") if m.group("pre") and not m.group("pre").endswith((" ", "\t")) else span[0]

@@ -347,6 +347,9 @@ def find_organisations(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for p in out:
         same = [q.signals["role"] for q in out if q.value.casefold() == p.value.casefold()]
         p.signals["role"] = 0.0 if 0.0 in same else max(same)
+    # a line of labels only ("From (Sender)") heads a block and names nobody
+    labels = {w for s in ctx.specs for a in s.aliases for w in norm(a).split()} | set(norm(" ".join(spec.aliases)).split())
+    out = [p for p in out if not set(norm(p.value).split()) <= labels]
     if other and not spec.many and 1.0 in roles.values():
         return _in_own_block(ctx, lk, out)
     return out

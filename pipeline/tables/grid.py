@@ -194,11 +194,44 @@ def label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
     return best
 
 
+# words a header prints around a label that say nothing of the column: "Country of origin"
+_FILLER = frozenset("of the and in per".split())
+
+
+def _header_words(text: str) -> set[str]:
+    from pipeline.infer import spelled  # short forms written out: "Ref." is "reference"
+
+    return set(spelled(text)) - _FILLER
+
+
+def label_within(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
+    """The field one of whose labels a header prints among other words, in any order: "Test
+    Description" holds "test", "Country of origin" "origin country", "Biological Ref. Range"
+    "reference range", "Net weight (kg)" "weight kg". The field of the label with the most words;
+    None where two fields' labels are as long (the header names neither more than the other)."""
+    printed = _header_words(text)
+    best: dict[str, int] = {}
+    for name, aliases in labels.items():
+        for alias in aliases:
+            own = _header_words(alias)
+            if own and own <= printed and any(len(w) > 2 for w in own):
+                best[name] = max(best.get(name, 0), len(own))
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def header_label(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a header text names: as a whole (:func:`label_of`), else among its words."""
+    return label_of(text, labels) or label_within(text, labels)
+
+
 def _is_header(runs: list[list[Word]], labels: dict[str, tuple[str, ...]], stops: tuple[str, ...]) -> bool:
     """Whether a line is a header the record's labels name. Not one that starts with a label
     ending a table ("Net amount | VAT rate | Tax | Gross value"): a summary of the totals, whose
     row would read as a line; a table of lines starts with what the line is."""
-    named = {label_of(_text(run), labels) for run in runs} - {None}
+    named = {header_label(_text(run), labels) for run in runs} - {None}
     return len(named) >= 2 and len(named) * 2 >= len(runs) and not is_stop(_text(runs[0]), stops)
 
 

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.state import ParsedDocument, Span
-from pipeline.tables.grid import AMOUNT, Cell, Grid, is_stop, is_words, label_of
+from pipeline.tables.grid import AMOUNT, Cell, Grid, header_label, is_stop, is_words, label_of, label_within
 from pipeline.kinds import parser
 
 TEXT_KINDS = {"text", "organization", "address", "identifier"}
@@ -60,15 +60,20 @@ class Record:
     """One row read as a record: each field's cells, and the field that marks a row."""
 
     cells: dict[str, list[Cell]] = field(default_factory=dict)
+    # a column's decimal mark where its figures show it ("0.150" over "1.200": weights, not thousands)
+    marks: dict[str, str] = field(default_factory=dict)
 
     def value(self, fields: dict[str, RecordField]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, spec in fields.items():
             cells = self.cells.get(name)
+            text = " ".join(c.text for c in cells or [])
             if not cells:
                 out[name] = None
             elif spec.kind in TEXT_KINDS:
-                out[name] = " ".join(c.text for c in cells)
+                out[name] = text
+            elif name in self.marks and (m := re.fullmatch(r"(\d{1,3})" + re.escape(self.marks[name]) + r"(\d{3,})", text.strip())):
+                out[name] = format(Decimal(f"{m[1]}.{m[2]}").normalize(), "f")  # "1.2": no reading takes it for thousands
             else:
                 parsed = parser(spec.kind)(" ".join(c.text for c in cells))
                 out[name] = None if parsed is None else str(parsed)
@@ -115,6 +120,12 @@ def label_columns(grid: Grid, fields: dict[str, RecordField]) -> list[str | None
     n_cols = max((len(r) for r in grid.rows), default=0)
     header = grid.header + [""] * (n_cols - len(grid.header))
     mapped: list[str | None] = [label_of(text, labels) if text else None for text in header[:n_cols]]
+    # a header that prints a label among other words ("Course Code", "Country of origin") names
+    # a field no header names as a whole
+    free = {name: aliases for name, aliases in labels.items() if name not in mapped}
+    for i, text in enumerate(header[:n_cols]):
+        if mapped[i] is None and text and free:
+            mapped[i] = label_within(text, free)
     # a label twice (e.g. "Total" and "Net" both read as the amount): the rightmost keeps it
     for i, name in enumerate(mapped):
         if name is not None and name in mapped[i + 1 :]:
@@ -211,13 +222,20 @@ def _product_column(grid: Grid, columns: list[str | None], description: str | No
 def label_share(grid: Grid, fields: dict[str, RecordField]) -> float:
     """The share of the table's columns whose header names a record field (how sure the mapping is)."""
     labels = {name: f.aliases for name, f in fields.items()}
-    named = [label_of(text, labels) for text in grid.header if text]
+    named = [header_label(text, labels) for text in grid.header if text]
     return sum(n is not None for n in named) / len(named) if named else 0.0
 
 
 def _money(cell: Cell | None) -> Decimal | None:
     """A cell's amount; none in words that hold a number ("Invoice Serial#: 0", "Page 2 of 3")."""
     return parser("money")(cell.text) if cell is not None and not is_words(cell.text) else None
+
+
+def _totals(records: list[Record], cells: dict[str, Cell], fields: dict[str, RecordField], description: str | None) -> bool:
+    """Whether a row holds only a label and, in each amount column it fills, the sum of the
+    lines above ("Claim Totals | 735.00 | 316.55 | 249.72 | 66.83"): their totals, not a line."""
+    figures = [name for name in cells if name != description]
+    return all(fields[name].kind == "money" and _adds_up(records, name, _money(cells[name])) for name in figures)
 
 
 def _adds_up(records: list[Record], amount: str, value: Decimal | None) -> bool:
@@ -237,6 +255,7 @@ class _Reading:
     above: list[Cell]
     own: bool
     below: int = 0
+    added: list[tuple[str, Cell]] = field(default_factory=list)  # cells of the lines that followed it
 
     def done(self, description: str | None, stops: tuple[str, ...]) -> Record | None:
         """The record, its description led by the lines above where they are its item's name: the
@@ -273,28 +292,67 @@ def read(
     other = _out_column(grid, columns, at)
     readings: list[_Reading] = []
     above: list[Cell] = []  # description lines, each right below the one before, not continuing a record
+    last = -1  # the index of the last row read into a record
     text = description if description in columns else None
     for index, row in enumerate(grid.rows):
         if any(cell is not None and is_stop(cell.text, stops) for cell in row):
             break  # a totals label, also where a note is printed before it ("Notes: … Subtotal: 75.87")
         cells = _at_price({name: cell for name, cell in zip(columns, row) if name is not None and cell is not None}, fields, amount)
         records = [r.record for r in readings]
-        if records and set(cells) <= {description, amount} and _adds_up(records, amount, _money(cells.get(amount))):
-            break  # a label and the sum of the lines above: their subtotal, in whatever words it is labelled
+        if records and amount in cells and _totals(records, cells, fields, description):
+            break  # a label and the sums of the lines above: their totals, in whatever words they are labelled
         follows = grid.follows(index)
         line_amount = _line_amount(grid, row, at, other)
         if line_amount is not None:
             cells[amount] = line_amount
             readings.append(_Reading(Record({name: [cell] for name, cell in cells.items()}), above if follows else [], text in cells))
-            above = []
-        elif readings and cells and follows and _continues(readings[-1].record, cells, description):
+            above, last = [], index
+        elif readings and cells and follows and last == index - 1 and _continues(readings[-1].record, cells, description):
+            # right below the record's own last line: a wrapped line; below a note that followed
+            # the table ("*** End of Report ***"), a signature is no part of its last record
             for name, cell in cells.items():
                 readings[-1].record.cells.setdefault(name, []).append(cell)
+                readings[-1].added.append((name, cell))
             readings[-1].below += text in cells
-            above = []
+            above, last = [], index
         else:  # the start of a tall row's name, printed above its amount line; else a heading or a note
             above = (above if follows else []) + ([cells[text]] if text in cells else [])
-    return [record for r in readings if (record := r.done(text, stops)) is not None]
+    _drop_trailing_note(readings)
+    records = [record for r in readings if (record := r.done(text, stops)) is not None]
+    marks = _decimal_marks(records, fields)
+    for record in records:
+        record.marks = marks
+    return records
+
+
+def _drop_trailing_note(readings: list[_Reading]) -> None:
+    """Lines after the last row of a table whose other rows take one line each are a note
+    printed after it ("*** End of Report ***", "Cumulative Grade Point Average: 4.21"), not
+    its wrapped description: those rows show the table wraps nothing."""
+    if len(readings) < 3 or not readings[-1].added or any(r.added or r.above for r in readings[:-1]):
+        return
+    last = readings[-1]
+    for name, cell in last.added:
+        last.record.cells[name].remove(cell)
+        if not last.record.cells[name]:
+            del last.record.cells[name]
+    last.added, last.below = [], 0
+
+
+_BELOW_ONE = re.compile(r"0([.,])\d{3,}")
+
+
+def _decimal_marks(records: list[Record], fields: dict[str, RecordField]) -> dict[str, str]:
+    """The decimal mark of each figure column that prints a number below one with three decimals
+    ("0.150"): there "1.200" is one and a fifth (a weight, a volume), not twelve hundred."""
+    marks = {}
+    for name, spec in fields.items():
+        if spec.kind in TEXT_KINDS:
+            continue
+        seen = {m[1] for r in records for c in r.cells.get(name, []) if (m := _BELOW_ONE.fullmatch(c.text.strip()))}
+        if len(seen) == 1:
+            marks[name] = seen.pop()
+    return marks
 
 
 def _at_price(cells: dict[str, Cell], fields: dict[str, RecordField], amount: str) -> dict[str, Cell]:

@@ -627,3 +627,114 @@ def test_a_plain_schemas_lines_are_read_under_the_headers_and_up_to_the_totals_i
     spec = [s for s in field_specs(schema) if s.many]
     rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, schema, spec, [])).candidates]
     assert [(r["description"], r["quantity"], r["amount"]) for r in rows] == [("Beratung Juni", "2.00", "200.00"), ("Reisekosten", "1.00", "50.00")]
+
+
+def test_a_header_printing_a_fields_name_among_other_words_names_its_column():
+    """A plain schema's record {code, title, credits, grade}: "Course Code" and "Course Title"
+    print the names among other words, "Country of origin" an origin_country in another order,
+    "Biological Ref. Range" a reference_range by its short form; a header naming two fields
+    as much names neither."""
+    from pipeline.tables.grid import Cell, Grid, label_within
+    from pipeline.tables.records import map_columns, record_fields
+
+    fields = record_fields({"properties": {
+        "code": {"type": "string"}, "title": {"type": "string"}, "credits": {"type": "number"}, "grade": {"type": "string"},
+    }})
+    row = [Cell(t, []) for t in ("CE4013", "Distributed Systems", "3", "A-")]
+    grid = Grid(page=1, rows=[row], header=["Course Code", "Course Title", "AU", "Grade"])
+    assert map_columns(grid, fields) == ["code", "title", "credits", "grade"]
+    labels = {"origin_country": ("origin country",), "reference_range": ("reference range",), "unit": ("unit",)}
+    assert label_within("Country of origin", labels) == "origin_country"
+    assert label_within("Biological Ref. Range", labels) == "reference_range"
+    assert label_within("Result", labels) is None
+    assert label_within("Unit code", {"unit": ("unit",), "code": ("code",)}) is None
+
+
+def test_a_column_printing_a_figure_below_one_with_three_decimals_reads_its_others_as_decimals():
+    """Weights "0.150", "1.200", "0.600": the nought shows the point is a decimal mark, so 1.200 is
+    1.2 kg, not 1,200; a column without such a figure keeps reading "1.200" as thousands."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {"description": {"type": "string"}, "weight_kg": {"type": "number"}, "value": {"type": "number"}}})
+    rows = [[Cell(t, []) for t in r] for r in (("Silk scarf", "0.150", "86.00"), ("Tea set", "1.200", "145.50"))]
+    records = read(Grid(page=1, rows=rows, header=["Description", "Weight kg", "Value"]), fields, "value", "description", stops=())
+    assert [r.value(fields)["weight_kg"] for r in records] == ["0.15", "1.2"]
+    alone = read(Grid(page=1, rows=rows[1:], header=["Description", "Weight kg", "Value"]), fields, "value", "description", stops=())
+    assert alone[0].value(fields)["weight_kg"] == "1200.00"
+
+
+def test_a_row_of_several_column_sums_ends_the_table_whatever_its_label():
+    """"Claim Totals" under lines with billed, allowed and owed columns: each of its amounts is the
+    sum of its column above, so it is the lines' totals, not one more line."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {
+        "description": {"type": "string"}, "billed": {"type": "number"}, "allowed": {"type": "number"}, "owed": {"type": "number"},
+    }})
+    rows = [[Cell(t, []) for t in r] for r in (
+        ("Office visit", "245.00", "132.40", "30.00"), ("X-ray", "310.00", "88.15", "17.63"), ("Claim Totals", "555.00", "220.55", "47.63"),
+    )]
+    records = read(Grid(page=1, rows=rows, header=["Description", "Billed", "Allowed", "Owed"]), fields, "owed", "description", stops=())
+    assert [r.value(fields)["description"] for r in records] == ["Office visit", "X-ray"]
+
+
+def test_a_line_below_a_note_after_the_table_does_not_continue_its_last_row():
+    """"*** End of Report ***" after the last row, then a signature of two lines: the signer's
+    second line follows the first, not the last row, so it is no part of that row."""
+    document = _word_document([
+        (100, [("Test", 40), ("Result", 300), ("Unit", 400)]),
+        (120, [("Haemoglobin", 40), ("11.20", 300), ("g/dL", 400)]),
+        (140, [("Creatinine", 40), ("0.82", 300), ("mg/dL", 400)]),
+        (170, [("***", 40), ("End", 64), ("***", 88)]),
+        (200, [("Dr.", 40), ("Rao", 60)]),
+        (212, [("Pathologist", 40)]),
+    ])
+    from pipeline.extractors.tables import find_grids
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {"test": {"type": "string"}, "result": {"type": "number"}, "unit": {"type": "string"}}})
+    grid = find_grids(document, fields, ())[0]
+    records = read(grid, fields, "result", "test", stops=())
+    assert [r.value(fields)["test"] for r in records] == ["Haemoglobin", "Creatinine"]
+
+
+def test_a_lines_date_is_read_as_the_document_reads_its_dates():
+    """A US timesheet prints "Week Ending: 11/16/2024", which only reads month first: its line
+    dated "11/12/2024" is 12 November, not 11 December."""
+    document = _word_document([
+        (60, [("Week", 40), ("Ending:", 76), ("11/16/2024", 130)]),
+        (100, [("Date", 40), ("Description", 150), ("Amount", 400)]),
+        (120, [("11/12/2024", 40), ("Site", 150), ("visit", 180), ("40.00", 400)]),
+    ])
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    model = model_from_json_schema({"title": "Timesheet", "properties": {"lines": {"type": "array", "items": {"type": "object", "properties": {
+        "date": {"type": "string", "format": "date"}, "description": {"type": "string"}, "amount": {"type": "number"}}}}}})
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, model, field_specs(model), [])).candidates]
+    assert [r["date"] for r in rows] == ["2024-11-12"]
+
+
+def test_a_note_right_below_the_last_row_of_one_line_rows_is_no_part_of_it():
+    """Rows of one line each, then "Cumulative Grade Point Average (CGPA): 4.21" at the same
+    spacing: the table wraps nothing, so the note is not the last row's wrapped text; where an
+    earlier row wraps too, a line below the last is its wrapped text as before."""
+    from pipeline.tables.grid import Cell, Grid
+    from pipeline.tables.records import read, record_fields
+
+    fields = record_fields({"properties": {"code": {"type": "string"}, "title": {"type": "string"}, "credits": {"type": "number"}}})
+
+    def grid(lines):
+        rows = [[Cell(t, []) if t else None for t in r] for r in lines]
+        return Grid(page=1, rows=rows, header=["Code", "Title", "Credits"], line_tops=[100 + 14 * i for i in range(len(rows))], line_heights=[9] * len(rows))
+
+    lines = [("CE4013", "Distributed Systems", "3.00"), ("CE4031", "Databases", "3.00"), ("HW0288", "Communication II", "2.00"),
+             ("Cumulative Grade Point Average (CGPA): 4.21", "", "")]
+    records = read(grid(lines), fields, "credits", "code", stops=())
+    assert [r.value(fields)["code"] for r in records] == ["CE4013", "CE4031", "HW0288"]
+    wrapped = [("CE4013", "Distributed", "3.00"), ("", "Systems", ""), ("CE4031", "Databases", "3.00"), ("HW0288", "Communication", "2.00"), ("", "II", "")]
+    records = read(grid(wrapped), fields, "credits", "title", stops=())
+    assert [r.value(fields)["title"] for r in records] == ["Distributed Systems", "Databases", "Communication II"]

@@ -63,6 +63,9 @@ def test_a_name_that_says_nothing_leaves_the_kind_to_the_descriptions_opening_wo
     assert infer_kind("summary", {"type": "string", "description": "A short account of the parties and terms"}) == "text"
     assert infer_kind("signer", {"type": "string", "description": "Person who signs for the company"}) == "text"
     assert infer_kind("note", {"type": "string", "description": "What the customer paid in total"}) == "text"
+    # a word for a moment names a date as the phrase's head, not as what names another thing
+    assert infer_kind("origin", {"type": "string", "description": "Departure airport."}) == "text"
+    assert infer_kind("leaving", {"type": "string", "description": "Departure, as printed"}) == "date"
 
 
 def test_a_list_of_entities_named_in_the_plural_or_described_as_such_is_one_of_organisations():
@@ -102,6 +105,12 @@ def test_optional_types_and_enums_as_users_write_them():
     assert model.model_validate({"payment": "card"}).payment == "card"
     with pytest.raises(ValidationError):
         model.model_validate({"payment": "cheque"})
+    # an optional field's enum lists null among its words: it is still one of them
+    optional = reg.model_from_json_schema({"title": "Lab report", "properties": {
+        "sex": {"type": ["string", "null"], "enum": ["Male", "Female", None]}}})
+    assert reg.field_specs(optional)[0].options == ("Male", "Female")
+    with pytest.raises(ValidationError):
+        optional.model_validate({"sex": "42 Y / Female"})
 
 
 def test_another_values_label_does_not_label_a_plain_field():
@@ -261,6 +270,39 @@ def test_a_total_named_with_what_it_includes_or_its_type_word_first_is_printed_t
     for name in ("totalInclVat", "total_to_pay", "amountTotal", "totalAmountDue"):
         assert infer_kind(name, {"type": "number"}) == "money" and "total" in labels_from_name(name), name
     assert "total" not in labels_from_name("total_excl_vat")  # without tax: another value
+
+
+def test_pay_bonuses_fares_deposits_and_charges_are_amounts():
+    for name in ("joining_bonus", "gross_pay", "fare", "security_deposit", "service_charge", "penalty", "monthly_rent"):
+        assert infer_kind(name, {"type": "number"}) == "money", name
+    assert infer_kind("deposit_date", {"type": "string"}) == "date"
+
+
+def test_institutions_that_issue_documents_are_organisations():
+    for name in ("institution", "charity_name", "issuingAuthority", "laboratory", "hospital_name", "university", "council"):
+        assert infer_kind(name, {"type": "string"}) == "organization", name
+    assert infer_kind("authority_reference", {"type": "string"}) == "identifier"
+    # a registration is a number, whoever it belongs to
+    for name in ("charity_registration", "vehicleRegistration", "abn"):
+        assert infer_kind(name, {"type": "string"}) == "identifier", name
+    assert infer_kind("registration_date", {"type": "string"}) == "date"
+
+
+def test_a_label_two_fields_only_stand_for_is_neither_fields():
+    """`totalBilled` and `totalAllowed` each stand for "Total": printed once, it cannot be both,
+    so neither is read under it; a label that is one field's own name stays the other's too
+    (`consignee_address` under "Consignee")."""
+    from pipeline.schemas import field_specs, model_from_json_schema
+
+    model = model_from_json_schema({"title": "EOB", "properties": {
+        "totalBilled": {"type": "number"}, "totalAllowed": {"type": "number"},
+        "consignee": {"type": "string"}, "consignee_address": {"type": "string"}}})
+    aliases = {s.name: s.aliases for s in field_specs(model)}
+    assert "total" not in aliases["totalBilled"] and "total" not in aliases["totalAllowed"]
+    assert "total billed" in aliases["totalBilled"]
+    assert "consignee" in aliases["consignee_address"]
+    alone = model_from_json_schema({"title": "Bill", "properties": {"totalBilled": {"type": "number"}}})
+    assert "total" in field_specs(alone)[0].aliases
 
 
 def test_vat_alone_is_an_amount_and_a_location_an_address():
@@ -533,3 +575,14 @@ def test_an_end_of_a_span_whose_own_label_is_not_printed_is_read_from_a_period_p
     ctx = Context(make_document("Atlantic Shield Insurance Company Limited\n" + text), model)
     spec = next(s for s in reg.field_specs(model) if s.name == "cover_end_date")
     assert max(propose(ctx, spec), key=lambda p: p.strength).value == "2026-06-13"
+
+
+def test_a_description_that_is_a_label_in_a_few_words_is_looked_for_too():
+    """`donation_date`: "Date of the gift." is printed "Date of Gift"; `startDate`: "Date of
+    joining." A sentence, a question or a phrase that names no kind adds nothing."""
+    from pipeline.infer import field_labels
+
+    assert field_labels("donation_date", {"description": "Date of the gift."}) == ["donation date", "date of gift"]
+    assert "date of joining" in field_labels("startDate", {"description": "Date of joining."})
+    assert field_labels("collectionDate", {"description": "When the sample was collected."}) == ["collection date"]
+    assert field_labels("patientName", {"description": "Full name of the patient."}) == ["patient name", "patient"]

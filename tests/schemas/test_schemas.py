@@ -37,6 +37,15 @@ def test_money_keeps_a_credits_sign(text, expected):
     assert parse_money(text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("0.150", Decimal("0.15")), ("0,600 kg", Decimal("0.60")), ("-0.500", Decimal("-0.50")), ("1.200", Decimal("1200.00")),
+])
+def test_a_figure_below_one_with_three_decimals_is_no_thousands(text, expected):
+    """No thousands are printed with a leading nought: "0.150" is 0.15, while "1.200" alone stays
+    ambiguous and keeps the thousands reading."""
+    assert parse_money(text) == expected
+
+
 @pytest.mark.parametrize("text", ["A-1 12.00", "Total \u2013 12.26", "2018-01-02"])
 def test_a_hyphen_in_a_code_or_a_dash_after_a_label_is_no_sign(text):
     assert parse_money(text) > 0

@@ -71,3 +71,62 @@ def test_a_value_under_a_row_of_titles_is_read_from_its_own_column():
                         "Marcus T. Delgado     E-10482          Field Engineering"), model)
     best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
     assert best == {"employee_name": "Marcus T. Delgado", "department": "Field Engineering"}
+
+
+def test_the_next_title_of_a_row_of_titles_is_no_value_the_value_under_the_label_is():
+    """A boarding pass or a tax bill prints a row of titles over a row of values ("GATE  SEAT
+    CLASS" over "B34  14C  Economy", "OWNER OF RECORD  PROPERTY ADDRESS" over the owner): what
+    follows a title in its row is the next title, or the rest of the title, not its value."""
+    model = model_from_json_schema({"title": "Pass", "properties": {
+        "gate": {"type": "string"}, "seat": {"type": "string"}, "owner": {"type": "string"}}})
+    ctx = Context(_grid("GATE          SEAT          CLASS\n"
+                        "B34           14C           Economy\n"
+                        "\n"
+                        "OWNER OF RECORD              PROPERTY ADDRESS\n"
+                        "RAMIREZ ELENA M              4417 E CAMELBACK RD"), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
+    assert best == {"gate": "B34", "seat": "14C", "owner": "RAMIREZ ELENA M"}
+    # a label and its value with a colon are no row of titles
+    ctx = Context(_grid("Gate: B34          Seat: 14C"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "B34"
+
+
+def test_a_label_printed_with_a_word_more_before_its_colon_leaves_that_word_out_of_the_value():
+    """"Vehicle Registration Mark: LK19 XMP" for `vehicle_registration`, "Patient Name: ..." for
+    `patient`: the printed label runs on to its colon, and the value starts after it."""
+    model = model_from_json_schema({"title": "Notice", "properties": {
+        "vehicle_registration": {"type": "string"}, "patient": {"type": "string"}}})
+    ctx = Context(_grid("Vehicle Registration Mark: LK19 XMP\nPatient Name: Daniel Whitfield"), model)
+    best = {s.name: max(propose(ctx, s), key=lambda p: p.strength).value for s in field_specs(model)}
+    assert best == {"vehicle_registration": "LK19 XMP", "patient": "Daniel Whitfield"}
+
+
+def test_a_party_block_headed_by_a_label_with_an_aside_is_read_under_it():
+    """"From (Sender)" over the sender's name and "To (Addressee)" over the addressee's: the
+    heading line names nobody, and the close of its brackets is no value; the name is below."""
+    model = model_from_json_schema({"title": "Customs declaration", "properties": {
+        "sender": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "addressee": {"type": "object", "properties": {"name": {"type": "string"}}}}})
+    from pipeline.schemas import part_specs
+
+    ctx = Context(_grid("From (Sender)                 To (Addressee)\n"
+                        "Lim Hui Ling                  Margaret O'Connell\n"
+                        "Blk 221 Ang Mo Kio Ave 1      17 Harcourt Street"), model)
+    best = {}
+    for name in ("sender", "addressee"):
+        part = part_specs(model, name)[0]
+        found = propose(ctx, part)
+        best[name] = max(found, key=lambda p: p.strength).value if found else None
+    assert best == {"sender": "Lim Hui Ling", "addressee": "Margaret O'Connell"}
+
+
+def test_a_value_wrapped_in_its_cell_is_read_to_its_closing_bracket():
+    """"Programme  Bachelor of Engineering (Computer" with "Engineering)" under its start on the
+    next line: the value runs on to close its bracket; a value that closes its own is read as printed."""
+    model = model_from_json_schema({"title": "Transcript", "properties": {"programme": {"type": "string"}}})
+    ctx = Context(_grid("Programme    Bachelor of Engineering (Computer    Date of Issue    15 July 2024\n"
+                        "             Engineering)\n"
+                        "Admitted     10 August 2020"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "Bachelor of Engineering (Computer Engineering)"
+    ctx = Context(_grid("Programme    Bachelor of Arts (Honours)\n             Class of 2024 (First)"), model)
+    assert max(propose(ctx, field_specs(model)[0]), key=lambda p: p.strength).value == "Bachelor of Arts (Honours)"

@@ -14,6 +14,7 @@ from pipeline.kinds.identifier import printed_number
     ("INV-7 dated 3 May", "INV-7"),  # otherwise the first word
     ("2024 INV 7", "2024"),  # two groups are no grouped number
     ("Invoice to", None),  # a word after the label is no number
+    ("LK19 XMP", "LK19 XMP"),  # a plate alone in its cell, its first group of capitals and digits
 ])
 def test_a_number_printed_in_groups_is_read_whole(printed, number):
     span = printed_number(printed)

@@ -89,3 +89,29 @@ def test_a_whole_number_after_net_is_a_payment_term_in_days_not_an_amount():
     # "Terms Net 30" had been read as a subtotal of 30.00 on a US invoice that prints no "Subtotal"
     assert values("Terms          Net 30\nMerchandise 2,582.40") == ["2582.40"]
     assert values("Net 1,550.00\nNet EUR 30") == ["1550.00", "30.00"]
+
+
+def test_a_number_whose_name_says_nothing_of_money_is_read_under_its_label_only():
+    """A lab report's `patientAge` and an offer's `probation_months` are counts, not amounts of the
+    document: a figure printed elsewhere ("Platelets 2.65", "Plot 42") is no reading of them, while
+    one under their label is; an amount named as one (`joining_bonus`) is still read anywhere."""
+    schema = {"title": "Report", "properties": {
+        "patientAge": {"type": ["integer", "null"]}, "probation_months": {"type": "integer"},
+        "joining_bonus": {"type": "number"}}}
+    best = _best(schema, "Plot 42, HITEC City\nPlatelet Count 2.65\nBonus of Rs. 1,50,000.00")
+    assert best["patientAge"] is None and best["probation_months"] is None
+    assert best["joining_bonus"] is not None
+    assert _best(schema, "Patient Age: 42\nPlatelet Count 2.65")["patientAge"].value == "42.00"
+
+
+def test_indian_amounts_grouped_in_lakhs_and_marked_rs_are_read_whole():
+    """"Rs. 24,50,000" is twenty-four lakh fifty thousand, "₹1,25,00,000.00" one crore twenty-five
+    lakh; Western grouping reads as before."""
+    assert values("CTC Rs. 24,50,000 per annum\nBonus ₹1,25,00,000.00\nTotal 1,234,567.00") == ["2450000.00", "12500000.00", "1234567.00"]
+
+
+def test_the_scale_a_score_is_printed_out_of_is_no_reading_of_it():
+    """"CGPA: 4.21 / 5.00": the rightmost figure on the label's line is the scale, not the grade."""
+    schema = {"title": "Transcript", "properties": {"cgpa": {"type": "number", "description": "Cumulative grade point average."}}}
+    assert _best(schema, "Cumulative Grade Point Average (CGPA): 4.21 / 5.00")["cgpa"].value == "4.21"
+    assert _best(schema, "CGPA 8.2 out of 10")["cgpa"].value == "8.20"
