@@ -14,7 +14,7 @@ seen: a kind model fitted on receipts may say 0.97 where contracts' dates are ri
 the time. Each kind keeps an isotonic map from its probability to how often values at it
 were right on the held-out schemas, at the lower bound of what so few values can show
 (``FieldCalibration.held_out``); a kind no other schema could test takes the map pooled
-over every kind's held-out predictions. So a schema without reviews is told the accuracy
+over every kind's held-out predictions, only where it lowers a confidence. So a schema without reviews is told the accuracy
 its kinds' confidences had where they were new, not the accuracy the fit had on its own data.
 Stored as one calibration named ``KINDS`` (its "fields" are kinds), served by
 :class:`pipeline.confidence.CalibratedScorer` for schemas without their own.
@@ -104,6 +104,12 @@ def held_out_map(predictions: list[tuple[float, bool]]) -> list[list[float]]:
     return points
 
 
+def _no_higher(points: list[list[float]] | None) -> list[list[float]] | None:
+    """Another kind's evidence may lower a confidence, never raise it: each point at most its
+    own probability (so is every point between them)."""
+    return [[x, min(y, x)] for x, y in points] if points else None
+
+
 def fit_kinds(outcomes: list[Outcome], source: str, target: float = 0.99, min_accepted: int = 30) -> tuple[Calibration, list[HeldOut]]:
     """The per-kind calibration, each kind's threshold kept only where it transferred."""
     held_out = leave_one_schema_out(outcomes, target, min_accepted)
@@ -116,7 +122,7 @@ def fit_kinds(outcomes: list[Outcome], source: str, target: float = 0.99, min_ac
     cal = Calibration(KINDS, "kinds", source, target)
     for kind, rows in sorted(_by_kind(outcomes).items()):
         fitted, threshold, precision, coverage = _fit_kind(rows, target, min_accepted)
-        mapped = held_out_map(predictions[kind]) if len(predictions[kind]) >= MIN_HELD_OUT else pooled
+        mapped = held_out_map(predictions[kind]) if len(predictions[kind]) >= MIN_HELD_OUT else _no_higher(pooled)
         if kind in failed or kind not in tested:  # no evidence that it transfers: never auto-accept
             threshold, precision, coverage = NEVER, None, 0.0
         elif mapped and threshold < NEVER:  # confidences are served on the held-out scale, so is the threshold

@@ -111,3 +111,15 @@ def test_along_interpolates_between_points_and_is_flat_beyond_them():
     assert along(points, 0.0) == 0.5 and along(points, 1.2) == 1.0
     assert abs(along(points, 0.4) - 0.6) < 1e-9
     assert abs(along(points, 0.8) - 0.95) < 1e-9  # past a step, from its upper value
+
+
+def test_a_kind_no_other_schema_tests_is_lowered_by_the_pooled_map_never_raised():
+    rng = random.Random(3)
+    outcomes = (
+        _outcomes("receipt", "date", 150, True, rng) + _outcomes("invoice", "date", 150, True, rng)
+        + _outcomes("receipt", "address", 150, True, rng)  # addresses: one schema only
+    )
+    cal, _ = fit_kinds(outcomes, "test", target=0.95)
+    points = cal.fields["address"].held_out
+    assert points and all(y <= x for x, y in points)
+    assert all(along(points, p) <= p + 1e-9 for p in (0.3, 0.5, 0.8, 0.95, 0.99))
