@@ -42,7 +42,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "organization",
         _plurals(frozenset(
             "party company issuer vendor seller buyer supplier customer client "
-            "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
+            "organization organisation employer employee guarantor franchisor franchisee merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
             "sender signatory beneficiary debtor creditor purchaser hotel airline".split()
@@ -118,10 +118,12 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     for kind, vocabulary in _NAME_WORDS:
         if head in vocabulary and head not in _WEAK_HEADS:
             return kind
+    numeric = prop.get("type") in ("number", "integer")
     for kind, vocabulary in _NAME_WORDS:
-        if set(named) & vocabulary:
+        # a number is no name or place: "employee_count" counts employees
+        if set(named) & vocabulary and not (numeric and kind in ("organization", "address")):
             return kind
-    if prop.get("type") in ("number", "integer"):
+    if numeric:
         return "money"
     if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"], ["check", "in"], ["check", "out"]) or (named[-1:] == ["at"] and len(named) > 1):
         return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at", "check_in": when something happens

@@ -423,9 +423,10 @@ _FROM_START = re.compile(
     r"effective\s+date(?!\s+of\s+(?:the|an?|such)\s+(?!agreement))|"  # not "the effective date of the Order"
     r"its\s+effective|the\s+date\s+of\s+(?:this|execution))"
 )
-# Periods of something else: covenants after employment ends, notice and cure periods.
+# Periods of something else: covenants after employment ends, notice and cure periods (also
+# possessive: "three months' notice", "one week's prior notice").
 _NOT_TERM = re.compile(
-    r"(?i)^[\s,]*(?:thereafter|prior|notice|written\s+notice|before|preceding|immediately\s+preceding|"
+    r"(?i)^(?:['’]s?)?[\s,]*(?:thereafter|prior|notice|written\s+notice|before|preceding|immediately\s+preceding|"
     r"(?:after|following|from)\b[^.;,]{0,60}?\b(?:termination|employment|receipt|expiration|request|"
     r"separation|resignation|service|order|closing|consummation))"
 )
@@ -746,11 +747,14 @@ _LEGAL = (
     r"(?i:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\s?\.\s?L\s?\.\s?C|LLP|L\s?\.\s?L\s?\.\s?P|"
     r"LP|L\s?\.\s?P|Ltd|Limited|PLC|N\s?\.\s?V|B\s?\.\s?V|AG|SA|S\s?\.\s?A|GmbH|ASA|AB|"
     r"Pty(?:\.?\s+Ltd)?|S\.\s?p\.\s?A|SE|Bancorp|Bancshares|Holdings|Trust|Partners|"
+    # a professional corporation or association and a national bank ("Bright Path Dental, P.C.",
+    # "First Prairie Bank, N.A."), with their dots only: "PA" alone is Pennsylvania
+    r"P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt(?:\.?\s+Ltd)?|"
     r"Jr|Sr|II|III|IV|M\s?\.\s?D|Ph\s?\.\s?D|Esq)\b\.?(?:\s\.)?"
 )
 _ORG_SUFFIX = re.compile(
     r"(?i)\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|LP|L\.\s?P|Ltd|Limited|"
-    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
+    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
     r"Stores|Systems|Enterprises|Solutions|Technologies|Pharmaceuticals|Associates)\b\.?\s*$"
 )
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
@@ -780,6 +784,9 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person|"
     r"institution|institute|university|foundation|agency|society)"
     r"|(?i:having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s)|"
+    # as English, Australian and Indian preambles describe a party: "Acme Limited incorporated and
+    # registered in England and Wales", "Acme Pty Ltd ACN 612 345 678", "Jane Roe of 17 Rowan Close"
+    r"(?i:incorporated\s|registered\s|(?:ACN|ABN|ARBN|CIN|company\s+(?:no|number|registration))\b)|of\s+(?=\d)|"
     r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
@@ -790,7 +797,15 @@ _GROUP = r"(?:[ \t]*,?\s*(?:(?:and|together\s+with|including)\s+)?(?:its|their)\
 _ASSIGNS = r"(?:[ \t]*,?\s*and/or\s+(?:its\s+)?(?:permitted\s+)?(?:successors\s+and\s+)?assigns)?"
 _MENTION = re.compile(rf"(?P<name>{_NAME}){_ASSIGNS}(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 # a described party's defined term after its description and address, before the next name
-_TERM_AFTER = re.compile(r"""(?:(?!\band\s+[A-Z"“])[^();])*\((?P<paren>[^()]{1,160})\)""")
+# (a place's "and", "registered in England and Wales", is no next party)
+_NEXT_PARTY = r"""(?!\band\s+(?!Wales\b)[A-Z"“])"""
+_TERM_AFTER = re.compile(rf"""(?:{_NEXT_PARTY}[^();])*\((?P<paren>[^()]{{1,160}})\)""")
+# the term given without brackets, after the description: "Acme Private Limited, a company incorporated
+# under ..., hereinafter referred to as the "Lender" (which expression shall ...)"
+_CALLED_AFTER = re.compile(
+    rf"""(?:{_NEXT_PARTY}[^();"“”])*?\b(?:hereinafter|hereafter)[\s,]+(?:(?:referred\s+to\s+as|called|known\s+as)\s+)?"""
+    r"""(?:the\s+)?["“](?P<term>[^"“”]{1,40})["”]"""
+)
 _LISTED = re.compile(
     rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
@@ -798,6 +813,18 @@ _LISTED = re.compile(
 # "between A and B", also past A's defined term: "between A ("Seller") and B"
 _AND_NEXT = re.compile(
     rf"(?:[ \t]*,?\s*\([^()]{{1,160}}\))?[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())"
+)
+# A party named under its role, on a line or in a table's row of its own ("Lender: Acme Bank, N.A.",
+# "Client: Lakeshore Medical Center", "Licensor<tab>Acme Corp., a Delaware corporation")
+_ROLES = (
+    r"landlord|tenant|lessor|lessee|sublessor|sublessee|licensor|licensee|lender|borrower|guarantor|employer|"
+    r"employee|client|customer|supplier|vendor|seller|buyer|purchaser|distributor|contractor|consultant|"
+    r"(?:service\s+)?provider|manufacturer|franchisor|franchisee|reseller|partner|agent|owner|"
+    r"(?:first|second|third)\s+party|party\s+[ab12]"
+)
+_ROLE_LABELLED = re.compile(
+    rf"(?i)[ \t]*(?:the\s+)?(?P<role>{_ROLES})(?:['’]s\s+name|\s+name)?[ \t]*(?::|\t)[ \t]*"
+    rf"(?P<name>(?-i:{_NAME}))(?=[ \t]*(?:,|\(|;|\t|$))"
 )
 # A party the preamble names by the signature page: "between the undersigned ("Employee") and B".
 _UNNAMED = re.compile(r"(?i)\b(?:between|among)\s+(?:the\s+undersigned(?:\s+[a-z]+)?|you|me)\b")
@@ -885,9 +912,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             end = start + m.end() - 1
             words = [w for w in words if w.start() < m.end()]
             break
-    for m in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        m, after = words[i], words[i + 1].group() if i + 1 < len(words) else ""
         word = m.group().strip(",.:;()“”\"'")
-        if _BREAK_WORD.match(word) and not (_NAME_ADJECTIVE.match(word) and not word.isupper()):
+        # "PRIVATE" heads a heading in capitals, but not in a legal form ("KAVERI TEXTILES PRIVATE LIMITED")
+        in_name = _NAME_ADJECTIVE.match(word) and (not word.isupper() or re.match(r"(?i)(?:limited|ltd)\b", after))
+        if _BREAK_WORD.match(word) and not in_name:
             start += m.end()
             break
     while start < end and not (text[start].isalnum() or text[start] == "¢"):
@@ -1030,11 +1060,20 @@ def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str,
             if not ok:
                 continue
             kind = "defined"
+        elif called := _CALLED_AFTER.match(text, m.end(), min(limit, m.end() + 400)):
+            term = called.group("term")
         elif later := _TERM_AFTER.match(text, m.end(), min(limit, m.end() + 250)):
             term = _defined_term(later.group("paren"))[1]  # "Acme, Inc., a Delaware corporation (the "Company")"
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
+    for line in re.finditer(r"[^\n]+", text[:limit]):  # each line apart: a name ends with its line
+        if not (m := _ROLE_LABELLED.match(text, line.start(), line.end())):
+            continue
+        cell = re.compile(r"[^\t]*").match(text, m.start("name"), m.end("name"))  # and with its table cell
+        bounds = _trim(text, m.start("name"), cell.end())
+        if bounds:
+            yield bounds[0], bounds[1], 0.85, "defined", " ".join(m.group("role").split()).title()
     for m in [*_LISTED.finditer(text, 0, limit), *_UNNAMED.finditer(text, 0, limit)]:
         first = m if m.re is _LISTED else None  # "between the undersigned" lists no name itself
         for listed in (first, _AND_NEXT.match(text, m.end(), limit)):

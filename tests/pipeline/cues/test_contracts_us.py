@@ -156,6 +156,10 @@ def test_term_of_the_agreement_in_months():
         "Either party may terminate this Agreement upon thirty (30) days written notice.",
         "This Agreement shall continue for one (1) year after termination of employment.",
         "The Company was founded three years ago.",
+        # a notice period written as a possessive is no term either
+        "This Agreement shall continue until terminated by either party giving the other not less than "
+        "three months' prior notice in writing.",
+        "This Agreement shall remain in force until either party gives one week's notice.",
     ],
 )
 def test_other_periods_are_not_the_term(sentence):
@@ -793,3 +797,62 @@ def test_an_effective_date_field_reads_when_the_agreement_takes_effect_an_agreem
     other = "The term of Employee's employment, which commenced April 15, 1999, continues.\n"
     _, effective = renewal_proposals("effective_date", CONTRACT + other)
     assert effective[0].value == "2005-01-21"
+
+
+# -- parties as preambles outside the US introduce them, and under role labels -------------------
+
+
+@pytest.mark.parametrize(
+    "text, parties",
+    [
+        # English: a numbered list, each party described by its registration or its address
+        ('THIS AGREEMENT is dated 2 March 2024\nPARTIES\n(1) NORTHGATE FREIGHT LIMITED incorporated and registered in '
+         'England and\nWales with company number 01234567 whose registered office is at 5 Dock Road, Hull HU1 1AA '
+         '(the "Company").\n(2) SARAH JONES of 4 Mill Lane, York YO1 7AB (the "Consultant").\nAGREED TERMS\n',
+         {"NORTHGATE FREIGHT LIMITED": "Company", "SARAH JONES": "Consultant"}),
+        # Australian: a company number after the name and the defined term bare in brackets
+        ("Parties\nWombat Tools Pty Ltd ACN 111 222 333 of 1 George Street, Sydney NSW 2000 (Seller)\n"
+         "Dingo Hardware Pty Ltd ACN 444 555 666 of 9 King Street, Perth WA 6000 (Buyer)\nBackground\n",
+         {"Wombat Tools Pty Ltd": "Seller", "Dingo Hardware Pty Ltd": "Buyer"}),
+        # Indian: "hereinafter referred to as", and "PRIVATE LIMITED" in capitals is the legal form
+        ('THIS AGREEMENT is made at Pune BY AND BETWEEN:\nDECCAN MOTORS PRIVATE LIMITED, a company incorporated under '
+         'the Companies Act, 2013, having its registered office at Pune 411 001, hereinafter referred to as the '
+         '"Seller" (which expression shall include its successors) of the ONE PART;\nAND\nKONKAN AUTO PARTS PRIVATE '
+         'LIMITED, a company incorporated under the Companies Act, 1956, hereinafter called the "Buyer" of the OTHER '
+         'PART.\nWHEREAS the Buyer wishes to buy parts.\n',
+         {"DECCAN MOTORS PRIVATE LIMITED": "Seller", "KONKAN AUTO PARTS PRIVATE LIMITED": "Buyer"}),
+        # under role labels, on lines or in a table's rows (cells apart by tabs)
+        ("LOAN AGREEMENT\nLender: Prairie State Bank, N.A., a national banking association\n"
+         "Borrower: Hollow Creek Farms, LLC, a Kansas limited liability company\n1. The Loan.\n",
+         {"Prairie State Bank, N.A.": "Lender", "Hollow Creek Farms, LLC": "Borrower"}),
+        ("SERVICES AGREEMENT\nItem\tDetails\nClient\tSt. Mary Regional Hospital\n"
+         "Service Provider\tBlue Heron Consulting, Inc., 4 Elm Street, Chicago\nThe parties agree as follows.\n",
+         {"St. Mary Regional Hospital": "Client", "Blue Heron Consulting, Inc.": "Service Provider"}),
+    ],
+)
+def test_parties_introduced_as_english_australian_and_indian_preambles_and_role_labels_do(text, parties):
+    found = proposals("party", text)[1]
+    assert [p.value for p in found] == list(parties)
+    ctx = Context(make_document(text), NDA)
+    terms = {p.value: p.aliases for p, _ in contracts_us._read_parties(ctx)}
+    for name, term in parties.items():
+        assert term in terms[name]
+
+
+def test_professional_corporations_and_national_banks_keep_their_legal_form():
+    text = (
+        'THIS LEASE is made as of March 3, 2025, by and between Lone Oak Holdings, LLC, a Texas limited liability '
+        'company ("Landlord"), and Smile Dental, P.C., a Texas professional corporation ("Tenant").\nRECITALS\n'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Lone Oak Holdings, LLC", "Smile Dental, P.C."]
+
+
+def test_a_party_field_named_for_the_employee_is_the_party_defined_so():
+    text = (
+        'THIS AGREEMENT is dated 2 March 2024\nPARTIES\n(1) NORTHGATE FREIGHT LIMITED whose registered office is at '
+        '5 Dock Road, Hull HU1 1AA (the "Employer").\n(2) SARAH JONES of 4 Mill Lane, York YO1 7AB (the "Employee").\n'
+        "AGREED TERMS\n"
+    )
+    one = {"type": "string"}
+    assert _one_party_each({"employee": one, "employer": one}, text) == {
+        "employee": "SARAH JONES", "employer": "NORTHGATE FREIGHT LIMITED"}
