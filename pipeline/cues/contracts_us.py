@@ -311,7 +311,12 @@ def _other_document(prefix: str, after: str) -> bool:
 def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
     """The field's aliases and the stock contract phrasings, ending where a date starts."""
     phrases = sorted({a.lower() for a in aliases + _CONTRACT_DATE_ANCHORS}, key=len, reverse=True)
-    return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
+    return re.compile(r"(?i)\b(?:" + "|".join(_ws(p) for p in phrases) + "|" + _MADE_AT + r")\s*:?" + _FILLER + r"$")
+
+
+# where it was made, then when, as English and Indian agreements say it: "executed at Mumbai on
+# this 5th day of August, 2025", "made at London on"
+_MADE_AT = r"(?:executed|made|signed|entered\s+into)\s+at\s+(?-i:[A-Z][\w.'-]*)(?:[\s,]+(?-i:[A-Z][\w.'-]*)){0,3}[\s,]+on"
 
 
 # when the agreement takes effect, said as such: "shall commence on", "will begin on", "Contract
@@ -362,6 +367,8 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         line_end = text.find("\n", m.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         a = anchor.search(before)
+        if a and signing[0] <= m.start() < signing[1] and re.match(rf"(?i){_MADE_AT}", a.group()):
+            a = None  # "SIGNED at Pretoria on this 31st day of March": when it was signed, by the signatures
         strength = 0.0
         if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, max(_sentence(text, m.start(), m.end())[0], m.start() - 150), m.start()):
             found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": 1.0}))
@@ -1354,9 +1361,18 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 _ENDS = re.compile(
     r"(?i)(?:\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
     r"until|through|thru|up\s+to\s+and\s+including)|(?<=\d)[\s,]+to)\b[\s,:]*"
-    r"(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?)[\s,]+){0,3}$"
+    # and a time of day: "ending at 11:59 p.m. on March 31, 2030", "expires at midnight on"
+    r"(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?|midnight|noon|"
+    r"\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?\s?m\.?)?(?:\s*\([^()]{1,30}\))?)[\s,]+){0,3}$"
 )
-_PERIOD_WORDS = re.compile(r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*)\b")
+# what ends: the agreement or its term, or what it is ("the engagement", "your employment", "the Lease")
+_PERIOD_WORDS = re.compile(
+    r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*|engagement|employment|appointment|"
+    r"lease|subscription)\b"
+)
+# a recital tells what was ("WHEREAS, the Agreement by its terms expires on May 31, 2025"); the
+# operative clauses what is agreed (an amendment's "shall continue through December 31, 2026")
+_RECITAL = re.compile(r"(?i)\b(?P<recital>whereas)\b|\bnow,?\s+therefore\b|\bagree[sd]?(?:\s+as\s+follows)?\s*:")
 
 
 def find_expiration(ctx: Context, spec: FieldSpec) -> list[Proposal]:
@@ -1369,11 +1385,15 @@ def find_expiration(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     for m in _DATE.finditer(text):
         value = _date_value(m)
         before = text[max(0, m.start() - 60) : m.start()]
-        if not value or not _ENDS.search(before):
+        if not value or not (ends := _ENDS.search(before)):
             continue
-        s, _ = _sentence(text, m.start(), m.end())
-        if _PERIOD_WORDS.search(text[max(s, m.start() - 300) : m.start()]):
-            found.append((value, m.start(), m.end(), {"match": 0.8, "typed": 1.0}))
+        # the sentence of the word that ends it ("ending at 11:59 p.m. on": not from "p.m.")
+        at = m.start() - len(before) + ends.start()
+        s, _ = _sentence(text, at, at + 1)
+        if _PERIOD_WORDS.search(text[max(s, at - 300) : m.start()]):
+            said = list(_RECITAL.finditer(text, max(0, at - 400), at))
+            recital = bool(said and said[-1].group("recital"))
+            found.append((value, m.start(), m.end(), {"match": 0.5 if recital else 0.8, "typed": 1.0}))
     if found:
         return _per_value(found)
     return _start_plus_term(ctx, spec)
@@ -1411,10 +1431,29 @@ _CONTRACT_ALIAS = re.compile(
 _EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until)\b")
 
 
+def _defined_as(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Dates the contract defines as the field's own label: "due and payable in full on November 1,
+    2032 (the "Maturity Date")", "shall begin on September 2, 2025 (the "Start Date")"."""
+    labels = [a for a in spec.aliases if len(a.split()) > 1 and "date" in a.split()]
+    if not labels:
+        return []
+    defined = re.compile(
+        r"""(?i)\s*,?\s*\((?:the\s+|this\s+|such\s+)?["“”']+\s*(?:""" + "|".join(_ws(a) for a in labels) + r""")\s*["“”']+\s*\)"""
+    )
+    found = []
+    for m in _DATE.finditer(ctx.text):
+        if (value := _date_value(m)) and defined.match(ctx.text, m.end()):
+            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": _position(ctx, m.start())}))
+    return _per_value(found)
+
+
 def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
-    """Contract dates (fields whose aliases say "effective as of", "entered into as of", ...) are
-    read from the agreement's own phrasing, expiration dates from its term; other date fields
-    are left to the generic finder."""
+    """A date the contract defines under the field's label ("(the "Maturity Date")"), where it
+    defines one; else contract dates (fields whose aliases say "effective as of", "entered into
+    as of", ...) are read from the agreement's own phrasing, expiration dates from its term;
+    other date fields are left to the generic finder."""
+    if defined := _defined_as(ctx, spec):
+        return defined
     if any(_EXPIRY_ALIAS.search(a) for a in spec.aliases):
         return find_expiration(ctx, spec)
     if any(_CONTRACT_ALIAS.search(a) for a in spec.aliases):

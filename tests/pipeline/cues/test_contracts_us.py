@@ -856,3 +856,50 @@ def test_a_party_field_named_for_the_employee_is_the_party_defined_so():
     one = {"type": "string"}
     assert _one_party_each({"employee": one, "employer": one}, text) == {
         "employee": "SARAH JONES", "employer": "NORTHGATE FREIGHT LIMITED"}
+
+
+# -- dates a contract defines, ends stated with a time or of what it is, recitals, "made at" ------
+
+
+def _best_date(properties: dict, text: str) -> dict[str, str | None]:
+    model = model_from_json_schema({"title": "Agreement facts", "properties": properties})
+    ctx = Context(make_document(text), model)
+    out = {}
+    for spec in field_specs(model):
+        found = rank(propose(ctx, spec), limit=3)
+        out[spec.name] = found[0].value if found else None
+    return out
+
+
+def test_a_date_the_contract_defines_under_the_fields_label_is_that_fields():
+    """"(the "Maturity Date")", "(the "Start Date")": the contract names the date as the field
+    does, whatever other date the agreement's own phrasing would give."""
+    text = PREAMBLE + (
+        "2. Employment shall begin on September 2, 2015 (the \"Start Date\").\n"
+        "3. All amounts shall be due and payable in full on November 1, 2022 (the \"Maturity Date\").\n"
+    )
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"start_date": date, "maturity_date": date}, text) == {
+        "start_date": "2015-09-02", "maturity_date": "2022-11-01"}
+
+
+@pytest.mark.parametrize(
+    "clause, end",
+    [
+        ("The term of this Lease shall be sixty (60) months, commencing on April 1, 2025 and ending at 11:59 p.m. "
+         "on March 31, 2030, unless sooner terminated.", "2030-03-31"),
+        ("Your engagement begins on the Effective Date and ends on December 31, 2025.", "2025-12-31"),
+        # a recital's old end gives way to the end the operative clause agrees
+        ("WHEREAS, the Agreement by its terms expires on May 31, 2025; and\nNOW, THEREFORE, the parties agree: "
+         "The term of the Agreement shall continue through December 31, 2026.", "2026-12-31"),
+    ],
+)
+def test_an_end_stated_with_a_time_of_day_of_what_the_agreement_is_or_after_a_recital(clause, end):
+    text = PREAMBLE.replace("WHEREAS, Acme Widgets wishes to disclose certain information to Executive.\n", "") + clause + "\n"
+    assert _best_date({"expiration_date": {"type": "string", "format": "date"}}, text)["expiration_date"] == end
+
+
+def test_an_agreement_made_at_a_place_on_a_date_is_dated_so():
+    text = ('THIS LOAN AGREEMENT is executed at Mumbai on this 5th day of August, 2025\nBY AND BETWEEN:\n'
+            'Deccan Motors Private Limited, a company incorporated under the Companies Act, 2013 (the "Lender")\n')
+    assert _best_date({"effective_date": {"type": "string", "format": "date"}}, text)["effective_date"] == "2025-08-05"
