@@ -289,6 +289,11 @@ SAME_LABELS = (
     ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("gross pay", "gross earnings", "total earnings", "gross salary", "gross wages", "total gross pay"),
     ("account holder", "account name", "account holder name", "name of account holder"),
+    # an employment contract's pay and a loan's amount, as agreements word them ("a salary of
+    # £58,500 per annum", "LOAN AMOUNT ... a term loan of")
+    ("annual salary", "salary", "base salary", "annual base salary", "basic salary", "salary per annum"),
+    ("principal amount", "principal", "loan amount", "principal sum", "amount of the loan", "loan principal"),
+    ("interest rate", "rate of interest", "interest at the rate of", "interest at a rate of", "annual interest rate"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "order #", "po #", "customer po", "your po", "your order"),
 )

@@ -411,10 +411,10 @@ _DURATION = re.compile(
 )
 # The subject is the agreement (or its obligations) and the verb ends or bounds it.
 _TERM_SUBJECT = re.compile(
-    r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
+    r"(?i)\b(?:this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|this\s+nda|this\s+undertaking|"
     r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
     r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
-    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
     # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
     r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
     r"the\s+[\"“]term[\"”]\s+means)"
@@ -1434,7 +1434,9 @@ _EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until
 def _defined_as(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Dates the contract defines as the field's own label: "due and payable in full on November 1,
     2032 (the "Maturity Date")", "shall begin on September 2, 2025 (the "Start Date")"."""
-    labels = [a for a in spec.aliases if len(a.split()) > 1 and "date" in a.split()]
+    # the agreement's own date defined so ("(the "Effective Date")") is weighed with its other
+    # statements of it (find_contract_date): a long agreement defines it late, its dateline is on top
+    labels = [a for a in spec.aliases if len(a.split()) > 1 and "date" in a.split() and not _DEFINED_DATE.match(f'("{a}")')]
     if not labels:
         return []
     defined = re.compile(

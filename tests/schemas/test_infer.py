@@ -543,3 +543,11 @@ def test_an_employee_or_guarantor_is_a_party_and_a_count_of_them_is_no_name():
     assert infer_kind("employee_id", {"type": "string"}) == "identifier"
     assert infer_kind("employee_count", {"type": "integer"}) != "organization"
     assert infer_kind("customer_count", {"type": "integer"}) != "organization"
+
+
+def test_pay_loan_and_rate_fields_are_looked_for_as_agreements_word_them():
+    """An employment contract pays "a salary of £58,500 per annum", a loan agreement heads its
+    amount "LOAN AMOUNT" and charges "interest at the rate of 11.25%"."""
+    assert {"salary", "base salary"} <= set(labels_from_name("annual_salary"))
+    assert {"principal", "loan amount"} <= set(labels_from_name("principal_amount"))
+    assert {"rate of interest", "interest at the rate of"} <= set(labels_from_name("interest_rate"))

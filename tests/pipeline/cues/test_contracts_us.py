@@ -903,3 +903,17 @@ def test_an_agreement_made_at_a_place_on_a_date_is_dated_so():
     text = ('THIS LOAN AGREEMENT is executed at Mumbai on this 5th day of August, 2025\nBY AND BETWEEN:\n'
             'Deccan Motors Private Limited, a company incorporated under the Companies Act, 2013 (the "Lender")\n')
     assert _best_date({"effective_date": {"type": "string", "format": "date"}}, text)["effective_date"] == "2025-08-05"
+
+
+def test_the_term_of_a_lease_or_licence_is_its_term():
+    text = "2.1 Term. The term of this Lease shall be sixty (60) months (the \"Term\"), commencing on April 1, 2025."
+    model = model_from_json_schema({"title": "Lease terms", "properties": {"term_months": {"type": "integer"}}})
+    found = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)
+    assert found[0].value == "60 months"
+
+
+def test_the_agreements_own_effective_date_defined_late_is_still_weighed_with_its_dateline():
+    """"(the "Effective Date")" is the agreement's date as its other statements of it are (a long
+    agreement defines it deep in its text, under a dateline): not a field's label defined once."""
+    assert not contracts_us._defined_as(
+        Context(make_document('It is effective as of October 30, 2008 (the "Effective Date").'), NDA), SPECS["effective_date"])
