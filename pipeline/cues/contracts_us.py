@@ -608,16 +608,51 @@ def find_notice_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     return _per_value(found)
 
 
+# ending the agreement (or the employment, engagement) by notice, not its renewal; a cure period after
+# a breach or a probation's shorter notice is another period than the notice a party gives to end it
+_TERMINATES = re.compile(r"(?i)\bterminat\w*|\bend\s+(?:this|the|its|his|her|your)\b|\bresign\w*")
+_NOT_ENDING_NOTICE = re.compile(r"(?i)\brenew\w*|\bexpir\w*|\bbreach\w*|\bcure[ds]?\b|\bdefault|\bprobation\w*|\bfor\s+cause\b")
+
+
+def find_ending_notice(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The notice either party gives to end the agreement or the employment: "terminated by either
+    party giving not less than three months' notice in writing", "upon sixty (60) days' prior
+    written notice"; a notice not to renew is weaker, a cure period or a probation's notice weakest."""
+    text = ctx.text
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for d in _PERIOD.finditer(text):
+        if d.group("every") or _RUNS_AFTER.match(text, d.end()):
+            continue
+        if not (_NOTICE_BEFORE.search(text, max(0, d.start() - 40), d.start()) or _NOTICE_AFTER.match(text, d.end())):
+            continue
+        s, e = _sentence(text, d.start(), d.end())
+        if not (_NOTICE.search(text, s, e) and _TERMINATES.search(text, s, e)):
+            continue
+        if value := _length(d):
+            strength = 0.4 if _NOT_ENDING_NOTICE.search(text, s, e) else 0.85
+            found.append((value, d.start(), d.end(), {"match": strength, "typed": 1.0}))
+    # the notice that stops a renewal, where the agreement renews, is weaker than one that ends it
+    renewal = [replace(p, signals={**p.signals, "match": 0.6 * p.signals["match"]}) for p in find_notice_period(ctx, spec)]
+    ending = _per_value(found)
+    said = {p.value for p in ending}
+    return ending + [p for p in renewal if p.value not in said]
+
+
 # a term field about renewal ("renewal_term", "renewal period") or about the notice that stops it
 _RENEWAL_ALIAS = re.compile(r"(?i)\b(?:renew\w*|extension)\b")
 _NOTICE_ALIAS = re.compile(r"(?i)\bnoti(?:ce|fy|fication)\b")
 
 
 def find_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """A contract's period: the notice that stops its renewal, a renewal's length, else how
-    long the agreement lasts (its term), by what the field's labels speak of."""
+    """A contract's period: the notice that stops its renewal (for a notice field whose labels or
+    description speak of renewal or expiry; one that does not, "notice_period", is the notice that ends the agreement
+    first), a renewal's length, else how long the agreement lasts (its term), by what the
+    field's labels speak of."""
     if any(_NOTICE_ALIAS.search(a) for a in spec.aliases):
-        return find_notice_period(ctx, spec)
+        said = (*spec.aliases, spec.description or "")  # "Notice needed to stop the contract renewing."
+        if any(_RENEWAL_ALIAS.search(a) or re.search(r"(?i)\bexpir|\bnon\b", a) for a in said):
+            return find_notice_period(ctx, spec)
+        return find_ending_notice(ctx, spec)
     if any(_RENEWAL_ALIAS.search(a) for a in spec.aliases):
         return find_renewal_term(ctx, spec)
     return find_term(ctx, spec)

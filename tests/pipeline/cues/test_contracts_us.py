@@ -917,3 +917,23 @@ def test_the_agreements_own_effective_date_defined_late_is_still_weighed_with_it
     agreement defines it deep in its text, under a dateline): not a field's label defined once."""
     assert not contracts_us._defined_as(
         Context(make_document('It is effective as of October 30, 2008 (the "Effective Date").'), NDA), SPECS["effective_date"])
+
+
+@pytest.mark.parametrize(
+    "text, notice",
+    [
+        # an employment that runs until notice; the probation's shorter notice is another period
+        ("2.1 The Appointment shall continue until terminated by either party giving the other not less than "
+         "three months' prior notice in writing.\n2.3 During the probationary period the Appointment may be "
+         "terminated by either party giving one week's notice.\n9.1 After probation either party may terminate "
+         "the Appointment by giving not less than three months' notice.\n", "3 months"),
+        # a notice not to renew is weaker than the notice that ends it at any time
+        ("The term renews for successive one-year periods unless either party gives written notice of "
+         "non-renewal at least ninety (90) days before the end of the then-current term.\n5. Termination. Either "
+         "party may terminate Executive's employment at any time upon sixty (60) days' prior written notice.\n", "60 days"),
+    ],
+)
+def test_a_notice_period_is_the_notice_that_ends_the_agreement_where_the_field_says_nothing_of_renewal(text, notice):
+    model = model_from_json_schema({"title": "Employment contract", "properties": {"notice_period": {"type": "string"}}})
+    found = rank(propose(Context(make_document(PREAMBLE + text), model), field_specs(model)[0]), limit=3)
+    assert found[0].value == notice
