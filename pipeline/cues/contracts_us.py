@@ -34,7 +34,7 @@ from schemas.types import COUNT_WORDS, count_in_words, parse_date, parse_term
 
 # chosen for plain schemas about these (pipeline.cues.packs_about): the phrasings are
 # those of contracts in English, not of one region's documents
-TOPICS = frozenset("agreement agreements contract contracts nda lease license licence".split())
+TOPICS = frozenset("agreement agreements contract contracts nda lease license licence loan loans tenancy mortgage promissory".split())
 
 # different marks of a contract (two are needed, see pipeline.cues.MIN_SIGNS): a type that
 # names no pack gets these phrasings for a document that reads as an agreement
@@ -240,9 +240,10 @@ _DATE = re.compile(
 
 
 def _date_value(m: re.Match[str]) -> str | None:
-    """ISO date of a ``_DATE`` match; numeric dates read month-first, as US filings print them."""
+    """ISO date of a ``_DATE`` match; numeric dates read month-first, as US filings print them,
+    but for those written with dots ("01.04.2025"), which are day first wherever they are written."""
     if m.group("num"):
-        parsed = parse_date(m.group("num"), day_first=False)
+        parsed = parse_date(m.group("num"), day_first="." in m.group("num"))
     else:
         for i in "1234":
             if m.group(f"m{i}"):
@@ -253,11 +254,11 @@ def _date_value(m: re.Match[str]) -> str | None:
 
 
 # What may sit between an anchor and its date: "as of the 5th day of", "this", "on".
-_FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated)[\s,]+){0,4}"
+_FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated|shall\s+be|will\s+be|is)[\s,]+){0,4}"
 _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
     "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective", "effective date",
-    "made and entered into this", "made and entered into on", "as of",
+    "made and entered into this", "made and entered into on", "as of", "is made", "was made",
     # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
     "executed this agreement", "agreed to this",
 )
@@ -417,7 +418,7 @@ _TERM_SUBJECT = re.compile(
     r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
     # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
     r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
-    r"the\s+[\"“]term[\"”]\s+means)"
+    r"the\s+[\"“]term[\"”]\s+means)|[\"“]term[\"”]\s+means"  # and a definition opening its line
 )
 _TERM_VERB = re.compile(
     r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
@@ -791,12 +792,12 @@ _LEGAL = (
     r"Pty(?:\.?\s+Ltd)?|S\.\s?p\.\s?A|SE|Bancorp|Bancshares|Holdings|Trust|Partners|"
     # a professional corporation or association and a national bank ("Bright Path Dental, P.C.",
     # "First Prairie Bank, N.A."), with their dots only: "PA" alone is Pennsylvania
-    r"P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt(?:\.?\s+Ltd)?|"
+    r"P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt(?:\.?\s+Ltd)?|Pte(?:\.?\s+Ltd)?|"
     r"Jr|Sr|II|III|IV|M\s?\.\s?D|Ph\s?\.\s?D|Esq)\b\.?(?:\s\.)?"
 )
 _ORG_SUFFIX = re.compile(
     r"(?i)\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|LP|L\.\s?P|Ltd|Limited|"
-    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
+    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt|Pte|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
     r"Stores|Systems|Enterprises|Solutions|Technologies|Pharmaceuticals|Associates)\b\.?\s*$"
 )
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
@@ -849,7 +850,8 @@ _CALLED_AFTER = re.compile(
     r"""(?:the\s+)?["“](?P<term>[^"“”]{1,40})["”]"""
 )
 _LISTED = re.compile(
-    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
+    # a letter's addressee after "To," on a line of its own, as Indian and British letters print it
+    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|(?<![^\n])(?i:to)[ \t]*,|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
 # "between A and B", also past A's defined term: "between A ("Seller") and B"
@@ -1093,19 +1095,31 @@ def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str
             yield start, end, strength, kind, term
 
 
+# a company's registration number in brackets after its name describes it, defining nothing:
+# "ACME LIMITED (company number 04455667)", "Acme Pte. Ltd. (UEN 201912345K)"
+_REGISTRATION = re.compile(
+    r"(?i)^\s*(?:(?:company|registration|registered|reg\.?|corporate\s+identity|business)\s+(?:no\.?|number|nr)|"
+    r"ACN|ABN|ARBN|UEN|NZBN|CIN|CRN|EIN|GSTIN)\b[^()]*\d"
+)
+
+
 def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
-    """Each defined, described or listed name in ``text[:limit]``."""
+    """Each defined, described or listed name in ``text[:limit]``; a defined term after a
+    described party's description and address is that party's, not the address's last words'
+    ("..., Ho Chi Minh City ("Distributor")")."""
+    claimed: set[int] = set()  # where the brackets of terms given to described parties open
     for m in _MENTION.finditer(text, 0, limit):
         term, kind = None, "described"
-        if m.group("paren") is not None:
+        if m.group("paren") is not None and not _REGISTRATION.match(m.group("paren")):
             ok, term = _defined_term(m.group("paren"))
-            if not ok:
+            if not ok or m.start("paren") in claimed:
                 continue
             kind = "defined"
         elif called := _CALLED_AFTER.match(text, m.end(), min(limit, m.end() + 400)):
             term = called.group("term")
         elif later := _TERM_AFTER.match(text, m.end(), min(limit, m.end() + 250)):
             term = _defined_term(later.group("paren"))[1]  # "Acme, Inc., a Delaware corporation (the "Company")"
+            claimed.add(later.start("paren"))
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
@@ -1120,6 +1134,8 @@ def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str,
         first = m if m.re is _LISTED else None  # "between the undersigned" lists no name itself
         for listed in (first, _AND_NEXT.match(text, m.end(), limit)):
             bounds = listed and _trim(text, listed.start("name"), listed.end("name"))
+            if listed and not bounds and (wrap := text.find("\n", listed.start("name"), listed.end("name"))) > 0:
+                bounds = _trim(text, listed.start("name"), wrap)  # "Mr. Rahul Sharma" over "H. No. 112": its own line
             if bounds:
                 yield bounds[0], bounds[1], 0.75, "listed", None
 
@@ -1287,16 +1303,41 @@ def find_party(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     else:
         left = [i for i in range(len(parties)) if i not in said.values()]
         unsaid = [name for name in fields if said[name] is None]
-        at = unsaid.index(spec.name) if spec.name in unsaid else 0
-        chosen, role = (left[at], 0.5) if at < len(left) else (None, 0.0)
+        # a field for a person ("employee") takes a person left, one for an employer a company
+        # left, before the others take the parties left in the preamble's order
+        for name in unsaid:
+            wants = set(spelled(name)) & (_PERSON_SIDE | _COMPANY_SIDE)
+            fits = [i for i in left if (_person_like(parties[i].value) and not _is_org(parties[i].value)) == bool(wants & _PERSON_SIDE)]
+            if wants and fits:
+                said[name] = fits[0]
+                left.remove(fits[0])
+        if said.get(spec.name) is not None:
+            chosen, role = said[spec.name], 0.5
+        else:
+            unsaid = [name for name in fields if said[name] is None]
+            at = unsaid.index(spec.name) if spec.name in unsaid else 0
+            chosen, role = (left[at], 0.5) if at < len(left) else (None, 0.0)
     return [replace(p, signals={**p.signals, "role": role if i == chosen else 0.0}) for i, p in enumerate(found)]
+
+
+# the sides of an employment, as agreements define them: the employer is "the Company", the
+# employee "the Executive"; a field named for one is the party its side's term defines
+_PERSON_SIDE = frozenset({"employee", "executive"})
+_COMPANY_SIDE = frozenset({"employer"})
+_SIDE_TERMS = {"employer": {"employer", "company"}, "employee": {"employee", "executive"}}
 
 
 def _role(name: str, parties: list[_Party]) -> int | None:
     """The party whose defined term holds every word of the field's name that tells parties
-    apart ("disclosing" of ``disclosing_party`` in "Disclosing Party"), or None."""
+    apart ("disclosing" of ``disclosing_party`` in "Disclosing Party"; "the Company" for an
+    employer), or None."""
     own = set(spelled(name)) - _PARTY_WORDS
-    matched = [i for i, p in enumerate(parties) if own and any(own <= set(words(term)) for term in p.aliases)]
+
+    def defines(term: str) -> bool:
+        said = set(words(term))
+        return own <= said or (len(own) == 1 and bool(_SIDE_TERMS.get(next(iter(own)), set()) & said))
+
+    matched = [i for i, p in enumerate(parties) if own and any(defines(term) for term in p.aliases)]
     return matched[0] if len(matched) == 1 else None
 
 
@@ -1394,10 +1435,10 @@ def _merge(parties: list[_Party], new: _Party) -> bool:
 # "up to and including", and "to" after a date (a period "November 1, 2014 to October 31,
 # 2017"): a lone "to" is no end ("on or prior to December 1, 2022" is a deadline)
 _ENDS = re.compile(
-    r"(?i)(?:\b(?:expir(?:e|es|ed|ing|ation)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
+    r"(?i)(?:\b(?:expir(?:e|es|ed|ing|ation|y)|terminat(?:e|es|ing|ion)|end(?:s|ing)?|conclud(?:e|es|ing)|"
     r"until|through|thru|up\s+to\s+and\s+including)|(?<=\d)[\s,]+to)\b[\s,:]*"
     # and a time of day: "ending at 11:59 p.m. on March 31, 2030", "expires at midnight on"
-    r"(?:(?:on|as\s+of|at|the\s+close\s+of\s+business\s+on|date\s*:?|midnight|noon|"
+    r"(?:(?:on|as\s+of|at|(?:and\s+)?including|the\s+close\s+of\s+business\s+on|date\s*:?|midnight|noon|"
     r"\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?\s?m\.?)?(?:\s*\([^()]{1,30}\))?)[\s,]+){0,3}$"
 )
 # what ends: the agreement or its term, or what it is ("the engagement", "your employment", "the Lease")
@@ -1468,14 +1509,15 @@ _EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until
 
 def _defined_as(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """Dates the contract defines as the field's own label: "due and payable in full on November 1,
-    2032 (the "Maturity Date")", "shall begin on September 2, 2025 (the "Start Date")"."""
+    2032 (the "Maturity Date")", "shall begin on September 2, 2025 (the "Start Date")", also with
+    words before it ("(the "Term Commencement Date")")."""
     # the agreement's own date defined so ("(the "Effective Date")") is weighed with its other
     # statements of it (find_contract_date): a long agreement defines it late, its dateline is on top
     labels = [a for a in spec.aliases if len(a.split()) > 1 and "date" in a.split() and not _DEFINED_DATE.match(f'("{a}")')]
     if not labels:
         return []
     defined = re.compile(
-        r"""(?i)\s*,?\s*\((?:the\s+|this\s+|such\s+)?["“”']+\s*(?:""" + "|".join(_ws(a) for a in labels) + r""")\s*["“”']+\s*\)"""
+        r"""(?i)\s*,?\s*\((?:the\s+|this\s+|such\s+)?["“”']+\s*(?:[\w-]+\s+){0,2}(?:""" + "|".join(_ws(a) for a in labels) + r""")\s*["“”']+\s*\)"""
     )
     found = []
     for m in _DATE.finditer(ctx.text):

@@ -937,3 +937,57 @@ def test_a_notice_period_is_the_notice_that_ends_the_agreement_where_the_field_s
     model = model_from_json_schema({"title": "Employment contract", "properties": {"notice_period": {"type": "string"}}})
     found = rank(propose(Context(make_document(PREAMBLE + text), model), field_specs(model)[0]), limit=3)
     assert found[0].value == notice
+
+
+# -- registrations in brackets, a letter "To,", an employment's sides, dotted dates, "Expiry" ------
+
+
+def test_a_registration_in_brackets_describes_a_party_and_the_term_after_its_address_is_its_own():
+    text = ('This Agreement is dated 3rd March 2025 and is made between:\n(1) LION CITY FOODS PTE. LTD. (UEN 201912345K), '
+            'a company incorporated in Singapore with its registered office at 10 Anson Road, Singapore 079903 '
+            '("Principal"); and\n(2) MEKONG TRADING CO., LTD., a company incorporated in Vietnam with its registered '
+            'office at 45 Le Loi Street, District 1, Ho Chi Minh City ("Distributor").\n1. APPOINTMENT\n')
+    assert [p.value for p in proposals("party", text)[1]] == ["LION CITY FOODS PTE. LTD.", "MEKONG TRADING CO., LTD."]
+    text = ('THIS LEASE is made the 1st day of July 2025\nBETWEEN\n(1) CASTLEGATE ESTATES LIMITED (company number 04455667) '
+            'whose registered office is at 20 Castle Street, Nottingham NG1 6AA (the "Landlord"); and\n(2) PEAK & VALLEY '
+            'OUTDOOR LTD (company number 09988776) whose registered office is at 3 Market Place, Buxton SK17 6EB (the "Tenant").\n'
+            '1. DEFINITIONS\n')
+    assert [p.value for p in proposals("party", text)[1]] == ["CASTLEGATE ESTATES LIMITED", "PEAK & VALLEY OUTDOOR LTD"]
+    assert _best_date({"effective_date": {"type": "string", "format": "date"}}, text)["effective_date"] == "2025-07-01"
+
+
+def test_a_letters_addressee_after_to_comma_is_a_party_and_an_employment_has_its_sides():
+    """"To,\\nMr. Rahul Sharma" (the address under it is not his name); the employer is the company
+    ("the Company"), the employee the person, whichever the letter names first; a dotted date is
+    day first and "Date of Joining" is when the employment starts."""
+    text = ("INFOSPHERE TECHNOLOGIES PVT. LTD.\nGurugram, Haryana 122002\nDate: 01.04.2025\nTo,\nMr. Rahul Sharma\n"
+            "H. No. 112, Sector 15\nFaridabad, Haryana 121007\nSub: Letter of Appointment\nDear Rahul,\nWe are pleased "
+            'to appoint you as Engineer with Infosphere Technologies Pvt. Ltd. (the "Company") on the following terms.\n'
+            "1. Date of Joining: Your date of joining shall be 15th April 2025.\n"
+            "5. This appointment shall be governed by the laws of India.\n")
+    assert sorted(p.value for p in proposals("party", text)[1]) == ["Infosphere Technologies Pvt. Ltd.", "Rahul Sharma"]
+    one = {"type": "string"}
+    assert _one_party_each({"employer": one, "employee": one}, text) == {
+        "employer": "Infosphere Technologies Pvt. Ltd.", "employee": "Rahul Sharma"}
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"effective_date": date, "start_date": date}, text) == {
+        "effective_date": "2025-04-01", "start_date": "2025-04-15"}
+
+
+def test_an_expiry_date_label_and_an_end_on_and_including_a_date_end_the_agreement():
+    assert _best_date({"expiration_date": {"type": "string"}}, PREAMBLE + "Expiry Date:   30 June 2026\n")["expiration_date"] == "2026-06-30"
+    text = PREAMBLE + '"Term" means a term of five years commencing on and including 1 August 2025 and ending on and including 31 July 2030.\n'
+    assert _best_date({"expiration_date": {"type": "string"}}, text)["expiration_date"] == "2030-07-31"
+    model = model_from_json_schema({"title": "Lease", "properties": {"term_months": {"type": "integer"}}})
+    assert rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0].value == "5 years"
+
+
+def test_a_date_defined_under_a_longer_name_ending_in_the_fields_label_is_that_fields():
+    text = PREAMBLE + 'The term commences on and including 1 August 2025 (the "Term Commencement Date").\n'
+    assert _best_date({"commencement_date": {"type": "string"}}, text)["commencement_date"] == "2025-08-01"
+
+
+def test_a_loan_or_tenancy_schema_gets_the_contract_phrasings():
+    from pipeline.cues import packs_about
+
+    assert "contracts_us" in packs_about("loan_terms") and "contracts_us" in packs_about("Tenancy details")

@@ -109,3 +109,4 @@ def test_clause_numbers_references_and_a_dates_year_are_no_amounts():
     assert values("the rate in clause 2.1 and Section 4.2") == []
     assert values("the first review in April 2026") == []
     assert "2025.00" not in values("signed on March 3, 2025 and on 4th June 2025")
+
