@@ -243,7 +243,10 @@ def _date_value(m: re.Match[str]) -> str | None:
     """ISO date of a ``_DATE`` match; numeric dates read month-first, as US filings print them,
     but for those written with dots ("01.04.2025"), which are day first wherever they are written."""
     if m.group("num"):
-        parsed = parse_date(m.group("num"), day_first="." in m.group("num"))
+        first, second = (int(n) for n in re.split(r"[/.-]", m.group("num"))[:2])
+        # dotted day first, unless only month first reads it ("DATE: 3.26.01")
+        day_first = "." in m.group("num") and not (second > 12 >= first)
+        parsed = parse_date(m.group("num"), day_first=day_first)
     else:
         for i in "1234":
             if m.group(f"m{i}"):

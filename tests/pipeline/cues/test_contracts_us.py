@@ -991,3 +991,8 @@ def test_a_loan_or_tenancy_schema_gets_the_contract_phrasings():
     from pipeline.cues import packs_about
 
     assert "contracts_us" in packs_about("loan_terms") and "contracts_us" in packs_about("Tenancy details")
+
+
+def test_a_dotted_date_is_day_first_unless_only_month_first_reads_it():
+    read = lambda printed: contracts_us._date_value(contracts_us._DATE.search(printed))  # noqa: E731
+    assert (read("Date: 01.04.2025"), read("DATE: 3.26.01"), read("on 11/03/2025")) == ("2025-04-01", "2001-03-26", "2025-11-03")
