@@ -293,7 +293,7 @@ SAME_LABELS = (
     # £58,500 per annum", "LOAN AMOUNT ... a term loan of")
     ("annual salary", "salary", "base salary", "annual base salary", "basic salary", "salary per annum"),
     ("principal amount", "principal", "loan amount", "principal sum", "amount of the loan", "loan principal"),
-    ("start date", "date of joining", "joining date", "employment start date", "commencement of employment"),
+    ("start date", "date of joining", "joining date", "employment start date", "commencement of employment", "first day of employment"),
     ("interest rate", "rate of interest", "interest at the rate of", "interest at a rate of", "annual interest rate", "at the rate of"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "order #", "po #", "customer po", "your po", "your order"),

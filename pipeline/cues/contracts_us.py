@@ -262,6 +262,7 @@ _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
     "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective", "effective date",
     "made and entered into this", "made and entered into on", "as of", "is made", "was made",
+    "date of agreement", "date of this agreement", "agreement date",
     # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
     "executed this agreement", "agreed to this",
 )
@@ -335,7 +336,7 @@ _STARTS = re.compile(
 # ... of this agreement or its term ("The term of this Agreement will begin on"), not of something
 # else in it ("the term of Employee's employment, which commenced")
 _STARTS_WHAT = re.compile(
-    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+term\b(?!\s+of\s+(?!this\b))|"
+    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+(?:lease\s+|initial\s+)?term\b(?!\s+of\s+(?!this\b))|"
     r"\b(?:effective|commencement)\s+date\b|\bcontract\s+start\b"
 )
 # a date field for when the agreement takes effect, not when it was made or signed
@@ -419,6 +420,7 @@ _TERM_SUBJECT = re.compile(
     r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
     r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
     r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    r"the\s+(?:lease|initial|contract|agreement)\s+term\s+(?:is|shall\s+be|will\s+be)\b|"
     # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
     r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
     r"the\s+[\"“]term[\"”]\s+means)|[\"“]term[\"”]\s+means"  # and a definition opening its line
@@ -806,7 +808,7 @@ _ORG_SUFFIX = re.compile(
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
 # may follow an OCR gap ("Build-A -Bear").
 _TOKEN = (
-    r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*"
+    r"(?:(?:[A-Z0-9¢À-ÖØ-Þ]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*"
     r"(?:\s?\.(?=[\s,A-Za-z]))?)"
 )
 _CONNECTOR = (
@@ -833,7 +835,10 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     # as English, Australian and Indian preambles describe a party: "Acme Limited incorporated and
     # registered in England and Wales", "Acme Pty Ltd ACN 612 345 678", "Jane Roe of 17 Rowan Close"
     r"(?i:incorporated\s|registered\s|(?:ACN|ABN|ARBN|CIN|company\s+(?:no|number|registration))\b)|of\s+(?=\d)|"
-    r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
+    r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b|"
+    # a name whose line (its address) ends where the next says what it is called: "Acme S.A., 18 rue
+    # de Rivoli, Paris\n- hereinafter "Acme" -"
+    r"(?=[^()\n]{0,150}\n[ \t\-–(]*(?i:hereinafter|hereafter)\b))"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
 # "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)", "Acme, Inc, its
@@ -871,7 +876,7 @@ _ROLES = (
 )
 _ROLE_LABELLED = re.compile(
     rf"(?i)[ \t]*(?:the\s+)?(?P<role>{_ROLES})(?:['’]s\s+name|\s+name)?[ \t]*(?::|\t)[ \t]*"
-    rf"(?P<name>(?-i:{_NAME}))(?=[ \t]*(?:,|\(|;|\t|$))"
+    rf"(?P<name>(?-i:{_NAME}(?:[ \t]+(?:and|&)[ \t]+{_NAME})?))(?=[ \t]*(?:,|\(|;|\t|$))"
 )
 # A party the preamble names by the signature page: "between the undersigned ("Employee") and B".
 _UNNAMED = re.compile(r"(?i)\b(?:between|among)\s+(?:the\s+undersigned(?:\s+[a-z]+)?|you|me)\b")
@@ -1123,6 +1128,8 @@ def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str,
         elif later := _TERM_AFTER.match(text, m.end(), min(limit, m.end() + 250)):
             term = _defined_term(later.group("paren"))[1]  # "Acme, Inc., a Delaware corporation (the "Company")"
             claimed.add(later.start("paren"))
+        if m.group("described") == "" and text[text.rfind("\n", 0, m.start("name")) + 1 : m.start("name")].strip():
+            continue  # named above "hereinafter": the name opening its line, not a word of its address
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
@@ -1132,7 +1139,8 @@ def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str,
         cell = re.compile(r"[^\t]*").match(text, m.start("name"), m.end("name"))  # and with its table cell
         bounds = _trim(text, m.start("name"), cell.end())
         if bounds:
-            yield bounds[0], bounds[1], 0.85, "defined", " ".join(m.group("role").split()).title()
+            # listed under its role: a bare name there ("Gregory and Ellen Foster") is a party as one listed is
+            yield bounds[0], bounds[1], 0.85, "listed", " ".join(m.group("role").split()).title()
     for m in [*_LISTED.finditer(text, 0, limit), *_UNNAMED.finditer(text, 0, limit)]:
         first = m if m.re is _LISTED else None  # "between the undersigned" lists no name itself
         for listed in (first, _AND_NEXT.match(text, m.end(), limit)):
@@ -1447,7 +1455,7 @@ _ENDS = re.compile(
 # what ends: the agreement or its term, or what it is ("the engagement", "your employment", "the Lease")
 _PERIOD_WORDS = re.compile(
     r"(?i)\b(?:term|period|agreement|contract|expir\w*|terminat\w*|engagement|employment|appointment|"
-    r"lease|subscription)\b"
+    r"lease|subscription|memorandum|licen[cs]e|valid(?:ity)?)\b"
 )
 # a recital tells what was ("WHEREAS, the Agreement by its terms expires on May 31, 2025"); the
 # operative clauses what is agreed (an amendment's "shall continue through December 31, 2026")

@@ -551,3 +551,7 @@ def test_pay_loan_and_rate_fields_are_looked_for_as_agreements_word_them():
     assert {"salary", "base salary"} <= set(labels_from_name("annual_salary"))
     assert {"principal", "loan amount"} <= set(labels_from_name("principal_amount"))
     assert {"rate of interest", "interest at the rate of"} <= set(labels_from_name("interest_rate"))
+
+
+def test_an_employments_start_is_printed_as_its_date_of_joining_or_first_day():
+    assert {"date of joining", "first day of employment"} <= set(labels_from_name("start_date"))

@@ -996,3 +996,25 @@ def test_a_loan_or_tenancy_schema_gets_the_contract_phrasings():
 def test_a_dotted_date_is_day_first_unless_only_month_first_reads_it():
     read = lambda printed: contracts_us._date_value(contracts_us._DATE.search(printed))  # noqa: E731
     assert (read("Date: 01.04.2025"), read("DATE: 3.26.01"), read("on 11/03/2025")) == ("2025-04-01", "2001-03-26", "2025-11-03")
+
+
+def test_a_memorandum_names_its_parties_above_hereinafter_and_ends_when_valid_until():
+    text = ('MEMORANDUM OF UNDERSTANDING\nbetween\nAlpenblick Solartechnik GmbH, Leopoldstraße 120, 80802 München, Germany\n'
+            '- hereinafter "Alpenblick" -\nand\nLumière Énergie S.A., 18 rue de Rivoli, 75004 Paris, France\n'
+            '- hereinafter "Lumière" -\ndated 15.09.2025\n1. Purpose\nThe parties intend to cooperate.\n'
+            "4. Duration\nThis Memorandum is valid until 31.12.2026.\n")
+    assert [p.value for p in proposals("party", text)[1]] == ["Alpenblick Solartechnik GmbH", "Lumière Énergie S.A."]
+    assert _best_date({"expiration_date": {"type": "string"}}, text)["expiration_date"] == "2026-12-31"
+
+
+def test_a_residential_lease_under_role_labels_its_date_of_agreement_and_its_lease_term():
+    text = ("RESIDENTIAL LEASE AGREEMENT\nDate of Agreement: August 12, 2025\nLandlord: Gregory and Ellen Foster\n"
+            "Tenant: Jamal Washington\n1. TERM. The lease term is twelve (12) months, beginning September 1, 2025 and "
+            "ending August 31, 2026.\n2. RENT. Tenant agrees to pay rent of $1,850.00 per month.\n")
+    one = {"type": "string"}
+    assert _one_party_each({"landlord": one, "tenant": one}, text) == {
+        "landlord": "Gregory and Ellen Foster", "tenant": "Jamal Washington"}
+    assert _best_date({"agreement_date": one, "commencement_date": one}, text) == {
+        "agreement_date": "2025-08-12", "commencement_date": "2025-09-01"}
+    model = model_from_json_schema({"title": "Lease", "properties": {"term_months": {"type": "integer"}}})
+    assert rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0].value == "12 months"
