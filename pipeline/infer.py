@@ -42,7 +42,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "organization",
         _plurals(frozenset(
             "party company issuer vendor seller buyer supplier customer client "
-            "organization organisation employer employee guarantor franchisor franchisee merchant outlet licensor licensee lessor lessee contractor store shop "
+            "organization organisation employer guarantor franchisor franchisee merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
             "sender signatory beneficiary debtor creditor purchaser hotel airline".split()

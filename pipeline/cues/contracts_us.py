@@ -738,7 +738,10 @@ def find_title(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     opening a line ("CONSULTING AGREEMENT This Consulting Agreement ..."), else named in the
     preamble ("THIS ENDORSEMENT AGREEMENT (the "Agreement")"). A bare "Agreement" is no
     title, nor a name inside a sentence (another agreement's); a contract that prints none has
-    none. Other text fields are left to the next finder."""
+    none. A field for the employee (a person's name, text elsewhere, as on a payslip) is the party
+    the agreement employs (:func:`find_party`). Other text fields are left to the next finder."""
+    if set(spelled(spec.name)) & _PERSON_SIDE:
+        return find_party(ctx, spec)
     if not _asks_title(spec):
         return None
     text = ctx.text
@@ -1307,7 +1310,7 @@ def find_party(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     if not found:
         return None
     parties = [party for party, _ in ctx.memo["parties"]]
-    fields = [f.name for f in ctx.specs if f.kind == "organization" and not f.many]
+    fields = [f.name for f in ctx.specs if (f.kind == "organization" or set(spelled(f.name)) & _PERSON_SIDE) and not f.many]
     said = {name: _role(name, parties) for name in fields}
     if (own := said.get(spec.name, _role(spec.name, parties))) is not None:
         chosen, role = own, 1.0

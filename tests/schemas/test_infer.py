@@ -535,11 +535,13 @@ def test_an_end_of_a_span_whose_own_label_is_not_printed_is_read_from_a_period_p
     assert max(propose(ctx, spec), key=lambda p: p.strength).value == "2026-06-13"
 
 
-def test_an_employee_or_guarantor_is_a_party_and_a_count_of_them_is_no_name():
-    """"employee", "employee_name", "guarantor" name a party (a person or a company), read as
-    names are; a number whose name speaks of them ("employee_count") counts them."""
-    for name in ("employee", "employee_name", "guarantor", "franchisee"):
+def test_a_guarantor_is_a_party_and_a_count_of_parties_is_no_name():
+    """"guarantor", "franchisee" name a party (a person or a company), read as names are; a
+    number whose name speaks of parties ("customer_count") counts them. An employee stays text
+    (a payslip prints the name after its label; an agreement's employee is the contract pack's)."""
+    for name in ("guarantor", "franchisee"):
         assert infer_kind(name, {"type": "string"}) == "organization", name
+    assert infer_kind("employee_name", {"type": "string"}) == "text"
     assert infer_kind("employee_id", {"type": "string"}) == "identifier"
     assert infer_kind("employee_count", {"type": "integer"}) != "organization"
     assert infer_kind("customer_count", {"type": "integer"}) != "organization"

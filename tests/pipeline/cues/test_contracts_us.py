@@ -654,7 +654,7 @@ def _one_party_each(properties: dict, text: str) -> dict[str, str]:
 
     model = model_from_json_schema({"title": "NDA facts", "properties": properties})
     ctx = Context(make_document(text), model)
-    return {s.name: rank(propose(ctx, s), limit=5)[0].value for s in field_specs(model) if s.kind == "organization"}
+    return {s.name: rank(propose(ctx, s), limit=5)[0].value for s in field_specs(model) if s.kind == "organization" or "employee" in s.name}
 
 
 def test_fields_of_one_party_each_are_the_party_their_name_defines_else_the_next_named():
