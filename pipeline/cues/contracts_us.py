@@ -289,7 +289,7 @@ _OTHER_CONTEXT = re.compile(
 # "... dated as of <date> (the “Prior Agreement”)" defines another document.
 _OWN_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:this|the)\s+["“”']*agreement["“”']*\)""")
 _OTHER_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:the\s+)?["“”']+[\w\s-]+\s+(?:agreement|plan)["“”']*\)""")
-_THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
+_THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter|lease|contract)\b")
 
 
 def _other_document(prefix: str, after: str) -> bool:
@@ -344,6 +344,9 @@ _START_ALIAS = re.compile(r"(?i)\b(?:effective|commencement|commences|start|star
 _MADE_ALIAS = re.compile(r"(?i)\b(?:agreement|contract|signed|signing|execution|executed|entered|made|dated)\b")
 
 
+_OWN_START = re.compile(r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\beffective\b")
+
+
 def _start_field(spec: FieldSpec) -> bool:
     return any(_START_ALIAS.search(a) for a in spec.aliases) and not any(_MADE_ALIAS.search(a) for a in spec.aliases)
 
@@ -360,6 +363,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
     starts = _start_field(spec)
+    effective_only = any("effective" in a for a in spec.aliases) and not any(re.search(r"(?i)commenc|start|begin", a) for a in spec.aliases)
     signing = _signature_region(text) or (0, 0)
     found: list[tuple[object, int, int, dict[str, float]]] = []
     signed: list[tuple[object, int, int, dict[str, float]]] = []  # dates among the signatures
@@ -375,8 +379,12 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         if a and signing[0] <= m.start() < signing[1] and re.match(rf"(?i){_MADE_AT}", a.group()):
             a = None  # "SIGNED at Pretoria on this 31st day of March": when it was signed, by the signatures
         strength = 0.0
-        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, max(_sentence(text, m.start(), m.end())[0], m.start() - 150), m.start()):
-            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": 1.0}))
+        window = (max(_sentence(text, m.start(), m.end())[0], m.start() - 150), m.start())
+        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, *window):
+            # for an effective date, when the agreement itself or its effective date starts; a term's
+            # or an appointment's commencement ranks under the agreement's own date in its opening
+            own = not effective_only or bool(_OWN_START.search(text, *window))
+            found.append((value, m.start(), m.end(), {"match": 0.95 if own else 0.85, "typed": 1.0, "position": 1.0}))
             continue  # "This Agreement shall commence on 1 January 1998": when it takes effect, wherever said
         if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
             strength = 0.95

@@ -1018,3 +1018,20 @@ def test_a_residential_lease_under_role_labels_its_date_of_agreement_and_its_lea
         "agreement_date": "2025-08-12", "commencement_date": "2025-09-01"}
     model = model_from_json_schema({"title": "Lease", "properties": {"term_months": {"type": "integer"}}})
     assert rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0].value == "12 months"
+
+
+def test_an_effective_date_is_the_agreements_own_date_before_its_terms_commencement():
+    """A lease made as of 3 March whose term commences on 1 April is effective on 3 March; a
+    commencement date field reads 1 April; "This Agreement shall commence on" is still when the
+    agreement takes effect, and a term's commencement is the effective date where the agreement
+    states no date of its own."""
+    text = ('THIS LEASE (this "Lease") is made and entered into as of March 3, 2025, by and between Acme Realty, LLC '
+            '("Landlord") and Beta Dental, P.C. ("Tenant").\n2.1 Term. The term of this Lease shall be sixty (60) months, '
+            'commencing on April 1, 2025 (the "Commencement Date").\n')
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"effective_date": date, "commencement_date": date}, text) == {
+        "effective_date": "2025-03-03", "commencement_date": "2025-04-01"}
+    undated = text.replace("made and entered into as of March 3, 2025, ", "made ")
+    assert _best_date({"effective_date": date}, undated)["effective_date"] == "2025-04-01"
+    own = text + "This Agreement shall commence on April 15, 2025.\n"
+    assert _best_date({"effective_date": date}, own)["effective_date"] == "2025-04-15"
