@@ -45,7 +45,7 @@ _NAME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
         "organization",
         _plurals(frozenset(
             "party company issuer vendor seller buyer supplier customer client "
-            "organization organisation employer merchant outlet licensor licensee lessor lessee contractor store shop "
+            "organization organisation employer guarantor franchisor franchisee merchant outlet licensor licensee lessor lessee contractor store shop "
             "business restaurant retailer biller payee provider manufacturer distributor carrier shipper "
             "consignee lender borrower landlord tenant insurer firm counterparty entity payer recipient "
             "sender signatory beneficiary debtor creditor purchaser hotel airline "
@@ -124,10 +124,12 @@ def infer_kind(name: str, prop: dict[str, Any]) -> str:
     for kind, vocabulary in _NAME_WORDS:
         if head in vocabulary and head not in _WEAK_HEADS:
             return kind
+    numeric = prop.get("type") in ("number", "integer")
     for kind, vocabulary in _NAME_WORDS:
-        if set(named) & vocabulary:
+        # a number is no name or place: "employee_count" counts employees
+        if set(named) & vocabulary and not (numeric and kind in ("organization", "address")):
             return kind
-    if prop.get("type") in ("number", "integer"):
+    if numeric:
         return "money"
     if named[-1:] in (["on"], ["until"], ["since"], ["till"]) or named[-2:] in (["as", "of"], ["valid", "from"], ["check", "in"], ["check", "out"]) or (named[-1:] == ["at"] and len(named) > 1):
         return "date"  # "signed_on", "valid_until", "effective_as_of", "created_at", "check_in": when something happens
@@ -314,6 +316,12 @@ SAME_LABELS = (
     ("bill of lading number", "bill of lading no", "bol number", "bol no", "b l number", "b l no", "bl number", "bl no"),
     ("gross pay", "gross earnings", "total earnings", "gross salary", "gross wages", "total gross pay"),
     ("account holder", "account name", "account holder name", "name of account holder"),
+    # an employment contract's pay and a loan's amount, as agreements word them ("a salary of
+    # £58,500 per annum", "LOAN AMOUNT ... a term loan of")
+    ("annual salary", "salary", "base salary", "annual base salary", "basic salary", "salary per annum"),
+    ("principal amount", "principal", "loan amount", "principal sum", "amount of the loan", "loan principal"),
+    ("start date", "date of joining", "joining date", "employment start date", "commencement of employment", "first day of employment"),
+    ("interest rate", "rate of interest", "interest at the rate of", "interest at a rate of", "annual interest rate", "at the rate of"),
     ("po number", "po no", "po nr", "p o number", "p o no", "purchase order", "purchase order number",
      "purchase order no", "order number", "order no", "order nr", "order #", "po #", "customer po", "your po", "your order"),
 )

@@ -24,13 +24,14 @@ _AMOUNT = re.compile(
     # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
     # inside a reference or a range ("PO-2026", "555-0142")
     r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
-    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|Rs\.?|[$€£¥₹]|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD|INR)\b)[ \t]?)"
+    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥₹]|Rs\.?|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD|INR)\b)[ \t]?)"
     r"|(?(sign)|(?<![\w.,/:\-$€£])))"
     # French, Swiss and Nordic amounts group thousands with a space ("2 860,00 €", also a
     # no-break or narrow one): read whole where cents follow a comma, not as "860,00"
-    # Indian amounts group lakhs and crores by two digits ("24,50,000", "1,25,00,000.00")
-    r"(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
-    r"(?![\w/:%]|[.,]\d|-\d)"
+    # Indian amounts group lakhs and crores in pairs ("2,50,00,000"), and may close with "/-"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|"
+    r"\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    r"(?![\w:%]|/(?!-)|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
 )
 
@@ -57,6 +58,13 @@ def _decimal_mark(matches: list[re.Match]) -> str | None:
     return marks.pop() if len(marks) == 1 else None
 
 
+_REFERENCE = re.compile(r"(?i)\b(?:clause|section|article|paragraph|schedule|exhibit|annex|appendix)s?[ \t]+$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_BEFORE = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+(?:\d{1,2}(?:st|nd|rd|th)?,?[ \t]+)?$"
+)
+
+
 def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
     """Printed amounts with their values (dates, times, percentages and ids left out).
 
@@ -72,6 +80,10 @@ def amounts(text: str) -> list[tuple[re.Match, Decimal]]:
             continue
         if _TERMS.search(text, max(m.start() - 8, 0), m.start()) and m.group("num").isdigit() and not (m.group("pre") or m.group("post")):
             continue  # payment terms in days ("Terms: Net 30"), not a net amount
+        if _REFERENCE.search(text, max(0, m.start() - 16), m.start()) and not (m.group("pre") or m.group("post")):
+            continue  # a clause's or schedule's number ("the rate in clause 2.1"), not an amount
+        if _YEAR.fullmatch(m.group("num")) and not (m.group("pre") or m.group("post")) and _MONTH_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            continue  # a date's year ("in April 2026", "March 3, 2025"), not an amount
         value = parse_money(m.group("num"))
         if value is not None:
             out.append((m, -value if m.group("sign") else value))
@@ -285,10 +297,15 @@ def _first_or_last(ctx: Context, spec: FieldSpec, label: str, which: int) -> lis
 
 def _numbers_words(ctx: Context, m: re.Match) -> bool:
     """A small whole number opens words printed after it in its own column: it numbers them
-    ("4 Social security tax withheld"); "18.4 kg" is a measure, not a box's number."""
+    ("4 Social security tax withheld"); "18.4 kg" is a measure, not a box's number. A clause's
+    number opening its line ("6.1 The Employee shall be paid") numbers its words too."""
     line = ctx.line_at(m.start())
     small = re.fullmatch(r"\d{1,2}", m.group("num"))
-    return bool(small and re.match(r"[^\S\n]{1,2}[^\W\d_]", ctx.text[m.end() : cell_end(line, m.start())]))
+    after = ctx.text[m.end() : cell_end(line, m.start())]
+    opens = max(ctx.text.rfind("\n", 0, m.start()), ctx.text.rfind("\f", 0, m.start())) + 1
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})?", m.group("num")) and not ctx.text[opens : m.start()].strip():
+        return bool(re.match(r"\.?[^\S\n]{1,2}[^\W\d_]", after))  # "6.1 The Employee", "7. HOLIDAYS"
+    return bool(small and re.match(r"[^\S\n]{1,2}[^\W\d_]", after))
 
 
 def _document_amounts(ctx: Context) -> tuple[list[tuple[re.Match, Decimal]], set[int]]:

@@ -586,3 +586,27 @@ def test_a_description_that_is_a_label_in_a_few_words_is_looked_for_too():
     assert "date of joining" in field_labels("startDate", {"description": "Date of joining."})
     assert field_labels("collectionDate", {"description": "When the sample was collected."}) == ["collection date"]
     assert field_labels("patientName", {"description": "Full name of the patient."}) == ["patient name", "patient"]
+
+
+def test_a_guarantor_is_a_party_and_a_count_of_parties_is_no_name():
+    """"guarantor", "franchisee" name a party (a person or a company), read as names are; a
+    number whose name speaks of parties ("customer_count") counts them. An employee stays text
+    (a payslip prints the name after its label; an agreement's employee is the contract pack's)."""
+    for name in ("guarantor", "franchisee"):
+        assert infer_kind(name, {"type": "string"}) == "organization", name
+    assert infer_kind("employee_name", {"type": "string"}) == "text"
+    assert infer_kind("employee_id", {"type": "string"}) == "identifier"
+    assert infer_kind("employee_count", {"type": "integer"}) != "organization"
+    assert infer_kind("customer_count", {"type": "integer"}) != "organization"
+
+
+def test_pay_loan_and_rate_fields_are_looked_for_as_agreements_word_them():
+    """An employment contract pays "a salary of £58,500 per annum", a loan agreement heads its
+    amount "LOAN AMOUNT" and charges "interest at the rate of 11.25%"."""
+    assert {"salary", "base salary"} <= set(labels_from_name("annual_salary"))
+    assert {"principal", "loan amount"} <= set(labels_from_name("principal_amount"))
+    assert {"rate of interest", "interest at the rate of"} <= set(labels_from_name("interest_rate"))
+
+
+def test_an_employments_start_is_printed_as_its_date_of_joining_or_first_day():
+    assert {"date of joining", "first day of employment"} <= set(labels_from_name("start_date"))

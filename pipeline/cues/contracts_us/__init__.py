@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.cues.contracts_us.dates import find_contract_date
+from pipeline.cues.contracts_us.dates import find_contract_date, find_defined_date
 from pipeline.cues.contracts_us.expiration import find_expiration
 from pipeline.cues.contracts_us.law import find_jurisdiction
 from pipeline.cues.contracts_us.parties import find_parties, find_party
@@ -36,7 +36,7 @@ from pipeline.schemas import FieldSpec
 
 # chosen for plain schemas about these (pipeline.cues.packs_about): the phrasings are
 # those of contracts in English, not of one region's documents
-TOPICS = frozenset("agreement agreements contract contracts nda lease license licence".split())
+TOPICS = frozenset("agreement agreements contract contracts nda lease license licence loan loans tenancy mortgage promissory".split())
 
 # different marks of a contract (two are needed, see pipeline.cues.MIN_SIGNS): a type that
 # names no pack gets these phrasings for a document that reads as an agreement
@@ -61,9 +61,12 @@ _EXPIRY_ALIAS = re.compile(r"(?i)\b(?:expir\w*|terminat\w*|end|ends|ending|until
 
 
 def find_date(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
-    """Contract dates (fields whose aliases say "effective as of", "entered into as of", ...) are
-    read from the agreement's own phrasing, expiration dates from its term; other date fields
-    are left to the generic finder."""
+    """A date the contract defines under the field's label ("(the "Maturity Date")"), where it
+    defines one; else contract dates (fields whose aliases say "effective as of", "entered into
+    as of", ...) are read from the agreement's own phrasing, expiration dates from its term;
+    other date fields are left to the generic finder."""
+    if defined := find_defined_date(ctx, spec):
+        return defined
     if any(_EXPIRY_ALIAS.search(a) for a in spec.aliases):
         return find_expiration(ctx, spec)
     if any(_CONTRACT_ALIAS.search(a) for a in spec.aliases):

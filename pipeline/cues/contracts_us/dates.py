@@ -31,9 +31,13 @@ DATE = re.compile(
 
 
 def date_value(m: re.Match[str]) -> str | None:
-    """ISO date of a ``DATE`` match; numeric dates read month-first, as US filings print them."""
+    """ISO date of a ``DATE`` match; numeric dates read month-first, as US filings print them,
+    but for those written with dots ("01.04.2025"), which are day first wherever they are written."""
     if m.group("num"):
-        parsed = parse_date(m.group("num"), day_first=False)
+        first, second = (int(n) for n in re.split(r"[/.-]", m.group("num"))[:2])
+        # dotted day first, unless only month first reads it ("DATE: 3.26.01")
+        day_first = "." in m.group("num") and not (second > 12 >= first)
+        parsed = parse_date(m.group("num"), day_first=day_first)
     else:
         for i in "1234":
             if m.group(f"m{i}"):
@@ -44,11 +48,12 @@ def date_value(m: re.Match[str]) -> str | None:
 
 
 # What may sit between an anchor and its date: "as of the 5th day of", "this", "on".
-_FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated)[\s,]+){0,4}"
+_FILLER = r"[\s,]*(?:(?:on|as\s+of|of|this|the|effective|dated|shall\s+be|will\s+be|is)[\s,]+){0,4}"
 _CONTRACT_DATE_ANCHORS = (
     "effective as of", "dated as of", "entered into as of", "made as of", "made and entered into as of",
     "entered into on", "entered into this", "made this", "made on", "is dated", "dated", "effective", "effective date",
-    "made and entered into this", "made and entered into on", "as of",
+    "made and entered into this", "made and entered into on", "as of", "is made", "was made",
+    "date of agreement", "date of this agreement", "agreement date",
     # by the signatures: "have executed this Agreement this 16th day of May", "AGREED TO THIS 11 DAY OF"
     "executed this agreement", "agreed to this",
 )
@@ -75,7 +80,7 @@ _OTHER_CONTEXT = re.compile(
 # "... dated as of <date> (the “Prior Agreement”)" defines another document.
 _OWN_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:this|the)\s+["“”']*agreement["“”']*\)""")
 _OTHER_DEFINED = re.compile(r"""(?i)\s*,?\s*\((?:the\s+)?["“”']+[\w\s-]+\s+(?:agreement|plan)["“”']*\)""")
-_THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter)\b")
+_THIS_AGREEMENT = re.compile(r"(?i)\b(?:this|the)\s+(?:[\w-]+\s+){0,6}?(?:agreement|nda|letter|lease|contract)\b")
 
 
 def _other_document(prefix: str, after: str) -> bool:
@@ -102,7 +107,12 @@ def _other_document(prefix: str, after: str) -> bool:
 def _anchor_re(aliases: tuple[str, ...]) -> re.Pattern[str]:
     """The field's aliases and the stock contract phrasings, ending where a date starts."""
     phrases = sorted({a.lower() for a in aliases + _CONTRACT_DATE_ANCHORS}, key=len, reverse=True)
-    return re.compile(r"(?i)\b(?:" + "|".join(ws(p) for p in phrases) + r")\s*:?" + _FILLER + r"$")
+    return re.compile(r"(?i)\b(?:" + "|".join(ws(p) for p in phrases) + "|" + _MADE_AT + r")\s*:?" + _FILLER + r"$")
+
+
+# where it was made, then when, as English and Indian agreements say it: "executed at Mumbai on
+# this 5th day of August, 2025", "made at London on"
+_MADE_AT = r"(?:executed|made|signed|entered\s+into)\s+at\s+(?-i:[A-Z][\w.'-]*)(?:[\s,]+(?-i:[A-Z][\w.'-]*)){0,3}[\s,]+on"
 
 
 # when the agreement takes effect, said as such: "shall commence on", "will begin on", "Contract
@@ -117,12 +127,15 @@ _STARTS = re.compile(
 # ... of this agreement or its term ("The term of this Agreement will begin on"), not of something
 # else in it ("the term of Employee's employment, which commenced")
 _STARTS_WHAT = re.compile(
-    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+term\b(?!\s+of\s+(?!this\b))|"
+    r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\b(?:the|its|initial)\s+(?:lease\s+|initial\s+)?term\b(?!\s+of\s+(?!this\b))|"
     r"\b(?:effective|commencement)\s+date\b|\bcontract\s+start\b"
 )
 # a date field for when the agreement takes effect, not when it was made or signed
 _START_ALIAS = re.compile(r"(?i)\b(?:effective|commencement|commences|start|starts|starting|begins|beginning)\b")
 _MADE_ALIAS = re.compile(r"(?i)\b(?:agreement|contract|signed|signing|execution|executed|entered|made|dated)\b")
+
+
+_OWN_START = re.compile(r"(?i)\bthis\s+(?:[\w-]+\s+){0,4}?(?:agreement|contract)\b|\beffective\b")
 
 
 def _start_field(spec: FieldSpec) -> bool:
@@ -141,6 +154,7 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     text = ctx.text
     anchor = _anchor_re(tuple(spec.aliases))
     starts = _start_field(spec)
+    effective_only = any("effective" in a for a in spec.aliases) and not any(re.search(r"(?i)commenc|start|begin", a) for a in spec.aliases)
     signing = signature_region(text) or (0, 0)
     found: list[tuple[object, int, int, dict[str, float]]] = []
     signed: list[tuple[object, int, int, dict[str, float]]] = []  # dates among the signatures
@@ -153,9 +167,15 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
         line_end = text.find("\n", m.end())
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         a = anchor.search(before)
+        if a and signing[0] <= m.start() < signing[1] and re.match(rf"(?i){_MADE_AT}", a.group()):
+            a = None  # "SIGNED at Pretoria on this 31st day of March": when it was signed, by the signatures
         strength = 0.0
-        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, max(sentence_bounds(text, m.start(), m.end())[0], m.start() - 150), m.start()):
-            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": 1.0}))
+        window = (max(sentence_bounds(text, m.start(), m.end())[0], m.start() - 150), m.start())
+        if starts and _STARTS.search(before) and _STARTS_WHAT.search(text, *window):
+            # for an effective date, when the agreement itself or its effective date starts; a term's
+            # or an appointment's commencement ranks under the agreement's own date in its opening
+            own = not effective_only or bool(_OWN_START.search(text, *window))
+            found.append((value, m.start(), m.end(), {"match": 0.95 if own else 0.85, "typed": 1.0, "position": 1.0}))
             continue  # "This Agreement shall commence on 1 January 1998": when it takes effect, wherever said
         if _DEFINED_DATE.match(text, m.end(), m.end() + 60):
             strength = 0.95
@@ -183,3 +203,22 @@ def find_contract_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     # when the agreement states no date of its own, it is dated when it was signed ("signed on this
     # 31st day of March 2001" by the signatures); such dates never dilute the share of one it states
     return per_value(found or signed)
+
+
+def find_defined_date(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """Dates the contract defines as the field's own label: "due and payable in full on November 1,
+    2032 (the "Maturity Date")", "shall begin on September 2, 2025 (the "Start Date")", also with
+    words before it ("(the "Term Commencement Date")")."""
+    # the agreement's own date defined so ("(the "Effective Date")") is weighed with its other
+    # statements of it (find_contract_date): a long agreement defines it late, its dateline is on top
+    labels = [a for a in spec.aliases if len(a.split()) > 1 and "date" in a.split() and not _DEFINED_DATE.match(f'("{a}")')]
+    if not labels:
+        return []
+    defined = re.compile(
+        r"""(?i)\s*,?\s*\((?:the\s+|this\s+|such\s+)?["“”']+\s*(?:[\w-]+\s+){0,2}(?:""" + "|".join(ws(a) for a in labels) + r""")\s*["“”']+\s*\)"""
+    )
+    found = []
+    for m in DATE.finditer(ctx.text):
+        if (value := date_value(m)) and defined.match(ctx.text, m.end()):
+            found.append((value, m.start(), m.end(), {"match": 0.95, "typed": 1.0, "position": position_weight(ctx, m.start())}))
+    return per_value(found)

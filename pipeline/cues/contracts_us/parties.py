@@ -21,17 +21,20 @@ _LEGAL = (
     r"(?i:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\s?\.\s?L\s?\.\s?C|LLP|L\s?\.\s?L\s?\.\s?P|"
     r"LP|L\s?\.\s?P|Ltd|Limited|PLC|N\s?\.\s?V|B\s?\.\s?V|AG|SA|S\s?\.\s?A|GmbH|ASA|AB|"
     r"Pty(?:\.?\s+Ltd)?|S\.\s?p\.\s?A|SE|Bancorp|Bancshares|Holdings|Trust|Partners|"
+    # a professional corporation or association and a national bank ("Bright Path Dental, P.C.",
+    # "First Prairie Bank, N.A."), with their dots only: "PA" alone is Pennsylvania
+    r"P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt(?:\.?\s+Ltd)?|Pte(?:\.?\s+Ltd)?|"
     r"Jr|Sr|II|III|IV|M\s?\.\s?D|Ph\s?\.\s?D|Esq)\b\.?(?:\s\.)?"
 )
 _ORG_SUFFIX = re.compile(
     r"(?i)\b(?:Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.\s?L\.\s?C|LLP|LP|L\.\s?P|Ltd|Limited|"
-    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
+    r"PLC|N\.\s?V|B\.\s?V|AG|S\.?A|GmbH|ASA|Pty|P\.\s?C|P\.\s?A|N\.\s?A|PLLC|Pvt|Pte|Bancorp|Bancshares|Bank|Holdings|Trust|Partners|Group|"
     r"Stores|Systems|Enterprises|Solutions|Technologies|Pharmaceuticals|Associates)\b\.?\s*$"
 )
 # A word of a name: capitalised ("Acme", "P.F.", "99¢", "Sri/Surgical") or camel-case ("eBay"); a hyphen
 # may follow an OCR gap ("Build-A -Bear").
 _TOKEN = (
-    r"(?:(?:[A-Z0-9¢]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*"
+    r"(?:(?:[A-Z0-9¢À-ÖØ-Þ]|[a-z]{1,2}(?=[A-Z]))(?:[\w'’&!¢/]|-(?:\n)?| -(?=[A-Za-z])|\.(?=\w))*"
     r"(?:\s?\.(?=[\s,A-Za-z]))?)"
 )
 _CONNECTOR = (
@@ -55,7 +58,13 @@ _DESCRIBED = (  # "a Corporation organized under ..." also capitalised
     r"organization|organisation|resident|business|national|state|public|private|joint|citizen|person|"
     r"institution|institute|university|foundation|agency|society)"
     r"|(?i:having\s|with\s+(?:its|a|offices|principal)|located\s|whose\s|residing\s)|"
-    r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b)"
+    # as English, Australian and Indian preambles describe a party: "Acme Limited incorporated and
+    # registered in England and Wales", "Acme Pty Ltd ACN 612 345 678", "Jane Roe of 17 Rowan Close"
+    r"(?i:incorporated\s|registered\s|(?:ACN|ABN|ARBN|CIN|company\s+(?:no|number|registration))\b)|of\s+(?=\d)|"
+    r"(?:dba|d/b/a|f/k/a|c/o|formerly|on\s+behalf)\b|"
+    # a name whose line (its address) ends where the next says what it is called: "Acme S.A., 18 rue
+    # de Rivoli, Paris\n- hereinafter "Acme" -"
+    r"(?=[^()\n]{0,150}\n[ \t\-–(]*(?i:hereinafter|hereafter)\b))"
 )
 # A party stated with its group before its defined term: "Acme, Inc. and its affiliates (the
 # "Company")", "Acme, Inc., and its parent, divisions and subsidiaries (Acme)", "Acme, Inc, its
@@ -65,14 +74,35 @@ _GROUP = r"(?:[ \t]*,?\s*(?:(?:and|together\s+with|including)\s+)?(?:its|their)\
 _ASSIGNS = r"(?:[ \t]*,?\s*and/or\s+(?:its\s+)?(?:permitted\s+)?(?:successors\s+and\s+)?assigns)?"
 _MENTION = re.compile(rf"(?P<name>{_NAME}){_ASSIGNS}(?:{_GROUP}{_PAREN}|{_DESCRIBED})")
 # a described party's defined term after its description and address, before the next name
-_TERM_AFTER = re.compile(r"""(?:(?!\band\s+[A-Z"“])[^();])*\((?P<paren>[^()]{1,160})\)""")
+# (a place's "and", "registered in England and Wales", is no next party)
+_NEXT_PARTY = r"""(?!\band\s+(?!Wales\b)[A-Z"“])"""
+_TERM_AFTER = re.compile(rf"""(?:{_NEXT_PARTY}[^();])*\((?P<paren>[^()]{{1,160}})\)""")
+# the term given without brackets, after the description: "Acme Private Limited, a company incorporated
+# under ..., hereinafter referred to as the "Lender" (which expression shall ...)"
+_CALLED_AFTER = re.compile(
+    rf"""(?:{_NEXT_PARTY}[^();"“”])*?\b(?:hereinafter|hereafter)[\s,]+(?:(?:referred\s+to\s+as|called|known\s+as)\s+)?"""
+    r"""(?:the\s+)?["“](?P<term>[^"“”]{1,40})["”]"""
+)
 _LISTED = re.compile(
-    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|employment\s+with|employed\s+by|"
+    # a letter's addressee after "To," on a line of its own, as Indian and British letters print it
+    rf"\b(?:between|among|by|with|BETWEEN|AMONG|(?i:between\s*:|among\s*:|parties\s*:|to\s*:)|(?<![^\n])(?i:to)[ \t]*,|employment\s+with|employed\s+by|"
     rf"associate\s+of)[ \t]*\n?[ \t]*(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|and\b|under\b|\()|(?<=\.)\s)"
 )
 # "between A and B", also past A's defined term: "between A ("Seller") and B"
 _AND_NEXT = re.compile(
     rf"(?:[ \t]*,?\s*\([^()]{{1,160}}\))?[ \t]*,?\s*and\s+(?P<name>{_NAME})(?=[ \t]*(?:,|\.|;|\n|\())"
+)
+# A party named under its role, on a line or in a table's row of its own ("Lender: Acme Bank, N.A.",
+# "Client: Lakeshore Medical Center", "Licensor<tab>Acme Corp., a Delaware corporation")
+_ROLES = (
+    r"landlord|tenant|lessor|lessee|sublessor|sublessee|licensor|licensee|lender|borrower|guarantor|employer|"
+    r"employee|client|customer|supplier|vendor|seller|buyer|purchaser|distributor|contractor|consultant|"
+    r"(?:service\s+)?provider|manufacturer|franchisor|franchisee|reseller|partner|agent|owner|"
+    r"(?:first|second|third)\s+party|party\s+[ab12]"
+)
+_ROLE_LABELLED = re.compile(
+    rf"(?i)[ \t]*(?:the\s+)?(?P<role>{_ROLES})(?:['’]s\s+name|\s+name)?[ \t]*(?::|\t)[ \t]*"
+    rf"(?P<name>(?-i:{_NAME}(?:[ \t]+(?:and|&)[ \t]+{_NAME})?))(?=[ \t]*(?:,|\(|;|\t|$))"
 )
 # A party the preamble names by the signature page: "between the undersigned ("Employee") and B".
 _UNNAMED = re.compile(r"(?i)\b(?:between|among)\s+(?:the\s+undersigned(?:\s+[a-z]+)?|you|me)\b")
@@ -160,9 +190,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             end = start + m.end() - 1
             words = [w for w in words if w.start() < m.end()]
             break
-    for m in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        m, after = words[i], words[i + 1].group() if i + 1 < len(words) else ""
         word = m.group().strip(",.:;()“”\"'")
-        if _BREAK_WORD.match(word) and not (_NAME_ADJECTIVE.match(word) and not word.isupper()):
+        # "PRIVATE" heads a heading in capitals, but not in a legal form ("KAVERI TEXTILES PRIVATE LIMITED")
+        in_name = _NAME_ADJECTIVE.match(word) and (not word.isupper() or re.match(r"(?i)(?:limited|ltd)\b", after))
+        if _BREAK_WORD.match(word) and not in_name:
             start += m.end()
             break
     while start < end and not (text[start].isalnum() or text[start] == "¢"):
@@ -296,24 +329,50 @@ def _mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str
             yield start, end, strength, kind, term
 
 
+# a company's registration number in brackets after its name describes it, defining nothing:
+# "ACME LIMITED (company number 04455667)", "Acme Pte. Ltd. (UEN 201912345K)"
+_REGISTRATION = re.compile(
+    r"(?i)^\s*(?:(?:company|registration|registered|reg\.?|corporate\s+identity|business)\s+(?:no\.?|number|nr)|"
+    r"ACN|ABN|ARBN|UEN|NZBN|CIN|CRN|EIN|GSTIN)\b[^()]*\d"
+)
+
+
 def _all_mentions(text: str, limit: int) -> Iterator[tuple[int, int, float, str, str | None]]:
-    """Each defined, described or listed name in ``text[:limit]``."""
+    """Each defined, described or listed name in ``text[:limit]``; a defined term after a
+    described party's description and address is that party's, not the address's last words'
+    ("..., Ho Chi Minh City ("Distributor")")."""
+    claimed: set[int] = set()  # where the brackets of terms given to described parties open
     for m in _MENTION.finditer(text, 0, limit):
         term, kind = None, "described"
-        if m.group("paren") is not None:
+        if m.group("paren") is not None and not _REGISTRATION.match(m.group("paren")):
             ok, term = _defined_term(m.group("paren"))
-            if not ok:
+            if not ok or m.start("paren") in claimed:
                 continue
             kind = "defined"
+        elif called := _CALLED_AFTER.match(text, m.end(), min(limit, m.end() + 400)):
+            term = called.group("term")
         elif later := _TERM_AFTER.match(text, m.end(), min(limit, m.end() + 250)):
             term = _defined_term(later.group("paren"))[1]  # "Acme, Inc., a Delaware corporation (the "Company")"
+            claimed.add(later.start("paren"))
+        if m.group("described") == "" and text[text.rfind("\n", 0, m.start("name")) + 1 : m.start("name")].strip():
+            continue  # named above "hereinafter": the name opening its line, not a word of its address
         bounds = _trim(text, m.start("name"), m.end("name"))
         if bounds:
             yield bounds[0], bounds[1], 0.9 if kind == "defined" else 0.85, kind, term
+    for line in re.finditer(r"[^\n]+", text[:limit]):  # each line apart: a name ends with its line
+        if not (m := _ROLE_LABELLED.match(text, line.start(), line.end())):
+            continue
+        cell = re.compile(r"[^\t]*").match(text, m.start("name"), m.end("name"))  # and with its table cell
+        bounds = _trim(text, m.start("name"), cell.end())
+        if bounds:
+            # listed under its role: a bare name there ("Gregory and Ellen Foster") is a party as one listed is
+            yield bounds[0], bounds[1], 0.85, "listed", " ".join(m.group("role").split()).title()
     for m in [*_LISTED.finditer(text, 0, limit), *_UNNAMED.finditer(text, 0, limit)]:
         first = m if m.re is _LISTED else None  # "between the undersigned" lists no name itself
         for listed in (first, _AND_NEXT.match(text, m.end(), limit)):
             bounds = listed and _trim(text, listed.start("name"), listed.end("name"))
+            if listed and not bounds and (wrap := text.find("\n", listed.start("name"), listed.end("name"))) > 0:
+                bounds = _trim(text, listed.start("name"), wrap)  # "Mr. Rahul Sharma" over "H. No. 112": its own line
             if bounds:
                 yield bounds[0], bounds[1], 0.75, "listed", None
 
@@ -474,23 +533,48 @@ def find_party(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     if not found:
         return None
     parties = [party for party, _ in ctx.memo["parties"]]
-    fields = [f.name for f in ctx.specs if f.kind == "organization" and not f.many]
+    fields = [f.name for f in ctx.specs if (f.kind == "organization" or set(spelled(f.name)) & _PERSON_SIDE) and not f.many]
     said = {name: _role(name, parties) for name in fields}
     if (own := said.get(spec.name, _role(spec.name, parties))) is not None:
         chosen, role = own, 1.0
     else:
         left = [i for i in range(len(parties)) if i not in said.values()]
         unsaid = [name for name in fields if said[name] is None]
-        at = unsaid.index(spec.name) if spec.name in unsaid else 0
-        chosen, role = (left[at], 0.5) if at < len(left) else (None, 0.0)
+        # a field for a person ("employee") takes a person left, one for an employer a company
+        # left, before the others take the parties left in the preamble's order
+        for name in unsaid:
+            wants = set(spelled(name)) & (_PERSON_SIDE | _COMPANY_SIDE)
+            fits = [i for i in left if (_person_like(parties[i].value) and not _is_org(parties[i].value)) == bool(wants & _PERSON_SIDE)]
+            if wants and fits:
+                said[name] = fits[0]
+                left.remove(fits[0])
+        if said.get(spec.name) is not None:
+            chosen, role = said[spec.name], 0.5
+        else:
+            unsaid = [name for name in fields if said[name] is None]
+            at = unsaid.index(spec.name) if spec.name in unsaid else 0
+            chosen, role = (left[at], 0.5) if at < len(left) else (None, 0.0)
     return [replace(p, signals={**p.signals, "role": role if i == chosen else 0.0}) for i, p in enumerate(found)]
+
+
+# the sides of an employment, as agreements define them: the employer is "the Company", the
+# employee "the Executive"; a field named for one is the party its side's term defines
+_PERSON_SIDE = frozenset({"employee", "executive"})
+_COMPANY_SIDE = frozenset({"employer"})
+_SIDE_TERMS = {"employer": {"employer", "company"}, "employee": {"employee", "executive"}}
 
 
 def _role(name: str, parties: list[_Party]) -> int | None:
     """The party whose defined term holds every word of the field's name that tells parties
-    apart ("disclosing" of ``disclosing_party`` in "Disclosing Party"), or None."""
+    apart ("disclosing" of ``disclosing_party`` in "Disclosing Party"; "the Company" for an
+    employer), or None."""
     own = set(spelled(name)) - _PARTY_WORDS
-    matched = [i for i, p in enumerate(parties) if own and any(own <= set(words(term)) for term in p.aliases)]
+
+    def defines(term: str) -> bool:
+        said = set(words(term))
+        return own <= said or (len(own) == 1 and bool(_SIDE_TERMS.get(next(iter(own)), set()) & said))
+
+    matched = [i for i, p in enumerate(parties) if own and any(defines(term) for term in p.aliases)]
     return matched[0] if len(matched) == 1 else None
 
 

@@ -5,6 +5,8 @@ renewal runs, and the notice that stops the next one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 
 from pipeline.cues.contracts_us.text import per_value, sentence_bounds
 from pipeline.extractors.finding import Context, Proposal
@@ -17,13 +19,14 @@ _DURATION = re.compile(
 )
 # The subject is the agreement (or its obligations) and the verb ends or bounds it.
 _TERM_SUBJECT = re.compile(
-    r"(?i)\b(?:this\s+(?:letter\s+)?agreement|this\s+nda|this\s+undertaking|"
+    r"(?i)\b(?:this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|this\s+nda|this\s+undertaking|"
     r"obligations?\s+(?:of\s+confidentiality\s+)?(?:hereunder|under\s+this\s+(?:letter\s+)?agreement|"
     r"of\s+(?:the\s+)?(?:parties|each\s+party))|"
-    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?agreement|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    r"(?:the\s+)?term\s+of\s+this\s+(?:letter\s+)?(?:agreement|lease|contract|licen[cs]e)|\bterm\s*(?:and\s+termination)?\s*[.:]\s|"
+    r"the\s+(?:lease|initial|contract|agreement)\s+term\s+(?:is|shall\s+be|will\s+be)\b|"
     # "the restrictions and covenants set forth herein shall terminate", 'The "Term" means'
     r"(?:restrictions|covenants|obligations)\s+(?:and\s+\w+\s+)?(?:set\s+forth|contained)\s+herein|"
-    r"the\s+[\"“]term[\"”]\s+means)"
+    r"the\s+[\"“]term[\"”]\s+means)|[\"“]term[\"”]\s+means"  # and a definition opening its line
 )
 _TERM_VERB = re.compile(
     r"(?i)\b(?:expire|expiration|terminate|remain\s+in\s+(?:full\s+)?(?:force|effect)|"
@@ -36,9 +39,10 @@ _FROM_START = re.compile(
     r"effective\s+date(?!\s+of\s+(?:the|an?|such)\s+(?!agreement))|"  # not "the effective date of the Order"
     r"its\s+effective|the\s+date\s+of\s+(?:this|execution))"
 )
-# Periods of something else: covenants after employment ends, notice and cure periods.
+# Periods of something else: covenants after employment ends, notice and cure periods (also
+# possessive: "three months' notice", "one week's prior notice").
 _NOT_TERM = re.compile(
-    r"(?i)^[\s,]*(?:thereafter|prior|notice|written\s+notice|before|preceding|immediately\s+preceding|"
+    r"(?i)^(?:['’]s?)?[\s,]*(?:thereafter|prior|notice|written\s+notice|before|preceding|immediately\s+preceding|"
     r"(?:after|following|from)\b[^.;,]{0,60}?\b(?:termination|employment|receipt|expiration|request|"
     r"separation|resignation|service|order|closing|consummation))"
 )
@@ -177,6 +181,19 @@ _NOTICE = re.compile(r"(?i)\bnoti(?:ce|fy|fies|fication)\b")
 _STOPS = re.compile(r"(?i)\bnon-?\s?renew\w*|\bnot\s+(?:to\s+)?(?:be\s+)?renew\w*|\bterminat\w*|\bcancel\w*|\belect\w*\s+not\b")
 
 
+def _notice_periods(text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+    """Periods of notice ("at least thirty (30) days prior", "three months' notice") with the bounds
+    of a sentence that speaks of notice; not a recurring period nor one running from an end."""
+    for d in _PERIOD.finditer(text):
+        if d.group("every") or _RUNS_AFTER.match(text, d.end()):
+            continue
+        if not (_NOTICE_BEFORE.search(text, max(0, d.start() - 40), d.start()) or _NOTICE_AFTER.match(text, d.end())):
+            continue
+        s, e = sentence_bounds(text, d.start(), d.end())
+        if _NOTICE.search(text, s, e):
+            yield d, s, e
+
+
 def find_notice_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     """The notice a party must give to stop the agreement renewing: "unless either party gives
     notice of non-renewal at least thirty (30) days prior to the end of the then-current term",
@@ -190,14 +207,7 @@ def find_notice_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     text = ctx.text
     clauses = {sentence for *_, sentence in renewals}
     found: list[tuple[object, int, int, dict[str, float]]] = []
-    for d in _PERIOD.finditer(text):
-        if d.group("every") or _RUNS_AFTER.match(text, d.end()):
-            continue
-        if not (_NOTICE_BEFORE.search(text, max(0, d.start() - 40), d.start()) or _NOTICE_AFTER.match(text, d.end())):
-            continue
-        s, e = sentence_bounds(text, d.start(), d.end())
-        if not _NOTICE.search(text, s, e):
-            continue
+    for d, s, e in _notice_periods(text):
         if any(cs <= d.start() < ce for cs, ce in clauses):
             strength = 0.9
         elif _TERM_END.search(text, s, e):
@@ -209,16 +219,46 @@ def find_notice_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     return per_value(found)
 
 
+# ending the agreement (or the employment, engagement) by notice, not its renewal; a cure period after
+# a breach or a probation's shorter notice is another period than the notice a party gives to end it
+_TERMINATES = re.compile(r"(?i)\bterminat\w*|\bend\s+(?:this|the|its|his|her|your)\b|\bresign\w*")
+_NOT_ENDING_NOTICE = re.compile(r"(?i)\brenew\w*|\bexpir\w*|\bbreach\w*|\bcure[ds]?\b|\bdefault|\bprobation\w*|\bfor\s+cause\b")
+
+
+def find_ending_notice(ctx: Context, spec: FieldSpec) -> list[Proposal]:
+    """The notice either party gives to end the agreement or the employment: "terminated by either
+    party giving not less than three months' notice in writing", "upon sixty (60) days' prior
+    written notice"; a notice not to renew is weaker, a cure period or a probation's notice weakest."""
+    text = ctx.text
+    found: list[tuple[object, int, int, dict[str, float]]] = []
+    for d, s, e in _notice_periods(text):
+        if not _TERMINATES.search(text, s, e):
+            continue
+        if value := _length(d):
+            strength = 0.4 if _NOT_ENDING_NOTICE.search(text, s, e) else 0.85
+            found.append((value, d.start(), d.end(), {"match": strength, "typed": 1.0}))
+    # the notice that stops a renewal, where the agreement renews, is weaker than one that ends it
+    renewal = [replace(p, signals={**p.signals, "match": 0.6 * p.signals["match"]}) for p in find_notice_period(ctx, spec)]
+    ending = per_value(found)
+    said = {p.value for p in ending}
+    return ending + [p for p in renewal if p.value not in said]
+
+
 # a term field about renewal ("renewal_term", "renewal period") or about the notice that stops it
 _RENEWAL_ALIAS = re.compile(r"(?i)\b(?:renew\w*|extension)\b")
 _NOTICE_ALIAS = re.compile(r"(?i)\bnoti(?:ce|fy|fication)\b")
 
 
 def find_period(ctx: Context, spec: FieldSpec) -> list[Proposal]:
-    """A contract's period: the notice that stops its renewal, a renewal's length, else how
-    long the agreement lasts (its term), by what the field's labels speak of."""
+    """A contract's period: the notice that stops its renewal (for a notice field whose labels or
+    description speak of renewal or expiry; one that does not, "notice_period", is the notice that ends the agreement
+    first), a renewal's length, else how long the agreement lasts (its term), by what the
+    field's labels speak of."""
     if any(_NOTICE_ALIAS.search(a) for a in spec.aliases):
-        return find_notice_period(ctx, spec)
+        said = (*spec.aliases, spec.description or "")  # "Notice needed to stop the contract renewing."
+        if any(_RENEWAL_ALIAS.search(a) or re.search(r"(?i)\bexpir|\bnon\b", a) for a in said):
+            return find_notice_period(ctx, spec)
+        return find_ending_notice(ctx, spec)
     if any(_RENEWAL_ALIAS.search(a) for a in spec.aliases):
         return find_renewal_term(ctx, spec)
     return find_term(ctx, spec)

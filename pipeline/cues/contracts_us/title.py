@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.cues.contracts_us.parties import _PERSON_SIDE, find_party
 from pipeline.cues.contracts_us.text import per_value
 from pipeline.extractors.finding import Context, Proposal
 from pipeline.infer import spelled
@@ -80,7 +81,10 @@ def find_title(ctx: Context, spec: FieldSpec) -> list[Proposal] | None:
     opening a line ("CONSULTING AGREEMENT This Consulting Agreement ..."), else named in the
     preamble ("THIS ENDORSEMENT AGREEMENT (the "Agreement")"). A bare "Agreement" is no
     title, nor a name inside a sentence (another agreement's); a contract that prints none has
-    none. Other text fields are left to the next finder."""
+    none. A field for the employee (a person's name, text elsewhere, as on a payslip) is the party
+    the agreement employs (:func:`find_party`). Other text fields are left to the next finder."""
+    if set(spelled(spec.name)) & _PERSON_SIDE:
+        return find_party(ctx, spec)
     if not _asks_title(spec):
         return None
     text = ctx.text

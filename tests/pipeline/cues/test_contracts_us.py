@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.cues import contracts_us, cues_for
+from pipeline.cues.contracts_us import dates as contract_dates, parties as contract_parties
 from pipeline.extractors.finding import Context, Proposal, rank
 from pipeline.extractors.rules import propose
 from pipeline.schemas import field_specs, get_schema, model_from_json_schema
@@ -156,6 +157,10 @@ def test_term_of_the_agreement_in_months():
         "Either party may terminate this Agreement upon thirty (30) days written notice.",
         "This Agreement shall continue for one (1) year after termination of employment.",
         "The Company was founded three years ago.",
+        # a notice period written as a possessive is no term either
+        "This Agreement shall continue until terminated by either party giving the other not less than "
+        "three months' prior notice in writing.",
+        "This Agreement shall remain in force until either party gives one week's notice.",
     ],
 )
 def test_other_periods_are_not_the_term(sentence):
@@ -650,7 +655,7 @@ def _one_party_each(properties: dict, text: str) -> dict[str, str]:
 
     model = model_from_json_schema({"title": "NDA facts", "properties": properties})
     ctx = Context(make_document(text), model)
-    return {s.name: rank(propose(ctx, s), limit=5)[0].value for s in field_specs(model) if s.kind == "organization"}
+    return {s.name: rank(propose(ctx, s), limit=5)[0].value for s in field_specs(model) if s.kind == "organization" or "employee" in s.name}
 
 
 def test_fields_of_one_party_each_are_the_party_their_name_defines_else_the_next_named():
@@ -793,3 +798,241 @@ def test_an_effective_date_field_reads_when_the_agreement_takes_effect_an_agreem
     other = "The term of Employee's employment, which commenced April 15, 1999, continues.\n"
     _, effective = renewal_proposals("effective_date", CONTRACT + other)
     assert effective[0].value == "2005-01-21"
+
+
+# -- parties as preambles outside the US introduce them, and under role labels -------------------
+
+
+@pytest.mark.parametrize(
+    "text, parties",
+    [
+        # English: a numbered list, each party described by its registration or its address
+        ('THIS AGREEMENT is dated 2 March 2024\nPARTIES\n(1) NORTHGATE FREIGHT LIMITED incorporated and registered in '
+         'England and\nWales with company number 01234567 whose registered office is at 5 Dock Road, Hull HU1 1AA '
+         '(the "Company").\n(2) SARAH JONES of 4 Mill Lane, York YO1 7AB (the "Consultant").\nAGREED TERMS\n',
+         {"NORTHGATE FREIGHT LIMITED": "Company", "SARAH JONES": "Consultant"}),
+        # Australian: a company number after the name and the defined term bare in brackets
+        ("Parties\nWombat Tools Pty Ltd ACN 111 222 333 of 1 George Street, Sydney NSW 2000 (Seller)\n"
+         "Dingo Hardware Pty Ltd ACN 444 555 666 of 9 King Street, Perth WA 6000 (Buyer)\nBackground\n",
+         {"Wombat Tools Pty Ltd": "Seller", "Dingo Hardware Pty Ltd": "Buyer"}),
+        # Indian: "hereinafter referred to as", and "PRIVATE LIMITED" in capitals is the legal form
+        ('THIS AGREEMENT is made at Pune BY AND BETWEEN:\nDECCAN MOTORS PRIVATE LIMITED, a company incorporated under '
+         'the Companies Act, 2013, having its registered office at Pune 411 001, hereinafter referred to as the '
+         '"Seller" (which expression shall include its successors) of the ONE PART;\nAND\nKONKAN AUTO PARTS PRIVATE '
+         'LIMITED, a company incorporated under the Companies Act, 1956, hereinafter called the "Buyer" of the OTHER '
+         'PART.\nWHEREAS the Buyer wishes to buy parts.\n',
+         {"DECCAN MOTORS PRIVATE LIMITED": "Seller", "KONKAN AUTO PARTS PRIVATE LIMITED": "Buyer"}),
+        # under role labels, on lines or in a table's rows (cells apart by tabs)
+        ("LOAN AGREEMENT\nLender: Prairie State Bank, N.A., a national banking association\n"
+         "Borrower: Hollow Creek Farms, LLC, a Kansas limited liability company\n1. The Loan.\n",
+         {"Prairie State Bank, N.A.": "Lender", "Hollow Creek Farms, LLC": "Borrower"}),
+        ("SERVICES AGREEMENT\nItem\tDetails\nClient\tSt. Mary Regional Hospital\n"
+         "Service Provider\tBlue Heron Consulting, Inc., 4 Elm Street, Chicago\nThe parties agree as follows.\n",
+         {"St. Mary Regional Hospital": "Client", "Blue Heron Consulting, Inc.": "Service Provider"}),
+    ],
+)
+def test_parties_introduced_as_english_australian_and_indian_preambles_and_role_labels_do(text, parties):
+    found = proposals("party", text)[1]
+    assert [p.value for p in found] == list(parties)
+    ctx = Context(make_document(text), NDA)
+    terms = {p.value: p.aliases for p, _ in contract_parties._read_parties(ctx)}
+    for name, term in parties.items():
+        assert term in terms[name]
+
+
+def test_professional_corporations_and_national_banks_keep_their_legal_form():
+    text = (
+        'THIS LEASE is made as of March 3, 2025, by and between Lone Oak Holdings, LLC, a Texas limited liability '
+        'company ("Landlord"), and Smile Dental, P.C., a Texas professional corporation ("Tenant").\nRECITALS\n'
+    )
+    assert [p.value for p in proposals("party", text)[1]] == ["Lone Oak Holdings, LLC", "Smile Dental, P.C."]
+
+
+def test_a_party_field_named_for_the_employee_is_the_party_defined_so():
+    text = (
+        'THIS AGREEMENT is dated 2 March 2024\nPARTIES\n(1) NORTHGATE FREIGHT LIMITED whose registered office is at '
+        '5 Dock Road, Hull HU1 1AA (the "Employer").\n(2) SARAH JONES of 4 Mill Lane, York YO1 7AB (the "Employee").\n'
+        "AGREED TERMS\n"
+    )
+    one = {"type": "string"}
+    assert _one_party_each({"employee": one, "employer": one}, text) == {
+        "employee": "SARAH JONES", "employer": "NORTHGATE FREIGHT LIMITED"}
+
+
+# -- dates a contract defines, ends stated with a time or of what it is, recitals, "made at" ------
+
+
+def _best_date(properties: dict, text: str) -> dict[str, str | None]:
+    model = model_from_json_schema({"title": "Agreement facts", "properties": properties})
+    ctx = Context(make_document(text), model)
+    out = {}
+    for spec in field_specs(model):
+        found = rank(propose(ctx, spec), limit=3)
+        out[spec.name] = found[0].value if found else None
+    return out
+
+
+def test_a_date_the_contract_defines_under_the_fields_label_is_that_fields():
+    """"(the "Maturity Date")", "(the "Start Date")": the contract names the date as the field
+    does, whatever other date the agreement's own phrasing would give."""
+    text = PREAMBLE + (
+        "2. Employment shall begin on September 2, 2015 (the \"Start Date\").\n"
+        "3. All amounts shall be due and payable in full on November 1, 2022 (the \"Maturity Date\").\n"
+    )
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"start_date": date, "maturity_date": date}, text) == {
+        "start_date": "2015-09-02", "maturity_date": "2022-11-01"}
+
+
+@pytest.mark.parametrize(
+    "clause, end",
+    [
+        ("The term of this Lease shall be sixty (60) months, commencing on April 1, 2025 and ending at 11:59 p.m. "
+         "on March 31, 2030, unless sooner terminated.", "2030-03-31"),
+        ("Your engagement begins on the Effective Date and ends on December 31, 2025.", "2025-12-31"),
+        # a recital's old end gives way to the end the operative clause agrees
+        ("WHEREAS, the Agreement by its terms expires on May 31, 2025; and\nNOW, THEREFORE, the parties agree: "
+         "The term of the Agreement shall continue through December 31, 2026.", "2026-12-31"),
+    ],
+)
+def test_an_end_stated_with_a_time_of_day_of_what_the_agreement_is_or_after_a_recital(clause, end):
+    text = PREAMBLE.replace("WHEREAS, Acme Widgets wishes to disclose certain information to Executive.\n", "") + clause + "\n"
+    assert _best_date({"expiration_date": {"type": "string", "format": "date"}}, text)["expiration_date"] == end
+
+
+def test_an_agreement_made_at_a_place_on_a_date_is_dated_so():
+    text = ('THIS LOAN AGREEMENT is executed at Mumbai on this 5th day of August, 2025\nBY AND BETWEEN:\n'
+            'Deccan Motors Private Limited, a company incorporated under the Companies Act, 2013 (the "Lender")\n')
+    assert _best_date({"effective_date": {"type": "string", "format": "date"}}, text)["effective_date"] == "2025-08-05"
+
+
+def test_the_term_of_a_lease_or_licence_is_its_term():
+    text = "2.1 Term. The term of this Lease shall be sixty (60) months (the \"Term\"), commencing on April 1, 2025."
+    model = model_from_json_schema({"title": "Lease terms", "properties": {"term_months": {"type": "integer"}}})
+    found = rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)
+    assert found[0].value == "60 months"
+
+
+def test_the_agreements_own_effective_date_defined_late_is_still_weighed_with_its_dateline():
+    """"(the "Effective Date")" is the agreement's date as its other statements of it are (a long
+    agreement defines it deep in its text, under a dateline): not a field's label defined once."""
+    assert not contract_dates.find_defined_date(
+        Context(make_document('It is effective as of October 30, 2008 (the "Effective Date").'), NDA), SPECS["effective_date"])
+
+
+@pytest.mark.parametrize(
+    "text, notice",
+    [
+        # an employment that runs until notice; the probation's shorter notice is another period
+        ("2.1 The Appointment shall continue until terminated by either party giving the other not less than "
+         "three months' prior notice in writing.\n2.3 During the probationary period the Appointment may be "
+         "terminated by either party giving one week's notice.\n9.1 After probation either party may terminate "
+         "the Appointment by giving not less than three months' notice.\n", "3 months"),
+        # a notice not to renew is weaker than the notice that ends it at any time
+        ("The term renews for successive one-year periods unless either party gives written notice of "
+         "non-renewal at least ninety (90) days before the end of the then-current term.\n5. Termination. Either "
+         "party may terminate Executive's employment at any time upon sixty (60) days' prior written notice.\n", "60 days"),
+    ],
+)
+def test_a_notice_period_is_the_notice_that_ends_the_agreement_where_the_field_says_nothing_of_renewal(text, notice):
+    model = model_from_json_schema({"title": "Employment contract", "properties": {"notice_period": {"type": "string"}}})
+    found = rank(propose(Context(make_document(PREAMBLE + text), model), field_specs(model)[0]), limit=3)
+    assert found[0].value == notice
+
+
+# -- registrations in brackets, a letter "To,", an employment's sides, dotted dates, "Expiry" ------
+
+
+def test_a_registration_in_brackets_describes_a_party_and_the_term_after_its_address_is_its_own():
+    text = ('This Agreement is dated 3rd March 2025 and is made between:\n(1) LION CITY FOODS PTE. LTD. (UEN 201912345K), '
+            'a company incorporated in Singapore with its registered office at 10 Anson Road, Singapore 079903 '
+            '("Principal"); and\n(2) MEKONG TRADING CO., LTD., a company incorporated in Vietnam with its registered '
+            'office at 45 Le Loi Street, District 1, Ho Chi Minh City ("Distributor").\n1. APPOINTMENT\n')
+    assert [p.value for p in proposals("party", text)[1]] == ["LION CITY FOODS PTE. LTD.", "MEKONG TRADING CO., LTD."]
+    text = ('THIS LEASE is made the 1st day of July 2025\nBETWEEN\n(1) CASTLEGATE ESTATES LIMITED (company number 04455667) '
+            'whose registered office is at 20 Castle Street, Nottingham NG1 6AA (the "Landlord"); and\n(2) PEAK & VALLEY '
+            'OUTDOOR LTD (company number 09988776) whose registered office is at 3 Market Place, Buxton SK17 6EB (the "Tenant").\n'
+            '1. DEFINITIONS\n')
+    assert [p.value for p in proposals("party", text)[1]] == ["CASTLEGATE ESTATES LIMITED", "PEAK & VALLEY OUTDOOR LTD"]
+    assert _best_date({"effective_date": {"type": "string", "format": "date"}}, text)["effective_date"] == "2025-07-01"
+
+
+def test_a_letters_addressee_after_to_comma_is_a_party_and_an_employment_has_its_sides():
+    """"To,\\nMr. Rahul Sharma" (the address under it is not his name); the employer is the company
+    ("the Company"), the employee the person, whichever the letter names first; a dotted date is
+    day first and "Date of Joining" is when the employment starts."""
+    text = ("INFOSPHERE TECHNOLOGIES PVT. LTD.\nGurugram, Haryana 122002\nDate: 01.04.2025\nTo,\nMr. Rahul Sharma\n"
+            "H. No. 112, Sector 15\nFaridabad, Haryana 121007\nSub: Letter of Appointment\nDear Rahul,\nWe are pleased "
+            'to appoint you as Engineer with Infosphere Technologies Pvt. Ltd. (the "Company") on the following terms.\n'
+            "1. Date of Joining: Your date of joining shall be 15th April 2025.\n"
+            "5. This appointment shall be governed by the laws of India.\n")
+    assert sorted(p.value for p in proposals("party", text)[1]) == ["Infosphere Technologies Pvt. Ltd.", "Rahul Sharma"]
+    one = {"type": "string"}
+    assert _one_party_each({"employer": one, "employee": one}, text) == {
+        "employer": "Infosphere Technologies Pvt. Ltd.", "employee": "Rahul Sharma"}
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"effective_date": date, "start_date": date}, text) == {
+        "effective_date": "2025-04-01", "start_date": "2025-04-15"}
+
+
+def test_an_expiry_date_label_and_an_end_on_and_including_a_date_end_the_agreement():
+    assert _best_date({"expiration_date": {"type": "string"}}, PREAMBLE + "Expiry Date:   30 June 2026\n")["expiration_date"] == "2026-06-30"
+    text = PREAMBLE + '"Term" means a term of five years commencing on and including 1 August 2025 and ending on and including 31 July 2030.\n'
+    assert _best_date({"expiration_date": {"type": "string"}}, text)["expiration_date"] == "2030-07-31"
+    model = model_from_json_schema({"title": "Lease", "properties": {"term_months": {"type": "integer"}}})
+    assert rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0].value == "5 years"
+
+
+def test_a_date_defined_under_a_longer_name_ending_in_the_fields_label_is_that_fields():
+    text = PREAMBLE + 'The term commences on and including 1 August 2025 (the "Term Commencement Date").\n'
+    assert _best_date({"commencement_date": {"type": "string"}}, text)["commencement_date"] == "2025-08-01"
+
+
+def test_a_loan_or_tenancy_schema_gets_the_contract_phrasings():
+    from pipeline.cues import packs_about
+
+    assert "contracts_us" in packs_about("loan_terms") and "contracts_us" in packs_about("Tenancy details")
+
+
+def test_a_dotted_date_is_day_first_unless_only_month_first_reads_it():
+    read = lambda printed: contract_dates.date_value(contract_dates.DATE.search(printed))  # noqa: E731
+    assert (read("Date: 01.04.2025"), read("DATE: 3.26.01"), read("on 11/03/2025")) == ("2025-04-01", "2001-03-26", "2025-11-03")
+
+
+def test_a_memorandum_names_its_parties_above_hereinafter_and_ends_when_valid_until():
+    text = ('MEMORANDUM OF UNDERSTANDING\nbetween\nAlpenblick Solartechnik GmbH, Leopoldstraße 120, 80802 München, Germany\n'
+            '- hereinafter "Alpenblick" -\nand\nLumière Énergie S.A., 18 rue de Rivoli, 75004 Paris, France\n'
+            '- hereinafter "Lumière" -\ndated 15.09.2025\n1. Purpose\nThe parties intend to cooperate.\n'
+            "4. Duration\nThis Memorandum is valid until 31.12.2026.\n")
+    assert [p.value for p in proposals("party", text)[1]] == ["Alpenblick Solartechnik GmbH", "Lumière Énergie S.A."]
+    assert _best_date({"expiration_date": {"type": "string"}}, text)["expiration_date"] == "2026-12-31"
+
+
+def test_a_residential_lease_under_role_labels_its_date_of_agreement_and_its_lease_term():
+    text = ("RESIDENTIAL LEASE AGREEMENT\nDate of Agreement: August 12, 2025\nLandlord: Gregory and Ellen Foster\n"
+            "Tenant: Jamal Washington\n1. TERM. The lease term is twelve (12) months, beginning September 1, 2025 and "
+            "ending August 31, 2026.\n2. RENT. Tenant agrees to pay rent of $1,850.00 per month.\n")
+    one = {"type": "string"}
+    assert _one_party_each({"landlord": one, "tenant": one}, text) == {
+        "landlord": "Gregory and Ellen Foster", "tenant": "Jamal Washington"}
+    assert _best_date({"agreement_date": one, "commencement_date": one}, text) == {
+        "agreement_date": "2025-08-12", "commencement_date": "2025-09-01"}
+    model = model_from_json_schema({"title": "Lease", "properties": {"term_months": {"type": "integer"}}})
+    assert rank(propose(Context(make_document(text), model), field_specs(model)[0]), limit=3)[0].value == "12 months"
+
+
+def test_an_effective_date_is_the_agreements_own_date_before_its_terms_commencement():
+    """A lease made as of 3 March whose term commences on 1 April is effective on 3 March; a
+    commencement date field reads 1 April; "This Agreement shall commence on" is still when the
+    agreement takes effect, and a term's commencement is the effective date where the agreement
+    states no date of its own."""
+    text = ('THIS LEASE (this "Lease") is made and entered into as of March 3, 2025, by and between Acme Realty, LLC '
+            '("Landlord") and Beta Dental, P.C. ("Tenant").\n2.1 Term. The term of this Lease shall be sixty (60) months, '
+            'commencing on April 1, 2025 (the "Commencement Date").\n')
+    date = {"type": "string", "format": "date"}
+    assert _best_date({"effective_date": date, "commencement_date": date}, text) == {
+        "effective_date": "2025-03-03", "commencement_date": "2025-04-01"}
+    undated = text.replace("made and entered into as of March 3, 2025, ", "made ")
+    assert _best_date({"effective_date": date}, undated)["effective_date"] == "2025-04-01"
+    own = text + "This Agreement shall commence on April 15, 2025.\n"
+    assert _best_date({"effective_date": date}, own)["effective_date"] == "2025-04-15"

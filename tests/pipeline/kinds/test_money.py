@@ -115,3 +115,24 @@ def test_the_scale_a_score_is_printed_out_of_is_no_reading_of_it():
     schema = {"title": "Transcript", "properties": {"cgpa": {"type": "number", "description": "Cumulative grade point average."}}}
     assert _best(schema, "Cumulative Grade Point Average (CGPA): 4.21 / 5.00")["cgpa"].value == "4.21"
     assert _best(schema, "CGPA 8.2 out of 10")["cgpa"].value == "8.20"
+
+
+def test_indian_amounts_grouped_in_lakhs_and_closed_with_a_slash_dash_are_one_amount():
+    assert values("a term loan of Rs. 2,50,00,000/- (Rupees Two Crore Fifty Lakh only)") == ["25000000.00"]
+    assert values("Total ₹ 12,34,567.50") == ["1234567.50"]
+
+
+def test_clause_numbers_references_and_a_dates_year_are_no_amounts():
+    """An agreement's clause numbers open their lines ("6.1 The Employee", "7. HOLIDAYS"), a
+    clause is referred to by its number ("the rate in clause 2.1") and a year follows a month:
+    none is an amount, and a salary under the clause's heading is the one printed as money."""
+    schema = {"title": "Employment", "properties": {"annual_salary": {"type": "number"}}}
+    text = ("6. SALARY\n6.1 The Employee shall be paid a salary of £58,500 per annum.\n"
+            "6.2 The salary shall be reviewed annually, the first review in April 2026.\n"
+            "7. HOLIDAYS\n7.1 The Employee shall be entitled to 25 days' holiday.\n"
+            "8. Overdue amounts carry interest above the rate in clause 6.2.\n")
+    assert _best(schema, text)["annual_salary"].value == "58500.00"
+    assert values("the rate in clause 2.1 and Section 4.2") == []
+    assert values("the first review in April 2026") == []
+    assert "2025.00" not in values("signed on March 3, 2025 and on 4th June 2025")
+
