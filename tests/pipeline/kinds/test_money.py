@@ -89,3 +89,13 @@ def test_a_whole_number_after_net_is_a_payment_term_in_days_not_an_amount():
     # "Terms Net 30" had been read as a subtotal of 30.00 on a US invoice that prints no "Subtotal"
     assert values("Terms          Net 30\nMerchandise 2,582.40") == ["2582.40"]
     assert values("Net 1,550.00\nNet EUR 30") == ["1550.00", "30.00"]
+
+
+def test_after_a_currency_sign_thousands_grouped_with_spaces_read_whole_with_either_cents_mark():
+    """South African and other amounts group thousands with spaces and print cents after a point
+    ("R 19 060.00"); after a currency sign the whole number is one amount, while without one a
+    quantity printed before a price stays apart ("2 150.00")."""
+    assert values("TOTAL (incl. VAT)   R 21 919.00") == ["21919.00"]
+    assert values("Sub Total  R 2 150.00\nUnit R 899.00") == ["2150.00", "899.00"]
+    assert values("Bath towels 2 150.00") == ["2.00", "150.00"]
+    assert values("Ref R 12") == ["12.00"]  # a lone "R" before a number without cents is no rand sign
