@@ -50,6 +50,7 @@ PACKS = Registry(
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
         "invoices_in": "pipeline.cues.invoices_in",
+        "invoices_latam": "pipeline.cues.invoices_latam",
     },
 )
 

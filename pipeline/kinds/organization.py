@@ -176,14 +176,24 @@ def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     column = cell_start(line, line.start + form[0]) - line.start
     words = [w for w in re.finditer(r"\S+", line.text[: form[0]]) if w.start() >= column]
     start = line.start + form[0]
+    taken = []
     for w in reversed(words):
         token = w.group()
         if token.endswith(":") or token in ("©", "(c)", "|", "-", "–", "·") or re.fullmatch(r"\d{4}|#\d*", token):
             break
-        if token[0].isalpha() and token[0].islower() and token not in ("and", "und", "of", "de"):
+        if token[0].isalpha() and token[0].islower() and token not in NAME_PARTICLES:
             break
-        start = line.start + w.start()
+        taken.append(w)
+    while taken and taken[-1].group() in NAME_PARTICLES:
+        taken.pop()  # a particle opens no name ("a la Empresa SA" names "Empresa SA")
+    if taken:
+        start = line.start + taken[-1].start()
     return start, line.start + form[1]
+
+
+# lowercase words inside a capitalised name: "and", "of" and the particles of Romance, Dutch and
+# German names ("Soluciones Digitales del Bajío, S.A. de C.V.", "Banco do Brasil S.A.")
+NAME_PARTICLES = frozenset("and und of de del della di da do dos das du des van von der den y e".split())
 
 
 def _only_business(lk: Look, text: str) -> bool:
