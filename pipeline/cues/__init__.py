@@ -51,6 +51,7 @@ PACKS = Registry(
         "documents_us": "pipeline.cues.documents_us",
         "invoices_in": "pipeline.cues.invoices_in",
         "invoices_latam": "pipeline.cues.invoices_latam",
+        "documents_ca": "pipeline.cues.documents_ca",
     },
 )
 
