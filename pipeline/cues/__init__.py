@@ -52,6 +52,7 @@ PACKS = Registry(
         "invoices_in": "pipeline.cues.invoices_in",
         "invoices_latam": "pipeline.cues.invoices_latam",
         "documents_ca": "pipeline.cues.documents_ca",
+        "documents_jp": "pipeline.cues.documents_jp",
     },
 )
 

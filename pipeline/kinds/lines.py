@@ -123,6 +123,7 @@ class Look:
     company_number_line: re.Pattern[str] | None  # a line holding only a company number and its label
     company_number_label: re.Pattern[str] | None  # how such a line starts when the number is left blank
     registration: re.Pattern[str] | None  # a company number printed beside a name
+    addressee: re.Pattern[str] | None  # how a line naming the customer ends ("… 御中", "… 様")
     # line texts -> address_score: finders score the same lines several times per document,
     # and the region names make a long alternation that is slow to search
     address_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
@@ -153,6 +154,7 @@ def look(cues: Cues) -> Look:
         company_number_line=_optional(cues, "company_number_line"),
         company_number_label=_optional(cues, "company_number_label"),
         registration=_optional(cues, "registration"),
+        addressee=_optional(cues, "addressee"),
     )
 
 

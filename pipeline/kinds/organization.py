@@ -32,10 +32,16 @@ def party_roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, floa
             for ln in row.lines:
                 if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= 20:
                     roles.setdefault(ln.index, other)
+    addressee = look(ctx.cues).addressee
+    if addressee is not None:  # "株式会社さくらデザイン 御中": the customer, named with the honorific that addresses it
+        for line in ctx.lines:
+            if addressee.search(line.text):
+                roles.setdefault(line.index, other)
     # another party field's label ("Landlord:" for the tenant) names that party, not this one
     theirs = [a for s in ctx.specs if s.kind == spec.kind and s.name != spec.name for a in s.aliases] if spec.name != "\0" else []
     # (labels, role, whether they are a field's own, which must stand as labels)
-    for aliases, role, fields in ((counter, other, False), (list(spec.aliases), 1.0, True), (theirs, 0.0, True)):
+    own = [*spec.aliases, *ctx.cues.labels(spec.aliases)]  # and how a region prints them ("発行元" for "seller")
+    for aliases, role, fields in ((counter, other, False), (own, 1.0, True), (theirs, 0.0, True)):
         for hit in ctx.find(aliases):
             line = hit.line
             if not _LIST_MARK.fullmatch(ctx.text[line.start : hit.start]) or (fields and not _stands_as_label(ctx, hit)):
