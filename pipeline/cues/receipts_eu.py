@@ -18,6 +18,9 @@ WORDS = {
     "partial": {"zwischensumme", "sous", "subtotaal", "subtotale"},
     "tax": {"mwst", "ust", "tva", "btw", "iva"},
     "adjustment": {"rundung", "arrondi", "afronding", "arrotondamento", "redondeo"},
+    # how a receipt says it was paid (pipeline.kinds.text)
+    "payment_means": {"bar", "karte", "ec-karte", "girocard", "espèces", "carte", "carte bancaire", "cb", "contant", "pin", "pinnen",
+                      "bancontact", "contanti", "bancomat", "carta", "efectivo", "tarjeta", "tarjeta bancaria"},
     "street": invoices_eu.WORDS["street"],
     "street_suffix": invoices_eu.WORDS["street_suffix"],
 }
@@ -42,6 +45,6 @@ SIGNS = (
     r"(?i)(?<!\w)(?:summe|zu zahlen|total ttc|[àa] payer|totaal|te betalen|totale|da pagare)(?!\w)",
     r"(?i)(?<!\w)(?:gegeben|espèces|especes|contant|contanti|efectivo)(?!\w)",
     r"(?i)(?<!\w)(?:rückgeld|zurück|rendu|wisselgeld|resto|cambio)(?!\w)",
-    r"(?i)(?<!\w)(?:pinnen|pin|ec-karte|girocard|bancontact|carte bancaire|cb)(?!\w)",
-    r"(?i)\b(?:kassenbon|kassenbeleg|kassabon|kassa|kasse|caisse|scontrino)\b",
+    r"(?i)(?<!\w)(?:pinnen|pin|ec-karte|girocard|bancontact|carte bancaire|cb|tarjeta|bancomat)(?!\w)",
+    r"(?i)\b(?:kassenbon|kassenbeleg|kassabon|kassa|kasse|caisse|scontrino|factura simplificada)\b",
 )
