@@ -273,6 +273,9 @@ SAME_LABELS = (
     ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "invoice ref", "invoice reference", "bill number", "bill no", "receipt number", "receipt no",
      "document number", "document no", "doc no", "proforma no", "proforma number", "proforma invoice no", "proforma invoice number"),
     ("due date", "date due", "payment due", "due by", "due on", "pay by", "due"),
+    # dates of other events an invoice prints beside its own: "Order date" is no "date" of it
+    ("order date", "date of order", "ordered on", "po date", "purchase order date"),
+    ("delivery date", "date of delivery", "delivered on", "ship date", "shipping date", "shipped on", "dispatch date"),
     ("quantity", "qty", "units"),
     ("arrival", "arrival date", "date of arrival", "check in", "check in date", "checkin"),
     ("departure", "departure date", "date of departure", "check out", "check out date", "checkout"),
