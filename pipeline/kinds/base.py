@@ -68,6 +68,8 @@ def implausible_name(value: Any) -> str | None:
         return "a web or e-mail address, not a name"
     if text.endswith(":"):
         return "a label, not a name"
+    if len(_SENTENCE_END.findall(text)) >= 2 or (text.endswith("!") and re.search(r"\s[a-z]{2,}", text)):
+        return "a slogan, not a name"  # "Save More. Live Better.", "Thank you!"
     if " ".join(text.casefold().split()) in DOCUMENT_TITLES:
         return "a document's title, not a name"
     if _DATE_SHAPED.fullmatch(text) and parse_date(text) is not None:
@@ -82,5 +84,7 @@ DOCUMENT_TITLES = frozenset({
     "rechnung", "quittung", "facture", "factura", "factura simplificada", "fattura", "fatura", "faktura",
     "faktura vat", "factuur", "nota fiscal", "請求書", "領収書", "納品書", "見積書", "発票", "发票", "收据",
 })
+# a word of four letters or more ending a sentence: no legal form's abbreviation ("Co.", "Ltd.")
+_SENTENCE_END = re.compile(r"[^\W\d_]{4,}[.!?](?=\s|$)")
 # a date and nothing else: a month's name or numbers, with a year ("March 3, 2025", "03/03/2025")
 _DATE_SHAPED = re.compile(r"(?i)(?=.*\d{4}|(?:.*\d{1,2}[./-]){2})[\w.,/ -]{6,30}")

@@ -40,6 +40,14 @@ def test_a_date_or_a_documents_title_is_no_name():
         assert implausible("organization", _result(text, text)) is None, text
 
 
+def test_a_slogan_is_no_name_a_legal_forms_abbreviations_are():
+    """A big-box receipt prints its slogan above the store's name: sentences, not a name."""
+    for text in ("Save More. Live Better. Every Day.", "Thank you for shopping!"):
+        assert implausible("organization", _result(text, text)), text
+    for text in ("Acme Co. Ltd.", "St. James Bakery Inc.", "Yahoo!", "ABC Sdn. Bhd."):
+        assert implausible("organization", _result(text, text)) is None, text
+
+
 def test_route_sends_an_implausible_confident_value_to_review():
     state = DocumentState(
         id="d", source="t", sha256="0" * 64, size=1, schema_name="invoice", schema_version="1",
