@@ -53,6 +53,7 @@ PACKS = Registry(
         "invoices_latam": "pipeline.cues.invoices_latam",
         "documents_ca": "pipeline.cues.documents_ca",
         "documents_jp": "pipeline.cues.documents_jp",
+        "documents_eurozone": "pipeline.cues.documents_eurozone",
     },
 )
 

@@ -41,7 +41,7 @@ LABELS = {
         "numéro de facture", "n° de facture", "facture n°", "n° facture", "fattura n°", "factura n°",
         "nº factura", "nº de factura", "factura nº", "número de factura",  # "º", the ordinal sign, is a letter
         "factuurnummer", "factuurnr",
-        "fatura nº", "fatura n.º", "fakturanummer", "fakturanr", "faktura nr", "faktura vat nr",
+        "fatura", "fatura nº", "fatura n.º", "fakturanummer", "fakturanr", "faktura nr", "faktura vat nr",
     ),
     "due date": ("fällig", "fällig am", "zahlbar bis", "fälligkeitsdatum", "échéance", "vervaldatum", "scadenza", "vencimiento", "fecha de vencimiento",
                  "data de vencimento", "vencimento", "förfallodatum", "förfallodag", "termin płatności"),
@@ -52,10 +52,12 @@ LABELS = {
         "nipc", "momsreg.nr", "momsregistreringsnummer", "vat-nr", "org.nr", "nip",
     ),
     # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
-    "description": ("beschreibung", "bezeichnung", "leistung", "artikel", "désignation", "omschrijving", "descrizione", "descripción"),
-    "quantity": ("menge", "anzahl", "quantité", "aantal", "quantità", "cantidad"),
-    "unit price": ("einzelpreis", "e-preis", "prix unitaire", "stukprijs", "prezzo unitario", "precio unitario"),
-    "amount": ("betrag", "gesamtpreis", "montant", "bedrag", "importo", "importe"),
+    "description": ("beschreibung", "bezeichnung", "leistung", "artikel", "désignation", "omschrijving", "descrizione", "descripción",
+                    "descrição", "beskrivning", "nazwa towaru/usługi", "nazwa towaru", "nazwa"),
+    "quantity": ("menge", "anzahl", "quantité", "aantal", "quantità", "q.tà", "qtà", "cantidad", "cant.", "qtd.", "qtd", "quantidade", "antal", "ilość"),
+    "unit price": ("einzelpreis", "e-preis", "prix unitaire", "stukprijs", "prezzo unitario", "prezzo", "precio unitario", "precio unit.",
+                   "preço unit.", "preço unitário", "à-pris", "a-pris", "cena netto", "cena jedn."),
+    "amount": ("betrag", "gesamtpreis", "montant", "bedrag", "importo", "importe", "belopp", "wartość netto", "wartość brutto"),
 }
 
 PATTERNS = {

@@ -23,6 +23,11 @@ LABELS = {
     "date": ("fecha de emisión", "fecha de expedición", "fecha", "data da emissão", "data de emissão", "data emissão"),
     "invoice number": ("folio", "nº", "n°", "número", "nf-e nº", "nota fiscal nº", "no. de factura", "factura no"),
     "due date": ("fecha de vencimiento", "fecha límite de pago", "vencimento", "data de vencimento"),
+    # the column headers of an item table (pipeline.infer.COLUMN_LABELS)
+    "description": ("descripción", "descrição", "descrição do produto", "descrição do produto / serviço", "concepto"),
+    "quantity": ("cant.", "cantidad", "quant.", "qtd.", "quantidade"),
+    "unit price": ("valor unitario", "precio unitario", "v. unitário", "valor unitário", "v.unit"),
+    "amount": ("importe", "v. total", "valor total"),
     "vat number": ("rfc", "r.f.c.", "rfc emisor", "cnpj", "cnpj/cpf", "cuit", "nit", "ruc", "rut"),
 }
 

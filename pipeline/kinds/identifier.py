@@ -65,6 +65,12 @@ _GROUP = re.compile(r"[A-Z0-9]+")
 _GROUPS = re.compile(r"(?: (?=[A-Z]{0,4}\d)[A-Z\d]{2,5}(?![\w/.,:-]))*")
 
 
+# a document series' code in capitals, then the number in the series with its year or series
+# after a slash ("FT 2025A/143", "FR A/12"): one number, as Portuguese invoices print it
+_SERIES = re.compile(r"[A-Z]{2,4}")
+_SERIAL = re.compile(r"[A-Z0-9]*\d[A-Z0-9]*/\d+|[A-Z0-9]+/[A-Z0-9]*\d[A-Z0-9]*")
+
+
 def printed_number(text: str) -> tuple[int, int] | None:
     """Where the number in ``text`` (what follows its label) is: its first word, the run of
     groups an IBAN or a card number is printed in ("GB29 NGTB 2045 7743 9182 60", "4111 1111 1111
@@ -72,6 +78,8 @@ def printed_number(text: str) -> tuple[int, int] | None:
     groups of digits after it (``_GROUPS``); none where the first word
     holds no digit ("Invoice to", "Order Date")."""
     tokens = list(re.finditer(r"\S+", text))
+    if len(tokens) > 1 and _SERIES.fullmatch(tokens[0].group()) and _SERIAL.fullmatch(tokens[1].group()):
+        return tokens[0].start(), tokens[1].end()  # a series' code before its number ("FT 2025A/143")
     if not tokens or not re.search(r"\d", tokens[0].group()):
         return None
     width, last = len(tokens[0].group()), 0

@@ -82,3 +82,13 @@ def test_a_document_number_on_an_invoice_is_its_invoice_number():
     schema = model_from_json_schema({"title": "BillingDocument", "properties": {"documentNumber": {"type": "string"}}})
     found = extract(plain("INVOICE\nInvoice #: AB-1001\nDate: 2024-01-02\nTotal 10.00"), schema)
     assert best(found, "documentNumber") == "AB-1001"
+
+
+def test_a_portuguese_invoice_number_is_its_series_code_and_number():
+    found = extract(plain("FATURA FT 2024A/77\n" + PORTUGUESE), AP_INVOICE)
+    assert best(found, "invoice_number") == "FT 2024A/77"
+
+
+def test_a_proforma_number_is_the_built_in_invoices_number():
+    found = extract(plain("PROFORMA INVOICE\nProforma No: PI-2024-007\nDate: 02.01.2024\nTOTAL USD 1,000.00"), "invoice")
+    assert best(found, "invoice_number") == "PI-2024-007"
