@@ -72,6 +72,8 @@ def implausible_name(value: Any) -> str | None:
         return "a slogan, not a name"  # "Save More. Live Better.", "Thank you!"
     if " ".join(text.casefold().split()) in DOCUMENT_TITLES:
         return "a document's title, not a name"
+    if _TERMS.fullmatch(text):
+        return "payment terms, not a name"
     if _DATE_SHAPED.fullmatch(text) and parse_date(text) is not None:
         return "a date, not a name"
     return None
@@ -86,5 +88,7 @@ DOCUMENT_TITLES = frozenset({
 })
 # a word of four letters or more ending a sentence: no legal form's abbreviation ("Co.", "Ltd.")
 _SENTENCE_END = re.compile(r"[^\W\d_]{4,}[.!?](?=\s|$)")
+# payment terms printed beside the parties ("Terms: Net 30")
+_TERMS = re.compile(r"(?i)(?:net|n)[ /]?\d{1,3}(?: days?)?|\d{1,3} days?(?: net)?|due on receipt|cash on delivery|cod")
 # a date and nothing else: a month's name or numbers, with a year ("March 3, 2025", "03/03/2025")
 _DATE_SHAPED = re.compile(r"(?i)(?=.*\d{4}|(?:.*\d{1,2}[./-]){2})[\w.,/ -]{6,30}")

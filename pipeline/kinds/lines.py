@@ -63,7 +63,7 @@ FURNITURE = frozenset(
 # labels after which the *other* party is printed (the customer, not the issuer)
 COUNTERPARTY = (
     "bill to", "billed to", "invoice to", "invoiced to", "ship to", "sold to", "customer", "client",
-    "recipient", "to", "attention", "attn", "buyer", "billing contact",
+    "recipient", "to", "attention", "attn", "buyer", "billing contact", "billing address", "invoice address",
 )
 STREET = frozenset(
     "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
