@@ -15,10 +15,11 @@ WORDS = {
     "adjustment": {"rundung"},
     "street": set(
         "strasse straße str weg platz gasse allee ring damm ufer chaussee "
-        "rue chemin place via viale piazza calle avenida carrer straat laan plein".split()
+        "rue chemin place via viale piazza calle avenida carrer straat laan plein "
+        "avda avd pza ctra paseo rua travessa largo corso ul".split()
     ),
     # German and Dutch join a street's name and its street word ("Hauptstraße", "Kerkstraat")
-    "street_suffix": set("straße strasse str weg platz gasse allee straat laan plein gracht".split()),
+    "street_suffix": set("straße strasse str weg platz gasse allee straat laan plein gracht gatan vägen torget".split()),
     "furniture": {"rechnung", "quittung", "datum", "ust"},
     # words before a label that make the number the reader's own ("Ihre USt-IdNr.")
     "yours": {"ihre", "ihr", "kunde", "kunden", "votre", "vos", "uw"},
@@ -61,6 +62,8 @@ LABELS = {
 }
 
 PATTERNS = {
+    # Spanish streets abbreviated with a slash ("C/ Mayor 12", "C/Colón 15")
+    "street_mark": (r"(?<![\w/])[Cc]/ ?[^\W\d_]{2,}",),
     "region": (
         "deutschland", "österreich", "schweiz", "nederland", "españa", "italia", "polska",
         "berlin", "münchen", "munich", "hamburg", "köln", "frankfurt", "dublin", "london", "paris", "amsterdam", "zürich",

@@ -35,7 +35,7 @@ LABELS = {
     "tax": ("mwst", "ust", "tva", "btw", "iva"),
 }
 
-PATTERNS = {"region": invoices_eu.PATTERNS["region"]}
+PATTERNS = {"region": invoices_eu.PATTERNS["region"], "street_mark": invoices_eu.PATTERNS["street_mark"]}
 
 # different marks of a European till receipt (two are needed, see pipeline.cues.MIN_SIGNS):
 # its label of the amount to pay, cash handed over, change, card payment, the receipt's own
