@@ -1,4 +1,4 @@
-"""Latin American invoices: Mexican CFDI and Brazilian NF-e (DANFE), in Spanish and Portuguese.
+"""Latin American invoices: Mexican CFDI, Brazilian NF-e (DANFE), Colombian electronic invoices, in Spanish and Portuguese.
 
 Selected by a type that names it, and by any type that names no regional pack (the built-in
 invoice type among them) for a document that shows two of the ``SIGNS``. A CFDI prints its
@@ -43,11 +43,11 @@ PATTERNS = {
 
 # different marks of a Mexican or Brazilian invoice (two are needed, see pipeline.cues.MIN_SIGNS)
 SIGNS = (
-    r"\bRFC\b|\bCNPJ\b|\bCUIT\b",
-    r"\bCFDI\b|\bDANFE\b|\bNF-e\b|(?i:\bnota fiscal\b)",
+    r"\bRFC\b|\bCNPJ\b|\bCUIT\b|\bNIT\b|\bRUT\b",
+    r"\bCFDI\b|\bDANFE\b|\bNF-e\b|(?i:\bnota fiscal\b|\bfactura electr[óo]nica\b)|\bCUFE\b",
     r"(?i)\bfolio\b|\bchave de acesso\b",
-    r"R\$[ \t]?\d|\bM\.N\.|\bMXN\b|\bBRL\b",
-    r"\bS\.? ?A\.? de C\.? ?V\.?|\bS\. de R\.L\.|\bLtda\b|\bLTDA\b|\bEIRELI\b",
+    r"R\$[ \t]?\d|\bM\.N\.|\bMXN\b|\bBRL\b|\bCOP\b|\bCLP\b|\bARS\b",
+    r"\bS\.? ?A\.? de C\.? ?V\.?|\bS\. de R\.L\.|\bLtda\b|\bLTDA\b|\bEIRELI\b|\bS\.A\.S\.?",
     r"\bC\.P\. ?\d{5}\b|\bCEP:? ?\d{5}-\d{3}\b",
 )
 

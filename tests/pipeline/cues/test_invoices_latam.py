@@ -64,3 +64,9 @@ def test_a_danfe_its_number_cnpj_date_and_reais():
     assert best(found, "issueDate") == "2024-03-12"
     assert best(found, "grossAmount") == "2500.00"
     assert best(found, "currencyCode") == "BRL"
+
+
+def test_a_colombian_electronic_invoice_chooses_the_pack_and_its_nit_is_the_tax_number():
+    text = "CAFÉ EJEMPLO S.A.S.\nNIT 900.123.456-7\nFACTURA ELECTRÓNICA DE VENTA No. FE-4521\nTotal a pagar (COP) $ 2.975.000,00"
+    assert "invoices_latam" in cues_for(AP_INVOICE, text).names
+    assert best(extract(plain(text), CAMEL), "sellerTaxNumber") == "900.123.456-7"
