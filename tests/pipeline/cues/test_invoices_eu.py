@@ -92,3 +92,29 @@ def test_a_portuguese_invoice_number_is_its_series_code_and_number():
 def test_a_proforma_number_is_the_built_in_invoices_number():
     found = extract(plain("PROFORMA INVOICE\nProforma No: PI-2024-007\nDate: 02.01.2024\nTOTAL USD 1,000.00"), "invoice")
     assert best(found, "invoice_number") == "PI-2024-007"
+
+
+FINNISH = """\
+Koivu Design Oy
+Kauppakatu 5
+40100 Jyväskylä
+Y-tunnus 7654321-0
+LASKU
+Laskun numero: 5512
+Päivämäärä: 02.04.2024
+Eräpäivä: 16.04.2024
+Asiakas:
+Järvi Rakennus Oy
+Veroton yhteensä      500,00
+ALV 25,5 %            127,50
+Yhteensä              627,50 €"""
+
+
+def test_finnish_labels():
+    assert "invoices_eu" in cues_for(AP_INVOICE, FINNISH).names
+    found = extract(plain(FINNISH), AP_INVOICE)
+    assert best(found, "invoice_number") == "5512"
+    assert best(found, "due_date") == "2024-04-16"
+    assert (best(found, "subtotal"), best(found, "tax"), best(found, "total")) == ("500.00", "127.50", "627.50")
+    assert best(found, "vendor_vat_id") == "7654321-0"
+    assert best(found, "customer") == "Järvi Rakennus Oy"
