@@ -351,3 +351,15 @@ def test_the_customer_is_read_under_a_billing_address_label():
     found = extract(plain(text), AP_INVOICE)
     assert best(found, "customer") == "Jonas Weber"
     assert best(found, "vendor") == "Brightline Home Goods GmbH"
+
+
+def test_a_tax_word_in_an_aside_of_another_title_labels_nothing():
+    """"Unit price (incl. VAT)" wrapped so that "VAT)" stands over a column of prices: the
+    bracketed words qualify the title, they label no tax; "VAT 19%" on its own line does."""
+    from pipeline.extractors.finding import Context
+    from pipeline.schemas import field_specs
+
+    text = "Description Qty Unit price (incl. VAT) Amount\nUnit price (incl.\nVAT)\nBottle 2 19.99 39.98\nVAT 19% 6.38"
+    ctx = Context(plain(text), AP_INVOICE)
+    spec = next(s for s in field_specs(AP_INVOICE) if s.name == "tax")
+    assert [ctx.line_at(h.start).text for h in ctx.labels(spec)] == ["VAT 19% 6.38"]
