@@ -299,8 +299,12 @@ TAX_ID_LABELS = (
 SAME_LABELS = (
     ("total", "grand total", "total amount", "amount due", "total due", "balance due", "amount payable", "total payable", "amount paid", "gross amount", "balance to pay"),
     ("date", "invoice date", "issue date", "date of issue", "bill date", "billing date", "receipt date", "transaction date", "purchase date", "document date", "date issued", "issued", "issued on", "payment date"),
-    ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "invoice ref", "invoice reference", "bill number", "bill no", "receipt number", "receipt no"),
+    ("invoice number", "invoice no", "invoice nr", "invoice #", "invoice id", "invoice ref", "invoice reference", "bill number", "bill no", "receipt number", "receipt no",
+     "document number", "document no", "doc no", "proforma no", "proforma number", "proforma invoice no", "proforma invoice number"),
     ("due date", "date due", "payment due", "due by", "due on", "pay by", "due"),
+    # dates of other events an invoice prints beside its own: "Order date" is no "date" of it
+    ("order date", "date of order", "ordered on", "po date", "purchase order date"),
+    ("delivery date", "date of delivery", "delivered on", "ship date", "shipping date", "shipped on", "dispatch date"),
     ("quantity", "qty", "units"),
     ("arrival", "arrival date", "date of arrival", "check in", "check in date", "checkin"),
     ("departure", "departure date", "date of departure", "check out", "check out date", "checkout"),

@@ -46,7 +46,8 @@ class Invoice(DocumentSchema):
         "The invoice's identifier as printed.",
         aliases=[
             "invoice number", "invoice no", "invoice #", "invoice id", "invoice ref", "bill number", "rechnungsnummer",
-            "rechnung nr", "receipt number", "document number", "reference",
+            "rechnung nr", "receipt number", "document number", "reference", "proforma no", "proforma number",
+            "proforma invoice no",
         ],
     )
     date: Date | None = field(

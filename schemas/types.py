@@ -60,6 +60,14 @@ _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "RM": "MYR", "S$": "SGD",
     "A$": "AUD", "C$": "CAD", "CHF": "CHF", "₹": "INR", "R$": "BRL", "zł": "PLN", "kr": "SEK",
     "Rs": "INR", "Rs.": "INR",
+    "R": "ZAR", "MX$": "MXN", "NZ$": "NZD", "HK$": "HKD",
+}
+# currencies printed with a bare "$" (or "¥", "kr") as well as their code: where a document
+# prints one of these codes, its bare sign means that currency, not the sign's default
+SHARED_SIGNS = {
+    "$": frozenset("USD CAD AUD NZD SGD HKD MXN ARS CLP COP".split()),
+    "¥": frozenset({"JPY", "CNY"}),
+    "kr": frozenset({"SEK", "NOK", "DKK"}),
 }
 ISO_4217 = frozenset(
     "USD EUR GBP JPY CHF CAD AUD NZD SGD MYR HKD CNY INR BRL MXN SEK NOK DKK PLN CZK HUF "

@@ -50,6 +50,10 @@ PACKS = Registry(
         "contracts_us": "pipeline.cues.contracts_us",
         "documents_us": "pipeline.cues.documents_us",
         "invoices_in": "pipeline.cues.invoices_in",
+        "invoices_latam": "pipeline.cues.invoices_latam",
+        "documents_ca": "pipeline.cues.documents_ca",
+        "documents_jp": "pipeline.cues.documents_jp",
+        "documents_eurozone": "pipeline.cues.documents_eurozone",
     },
 )
 

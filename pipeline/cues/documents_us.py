@@ -21,9 +21,11 @@ CURRENCY = "USD"
 
 # different marks of a US document (two are needed, see pipeline.cues.MIN_SIGNS)
 SIGNS = (
-    r"\b(?:" + "|".join(_STATES.split()) + r"),?[ \t]+\d{5}(?:-\d{4})?(?!\d)",  # a state and its ZIP code
+    # a state and its ZIP code, also where OCR read a state's O as a zero ("Denver C0 80206")
+    r"\b(?:" + "|".join(s.replace("O", "[O0]") for s in _STATES.split()) + r"),?[ \t]+\d{5}(?:-\d{4})?(?!\d)",
     # a phone number with its area code in brackets, as printed or as OCR spaces it ("( 512 ) 555 - 0199")
-    r"\([ \t]?\d{3}[ \t]?\)[ \t]?\d{3}[ \t]?[-.][ \t]?\d{4}(?!\d)",
+    # or adds a stray mark after the bracket ("(303): 555-0147")
+    r"\([ \t]?\d{3}[ \t]?\)[:.,]?[ \t]?\d{3}[ \t]?[-.][ \t]?\d{4}(?!\d)",
     r"(?i)\b(?:U\.S\.A\.?|USA|United States)(?!\w)",
     r"(?<![A-Za-z])(?:US)?\$[ \t]?\d",  # dollars, not S$, A$, C$ or R$
     r"(?i)\bsales tax\b",

@@ -18,6 +18,9 @@ WORDS = {
     "partial": {"zwischensumme", "sous", "subtotaal", "subtotale"},
     "tax": {"mwst", "ust", "tva", "btw", "iva"},
     "adjustment": {"rundung", "arrondi", "afronding", "arrotondamento", "redondeo"},
+    # how a receipt says it was paid (pipeline.kinds.text)
+    "payment_means": {"bar", "karte", "ec-karte", "girocard", "espèces", "carte", "carte bancaire", "cb", "contant", "pin", "pinnen",
+                      "bancontact", "contanti", "bancomat", "carta", "efectivo", "tarjeta", "tarjeta bancaria"},
     "street": invoices_eu.WORDS["street"],
     "street_suffix": invoices_eu.WORDS["street_suffix"],
 }
@@ -32,7 +35,7 @@ LABELS = {
     "tax": ("mwst", "ust", "tva", "btw", "iva"),
 }
 
-PATTERNS = {"region": invoices_eu.PATTERNS["region"]}
+PATTERNS = {"region": invoices_eu.PATTERNS["region"], "street_mark": invoices_eu.PATTERNS["street_mark"]}
 
 # different marks of a European till receipt (two are needed, see pipeline.cues.MIN_SIGNS):
 # its label of the amount to pay, cash handed over, change, card payment, the receipt's own
@@ -42,6 +45,6 @@ SIGNS = (
     r"(?i)(?<!\w)(?:summe|zu zahlen|total ttc|[àa] payer|totaal|te betalen|totale|da pagare)(?!\w)",
     r"(?i)(?<!\w)(?:gegeben|espèces|especes|contant|contanti|efectivo)(?!\w)",
     r"(?i)(?<!\w)(?:rückgeld|zurück|rendu|wisselgeld|resto|cambio)(?!\w)",
-    r"(?i)(?<!\w)(?:pinnen|pin|ec-karte|girocard|bancontact|carte bancaire|cb)(?!\w)",
-    r"(?i)\b(?:kassenbon|kassenbeleg|kassabon|kassa|kasse|caisse|scontrino)\b",
+    r"(?i)(?<!\w)(?:pinnen|pin|ec-karte|girocard|bancontact|carte bancaire|cb|tarjeta|bancomat)(?!\w)",
+    r"(?i)\b(?:kassenbon|kassenbeleg|kassabon|kassa|kasse|caisse|scontrino|factura simplificada)\b",
 )

@@ -77,8 +77,18 @@ class Context:
         """Where the field's aliases, or the cue packs' printed forms of them, occur, in text
         order (cached per field)."""
         if spec.name not in self._labels:
-            self._labels[spec.name] = [h for h in self.find(self._aliases(spec)) if not self._apart(h)]
+            self._labels[spec.name] = [h for h in self.find(self._aliases(spec)) if not self._apart(h) and not self._aside(h)]
         return self._labels[spec.name]
+
+    def _aside(self, hit: LabelHit) -> bool:
+        """The hit's words are an aside in brackets qualifying another title ("Unit price (incl.
+        VAT)", its "VAT)" wrapped to a line of its own): no label of their own. A bracket holding
+        the hit alone is the title's short form ("Grade Point Average (CGPA):"), a label."""
+        before, after = self.text[hit.line.start : hit.start], self.text[hit.end : hit.line.end]
+        opened = before.count("(") > before.count(")")
+        if opened and before.rstrip().endswith("(") and after.lstrip().startswith(")"):
+            return False
+        return (opened and ")" in after) or (after.lstrip().startswith(")") and "(" not in before)
 
     def find(self, aliases: list[str] | tuple[str, ...]) -> list[LabelHit]:
         """Every hit of ``aliases`` in the document's lines, in text order (``find_aliases``

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pipeline.extractors.finding import Context, Proposal, find_labelled_text
 from pipeline.stopwords import english_stop_words
-from schemas.types import clean_text
+from schemas.types import clean_text, parse_date
 
 if TYPE_CHECKING:
     from pipeline.schemas import FieldSpec
@@ -68,4 +68,27 @@ def implausible_name(value: Any) -> str | None:
         return "a web or e-mail address, not a name"
     if text.endswith(":"):
         return "a label, not a name"
+    if len(_SENTENCE_END.findall(text)) >= 2 or (text.endswith("!") and re.search(r"\s[a-z]{2,}", text)):
+        return "a slogan, not a name"  # "Save More. Live Better.", "Thank you!"
+    if " ".join(text.casefold().split()) in DOCUMENT_TITLES:
+        return "a document's title, not a name"
+    if _TERMS.fullmatch(text):
+        return "payment terms, not a name"
+    if _DATE_SHAPED.fullmatch(text) and parse_date(text) is not None:
+        return "a date, not a name"
     return None
+
+
+# what a document calls itself at its head ("TAX INVOICE", "請求書"), in the languages of the cue packs
+DOCUMENT_TITLES = frozenset({
+    "invoice", "tax invoice", "commercial invoice", "proforma invoice", "pro forma invoice", "receipt",
+    "sales receipt", "credit note", "debit note", "statement", "quotation", "purchase order", "delivery note",
+    "rechnung", "quittung", "facture", "factura", "factura simplificada", "fattura", "fatura", "faktura",
+    "faktura vat", "factuur", "nota fiscal", "請求書", "領収書", "納品書", "見積書", "発票", "发票", "收据",
+})
+# a word of four letters or more ending a sentence: no legal form's abbreviation ("Co.", "Ltd.")
+_SENTENCE_END = re.compile(r"[^\W\d_]{4,}[.!?](?=\s|$)")
+# payment terms printed beside the parties ("Terms: Net 30")
+_TERMS = re.compile(r"(?i)(?:net|n)[ /]?\d{1,3}(?: days?)?|\d{1,3} days?(?: net)?|due on receipt|cash on delivery|cod")
+# a date and nothing else: a month's name or numbers, with a year ("March 3, 2025", "03/03/2025")
+_DATE_SHAPED = re.compile(r"(?i)(?=.*\d{4}|(?:.*\d{1,2}[./-]){2})[\w.,/ -]{6,30}")

@@ -7,10 +7,12 @@ import re
 from pipeline.extractors.finding import Context, Proposal, link_label
 from pipeline.kinds.base import Kind
 from pipeline.schemas import FieldSpec
-from schemas.types import ISO_4217, Currency, parse_currency
+from schemas.types import ISO_4217, SHARED_SIGNS, Currency, parse_currency
 
 _CURRENCY = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|US\$|S\$|A\$|C\$|[$€£¥₹]|\bRM(?=[ \t]?\d)|\bRs\.?(?=[ \t]?\d)"
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])|(?:US|MX|NZ|HK|[SACR])\$|[$€£¥₹]|\bRM(?=[ \t]?\d)|\bRs\.?(?=[ \t]?\d)"
+    # złoty and krona after or before an amount; a lone "R" only before an amount with cents (rand)
+    r"|(?<=\d[ \t])(?:zł|kr)(?!\w)|\bkr\.?(?=[ \t]?\d)|\bR(?=[ \t]?\d{1,3}(?:[ \u00a0]?\d{3})*[.,]\d{2}(?!\d))"
 )
 
 
@@ -19,16 +21,16 @@ def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     Where none is printed, the one currency of the document's region (``Cues.currency``)."""
     by_code: dict[str, list[re.Match]] = {}
     for m in _CURRENCY.finditer(ctx.text):
-        code = parse_currency(m.group())
+        code = parse_currency(m.group().rstrip("."))
         if code:
             by_code.setdefault(code, []).append(m)
-    _dollar_named(by_code)
+    _shared_signs(by_code)
     total = sum(len(v) for v in by_code.values())
     out = []
     for code, hits in by_code.items():
         links = [link_label(ctx, spec, m.start(), m.end()) for m in hits]
         best = max(range(len(hits)), key=lambda i: (links[i].match * links[i].layout, -i))
-        symbol_only = all(len(m.group()) == 1 and m.group() == "$" for m in hits)
+        symbol_only = all(m.group() in SHARED_SIGNS for m in hits)
         out.append(
             Proposal(
                 value=code,
@@ -46,17 +48,23 @@ def find_currency(ctx: Context, spec: FieldSpec) -> list[Proposal]:
     return out
 
 
-# the dollars other than the US dollar: a document that names one by its code or mark means it by "$"
-_DOLLARS = frozenset("AUD CAD SGD NZD HKD TWD JMD BSD BBD BZD FJD LRD NAD SBD TTD XCD BND KYD GYD SRD ZWL".split())
-
-
-def _dollar_named(by_code: dict[str, list[re.Match]]) -> None:
-    """A bare "$" counted for the dollar the document names ("$750.00 AUD", "A$ 12.00"): where it
-    names exactly one dollar other than the US dollar and never "USD" or "US$", "$" is that one."""
-    named = [code for code in by_code if code in _DOLLARS]
-    bare = [m for m in by_code.get("USD", []) if m.group() == "$"]
-    if len(named) == 1 and bare and len(bare) == len(by_code["USD"]):
-        by_code[named[0]] = sorted(by_code[named[0]] + by_code.pop("USD"), key=lambda m: m.start())
+def _shared_signs(by_code: dict[str, list[re.Match]]) -> None:
+    """A bare "$", "¥" or "kr" means the one currency of its sign the document names by code
+    ("Moneda: MXN" beside "$9,860.00"), not the sign's default: their hits join that code's."""
+    for sign, codes in SHARED_SIGNS.items():
+        default = parse_currency(sign)
+        named = {c for c, hits in by_code.items() if c in codes and c != default and any(m.group().upper() == c for m in hits)}
+        # where the document names the sign's own currency by code too, its bare sign stays that one
+        if len(named) != 1 or default not in by_code or any(m.group().upper() == default for m in by_code[default]):
+            continue
+        bare = [m for m in by_code[default] if m.group().rstrip(".") == sign]
+        if not bare:
+            continue
+        code = named.pop()
+        by_code[code] = sorted(by_code[code] + bare, key=lambda m: m.start())
+        by_code[default] = [m for m in by_code[default] if m not in bare]
+        if not by_code[default]:
+            del by_code[default]
 
 
 def _next_to_amount(ctx: Context, m: re.Match) -> bool:
@@ -69,7 +77,7 @@ def _next_to_amount(ctx: Context, m: re.Match) -> bool:
 class CurrencyKind(Kind):
     name = "currency"
     json_type = Currency
-    grounding = r"\b[A-Z]{3}\b|[$€£¥]|\bRM\b"
+    grounding = r"\b[A-Z]{3}\b|(?:US|MX|NZ|HK|[SACR])\$|[$€£¥]|\bRM\b|zł|\bkr\b|\bR(?=[ \t]?\d)"
     hint = "an ISO 4217 currency code"
     parse = staticmethod(parse_currency)
 

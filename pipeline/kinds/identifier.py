@@ -10,7 +10,7 @@ from pipeline.kinds.base import Kind
 from pipeline.kinds.lines import look
 from pipeline.kinds.organization import other_party_lines
 from pipeline.schemas import FieldSpec
-from schemas.types import ISO_4217, Identifier
+from schemas.types import ISO_4217, Identifier, parse_date
 
 TAX_LABELS = next(group for group in SAME_LABELS if group[0] == "tax")  # "VAT", "GST" before a number
 BLOCK_DEPTH = 8  # rows of the other party's block: a VAT number comes after its name and address
@@ -70,6 +70,11 @@ _GROUPS = re.compile(r"(?: (?=[A-Z]{0,4}\d)[A-Z\d]{2,5}(?![\w/.,:-]))*")
 _WHOLE_CELL = re.compile(r"(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z0-9][A-Z0-9-]{1,7}(?: [A-Z0-9][A-Z0-9-]{0,4}){1,2}")
 _NO_GROUP = ISO_4217 | {"PAID", "DUE", "ONLY", "COPY", "NET", "GROSS", "TOTAL", "VOID", "NEW"}
 
+# a document series' code in capitals, then the number in the series with its year or series
+# after a slash ("FT 2025A/143", "FR A/12"): one number, as Portuguese invoices print it
+_SERIES = re.compile(r"[A-Z]{2,4}")
+_SERIAL = re.compile(r"[A-Z0-9]*\d[A-Z0-9]*/\d+|[A-Z0-9]+/[A-Z0-9]*\d[A-Z0-9]*")
+
 
 def printed_number(text: str) -> tuple[int, int] | None:
     """Where the number in ``text`` (what follows its label) is: its first word, the run of
@@ -78,6 +83,8 @@ def printed_number(text: str) -> tuple[int, int] | None:
     groups of digits after it (``_GROUPS``); none where the first word
     holds no digit ("Invoice to", "Order Date")."""
     tokens = list(re.finditer(r"\S+", text))
+    if len(tokens) > 1 and _SERIES.fullmatch(tokens[0].group()) and _SERIAL.fullmatch(tokens[1].group()):
+        return tokens[0].start(), tokens[1].end()  # a series' code before its number ("FT 2025A/143")
     if not tokens or not re.search(r"\d", tokens[0].group()):
         return None
     if _WHOLE_CELL.fullmatch(text.strip()) and not {t.group() for t in tokens[1:]} & _NO_GROUP:
@@ -133,6 +140,30 @@ def find_registration_numbers(ctx: Context, spec: FieldSpec, parse) -> list[Prop
     return own + bare
 
 
+INVOICE_NUMBER_LABELS = next(group for group in SAME_LABELS if group[0] == "invoice number")
+# a bill's title with its number after it ("Invoice 2025-017", "FACTURA ELECTRÓNICA DE VENTA No.
+# FE-4521", "TAX INVOICE #1047"): up to three words after the title, then a number's sign
+_TITLED = re.compile(
+    r"(?im)^[ \t]*(?:tax[ \t]+|commercial[ \t]+|proforma[ \t]+)?(?:invoice|bill|factura|fattura|fatura|faktura|facture|factuur|rechnung)"
+    r"(?:[ \t]+[^\W\d_]+){0,3}?[ \t]*(?:no\.?|nº|n°|nr\.?|#|number|:)?[ \t]*(?P<number>[^\s:]*\d[^\s]*)"
+)
+
+
+def find_titled_number(ctx: Context, parse) -> list[Proposal]:
+    """An invoice number printed after the bill's title where no label names it: weaker than a
+    labelled one; not a date or an amount printed there."""
+    out = []
+    for m in _TITLED.finditer(ctx.text):
+        number = m.group("number").rstrip(".,;")
+        if _MONEY_SHAPED.fullmatch(number) or re.fullmatch(r"[\d./-]+", number) and parse_date(number) is not None and not re.fullmatch(r"\d+(?:-\d+)?", number):
+            continue
+        value = parse(number)
+        if value:
+            start = m.start("number")
+            out.append(Proposal(value=value, spans=[(start, start + len(number))], signals={"match": 0.5, "typed": 1.0, "layout": 1.0}))
+    return out
+
+
 class IdentifierKind(Kind):
     name = "identifier"
     hint = "the code or number exactly as printed, without its label"
@@ -141,7 +172,10 @@ class IdentifierKind(Kind):
     def find(self, ctx, spec):
         if _of_a_party(spec):
             return find_registration_numbers(ctx, spec, self.parse)
-        return find_labelled_text(ctx, spec, self.parse, pick=printed_number)
+        found = find_labelled_text(ctx, spec, self.parse, pick=printed_number)
+        if not found and set(spec.aliases) & set(INVOICE_NUMBER_LABELS):
+            found = find_titled_number(ctx, self.parse)
+        return found
 
     def implausible(self, value, printed):
         """Identifiers carry a digit: "an" or "at" after "Invoice" is a word, not a number; an

@@ -63,7 +63,7 @@ FURNITURE = frozenset(
 # labels after which the *other* party is printed (the customer, not the issuer)
 COUNTERPARTY = (
     "bill to", "billed to", "invoice to", "invoiced to", "ship to", "sold to", "customer", "client",
-    "recipient", "to", "attention", "attn", "buyer", "billing contact",
+    "recipient", "to", "attention", "attn", "buyer", "billing contact", "billing address", "invoice address",
 )
 STREET = frozenset(
     "street st road rd avenue ave lane ln drive dr boulevard blvd way floor flr level suite ste unit "
@@ -123,6 +123,8 @@ class Look:
     company_number_line: re.Pattern[str] | None  # a line holding only a company number and its label
     company_number_label: re.Pattern[str] | None  # how such a line starts when the number is left blank
     registration: re.Pattern[str] | None  # a company number printed beside a name
+    addressee: re.Pattern[str] | None  # how a line naming the customer ends ("… 御中", "… 様")
+    street_mark: re.Pattern[str] | None  # a region's street sign that is no word ("C/ Mayor 12")
     # line texts -> address_score: finders score the same lines several times per document,
     # and the region names make a long alternation that is slow to search
     address_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
@@ -153,6 +155,8 @@ def look(cues: Cues) -> Look:
         company_number_line=_optional(cues, "company_number_line"),
         company_number_label=_optional(cues, "company_number_label"),
         registration=_optional(cues, "registration"),
+        addressee=_optional(cues, "addressee"),
+        street_mark=_optional(cues, "street_mark"),
     )
 
 
@@ -217,7 +221,7 @@ def _address_score(lk: Look, text: str) -> float:
     postcode = 0.5 * bool(POSTCODE.search(text))
     if not re.search(r"[^\W\d_]", text):
         return postcode  # without a letter, commas and numbers make a phone number ("03-3279 1851,")
-    street = street or bool(_UNIT.search(text) or _HOUSE_AND_DIRECTION.match(text))
+    street = street or bool(_UNIT.search(text) or _HOUSE_AND_DIRECTION.match(text) or (lk.street_mark and lk.street_mark.search(text)))
     score = postcode + 0.4 * street + 0.4 * bool(lk.region.search(text))
     score += 0.1 * min(text.count(","), 2) + 0.2 * bool(re.search(r"(?i)\bno\.?\s?\d|\d+[a-z]?,", text))
     return min(score, 1.0)

@@ -24,13 +24,17 @@ _AMOUNT = re.compile(
     # a minus sign opening an amount ("-£490.00", "-103.00" on a credit note), not a hyphen
     # inside a reference or a range ("PO-2026", "555-0142")
     r"(?P<sign>(?<![\w.,/:\-])[-\u2212](?=[ \t]?(?:RM|[$€£¥]|[A-Z]{3}\b|\d)))?"
-    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|US\$|S\$|A\$|C\$|[$€£¥₹]|Rs\.?|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD|INR)\b)[ \t]?)"
+    r"(?:(?P<pre>(?<![A-Za-z])(?:RM|(?:US|MX|NZ|HK|[SACR])\$|[$€£¥₹]|Rs\.?|(?:USD|EUR|GBP|MYR|CHF|SGD|AUD|CAD|INR|ZAR)\b"
+    # a lone "R" (rand) only before an amount with cents
+    r"|R(?=[ \t]?\d{1,3}(?:[ \u00a0]?\d{3})*[.,]\d{2}(?!\d)))[ \t]?)"
     r"|(?(sign)|(?<![\w.,/:\-$€£])))"
     # French, Swiss and Nordic amounts group thousands with a space ("2 860,00 €", also a
-    # no-break or narrow one): read whole where cents follow a comma, not as "860,00"
+    # no-break or narrow one): read whole where cents follow a comma, not as "860,00"; after a
+    # currency sign also where they follow a point ("R 19 060.00"), where a space before
+    # "150.00" otherwise parts a quantity from a price
+    r"(?P<num>(?(pre)\d{1,3}(?:[ \u00a0\u202f]\d{3})+[.,]\d{2}|\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2})"
     # Indian amounts group lakhs and crores in pairs ("2,50,00,000"), and may close with "/-"
-    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+,\d{2}|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|"
-    r"\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
     r"(?![\w:%]|/(?!-)|[.,]\d|-\d)"
     r"(?P<post>[ \t]?(?:€|\b(?:" + "|".join(sorted(ISO_4217)) + r")\b))?"
 )

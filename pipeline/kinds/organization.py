@@ -32,10 +32,16 @@ def party_roles(ctx: Context, spec: FieldSpec, depth: int = 4) -> dict[int, floa
             for ln in row.lines:
                 if box is None or ln.bbox is None or abs(ln.bbox[0] - box[0]) <= 20:
                     roles.setdefault(ln.index, other)
+    addressee = look(ctx.cues).addressee
+    if addressee is not None:  # "株式会社さくらデザイン 御中": the customer, named with the honorific that addresses it
+        for line in ctx.lines:
+            if addressee.search(line.text):
+                roles.setdefault(line.index, other)
     # another party field's label ("Landlord:" for the tenant) names that party, not this one
     theirs = [a for s in ctx.specs if s.kind == spec.kind and s.name != spec.name for a in s.aliases] if spec.name != "\0" else []
     # (labels, role, whether they are a field's own, which must stand as labels)
-    for aliases, role, fields in ((counter, other, False), (list(spec.aliases), 1.0, True), (theirs, 0.0, True)):
+    own = [*spec.aliases, *ctx.cues.labels(spec.aliases)]  # and how a region prints them ("発行元" for "seller")
+    for aliases, role, fields in ((counter, other, False), (own, 1.0, True), (theirs, 0.0, True)):
         for hit in ctx.find(aliases):
             line = hit.line
             if not _LIST_MARK.fullmatch(ctx.text[line.start : hit.start]) or (fields and not _stands_as_label(ctx, hit)):
@@ -176,14 +182,24 @@ def _name_span(line: Line, form: tuple[int, int]) -> tuple[int, int]:
     column = cell_start(line, line.start + form[0]) - line.start
     words = [w for w in re.finditer(r"\S+", line.text[: form[0]]) if w.start() >= column]
     start = line.start + form[0]
+    taken = []
     for w in reversed(words):
         token = w.group()
         if token.endswith(":") or token in ("©", "(c)", "|", "-", "–", "·") or re.fullmatch(r"\d{4}|#\d*", token):
             break
-        if token[0].isalpha() and token[0].islower() and token not in ("and", "und", "of", "de"):
+        if token[0].isalpha() and token[0].islower() and token not in NAME_PARTICLES:
             break
-        start = line.start + w.start()
+        taken.append(w)
+    while taken and taken[-1].group() in NAME_PARTICLES:
+        taken.pop()  # a particle opens no name ("a la Empresa SA" names "Empresa SA")
+    if taken:
+        start = line.start + taken[-1].start()
     return start, line.start + form[1]
+
+
+# lowercase words inside a capitalised name: "and", "of" and the particles of Romance, Dutch and
+# German names ("Soluciones Digitales del Bajío, S.A. de C.V.", "Banco do Brasil S.A.")
+NAME_PARTICLES = frozenset("and und of de del della di da do dos das du des van von der den y e".split())
 
 
 def _only_business(lk: Look, text: str) -> bool:

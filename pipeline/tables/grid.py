@@ -188,6 +188,7 @@ def label_of(text: str, labels: dict[str, tuple[str, ...]]) -> str | None:
     for folded in _readings(text):
         for name, aliases in labels.items():
             for alias in aliases:
+                alias = " ".join(alias.replace(".", " ").replace(":", " ").split())  # folded as the header is ("q.tà")
                 s = fuzz.ratio(folded, alias) if len(folded) > 3 else (100.0 if folded == alias else 0.0)
                 if s >= LABEL_MIN and (s, len(alias)) > (score, 0):
                     best, score = name, s
@@ -271,6 +272,27 @@ def _stack(header: list[list[Word]], runs: list[list[Word]]) -> list[list[Word]]
         else:
             out.append(list(run))
     return sorted(out, key=lambda run: min(w.bbox[0] for w in run))  # type: ignore[index]
+
+
+def _split_titles(runs: list[list[Word]], labels: dict[str, tuple[str, ...]]) -> list[list[Word]]:
+    """Titles of two columns printed too close to part ("Prezzo Importo", "Qtd. Preço unit. IVA"):
+    a segment no label names is parted into the longest runs of its words that labels name, a
+    word no label names standing alone, where two different fields are named so."""
+    out = []
+    for run in runs:
+        if len(run) > 1 and _titles([run]) and label_of(_text(run), labels) is None:
+            parts, named, i = [], [], 0
+            while i < len(run):
+                j = next((j for j in range(len(run), i, -1) if label_of(_text(run[i:j]), labels)), i + 1)
+                parts.append(run[i:j])
+                named.append(label_of(_text(run[i:j]), labels))
+                i = j
+            found = [n for n in named if n]
+            if len(found) >= 2 and len(set(found)) == len(found):
+                out += parts
+                continue
+        out.append(run)
+    return out
 
 
 def _header_lines(page_lines: list[_Line], page_runs: list[list[list[Word]]], i: int) -> tuple[list[list[Word]], int]:
@@ -383,6 +405,7 @@ def from_words(document: ParsedDocument, labels: dict[str, tuple[str, ...]], sto
             if i <= done:
                 continue
             header, last = _header_lines(page_lines, page_runs, i)
+            header = _split_titles(header, labels)
             labelled = _is_header(header, labels, stops)
             near = last + 1 < len(page_lines) and page_lines[last + 1].top - page_lines[last].top <= ROW_GAP * page_lines[last].height
             laid_out = None if labelled or totalled or not near else _laid_out(header, page_runs[last + 1], stops)

@@ -339,3 +339,27 @@ def test_a_label_with_its_sign_is_a_label_only_where_the_sign_is_printed():
     model = model_from_json_schema({"title": "AP invoice", "properties": {"po_number": {"type": "string"}}})
     found = extract(plain("Invoice 88412\nCustomer PO    PO-45120\nTotal 100.00"), model)
     assert [c.value for c in found["po_number"]] == ["PO-45120"]
+
+
+def test_the_customer_is_read_under_a_billing_address_label():
+    """A marketplace invoice names its buyer under "Billing address", beside the seller's
+    "Sold by" block and under the marketplace's logo."""
+    text = (
+        "ShopHub\nInvoice Number: X-1\nSold by:\nBrightline Home Goods GmbH\nIndustriestraße 8\n33602 Bielefeld\n"
+        "Billing address:\nJonas Weber\nLindenallee 14\n50668 Köln\nTotal €73.96"
+    )
+    found = extract(plain(text), AP_INVOICE)
+    assert best(found, "customer") == "Jonas Weber"
+    assert best(found, "vendor") == "Brightline Home Goods GmbH"
+
+
+def test_a_tax_word_in_an_aside_of_another_title_labels_nothing():
+    """"Unit price (incl. VAT)" wrapped so that "VAT)" stands over a column of prices: the
+    bracketed words qualify the title, they label no tax; "VAT 19%" on its own line does."""
+    from pipeline.extractors.finding import Context
+    from pipeline.schemas import field_specs
+
+    text = "Description Qty Unit price (incl. VAT) Amount\nUnit price (incl.\nVAT)\nBottle 2 19.99 39.98\nVAT 19% 6.38"
+    ctx = Context(plain(text), AP_INVOICE)
+    spec = next(s for s in field_specs(AP_INVOICE) if s.name == "tax")
+    assert [ctx.line_at(h.start).text for h in ctx.labels(spec)] == ["VAT 19% 6.38"]

@@ -31,6 +31,23 @@ def test_addresses_and_labels_are_no_names_but_a_bare_domain_can_be():
     assert implausible("organization", _result("BookingEntertainment.com", "BookingEntertainment.com")) is None
 
 
+def test_a_date_or_a_documents_title_is_no_name():
+    """A bill's heading ("TAX INVOICE", "請求書") and a date printed under the customer's label
+    are not the parties' names; a name with a number in it still is."""
+    for text in ("TAX INVOICE", "Factura", "請求書", "March 3, 2025", "3 March 2025", "Net 30", "30 days"):
+        assert implausible("organization", _result(text, text)), text
+    for text in ("Invoice Systems Ltd", "Studio 54 LLC", "Store 2291", "Linda Alvarez"):
+        assert implausible("organization", _result(text, text)) is None, text
+
+
+def test_a_slogan_is_no_name_a_legal_forms_abbreviations_are():
+    """A big-box receipt prints its slogan above the store's name: sentences, not a name."""
+    for text in ("Save More. Live Better. Every Day.", "Thank you for shopping!"):
+        assert implausible("organization", _result(text, text)), text
+    for text in ("Acme Co. Ltd.", "St. James Bakery Inc.", "Yahoo!", "ABC Sdn. Bhd."):
+        assert implausible("organization", _result(text, text)) is None, text
+
+
 def test_route_sends_an_implausible_confident_value_to_review():
     state = DocumentState(
         id="d", source="t", sha256="0" * 64, size=1, schema_name="invoice", schema_version="1",

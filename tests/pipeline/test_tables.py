@@ -92,6 +92,30 @@ def test_word_box_table_with_a_wrapped_line_and_a_gap() -> None:
     ]
 
 
+def test_titles_of_two_columns_printed_close_are_two_columns() -> None:
+    """A header whose titles sit one space apart ("Qty. Unit price" read as one segment) is parted
+    into the titles labels name, so the table under it is read; a title no label names as a whole
+    and whose words name no two fields stays one."""
+    document = _word_document([
+        (100, [("Description", 40), ("Qty.", 250), ("Unit", 280), ("price", 310), ("Amount", 420)]),
+        (120, [("Red", 40), ("widget", 62), ("2", 252), ("5.00", 300), ("10.00", 425)]),
+        (140, [("Blue", 40), ("gadget", 66), ("1", 252), ("7.50", 300), ("7.50", 425)]),
+        (160, [("Subtotal", 300), ("17.50", 425)]),
+    ])
+    from pipeline.extractors.base import ExtractionRequest
+    from pipeline.extractors.tables import TablesExtractor
+    from pipeline.schemas import field_specs
+    from pipeline.tables.grid import _split_titles
+
+    spec = [s for s in field_specs(Invoice) if s.name == "line_items"]
+    rows = [c.value for c in TablesExtractor().extract(ExtractionRequest(document, Invoice, spec, [])).candidates]
+    assert [(r["description"], r["quantity"], r["unit_price"], r["amount"]) for r in rows] == [
+        ("Red widget", "2.00", "5.00", "10.00"), ("Blue gadget", "1.00", "7.50", "7.50"),
+    ]
+    words = _word_document([(100, [("Thank", 40), ("you", 80)])]).pages[0].words
+    assert _split_titles([words], {"description": ("description",), "amount": ("amount",)}) == [words]
+
+
 def test_a_monospaced_tables_spaces_wider_than_its_words_are_tall_part_no_cells() -> None:
     """Courier prints a space as wide as a letter, wider than lowercase words are tall (here 6
     wide, 5 high): "case of 500" is one cell, and the gap after a comma is no column's."""

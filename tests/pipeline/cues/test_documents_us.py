@@ -35,6 +35,9 @@ def test_two_signs_choose_the_pack_and_one_does_not():
     assert cues_for(RECEIPT, "Total S$ 12.41\nSingapore 049315").names == ()  # S$ is no dollar of the US
     # a till's OCR spaces the phone number out; it is still one
     assert cues_for(RECEIPT, "( 512 ) 555 - 0199\nAUSTIN TX 78748\nTOTAL 10.96").names == ("documents_us",)
+    # or reads a state's O as a zero and adds a mark after the area code
+    assert cues_for(RECEIPT, "2250 E Colfax Ave, Denver. C0 80206\n(303): 555-0147\nTOTAL 43.95").names == ("documents_us",)
+    assert cues_for(RECEIPT, "Lot C0 80206\nTOTAL 43.95").names == ()
 
 
 def test_an_ambiguous_date_on_a_us_document_is_month_first():

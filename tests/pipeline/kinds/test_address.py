@@ -187,3 +187,11 @@ def test_a_blank_line_ends_the_address():
     lines = ["KEDAI MAJU SDN BHD", "1847 Alder Ridge Road", "Eugene, OR 97405", "", "Billing Period: Feb 28, 2025 - Mar 31, 2025",
              "TOTAL 5.00"]
     assert address(lines) == "1847 Alder Ridge Road Eugene, OR 97405"
+
+
+def test_a_spanish_street_abbreviated_with_a_slash_opens_the_address():
+    """A Spanish ticket prints its street as "C/ Colón 15" over the postcode and town: with the
+    European words (chosen by the ticket's signs) the street is part of the address."""
+    lines = ["SUPERMERCADOS EJEMPLO, S.A.", "C/ Colón 15", "46004 Valencia", "NIF A-46123456",
+             "FACTURA SIMPLIFICADA", "Fecha: 22/02/2025", "TOTAL (€)   27,48", "TARJETA BANCARIA   27,48", "IVA 21%  1,17"]
+    assert address(lines).startswith("C/ Colón 15")

@@ -23,3 +23,17 @@ def test_a_line_dated_without_its_year_is_in_the_documents_period(period, printe
 def test_no_year_is_guessed_for_a_document_that_prints_no_date_or_for_what_is_no_date():
     assert in_documents_year("03 Mar", make_document("DD BRITISH GAS 86.40"), cues_for(None)) is None
     assert in_documents_year("INV-7", make_document("Date 1 March 2025"), cues_for(None)) is None
+
+
+def test_an_order_or_delivery_date_is_not_the_invoices_date():
+    """A marketplace invoice prints "Order date" above "Invoice Date": the bare "date" in the
+    former belongs to another value's label, so the invoice date is the one its label names."""
+    from pipeline.schemas import model_from_json_schema
+    from tests.pipeline.test_invoice_header import best
+    from tests.pipeline.test_rules import extract, plain
+
+    schema = model_from_json_schema({"title": "Bill", "properties": {"invoice_date": {"type": "string", "format": "date"}}})
+    text = "Order #: 113-0000000-0000000\nOrder date: 12 February 2025\nInvoice Number: X-1\nInvoice Date: 14 February 2025"
+    assert best(extract(plain(text), schema), "invoice_date") == "2025-02-14"
+    text = "Delivery date: 02.03.2025\nDate: 28.02.2025\nTotal 10,00"
+    assert best(extract(plain(text), schema), "invoice_date") == "2025-02-28"

@@ -136,3 +136,12 @@ def test_clause_numbers_references_and_a_dates_year_are_no_amounts():
     assert values("the first review in April 2026") == []
     assert "2025.00" not in values("signed on March 3, 2025 and on 4th June 2025")
 
+
+def test_after_a_currency_sign_thousands_grouped_with_spaces_read_whole_with_either_cents_mark():
+    """South African and other amounts group thousands with spaces and print cents after a point
+    ("R 19 060.00"); after a currency sign the whole number is one amount, while without one a
+    quantity printed before a price stays apart ("2 150.00")."""
+    assert values("TOTAL (incl. VAT)   R 21 919.00") == ["21919.00"]
+    assert values("Sub Total  R 2 150.00\nUnit R 899.00") == ["2150.00", "899.00"]
+    assert values("Bath towels 2 150.00") == ["2.00", "150.00"]
+    assert values("Ref R 12") == ["12.00"]  # a lone "R" before a number without cents is no rand sign
