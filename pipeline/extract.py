@@ -128,7 +128,7 @@ def extract(
     log: dict[str, Any] = {"asked": {}, "token_budget": budget}
     chunks = state.chunks or [Chunk(index=0, start=0, end=len(state.parsed.text), pages=[p.number for p in state.parsed.pages], text=state.parsed.text)]
 
-    settled: set[str] = set()  # fields a document type's phrasings were read for and state nothing
+    settled: set[str] = set()  # fields a document type's phrasings answered (a value, or none stated)
     concluded: set[str] = set()  # fields a conclusive extractor read
     for extractor in extractors:
         metered = extractor.spends_tokens
@@ -136,7 +136,7 @@ def extract(
         # and so does the model under the "check" policy (a second reader before anything is auto-accepted)
         every = extractor.every_field or (metered and settings.llm_policy == "check")
         weak = specs if every else [
-            s for s in weak_fields(specs, candidates, settings) if not (s.name in settled and not candidates.get(s.name))
+            s for s in weak_fields(specs, candidates, settings) if s.name not in settled
         ]
         weak = [s for s in weak if not (metered and s.name in concluded)]
         if not weak:

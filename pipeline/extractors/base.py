@@ -33,8 +33,8 @@ class ExtractionRequest:
 class ExtractionResult:
     candidates: list[Candidate] = field(default_factory=list)
     model_calls: list[ModelCall] = field(default_factory=list)
-    # fields whose document-type phrasings (a cue pack's finder) were read and state nothing:
-    # an answer too, which the cascade does not ask a later reader to overturn
+    # fields a document type's phrasings (a cue pack's finder) answered, with a value or with
+    # "not stated": the cascade does not ask a later reader to overturn them
     settled: set[str] = field(default_factory=set)
 
 

@@ -100,8 +100,8 @@ class RulesExtractor(Extractor):
             if anchors.get(spec.name):
                 spec = replace(spec, aliases=spec.aliases + tuple(anchors[spec.name]))
             found = pack_answer(ctx, spec)
-            if found == []:
-                settled.add(spec.name)  # the document type's phrasings were read and state none
+            if found is not None:
+                settled.add(spec.name)  # the document type's phrasings were read for it: a value, or that none is stated
             for proposal in rank(found if found is not None else kind_answer(ctx, spec), self.limit, many=spec.many):
                 candidates.append(ctx.candidate(spec, proposal, self.name))
         return ExtractionResult(candidates=candidates, settled=settled)

@@ -186,6 +186,27 @@ def test_a_field_the_document_types_phrasings_read_as_not_stated_is_not_asked_of
     assert "term" not in asked
 
 
+def test_a_field_the_document_types_phrasings_read_a_value_for_is_not_asked_of_the_model_either(tmp_path):
+    """Parties read from a preamble, even weakly, are the contract pack's answer: on contracts
+    unlike the dev data the model, asked for weak ones, read another date of the agreement as
+    its effective date three times in 77 fields and righted none. A field no phrasing reads
+    (payment terms) is still asked."""
+    from pipeline.extractors.rules import RulesExtractor
+    from pipeline.schemas import model_from_json_schema
+
+    schema = model_from_json_schema({"title": "Agreement summary", "properties": {
+        "parties": {"type": "array", "items": {"type": "string"}}, "effective_date": {"type": "string", "format": "date"},
+        "governing_law": {"type": "string"}, "payment_terms": {"type": "string"}}})
+    text = ("SOFTWARE LICENCE AGREEMENT\nThis Agreement is made by and between Acme, Inc., a Delaware corporation, and "
+            "Beta LLC.\nThis Agreement is governed by the laws of the State of New York.\nIN WITNESS WHEREOF the parties "
+            "have signed this Agreement.\nACME, INC.\nBy: Jane Roe\nDate: May 1, 2025\nBETA LLC\nBy: John Doe\nDate: May 1, 2025")
+    state = state_of(text).model_copy(update={"schema_name": schema.__name__})
+    with FakeOpenAI(lambda r: {name: {"quote": None, "value": None} for name in r.fields}) as server:
+        settings = settings_for(server, tmp_path)
+        extract(state, [RulesExtractor(), LLMExtractor(settings)], schema, settings)
+    assert {f for r in server.log for f in r.fields} == {"payment_terms"}
+
+
 def test_rows_the_tables_extractor_read_are_not_asked_of_the_model(tmp_path):
     """An invoice whose item table the tables extractor read: the model is asked for the weak
     single fields, not again for the rows (a layout it cannot read better from the text, at
