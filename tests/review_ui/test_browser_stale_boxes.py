@@ -34,7 +34,8 @@ def box_value(page: Page, selector: str) -> str:
 
 
 def test_each_field_page_starts_with_its_own_value(tmp_path):
-    with serve(tmp_path, lambda store, env: seed(store, tmp_path, invoice_files(2))) as server, browser_page() as page:
+    # three invoices: one may leave no plain box to review (its fields auto-accepted or dates)
+    with serve(tmp_path, lambda store, env: seed(store, tmp_path, invoice_files(3))) as server, browser_page() as page:
         store = server.store
         login(page, server.url)
         start_reviewing(page, store)
@@ -60,7 +61,9 @@ def test_each_field_page_starts_with_its_own_value(tmp_path):
                 mark_absent(page, store, field, spec)
         assert corrected is not None
         later = [s for s in seen if (s[0], s[1]) != (corrected.run_id, corrected.name)]
-        assert len({s[0] for s in later}) == 2  # pages of both documents came after the correction
+        runs = {s[0] for s in later}
+        # after the correction came another field of its document and another document's fields
+        assert corrected.run_id in runs and runs - {corrected.run_id}
         assert [(run, name, box) for run, name, box, _, _ in later] == [(run, name, want) for run, name, _, want, _ in later]
         assert [quote for *_, quote in later] == [""] * len(later)
 
