@@ -23,6 +23,7 @@ class Reason(StrEnum):
     made_to_add_up = "chosen so that a cross-field check holds"  # not as first read: a person confirms
     implausible = "not plausibly of its kind"  # an identifier that is a word, an amount like a page number
     model_disagrees = "the model reads another value"  # the second reader, asked, disagrees
+    model_only = "only the model read it"  # no other reader agrees; calibrations were fitted on the rules'
     shared_evidence = "read from the same words as another field"  # a due date that is the issue date's
     date_order = "day and month order guessed"  # "04/02/24" where nothing says which comes first
     ocr_unsure = "read by OCR with low confidence"  # a scan's word tesseract was unsure of

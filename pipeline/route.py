@@ -6,7 +6,8 @@ in the document, or only in text a person cannot see, is never accepted without
 a person, whatever its score; so is one with a hygiene flag (``pipeline.hygiene``:
 hidden characters, foreign digits, instruction-like text, markup), one not plausibly
 of its kind (``pipeline.plausible``: an identifier that is a word, an amount printed
-like a page number), one the model was asked about and read differently, and one read
+like a page number), one the model was asked about and read differently, one only the
+model read (no calibration shipped has seen the model's outcomes), and one read
 from the same words as another field of its kind (a due date grounded on the issue date). "Not in
 the document" is accepted like a value, when its (calibrated) confidence says so.
 
@@ -30,6 +31,7 @@ from pipeline.plausible import implausible
 from pipeline.reasons import Reason
 from pipeline.state import DocStatus, DocumentState, FieldResult, FieldStatus, Stage
 from pipeline.schemas import field_specs, get_schema
+from pipeline.score import MODEL_WITNESS
 
 NEVER_ALONE = BLOCKING | {Reason.made_to_add_up, Reason.date_order}  # reasons no confidence overrules
 REVIEWED = {FieldStatus.accepted, FieldStatus.corrected, FieldStatus.rejected}
@@ -49,11 +51,16 @@ def _grounded(result: FieldResult) -> bool:
 
 def _doubts(kind: str, result: FieldResult) -> list[str]:
     """Why a confident, grounded value is still not accepted alone: not plausibly of its kind
-    (the typed reason, then the detail), or the model, asked about it, read another value."""
+    (the typed reason, then the detail); the model, asked about it, read another value; or only
+    the model read it: the shipped calibrations were fitted on the rules' outcomes, and on 24
+    invoices and receipts unlike the dev data the model read due dates none of them prints (a
+    shipping date, a quote's validity), two of which the invoice calibration auto-accepted."""
     if detail := implausible(kind, result):
         return [Reason.implausible, detail]
     if result.features.get("model_asked") and not result.features.get("model_agrees"):
         return [Reason.model_disagrees]
+    if result.extractor == MODEL_WITNESS and result.features.get("n_extractors", 0.0) <= 1.0:
+        return [Reason.model_only]
     return []
 
 

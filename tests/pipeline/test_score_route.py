@@ -211,3 +211,13 @@ def test_a_date_whose_day_and_month_order_is_guessed_is_never_accepted_alone():
     assert guessed.status == FieldStatus.needs_review and "day and month order guessed" in guessed.reasons
     malaysian = routed("KEDAI SDN BHD\nJALAN BAYU 4, 81750 MASAI, JOHOR\nDate 04/02/24\nTOTAL RM 10.96\n")
     assert malaysian.status == FieldStatus.auto_accepted
+
+
+def test_a_value_only_the_model_read_is_never_accepted_alone():
+    """An invoice that prints no due date: the model read a printed date as one. However sure,
+    it waits for a person; the same value read by the rules too may be accepted."""
+    due = cand("due_date", "2018-12-25", "25/12/2018", extractor="llm", quote_found=1.0, value_in_quote=1.0, model=0.99)
+    alone = route(score(state([due])), default_threshold=0.0).fields["due_date"]
+    assert alone.status == FieldStatus.needs_review and "only the model read it" in alone.reasons
+    both = route(score(state([due, cand("due_date", "2018-12-25", "25/12/2018", match=1.0, layout=1.0)])), default_threshold=0.0)
+    assert both.fields["due_date"].status == FieldStatus.auto_accepted
